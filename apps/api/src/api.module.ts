@@ -1,0 +1,21 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthModule } from '@engram/auth';
+import { HttpErrorFilter } from '@engram/common';
+import { EngramConfig } from '@engram/config';
+import { HealthModule } from '@engram/health';
+import { MetricsController } from '@engram/metrics';
+import { PinsModule } from '@engram/pins';
+import { RuntimeOptions, coreImports } from '@engram/runtime';
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: EngramConfig, runtime: RuntimeOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [...coreImports(config, runtime), AuthModule, HealthModule, PinsModule],
+      controllers: [MetricsController],
+      providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
+    };
+  }
+}

@@ -1,0 +1,62 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { PinoNestLogger, createLogger, requestContext } from '@engram/common';
+import { EngramConfig } from '@engram/config';
+import { RuntimeOptions } from '@engram/runtime';
+import { ApiModule } from './api.module';
+
+/** A caller's X-Request-Id is kept only if it is short and plain, so it is safe in logs. */
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Room for the largest pin value plus JSON framing; the value limit itself answers 413 precisely. */
+function bodyLimit(config: EngramConfig): number {
+  return Math.max(8 * 1024 * 1024, config.PIN_VALUE_MAX_BYTES * 2 + 64 * 1024);
+}
+
+export async function createApi(config: EngramConfig, runtime: RuntimeOptions): Promise<NestFastifyApplication> {
+  const logger = createLogger(config.LOG_LEVEL);
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: bodyLimit(config),
+    genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : randomUUID();
+    },
+    routerOptions: { maxParamLength: 1024 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, runtime), adapter, {
+    logger: new PinoNestLogger(logger),
+    bufferLogs: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    requestContext.run({ requestId: request.id }, done);
+  });
+
+  // The API speaks JSON only: any other body type is answered 415 rather than parsed as a string.
+  fastify.removeContentTypeParser(['text/plain']);
+
+  const document = openApiDocument(app);
+  fastify.get('/openapi.json', (_request, reply) => {
+    void reply.send(document);
+  });
+
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}
+
+export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Engram')
+    .setDescription('Multi-tenant memory service for AI agents')
+    .setVersion('1')
+    .addBearerAuth()
+    .addSecurityRequirements('bearer')
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}

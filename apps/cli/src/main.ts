@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { Command, CommanderError } from 'commander';
+import { ConfigValidationError, EngramConfig, isLoopbackHost, parseConfig } from '@engram/config';
+import { migrateDown, migrateUp, migrationStatus } from '@engram/db';
+import { createApi } from '../../api/src/bootstrap';
+import { createWorker } from '../../worker/src/worker.module';
+import { startStorage } from './runtime';
+
+/** Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage. */
+const EXIT_CONFIG = 2;
+
+function loadConfig(): EngramConfig {
+  const config = parseConfig(process.env);
+  if (!config.ENGRAM_ADMIN_TOKEN && !isLoopbackHost(config.HOST)) {
+    throw new ConfigValidationError([
+      `ENGRAM_ADMIN_TOKEN: required when HOST (${config.HOST}) is reachable from other machines`,
+    ]);
+  }
+  return config;
+}
+
+async function runServer(options: { api: boolean; worker: boolean }): Promise<void> {
+  const config = loadConfig();
+  const storage = await startStorage(config, config.MIGRATE_ON_START);
+  const runtime = { databaseUrl: storage.databaseUrl };
+  const closers: (() => Promise<void>)[] = [];
+  if (options.api) {
+    const api = await createApi(config, { ...runtime, worker: options.worker });
+    await api.listen({ port: config.PORT, host: config.HOST });
+    closers.push(() => api.close());
+    api
+      .getHttpAdapter()
+      .getInstance()
+      .log.info(
+        { port: config.PORT, host: config.HOST, database: storage.embedded ? 'pglite' : 'postgres', queue: config.REDIS_URL ? 'bullmq' : 'inline' },
+        `engram listening on http://${config.HOST}:${config.PORT}`,
+      );
+  } else {
+    const worker = await createWorker(config, runtime);
+    closers.push(() => worker.close());
+  }
+  const shutdown = async () => {
+    for (const close of closers.reverse()) {
+      await close();
+    }
+    await storage.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+}
+
+async function withDatabaseUrl<T>(work: (url: string) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const storage = await startStorage(config, false);
+  try {
+    return await work(storage.databaseUrl);
+  } finally {
+    await storage.stop();
+  }
+}
+
+const program = new Command()
+  .name('engram')
+  .description('Engram: a multi-tenant memory service for AI agents')
+  .exitOverride();
+
+program
+  .command('serve')
+  .description('run the API and the worker in one process (the default for `npm start`)')
+  .action(() => runServer({ api: true, worker: true }));
+program
+  .command('api')
+  .description('run the HTTP API only (jobs are processed by `engram worker`)')
+  .action(() => runServer({ api: true, worker: false }));
+program
+  .command('worker')
+  .description('run the job worker only')
+  .action(() => runServer({ api: false, worker: true }));
+
+const migrate = program.command('migrate').description('database migrations');
+migrate
+  .command('up')
+  .description('apply every pending migration')
+  .action(() =>
+    withDatabaseUrl(async (url) => {
+      const applied = await migrateUp(url);
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date');
+    }),
+  );
+migrate
+  .command('down')
+  .description('revert the newest migrations')
+  .option('--steps <n>', 'how many to revert', '1')
+  .action((options: { steps: string }) =>
+    withDatabaseUrl(async (url) => {
+      const steps = Number(options.steps);
+      if (!Number.isInteger(steps) || steps < 1) {
+        throw new ConfigValidationError(['--steps: must be a whole number ≥ 1']);
+      }
+      const reverted = await migrateDown(url, steps);
+      console.log(reverted.length ? `reverted: ${reverted.join(', ')}` : 'nothing to revert');
+    }),
+  );
+migrate
+  .command('status')
+  .description('list migrations and whether each is applied')
+  .action(() =>
+    withDatabaseUrl(async (url) => {
+      for (const { name, applied } of await migrationStatus(url)) {
+        console.log(`${applied ? '[x]' : '[ ]'} ${name}`);
+      }
+    }),
+  );
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    process.exit(error.exitCode === 0 ? 0 : EXIT_CONFIG);
+  }
+  if (error instanceof ConfigValidationError) {
+    console.error(error.message);
+    process.exit(EXIT_CONFIG);
+  }
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { RuntimeOptions, coreImports } from '@engram/runtime';
+import { EngramConfig } from '@engram/config';
+import { PinoNestLogger, createLogger } from '@engram/common';
+import { PinsModule } from '@engram/pins';
+
+/** The worker alone: job handlers, no HTTP. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: EngramConfig, runtime: Omit<RuntimeOptions, 'worker'>): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [...coreImports(config, { ...runtime, worker: true }), PinsModule],
+    };
+  }
+}
+
+export async function createWorker(
+  config: EngramConfig,
+  runtime: Omit<RuntimeOptions, 'worker'>,
+): Promise<INestApplicationContext> {
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, runtime), {
+    logger: new PinoNestLogger(createLogger(config.LOG_LEVEL)),
+  });
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

@@ -1,0 +1,21 @@
+export interface AuditEvent {
+  id: string;
+  ts: string;
+  tenant_id: string;
+  operation: string;
+  key: string | null;
+  success: boolean;
+  latency_ms: number;
+  value_hash: string | null;
+  request_id: string | null;
+  actor: string | null;
+  /** Rows a bulk operation (cleanup, expiry) touched. */
+  affected?: number | null;
+}
+
+declare module '@engram/jobs' {
+  interface JobPayloads {
+    'audit.write': { events: AuditEvent[] };
+    'audit.drain-outbox': Record<string, never>;
+  }
+}

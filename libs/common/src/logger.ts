@@ -1,0 +1,50 @@
+import { LoggerService } from '@nestjs/common';
+import pino, { Logger } from 'pino';
+import { requestContext } from './request-context';
+
+/** Paths that may hold credentials; pino replaces their values before a line is written. */
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers["x-machine-token"]',
+  'req.headers.cookie',
+  'headers.authorization',
+  '*.password',
+  '*.token',
+  '*.secret',
+];
+
+/** JSON logs; every line written inside a request carries its request id and tenant. */
+export function createLogger(level: string): Logger {
+  return pino({
+    level,
+    base: { service: 'engram' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    mixin() {
+      const context = requestContext.current();
+      return context ? { request_id: context.requestId, ...(context.tenantId ? { tenant_id: context.tenantId } : {}) } : {};
+    },
+  });
+}
+
+/** Routes Nest's own logging (bootstrap, modules, Logger instances) into the same JSON stream. */
+export class PinoNestLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+
+  log(message: unknown, context?: string): void {
+    this.logger.info({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string): void {
+    this.logger.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string): void {
+    this.logger.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string): void {
+    this.logger.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string): void {
+    this.logger.trace({ context }, String(message));
+  }
+}

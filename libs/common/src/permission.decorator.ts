@@ -1,0 +1,27 @@
+import { SetMetadata, applyDecorators } from '@nestjs/common';
+
+export const PERMISSION_KEY = 'engram:permission';
+export const PUBLIC_KEY = 'engram:public';
+
+export type Resource =
+  | 'memory_pin'
+  | 'memory'
+  | 'context'
+  | 'tenant'
+  | 'api_key'
+  | 'policy'
+  | 'drift'
+  | 'metrics';
+export type Action = 'read' | 'write' | 'delete' | 'admin' | 'reload';
+
+export interface Permission {
+  resource: Resource;
+  action: Action;
+}
+
+/** The permission a route needs. A route with neither this nor @Public() is refused. */
+export const RequirePermission = (resource: Resource, action: Action) =>
+  applyDecorators(SetMetadata(PERMISSION_KEY, { resource, action } satisfies Permission));
+
+/** Marks a route as reachable without credentials (health, readiness, OpenAPI). */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);

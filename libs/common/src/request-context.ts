@@ -1,0 +1,35 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+/** Who is calling, as established by authentication. */
+export interface Principal {
+  /** How the caller authenticated. */
+  kind: 'admin_token' | 'api_key' | 'machine_token' | 'jwt' | 'anonymous';
+  role: string;
+  /** The tenant the credential is bound to; null for cross-tenant roles. */
+  tenantId: string | null;
+  /** Stable, non-secret identifier for audit trails (never the credential itself). */
+  actor: string;
+  keyId?: string;
+  scopes?: string[];
+}
+
+/** Per-request state that rides into logs, audit events and error bodies. */
+export interface RequestContext {
+  requestId: string;
+  principal?: Principal;
+  tenantId?: string;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+export const requestContext = {
+  run<T>(context: RequestContext, fn: () => T): T {
+    return storage.run(context, fn);
+  },
+  enter(context: RequestContext): void {
+    storage.enterWith(context);
+  },
+  current(): RequestContext | undefined {
+    return storage.getStore();
+  },
+};

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Optional string env var: unset and empty both mean "not configured". */
+const optionalString = () =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .optional();
+
+/**
+ * Every environment variable Engram reads, parsed once at boot.
+ * Defaults give the embedded mode: PGlite in-process and an in-process queue.
+ */
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: optionalString().pipe(
+    z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
+  ),
+  REDIS_URL: optionalString().pipe(
+    z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  ),
+  ENGRAM_DATA_DIR: z.string().min(1).default('./data'),
+  ENGRAM_ADMIN_TOKEN: optionalString().pipe(
+    z.string().min(16, 'must be at least 16 characters').optional(),
+  ),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15000),
+  MIGRATE_ON_START: z.stringbool().default(true),
+  PIN_VALUE_MAX_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+  PIN_EXPIRY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
+  PIN_CLEANUP_BATCH_SIZE: z.coerce.number().int().min(1).max(50000).default(1000),
+  AUDIT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(200),
+  AUDIT_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
+  AUDIT_OUTBOX_DRAIN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  QUEUE_PREFIX: z.string().min(1).default('engram'),
+});
+
+export type EngramConfig = z.infer<typeof configSchema>;
+
+export class ConfigValidationError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n  - ${issues.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+/** Parses the environment, listing every bad key at once rather than the first. */
+export function parseConfig(env: Record<string, string | undefined> = process.env): EngramConfig {
+  const result = configSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigValidationError(
+      result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  return result.data;
+}
+
+/** True when the server would be reachable only from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}

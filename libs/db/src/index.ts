@@ -1,0 +1,4 @@
+export * from './database';
+export * from './db.module';
+export * from './embedded-postgres';
+export * from './migrator';

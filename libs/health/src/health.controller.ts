@@ -1,0 +1,54 @@
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '@engram/common';
+import { Database } from '@engram/db';
+import { JobQueue } from '@engram/jobs';
+
+const CHECK_TIMEOUT_MS = 2000;
+
+@ApiTags('health')
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly database: Database,
+    private readonly queue: JobQueue,
+  ) {}
+
+  @Get('health')
+  @Public()
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @Public()
+  @ApiOperation({ summary: 'Readiness: Postgres and the queue answer (503 with the failing check otherwise)' })
+  async ready(@Res() reply: FastifyReply): Promise<void> {
+    try {
+      const result = await this.health.check([
+        () => this.indicators.check('database').attempt(() => this.database.ping()).withTimeout(CHECK_TIMEOUT_MS),
+        () =>
+          this.indicators
+            .check('queue')
+            .attempt(async () => {
+              await this.queue.ping();
+              return { driver: this.queue.driver };
+            })
+            .withTimeout(CHECK_TIMEOUT_MS),
+      ]);
+      await reply.status(200).send(result);
+    } catch (error) {
+      // Terminus reports a failed check as a 503 whose body is the per-check result.
+      if (error instanceof ServiceUnavailableException) {
+        await reply.status(503).send(error.getResponse());
+        return;
+      }
+      throw error;
+    }
+  }
+}

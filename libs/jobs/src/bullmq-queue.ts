@@ -1,0 +1,155 @@
+import { Logger } from '@nestjs/common';
+import { Queue, Worker } from 'bullmq';
+import IORedis from 'ioredis';
+import { JobQueue, JobRunner } from './job-queue';
+import { JobName, JobOptions, JobPayloads, JobStateCounts, jobDefinition } from './job.types';
+
+export interface BullMqOptions {
+  redisUrl: string;
+  prefix: string;
+  /** Per-worker parallelism. */
+  concurrency?: number;
+}
+
+const KEEP_COMPLETED = { age: 3600, count: 1000 };
+const KEEP_FAILED = { age: 7 * 24 * 3600, count: 5000 };
+
+/**
+ * BullMQ on Redis, one BullMQ queue per job name. Producers fail fast when Redis is away
+ * (no offline queue, short timeouts) so callers can fall back; workers wait and reconnect.
+ */
+export class BullMqJobQueue extends JobQueue {
+  readonly driver = 'bullmq' as const;
+  private readonly logger = new Logger('BullMqJobQueue');
+  private readonly producerConnection: IORedis;
+  private readonly queues = new Map<string, Queue>();
+  private readonly workers: Worker[] = [];
+  private readonly workerConnections: IORedis[] = [];
+
+  constructor(private readonly options: BullMqOptions) {
+    super();
+    this.producerConnection = new IORedis(options.redisUrl, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 2000,
+      connectTimeout: 2000,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    });
+    this.producerConnection.on('error', (error) => this.logger.warn(`redis (producer): ${error.message}`));
+  }
+
+  async add<N extends JobName>(name: N, payload: JobPayloads[N], options: JobOptions = {}): Promise<void> {
+    await this.queue(name).add(name, payload, this.jobOptions(name, options));
+  }
+
+  async addBulk<N extends JobName>(
+    name: N,
+    jobs: { payload: JobPayloads[N]; options?: JobOptions }[],
+  ): Promise<void> {
+    await this.queue(name).addBulk(
+      jobs.map((job) => ({ name, data: job.payload, opts: this.jobOptions(name, job.options ?? {}) })),
+    );
+  }
+
+  async schedule<N extends JobName>(name: N, everyMs: number, payload: JobPayloads[N]): Promise<void> {
+    const definition = jobDefinition(name);
+    await this.queue(name).upsertJobScheduler(
+      `${name}:every`,
+      { every: everyMs },
+      {
+        name,
+        data: payload,
+        opts: {
+          attempts: definition.attempts,
+          backoff: { type: 'exponential', delay: definition.backoffMs },
+          removeOnComplete: KEEP_COMPLETED,
+          removeOnFail: KEEP_FAILED,
+        },
+      },
+    );
+  }
+
+  async startProcessing(names: JobName[], run: JobRunner): Promise<void> {
+    for (const name of names) {
+      const worker = new Worker(
+        name,
+        async (job) => run(name, job.data, { jobId: job.id ?? '', attempt: job.attemptsMade + 1 }),
+        {
+          connection: this.workerConnection(),
+          prefix: this.options.prefix,
+          concurrency: this.options.concurrency ?? 4,
+          autorun: true,
+        },
+      );
+      worker.on('failed', (job, error) => {
+        if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+          this.logger.error(`job ${name} ${job.id} failed after ${job.attemptsMade} attempts: ${error.message}`);
+        }
+      });
+      worker.on('error', (error) => this.logger.warn(`worker ${name}: ${error.message}`));
+      this.workers.push(worker);
+    }
+    await Promise.all(this.workers.map((worker) => worker.waitUntilReady()));
+  }
+
+  async counts(): Promise<Record<string, JobStateCounts>> {
+    const result: Record<string, JobStateCounts> = {};
+    for (const [name, queue] of this.queues) {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+      result[name] = {
+        waiting: counts.waiting ?? 0,
+        active: counts.active ?? 0,
+        delayed: counts.delayed ?? 0,
+        completed: counts.completed ?? 0,
+        failed: counts.failed ?? 0,
+      };
+    }
+    return result;
+  }
+
+  async ping(): Promise<void> {
+    await this.producerConnection.ping();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.close()));
+    await Promise.all([...this.queues.values()].map((queue) => queue.close()));
+    this.producerConnection.disconnect();
+    for (const connection of this.workerConnections) {
+      connection.disconnect();
+    }
+  }
+
+  private queue(name: JobName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.producerConnection, prefix: this.options.prefix });
+      queue.on('error', (error) => this.logger.warn(`queue ${name}: ${error.message}`));
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  private jobOptions(name: JobName, options: JobOptions) {
+    const definition = jobDefinition(name);
+    return {
+      jobId: options.jobId,
+      delay: options.delayMs,
+      attempts: definition.attempts,
+      backoff: { type: 'exponential' as const, delay: definition.backoffMs },
+      removeOnComplete: KEEP_COMPLETED,
+      removeOnFail: KEEP_FAILED,
+    };
+  }
+
+  /** Workers block on Redis and must retry forever rather than give up on a blip. */
+  private workerConnection(): IORedis {
+    const connection = new IORedis(this.options.redisUrl, {
+      maxRetriesPerRequest: null,
+      retryStrategy: (attempt: number) => Math.min(attempt * 500, 5000),
+    });
+    connection.on('error', (error) => this.logger.warn(`redis (worker): ${error.message}`));
+    this.workerConnections.push(connection);
+    return connection;
+  }
+}

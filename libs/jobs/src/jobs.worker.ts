@@ -1,0 +1,80 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import { MetricsService } from '@engram/metrics';
+import { JOB_HANDLER_KEY } from './job-handler.decorator';
+import { JobQueue } from './job-queue';
+import { JobContext, JobHandlerInstance, JobName, jobDefinition, jobDefinitions } from './job.types';
+
+/**
+ * Finds every @JobHandler at boot, refuses to start on a job with no handler or two, then
+ * starts processing and registers repeatable schedules. Present only in worker processes.
+ */
+@Injectable()
+export class JobsWorker implements OnApplicationBootstrap {
+  private readonly logger = new Logger('JobsWorker');
+  private readonly outcomes;
+  private readonly duration;
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly reflector: Reflector,
+    private readonly queue: JobQueue,
+    metrics: MetricsService,
+  ) {
+    this.outcomes = metrics.counter('engram_queue_job_outcomes_total', 'Job runs by outcome', ['queue', 'outcome']);
+    this.duration = metrics.histogram('engram_queue_job_duration_seconds', 'Job run duration', ['queue']);
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const handlers = this.discoverHandlers();
+    await this.queue.startProcessing([...handlers.keys()], (name, payload, context) =>
+      this.run(handlers.get(name)!, name, payload, context),
+    );
+    for (const [name, handler] of handlers) {
+      const every = handler.repeatEveryMs?.() ?? null;
+      if (every !== null) {
+        await this.queue.schedule(name, every, {} as never);
+      }
+    }
+    this.logger.log(`processing ${handlers.size} job types on the ${this.queue.driver} queue`);
+  }
+
+  private discoverHandlers(): Map<JobName, JobHandlerInstance> {
+    const handlers = new Map<JobName, JobHandlerInstance>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as JobHandlerInstance | undefined;
+      if (!instance || !wrapper.metatype) {
+        continue;
+      }
+      const name = this.reflector.get<JobName | undefined>(JOB_HANDLER_KEY, wrapper.metatype);
+      if (name === undefined) {
+        continue;
+      }
+      jobDefinition(name);
+      if (handlers.has(name)) {
+        throw new Error(`job ${name} has two handlers`);
+      }
+      handlers.set(name, instance);
+    }
+    const missing = jobDefinitions().filter((definition) => !handlers.has(definition.name));
+    if (missing.length > 0) {
+      throw new Error(`jobs without a handler: ${missing.map((definition) => definition.name).join(', ')}`);
+    }
+    return handlers;
+  }
+
+  private async run(handler: JobHandlerInstance, name: JobName, payload: unknown, context: JobContext): Promise<void> {
+    const end = this.duration.startTimer({ queue: name });
+    try {
+      await handler.handle(payload as never, context);
+      this.outcomes.inc({ queue: name, outcome: 'completed' });
+    } catch (error) {
+      const final = context.attempt >= jobDefinition(name).attempts;
+      this.outcomes.inc({ queue: name, outcome: final ? 'failed' : 'retried' });
+      this.logger.warn(`job ${name} ${context.jobId} attempt ${context.attempt} failed: ${(error as Error).message}`);
+      throw error;
+    } finally {
+      end();
+    }
+  }
+}

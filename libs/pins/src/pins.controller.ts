@@ -1,0 +1,84 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ApiJsonBody, ApiQueryFrom, RequirePermission, parseOrThrow } from '@engram/common';
+import { resolveTenant } from '@engram/auth';
+import {
+  CleanupView,
+  PinListView,
+  PinView,
+  cleanupPinsSchema,
+  listPinsQuerySchema,
+  pinKeySchema,
+  tenantQuerySchema,
+  upsertPinSchema,
+} from './pins.dto';
+import { PinsService } from './pins.service';
+
+/**
+ * Keys may contain "/", so single-pin routes take the rest of the path as the key; a key sent
+ * percent-encoded (a%2Fb) arrives decoded the same way.
+ */
+@ApiTags('pins')
+@Controller('api/v1/memory/pins')
+export class PinsController {
+  constructor(private readonly pins: PinsService) {}
+
+  @Post()
+  @RequirePermission('memory_pin', 'write')
+  @ApiOperation({ summary: 'Create or replace a pin (201 created, 200 replaced)' })
+  @ApiJsonBody(upsertPinSchema)
+  @ApiResponse({ status: 413, description: 'value_too_large' })
+  async upsert(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<PinView> {
+    const input = parseOrThrow(upsertPinSchema, body, 'body');
+    const { pin, created } = await this.pins.upsert(resolveTenant(input.tenant_id), input);
+    void reply.status(created ? 201 : 200);
+    return pin;
+  }
+
+  @Get()
+  @RequirePermission('memory_pin', 'read')
+  @ApiOperation({ summary: 'List live pins in key order, with a prefix filter and cursor pages' })
+  @ApiQueryFrom(listPinsQuerySchema)
+  async list(@Query() query: unknown): Promise<PinListView> {
+    const parsed = parseOrThrow(listPinsQuerySchema, query, 'query');
+    return this.pins.list(resolveTenant(parsed.tenant_id), parsed);
+  }
+
+  @Post('cleanup')
+  @HttpCode(200)
+  @RequirePermission('memory_pin', 'delete')
+  @ApiOperation({ summary: 'Delete expired pins (one tenant, or all); dry_run only counts them' })
+  @ApiJsonBody(cleanupPinsSchema)
+  async cleanup(@Body() body: unknown): Promise<CleanupView> {
+    const input = parseOrThrow(cleanupPinsSchema, body ?? {}, 'body');
+    const tenantId = input.tenant_id === undefined ? null : resolveTenant(input.tenant_id);
+    return this.pins.cleanup(tenantId, input.dry_run);
+  }
+
+  @Get('*')
+  @RequirePermission('memory_pin', 'read')
+  @ApiOperation({ summary: 'Read one live pin' })
+  @ApiParam({ name: 'key', description: 'the pin key; "/" may appear raw or as %2F' })
+  @ApiQueryFrom(tenantQuerySchema)
+  async get(@Param('*') key: unknown, @Query() query: unknown): Promise<PinView> {
+    const { tenant_id } = parseOrThrow(tenantQuerySchema, query, 'query');
+    return this.pins.get(resolveTenant(tenant_id), parseKey(key));
+  }
+
+  @Delete('*')
+  @HttpCode(204)
+  @RequirePermission('memory_pin', 'delete')
+  @ApiOperation({ summary: 'Delete one pin (404 if absent or expired)' })
+  @ApiParam({ name: 'key', description: 'the pin key; "/" may appear raw or as %2F' })
+  @ApiQueryFrom(tenantQuerySchema)
+  async delete(@Param('*') key: unknown, @Query() query: unknown): Promise<void> {
+    const { tenant_id } = parseOrThrow(tenantQuerySchema, query, 'query');
+    await this.pins.delete(resolveTenant(tenant_id), parseKey(key));
+  }
+}
+
+function parseKey(raw: unknown): string {
+  const joined = Array.isArray(raw) ? raw.join('/') : raw;
+  return parseOrThrow(pinKeySchema, joined, 'key');
+}

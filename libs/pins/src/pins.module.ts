@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { PinsController } from './pins.controller';
+import { PinExpiryHandler } from './pins.jobs';
+import { PinsRepository } from './pins.repository';
+import { PinsService } from './pins.service';
+
+@Module({
+  controllers: [PinsController],
+  providers: [PinsRepository, PinsService, PinExpiryHandler],
+  exports: [PinsService],
+})
+export class PinsModule {}

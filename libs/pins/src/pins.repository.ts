@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import { Database, assertTenant } from '@engram/db';
+import { MetricsService } from '@engram/metrics';
+
+export interface PinRow {
+  id: string;
+  tenant_id: string;
+  key: string;
+  value: unknown;
+  source: string | null;
+  created_at: Date;
+  updated_at: Date;
+  expires_at: Date | null;
+  value_hash: string;
+}
+
+export interface UpsertPinRow extends PinRow {
+  created: boolean;
+}
+
+const LIVE = '(expires_at IS NULL OR expires_at > now())';
+const PIN_COLUMNS = `id, tenant_id, key, value, source, created_at, updated_at, expires_at,
+  left(encode(sha256(convert_to(value::text, 'UTF8')), 'hex'), 16) AS value_hash`;
+
+/**
+ * Every pin key is below this in byte order (keys are ASCII < 0x7f, the column is COLLATE "C"),
+ * so `key >= prefix AND key < prefix || DEL` is a prefix match the primary key can range-scan.
+ */
+const PREFIX_UPPER_BOUND = '\u007f';
+
+/** The memory_pins table. Tenant first in every method; every statement filters on it. */
+@Injectable()
+export class PinsRepository {
+  constructor(
+    private readonly db: Database,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /**
+   * Inserts or replaces a pin in one statement; ON CONFLICT makes concurrent upserts of a key
+   * serialise on its row. A row that had expired (but was not yet cleaned up) is replaced as a
+   * new pin: fresh id and created_at, since the old one was already gone to every reader.
+   */
+  upsert(
+    tenantId: string,
+    pin: { key: string; valueJson: string; source: string | null; ttlSeconds: number | null },
+  ): Promise<UpsertPinRow> {
+    assertTenant(tenantId);
+    return this.metrics.timeQuery('pins', 'upsert', async () => {
+      const rows = await this.db.query<UpsertPinRow>(
+        `INSERT INTO memory_pins AS p (tenant_id, key, value, source, expires_at)
+         VALUES ($1, $2, $3::jsonb, $4, CASE WHEN $5::int > 0 THEN now() + make_interval(secs => $5::int) END)
+         ON CONFLICT (tenant_id, key) DO UPDATE SET
+           id = CASE WHEN p.expires_at <= now() THEN gen_random_uuid() ELSE p.id END,
+           created_at = CASE WHEN p.expires_at <= now() THEN now() ELSE p.created_at END,
+           value = EXCLUDED.value,
+           source = EXCLUDED.source,
+           updated_at = now(),
+           expires_at = EXCLUDED.expires_at
+         RETURNING ${PIN_COLUMNS}, created_at = updated_at AS created`,
+        [tenantId, pin.key, pin.valueJson, pin.source, pin.ttlSeconds],
+        'pins_upsert',
+      );
+      return rows[0];
+    });
+  }
+
+  /** The live pin under `key`, or null; an expired row is invisible even before cleanup. */
+  get(tenantId: string, key: string): Promise<PinRow | null> {
+    assertTenant(tenantId);
+    return this.metrics.timeQuery('pins', 'get', async () => {
+      const rows = await this.db.query<PinRow>(
+        `SELECT ${PIN_COLUMNS} FROM memory_pins WHERE tenant_id = $1 AND key = $2 AND ${LIVE}`,
+        [tenantId, key],
+        'pins_get',
+      );
+      return rows[0] ?? null;
+    });
+  }
+
+  /**
+   * One page of live pins in key order after `afterKey`, and the total matching the prefix,
+   * in one round trip. Returns up to `limit` + 1 rows so the caller can tell if more follow.
+   */
+  list(
+    tenantId: string,
+    options: { prefix: string; afterKey: string; limit: number },
+  ): Promise<{ total: number; rows: Omit<PinRow, 'value_hash'>[] }> {
+    assertTenant(tenantId);
+    return this.metrics.timeQuery('pins', 'list', async () => {
+      const rows = await this.db.query<Omit<PinRow, 'value_hash'> & { total: number; key: string | null }>(
+        `SELECT c.total, p.id, p.tenant_id, p.key, p.value, p.source, p.created_at, p.updated_at, p.expires_at
+         FROM (SELECT count(*)::int AS total FROM memory_pins
+               WHERE tenant_id = $1 AND key >= $2 AND key < $3 AND ${LIVE}) c
+         LEFT JOIN LATERAL (
+           SELECT * FROM memory_pins
+           WHERE tenant_id = $1 AND key >= $2 AND key < $3 AND key > $4 AND ${LIVE}
+           ORDER BY key
+           LIMIT $5
+         ) p ON true`,
+        [tenantId, options.prefix, options.prefix + PREFIX_UPPER_BOUND, options.afterKey, options.limit + 1],
+        'pins_list',
+      );
+      return {
+        total: rows[0]?.total ?? 0,
+        rows: rows.filter((row) => row.key !== null),
+      };
+    });
+  }
+
+  /** Deletes the pin; returns its hash if it was live, null if absent or already expired. */
+  delete(tenantId: string, key: string): Promise<{ value_hash: string } | null> {
+    assertTenant(tenantId);
+    return this.metrics.timeQuery('pins', 'delete', async () => {
+      const rows = await this.db.query<{ value_hash: string; live: boolean }>(
+        `DELETE FROM memory_pins WHERE tenant_id = $1 AND key = $2
+         RETURNING left(encode(sha256(convert_to(value::text, 'UTF8')), 'hex'), 16) AS value_hash, ${LIVE} AS live`,
+        [tenantId, key],
+        'pins_delete',
+      );
+      return rows[0]?.live ? { value_hash: rows[0].value_hash } : null;
+    });
+  }
+
+  /** Expired pins per tenant, for dry runs. `tenantId` null means every tenant. */
+  countExpired(tenantId: string | null): Promise<Map<string, number>> {
+    return this.metrics.timeQuery('pins', 'countExpired', async () => {
+      const rows = await this.db.query<{ tenant_id: string; count: number }>(
+        `SELECT tenant_id, count(*)::int AS count FROM memory_pins
+         WHERE expires_at <= now() AND ($1::text IS NULL OR tenant_id = $1)
+         GROUP BY tenant_id`,
+        [tenantId],
+      );
+      return new Map(rows.map((row) => [row.tenant_id, row.count]));
+    });
+  }
+
+  /**
+   * Deletes up to `batchSize` expired pins and returns how many per tenant. SKIP LOCKED lets
+   * several workers expire at once without waiting on, or double-counting, each other's rows.
+   * `tenantId` null means every tenant: only cleanup jobs and admins reach that path.
+   */
+  deleteExpiredBatch(tenantId: string | null, batchSize: number): Promise<Map<string, number>> {
+    return this.metrics.timeQuery('pins', 'deleteExpiredBatch', async () => {
+      const rows = await this.db.query<{ tenant_id: string; count: number }>(
+        `WITH doomed AS (
+           SELECT tenant_id, key FROM memory_pins
+           WHERE expires_at <= now() AND ($1::text IS NULL OR tenant_id = $1)
+           ORDER BY expires_at
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED
+         ), deleted AS (
+           DELETE FROM memory_pins p USING doomed d
+           WHERE p.tenant_id = d.tenant_id AND p.key = d.key
+           RETURNING p.tenant_id
+         )
+         SELECT tenant_id, count(*)::int AS count FROM deleted GROUP BY tenant_id`,
+        [tenantId, batchSize],
+      );
+      return new Map(rows.map((row) => [row.tenant_id, row.count]));
+    });
+  }
+}

@@ -1,0 +1,216 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '@engram/audit';
+import { AppError } from '@engram/common';
+import { ConfigService } from '@engram/config';
+import { MetricsService } from '@engram/metrics';
+import { CleanupView, ListPinsQuery, PinListView, PinView, UpsertPinInput } from './pins.dto';
+import { InvalidCursorError, PinNotFoundError, PinValueTooLargeError } from './pins.errors';
+import { PIN_KEY_PATTERN } from './pins.dto';
+import { PinRow, PinsRepository } from './pins.repository';
+
+type PinOperation = 'upsert' | 'get' | 'list' | 'delete' | 'cleanup' | 'expire';
+
+export interface UpsertResult {
+  pin: PinView;
+  created: boolean;
+}
+
+function toView(row: Omit<PinRow, 'value_hash'>): PinView {
+  return {
+    id: row.id,
+    tenant_id: row.tenant_id,
+    key: row.key,
+    value: row.value,
+    source: row.source,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+    expires_at: row.expires_at?.toISOString() ?? null,
+  };
+}
+
+/** Cursors carry only the last key seen; the tenant always comes from the request. */
+export function encodeCursor(lastKey: string): string {
+  return Buffer.from(JSON.stringify({ k: lastKey })).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): string {
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const key = (decoded as { k?: unknown }).k;
+    if (typeof key === 'string' && PIN_KEY_PATTERN.test(key)) {
+      return key;
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidCursorError('cursor is not one this API returned');
+}
+
+/**
+ * Pins: per-tenant JSON values under a key, optionally expiring. Every operation is timed,
+ * counted and audited, whether it succeeds or not.
+ */
+@Injectable()
+export class PinsService {
+  private readonly maxValueBytes: number;
+  private readonly cleanupBatchSize: number;
+  private readonly operations;
+  private readonly latency;
+
+  constructor(
+    private readonly repository: PinsRepository,
+    private readonly audit: AuditService,
+    config: ConfigService,
+    metrics: MetricsService,
+  ) {
+    this.maxValueBytes = config.get('PIN_VALUE_MAX_BYTES');
+    this.cleanupBatchSize = config.get('PIN_CLEANUP_BATCH_SIZE');
+    this.operations = metrics.counter('memory_pins_operations_total', 'Pin operations by outcome', [
+      'operation',
+      'status',
+    ]);
+    this.latency = metrics.histogram('memory_pins_latency_seconds', 'Pin operation latency', ['operation']);
+  }
+
+  async upsert(tenantId: string, input: UpsertPinInput): Promise<UpsertResult> {
+    return this.observe('upsert', tenantId, input.key, async () => {
+      const valueJson = JSON.stringify(input.value);
+      const bytes = Buffer.byteLength(valueJson, 'utf8');
+      if (bytes > this.maxValueBytes) {
+        throw new PinValueTooLargeError(`value is ${bytes} bytes; the limit is ${this.maxValueBytes}`, {
+          field: 'value',
+          bytes,
+          limit: this.maxValueBytes,
+        });
+      }
+      const row = await this.repository.upsert(tenantId, {
+        key: input.key,
+        valueJson,
+        source: input.source ?? null,
+        ttlSeconds: input.ttl_seconds ?? null,
+      });
+      return { result: { pin: toView(row), created: row.created }, valueHash: row.value_hash };
+    });
+  }
+
+  async get(tenantId: string, key: string): Promise<PinView> {
+    return this.observe('get', tenantId, key, async () => {
+      const row = await this.repository.get(tenantId, key);
+      if (!row) {
+        throw new PinNotFoundError(`no pin ${key}`, { key });
+      }
+      return { result: toView(row), valueHash: row.value_hash };
+    });
+  }
+
+  async list(tenantId: string, query: ListPinsQuery): Promise<PinListView> {
+    return this.observe('list', tenantId, query.prefix ?? null, async () => {
+      const afterKey = query.cursor === undefined ? '' : decodeCursor(query.cursor);
+      const { total, rows } = await this.repository.list(tenantId, {
+        prefix: query.prefix ?? '',
+        afterKey,
+        limit: query.limit,
+      });
+      const page = rows.slice(0, query.limit);
+      const hasMore = rows.length > query.limit;
+      return {
+        result: {
+          pins: page.map(toView),
+          total,
+          has_more: hasMore,
+          next_cursor: hasMore ? encodeCursor(page[page.length - 1].key) : null,
+        },
+      };
+    });
+  }
+
+  async delete(tenantId: string, key: string): Promise<void> {
+    await this.observe('delete', tenantId, key, async () => {
+      const deleted = await this.repository.delete(tenantId, key);
+      if (!deleted) {
+        throw new PinNotFoundError(`no pin ${key}`, { key });
+      }
+      return { result: undefined, valueHash: deleted.value_hash };
+    });
+  }
+
+  /**
+   * Deletes expired pins in batches (or counts them on a dry run). `tenantId` null covers
+   * every tenant. Each affected tenant gets its own audit event.
+   */
+  async cleanup(tenantId: string | null, dryRun: boolean, operation: 'cleanup' | 'expire' = 'cleanup'): Promise<CleanupView> {
+    const started = performance.now();
+    const end = this.latency.startTimer({ operation });
+    try {
+      const perTenant = dryRun ? await this.repository.countExpired(tenantId) : await this.deleteAllExpired(tenantId);
+      const latencyMs = performance.now() - started;
+      for (const [tenant, count] of perTenant) {
+        this.audit.record({
+          tenant_id: tenant,
+          operation: dryRun ? `${operation}_dry_run` : operation,
+          success: true,
+          latency_ms: latencyMs,
+          affected: count,
+        });
+      }
+      this.operations.inc({ operation, status: 'success' });
+      let total = 0;
+      for (const count of perTenant.values()) {
+        total += count;
+      }
+      return { deleted: total, dry_run: dryRun, tenant_id: tenantId };
+    } catch (error) {
+      this.operations.inc({ operation, status: 'error' });
+      this.audit.record({ tenant_id: tenantId ?? 'global', operation, success: false, latency_ms: performance.now() - started });
+      throw error;
+    } finally {
+      end();
+    }
+  }
+
+  private async deleteAllExpired(tenantId: string | null): Promise<Map<string, number>> {
+    const totals = new Map<string, number>();
+    for (;;) {
+      const batch = await this.repository.deleteExpiredBatch(tenantId, this.cleanupBatchSize);
+      let deleted = 0;
+      for (const [tenant, count] of batch) {
+        totals.set(tenant, (totals.get(tenant) ?? 0) + count);
+        deleted += count;
+      }
+      if (deleted < this.cleanupBatchSize) {
+        return totals;
+      }
+    }
+  }
+
+  private async observe<T>(
+    operation: PinOperation,
+    tenantId: string,
+    key: string | null,
+    work: () => Promise<{ result: T; valueHash?: string }>,
+  ): Promise<T> {
+    const started = performance.now();
+    let status = 'success';
+    let valueHash: string | null = null;
+    try {
+      const { result, valueHash: hash } = await work();
+      valueHash = hash ?? null;
+      return result;
+    } catch (error) {
+      status = error instanceof PinNotFoundError ? 'not_found' : error instanceof AppError ? 'rejected' : 'error';
+      throw error;
+    } finally {
+      const latencyMs = performance.now() - started;
+      this.operations.inc({ operation, status });
+      this.latency.observe({ operation }, latencyMs / 1000);
+      this.audit.record({
+        tenant_id: tenantId,
+        operation,
+        key,
+        success: status === 'success',
+        latency_ms: latencyMs,
+        value_hash: valueHash,
+      });
+    }
+  }
+}

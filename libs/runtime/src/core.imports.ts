@@ -1,0 +1,35 @@
+import { AuditModule } from '@engram/audit';
+import { ConfigModule, EngramConfig } from '@engram/config';
+import { DatabaseModule } from '@engram/db';
+import { JobQueue, JobsModule } from '@engram/jobs';
+import { MetricsModule } from '@engram/metrics';
+
+export interface RuntimeOptions {
+  /** The resolved database URL (the embedded server's when DATABASE_URL is unset). */
+  databaseUrl: string;
+  /** Process jobs in this process too (`engram serve`). */
+  worker: boolean;
+  /** Share one queue between apps (tests). */
+  queue?: JobQueue;
+}
+
+/** Modules shared by the API and the worker: configuration, storage, queue, metrics, audit. */
+export function coreImports(config: EngramConfig, runtime: RuntimeOptions) {
+  return [
+    ConfigModule.forRoot(config),
+    DatabaseModule.forRoot({
+      url: runtime.databaseUrl,
+      poolMax: config.DATABASE_URL ? config.DB_POOL_MAX : 4,
+      statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+      preparedStatements: config.DATABASE_URL !== undefined,
+    }),
+    MetricsModule,
+    JobsModule.forRoot({
+      redisUrl: config.REDIS_URL,
+      prefix: config.QUEUE_PREFIX,
+      worker: runtime.worker,
+      queue: runtime.queue,
+    }),
+    AuditModule,
+  ];
+}
