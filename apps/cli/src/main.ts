@@ -23,7 +23,7 @@ function loadConfig(): EngramConfig {
 async function runServer(options: { api: boolean; worker: boolean }): Promise<void> {
   const config = loadConfig();
   const storage = await startStorage(config, config.MIGRATE_ON_START);
-  const runtime = { databaseUrl: storage.databaseUrl };
+  const runtime = { databaseUrl: storage.databaseUrl, embeddedDatabase: storage.embedded !== null };
   const closers: (() => Promise<void>)[] = [];
   if (options.api) {
     const api = await createApi(config, { ...runtime, worker: options.worker });

@@ -7,6 +7,8 @@ import { MetricsModule } from '@engram/metrics';
 export interface RuntimeOptions {
   /** The resolved database URL (the embedded server's when DATABASE_URL is unset). */
   databaseUrl: string;
+  /** The database is PGlite (one shared session), not a Postgres server. */
+  embeddedDatabase: boolean;
   /** Process jobs in this process too (`engram serve`). */
   worker: boolean;
   /** Share one queue between apps (tests). */
@@ -19,9 +21,11 @@ export function coreImports(config: EngramConfig, runtime: RuntimeOptions) {
     ConfigModule.forRoot(config),
     DatabaseModule.forRoot({
       url: runtime.databaseUrl,
-      poolMax: config.DATABASE_URL ? config.DB_POOL_MAX : 4,
+      // PGlite is one session: the socket server interleaves clients message by message, so two
+      // connections could split a Parse/Bind/Execute sequence. One connection keeps it whole.
+      poolMax: runtime.embeddedDatabase ? 1 : config.DB_POOL_MAX,
       statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
-      preparedStatements: config.DATABASE_URL !== undefined,
+      preparedStatements: !runtime.embeddedDatabase,
     }),
     MetricsModule,
     JobsModule.forRoot({

@@ -1,0 +1,38 @@
+import type { Config } from 'jest';
+
+/**
+ * One jest run covers unit, HTTP and integration tests. Integration tests talk to the real
+ * Postgres (DATABASE_URL_TEST, default 127.0.0.1:5432) and Redis (REDIS_URL_TEST) that
+ * `npm test` makes sure are running, and to PGlite in-process for the embedded path.
+ */
+const swcOptions = {
+  jsc: {
+    target: 'es2023',
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    keepClassNames: true,
+    baseUrl: process.cwd(),
+    paths: { '@engram/migrations': ['migrations'], '@engram/*': ['libs/*/src'] },
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+};
+
+const config: Config = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/{apps,libs,migrations,ops,test}/**/*.spec.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', swcOptions] },
+  moduleNameMapper: {
+    '^@engram/migrations$': '<rootDir>/migrations',
+    '^@engram/(.*)$': '<rootDir>/libs/$1/src',
+  },
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  setupFiles: ['reflect-metadata'],
+  testTimeout: 30_000,
+  maxWorkers: 2,
+  verbose: false,
+};
+
+export default config;
