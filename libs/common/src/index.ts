@@ -6,3 +6,4 @@ export * from './http-error.filter';
 export * from './permission.decorator';
 export * from './openapi.decorators';
 export * from './logger';
+export * from './authorizer';
