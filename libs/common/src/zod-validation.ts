@@ -16,7 +16,8 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, whe
   }));
   const first = issues[0];
   const fieldCode = first.field.replace(/[^a-zA-Z0-9]+/g, '_').replace(/^_|_$/g, '');
-  const missing = result.error.issues[0].code === 'invalid_type' && valueAt(input, result.error.issues[0].path) === undefined;
+  const firstPath = result.error.issues[0].path;
+  const missing = firstPath.length > 0 && valueAt(input, firstPath) === undefined;
   return throwValidation(
     `${missing ? 'missing' : 'invalid'}_${fieldCode || where}`,
     `${first.field}: ${first.message}`,
