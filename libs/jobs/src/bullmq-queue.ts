@@ -25,6 +25,7 @@ export class BullMqJobQueue extends JobQueue {
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   private readonly workerConnections: IORedis[] = [];
+  private readonly schedules = new Map<JobName, { everyMs: number; payload: unknown }>();
 
   constructor(private readonly options: BullMqOptions) {
     super();
@@ -36,6 +37,17 @@ export class BullMqJobQueue extends JobQueue {
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     });
     this.producerConnection.on('error', (error) => this.logger.warn(`redis (producer): ${error.message}`));
+    // A Redis that restarts without persistence forgets the job schedulers; put them back on
+    // every reconnect (upserting a scheduler is idempotent).
+    this.producerConnection.on('ready', () => void this.restoreSchedules());
+  }
+
+  private async restoreSchedules(): Promise<void> {
+    for (const [name, { everyMs, payload }] of this.schedules) {
+      await this.upsertScheduler(name, everyMs, payload).catch((error: Error) =>
+        this.logger.warn(`could not restore schedule ${name}: ${error.message}`),
+      );
+    }
   }
 
   async add<N extends JobName>(name: N, payload: JobPayloads[N], options: JobOptions = {}): Promise<void> {
@@ -52,6 +64,11 @@ export class BullMqJobQueue extends JobQueue {
   }
 
   async schedule<N extends JobName>(name: N, everyMs: number, payload: JobPayloads[N]): Promise<void> {
+    this.schedules.set(name, { everyMs, payload });
+    await this.upsertScheduler(name, everyMs, payload);
+  }
+
+  private async upsertScheduler(name: JobName, everyMs: number, payload: unknown): Promise<void> {
     const definition = jobDefinition(name);
     await this.queue(name).upsertJobScheduler(
       `${name}:every`,
