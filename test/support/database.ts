@@ -25,10 +25,15 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-/** A fresh, migrated Postgres database cloned from the run's template. */
-export async function createPostgresDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh Postgres database: migrated (cloned from the run's template) by default, or empty
+ * (for migration tests).
+ */
+export async function createPostgresDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const name = `${TEST_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
-  await adminQuery(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`);
+  await adminQuery(
+    options.empty ? `CREATE DATABASE "${name}"` : `CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`,
+  );
   const url = databaseUrl(name);
   const db = new Database({ url, poolMax: 4, statementTimeoutMs: 0, preparedStatements: false });
   return {
