@@ -96,7 +96,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
 
   private async send(batch: AuditEvent[]): Promise<boolean> {
     try {
-      await this.queue.add('audit.write', { events: batch }, { jobId: `audit:${batch[0].id}` });
+      await this.queue.add('audit.write', { events: batch }, { jobId: `audit-${batch[0].id}` });
       this.writes.inc({ status: 'queued' }, batch.length);
       return true;
     } catch (queueError) {

@@ -11,6 +11,7 @@ export interface BullMqOptions {
   concurrency?: number;
 }
 
+const PRODUCE_TIMEOUT_MS = 2000;
 const KEEP_COMPLETED = { age: 3600, count: 1000 };
 const KEEP_FAILED = { age: 7 * 24 * 3600, count: 5000 };
 
@@ -50,17 +51,57 @@ export class BullMqJobQueue extends JobQueue {
     }
   }
 
+  async connect(timeoutMs = 5000): Promise<void> {
+    if (this.producerConnection.status === 'ready') {
+      return;
+    }
+    const ready = new Promise<void>((resolve) => this.producerConnection.once('ready', () => resolve()));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        this.logger.warn(`redis not ready after ${timeoutMs} ms; producers fall back until it is`);
+        resolve();
+      }, timeoutMs);
+    });
+    await Promise.race([ready, timeout]);
+    clearTimeout(timer);
+  }
+
   async add<N extends JobName>(name: N, payload: JobPayloads[N], options: JobOptions = {}): Promise<void> {
-    await this.queue(name).add(name, payload, this.jobOptions(name, options));
+    await this.produce(() => this.queue(name).add(name, payload, this.jobOptions(name, options)));
   }
 
   async addBulk<N extends JobName>(
     name: N,
     jobs: { payload: JobPayloads[N]; options?: JobOptions }[],
   ): Promise<void> {
-    await this.queue(name).addBulk(
-      jobs.map((job) => ({ name, data: job.payload, opts: this.jobOptions(name, job.options ?? {}) })),
+    await this.produce(() =>
+      this.queue(name).addBulk(
+        jobs.map((job) => ({ name, data: job.payload, opts: this.jobOptions(name, job.options ?? {}) })),
+      ),
     );
+  }
+
+  /**
+   * BullMQ waits for a lost connection to come back before sending; a producer must not: it
+   * fails at once when Redis is not connected, and after PRODUCE_TIMEOUT_MS at most, so the
+   * caller can fall back (the audit outbox) instead of hanging.
+   */
+  private async produce(send: () => Promise<unknown>): Promise<void> {
+    if (this.producerConnection.status !== 'ready') {
+      throw new Error(`redis is ${this.producerConnection.status}`);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        send(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`queue add timed out after ${PRODUCE_TIMEOUT_MS} ms`)), PRODUCE_TIMEOUT_MS);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async schedule<N extends JobName>(name: N, everyMs: number, payload: JobPayloads[N]): Promise<void> {

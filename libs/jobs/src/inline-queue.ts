@@ -31,6 +31,8 @@ export class InlineJobQueue extends JobQueue {
   private closed = false;
   private idleWaiters: (() => void)[] = [];
 
+  async connect(): Promise<void> {}
+
   async add<N extends JobName>(name: N, payload: JobPayloads[N], options: JobOptions = {}): Promise<void> {
     this.enqueue(name, payload, options);
   }

@@ -9,6 +9,9 @@ export type JobRunner = (name: JobName, payload: unknown, context: JobContext) =
 export abstract class JobQueue {
   abstract readonly driver: 'bullmq' | 'inline';
 
+  /** Waits (briefly) for the backend at boot; a backend that is down does not stop the boot. */
+  abstract connect(): Promise<void>;
+
   abstract add<N extends JobName>(name: N, payload: JobPayloads[N], options?: JobOptions): Promise<void>;
 
   abstract addBulk<N extends JobName>(

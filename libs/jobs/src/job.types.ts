@@ -9,7 +9,7 @@ export interface JobPayloads {}
 export type JobName = keyof JobPayloads & string;
 
 export interface JobOptions {
-  /** Idempotency: a job whose id is already queued or recently done is not added again. */
+  /** Idempotency: a job whose id is already queued or recently done is not added again. No ":" (BullMQ reserves it). */
   jobId?: string;
   delayMs?: number;
 }

@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { MetricsService } from '@engram/metrics';
 import { BullMqJobQueue } from './bullmq-queue';
@@ -17,8 +17,12 @@ export interface JobsModuleOptions {
 
 @Global()
 @Module({})
-export class JobsModule implements OnApplicationShutdown {
+export class JobsModule implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(JobQueue) private readonly queue: JobQueue) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.queue.connect();
+  }
 
   static forRoot(options: JobsModuleOptions): DynamicModule {
     const queueProvider = {
