@@ -14,6 +14,9 @@ export interface ScriptRun {
   elapsedMs: number;
 }
 
+/** The scripts must run on Node 20 as well: OPS_TEST_NODE=/path/to/node20 runs them there. */
+const NODE = process.env.OPS_TEST_NODE || process.execPath;
+
 /**
  * Runs an ops script in a child Node, as cron would: only PATH and the given variables in its
  * environment (NODE_OPTIONS from jest would change how Node starts).
@@ -21,7 +24,7 @@ export interface ScriptRun {
 export function runScript(script: string, args: string[], env: Record<string, string> = {}): Promise<ScriptRun> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], {
+    const child = spawn(NODE, [script, ...args], {
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
