@@ -153,7 +153,10 @@ describe('ops/seed-memory-pins', () => {
     expect(result.stderr).toMatch(message);
   });
 
-  it('exits 2 on bad arguments and on an unreadable file', async () => {
+  it('exits 2 on bad arguments and on an unreadable file; --help exits 0', async () => {
+    const help = await seed(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Exit codes: 0 ok, 1 API error, 2 bad input, 3 unreachable, 4 verification failed');
     expect((await seed(['--file', SEED_FILE])).code).toBe(2);
     expect((await seed(['--file', SEED_FILE, '--base', 'ftp://x'])).code).toBe(2);
     expect((await seed(['--file', SEED_FILE, '--base', base, '--bogus'])).code).toBe(2);

@@ -113,7 +113,7 @@ function redactor(secrets) {
 /**
  * Runs a script's main and turns its outcome into output and an exit code.
  *
- * main(context) gets { argv, env, report, say, warn, json, addSecret }: `report` is the --json
+ * main(context) gets { argv, env, report, say, warn, json }: `report` is the --json
  * document it fills in as it goes (printed even when it fails half-way, so a machine sees what
  * was done); `say` prints human lines (silent under --json); `warn` goes to stderr.
  */
@@ -121,8 +121,7 @@ async function runCli(name, usage, main) {
   const argv = process.argv.slice(2);
   const env = process.env;
   const json = argv.includes('--json');
-  const secrets = [env.ENGRAM_TOKEN, env.DATABASE_URL];
-  let redact = redactor(secrets);
+  const redact = redactor([env.ENGRAM_TOKEN, env.DATABASE_URL]);
   const report = {};
   const context = {
     argv,
@@ -136,10 +135,6 @@ async function runCli(name, usage, main) {
     },
     warn(line) {
       process.stderr.write(`${name}: ${redact(line)}\n`);
-    },
-    addSecret(secret) {
-      secrets.push(secret);
-      redact = redactor(secrets);
     },
   };
   // A reader that stops early (`| head`) is not a failure of the run.
