@@ -30,7 +30,7 @@ const config: Config = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFiles: ['reflect-metadata'],
-  testTimeout: 30_000,
+  testTimeout: 60_000,
   maxWorkers: 2,
   verbose: false,
 };
