@@ -15,20 +15,14 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
 }
 
-/** Latency percentiles in milliseconds. */
-export interface Latency {
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-export function fromAutocannon(label: string, result: autocannon.Result, latency: Latency = result.latency): LoadResult {
+/** A single autocannon run as a LoadResult (its latencies are whole milliseconds). */
+export function fromAutocannon(label: string, result: autocannon.Result): LoadResult {
   return {
     label,
     requestsPerSecond: result.requests.average,
-    p50: latency.p50,
-    p99: latency.p99,
-    max: latency.max,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
     total: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors,

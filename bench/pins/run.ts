@@ -7,7 +7,7 @@ import IORedis from 'ioredis';
 import { migrateUp, startEmbeddedPostgres } from '@engram/db';
 import { LoadResult, LOAD_HEADERS, assertClean, formatTable, loadRow, ratioRow, writeResults } from '../lib/report';
 import { formatBlock, loadAverage, postgresVersion, printMachine } from '../lib/machine';
-import { cycle, measure } from '../lib/load';
+import { compareInRounds, cycle } from '../lib/load';
 import { list, numberOption, readOptions } from '../lib/options';
 import { createScratchDatabase } from '../lib/postgres';
 import { ServerProcess, freePort, startServer } from '../lib/processes';
@@ -15,8 +15,8 @@ import { ServerProcess, freePort, startServer } from '../lib/processes';
 /**
  * Pins over HTTP: upsert and get throughput and latency of the Engram API against a bare
  * Fastify + pg server running the same SQL, on the Postgres path (Postgres + Redis/BullMQ) and
- * the embedded path (PGlite + inline queue). Servers run in child processes, one at a time;
- * autocannon runs here. See bench/README.md.
+ * the embedded path (PGlite + inline queue). Servers run in child processes; autocannon runs
+ * here and alternates between them in rounds. See bench/README.md.
  */
 const PATHS = ['postgres', 'embedded'] as const;
 const SCENARIOS = ['get', 'upsert'] as const;
@@ -26,8 +26,9 @@ type ServerKind = 'engram' | 'bare';
 
 const raw = readOptions('bench:pins', {
   connections: { env: 'BENCH_CONNECTIONS', default: '10', description: 'concurrent HTTP connections' },
-  duration: { env: 'BENCH_DURATION', default: '10', description: 'measured seconds per scenario' },
-  warmup: { env: 'BENCH_WARMUP', default: '3', description: 'warm-up seconds before each scenario (discarded)' },
+  duration: { env: 'BENCH_DURATION', default: '10', description: 'measured seconds per scenario and server' },
+  warmup: { env: 'BENCH_WARMUP', default: '3', description: 'warm-up seconds per server before each scenario (discarded)' },
+  rounds: { env: 'BENCH_ROUNDS', default: '5', description: 'alternating Engram/bare rounds the duration is split into' },
   keys: { env: 'BENCH_KEYS', default: '1000', description: 'pre-seeded keys the requests cycle through' },
   paths: { env: 'BENCH_PATHS', default: PATHS.join(','), description: 'storage paths to run' },
   scenarios: { env: 'BENCH_SCENARIOS', default: SCENARIOS.join(','), description: 'scenarios to run' },
@@ -42,6 +43,7 @@ const options = {
   connections: numberOption('connections', raw.connections),
   duration: numberOption('duration', raw.duration),
   warmup: numberOption('warmup', raw.warmup, 0),
+  rounds: Math.round(numberOption('rounds', raw.rounds, 1)),
   keys: numberOption('keys', raw.keys),
   paths: list('paths', raw.paths, PATHS),
   scenarios: list('scenarios', raw.scenarios, SCENARIOS),
@@ -216,43 +218,44 @@ function packageVersion(name: string): string {
   return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
-type Results = Record<PathName, Partial<Record<Scenario, Record<ServerKind, LoadResult>>>>;
+type Results = Partial<Record<PathName, Partial<Record<Scenario, Record<ServerKind, LoadResult>>>>>;
 
 async function runPath(path: PathName, results: Results): Promise<void> {
   const setup = path === 'postgres' ? await postgresPath() : await embeddedPath();
-  const perScenario: Partial<Record<Scenario, Partial<Record<ServerKind, LoadResult>>>> = {};
+  const started: { server: ServerProcess; stop: () => Promise<void> }[] = [];
   try {
+    // Both stay up for the whole path so their rounds can alternate; the idle one costs ~nothing.
     for (const kind of ['engram', 'bare'] as const) {
-      const { server, stop } = await setup.start(kind);
-      try {
-        await seed(server);
-        for (const scenario of options.scenarios) {
-          console.error(`  ${path} ${kind} ${scenario}… (load avg ${loadAverage()})`);
-          const result = await measure({
-            label: `${path} ${scenario} ${kind}`,
-            url: server.url,
-            connections: options.connections,
-            duration: options.duration,
-            warmup: options.warmup,
-            requests: requestsFor(scenario),
-          });
-          assertClean(result);
-          (perScenario[scenario] ??= {})[kind] = result;
-        }
-      } finally {
-        await stop();
-      }
+      started.push(await setup.start(kind));
+      await seed(started[started.length - 1].server);
+    }
+    const [engram, bare] = started.map(({ server }) => server);
+    results[path] = {};
+    for (const scenario of options.scenarios) {
+      console.error(`  ${path} ${scenario}… (load avg ${loadAverage()})`);
+      const [engramResult, bareResult] = await compareInRounds(
+        [
+          { label: `${path} ${scenario} engram`, url: engram.url, requests: () => requestsFor(scenario) },
+          { label: `${path} ${scenario} bare`, url: bare.url, requests: () => requestsFor(scenario) },
+        ],
+        options,
+      );
+      assertClean(engramResult);
+      assertClean(bareResult);
+      results[path][scenario] = { engram: engramResult, bare: bareResult };
     }
   } finally {
+    for (const { stop } of started) {
+      await stop();
+    }
     await setup.cleanup();
   }
-  results[path] = perScenario as Results[PathName];
 }
 
 function printPath(path: PathName, results: Results): void {
   const rows: string[][] = [];
   for (const scenario of options.scenarios) {
-    const { engram, bare } = results[path][scenario]!;
+    const { engram, bare } = results[path]![scenario]!;
     rows.push(loadRow(`${scenario}  engram`, engram), loadRow(`${scenario}  bare`, bare), ratioRow(`${scenario}  engram/bare`, engram, bare));
   }
   const title = path === 'postgres' ? 'Postgres path (Postgres + BullMQ on Redis)' : 'Embedded path (PGlite + inline queue)';
@@ -283,13 +286,14 @@ async function main(): Promise<void> {
     connections: options.connections,
     'duration (s)': options.duration,
     'warm-up (s)': options.warmup,
+    rounds: `${options.rounds} alternating rounds per scenario (engram, bare, bare, engram, …)`,
     keys: `${options.keys} pre-seeded, requests cycle through them; upserts replace existing pins`,
     engram: 'LOG_LEVEL=warn, admin bearer token on every request, DB_POOL_MAX 10 (Postgres) / 1 (PGlite)',
     bare: 'Fastify 5 + pg, same SQL, no auth/validation/metrics/audit, same pool size',
   };
   console.log(`\n${formatBlock('Parameters', parameters)}\n`);
 
-  const results = {} as Results;
+  const results: Results = {};
   const started = Date.now();
   for (const path of options.paths) {
     await runPath(path, results);
