@@ -1,30 +1,18 @@
 import Fastify from 'fastify';
 import { Pool } from 'pg';
 import { migrateUp, startEmbeddedPostgres } from '@engram/db';
+import { PIN_SQL } from '@engram/pins';
 
 /**
- * The baseline: Fastify + pg running the pins repository's own SQL (copied verbatim from
+ * The baseline: Fastify + pg running the pins repository's own SQL (PIN_SQL, exported by
  * libs/pins/src/pins.repository.ts), with no framework, validation, auth, metrics or audit.
  * What Engram adds on top of this is what the bench measures.
  *
  * Env: PORT; DATABASE_URL (a migrated database) or, when unset, an embedded PGlite under
  * BARE_DATA_DIR migrated here; DB_POOL_MAX (the app's default, 10).
  */
-const PIN_COLUMNS = `id, tenant_id, key, value, source, created_at, updated_at, expires_at,
-  left(encode(sha256(convert_to(value::text, 'UTF8')), 'hex'), 16) AS value_hash`;
-const LIVE = '(expires_at IS NULL OR expires_at > now())';
-
-const UPSERT_SQL = `INSERT INTO memory_pins AS p (tenant_id, key, value, source, expires_at)
-         VALUES ($1, $2, $3::jsonb, $4, CASE WHEN $5::int > 0 THEN now() + make_interval(secs => $5::int) END)
-         ON CONFLICT (tenant_id, key) DO UPDATE SET
-           id = CASE WHEN p.expires_at <= now() THEN gen_random_uuid() ELSE p.id END,
-           created_at = CASE WHEN p.expires_at <= now() THEN now() ELSE p.created_at END,
-           value = EXCLUDED.value,
-           source = EXCLUDED.source,
-           updated_at = now(),
-           expires_at = EXCLUDED.expires_at
-         RETURNING ${PIN_COLUMNS}, created_at = updated_at AS created`;
-const GET_SQL = `SELECT ${PIN_COLUMNS} FROM memory_pins WHERE tenant_id = $1 AND key = $2 AND ${LIVE}`;
+const UPSERT_SQL = PIN_SQL.upsert;
+const GET_SQL = PIN_SQL.get;
 
 interface UpsertBody {
   tenant_id: string;

@@ -45,7 +45,6 @@ export async function createApi(config: EngramConfig, runtime: RuntimeOptions): 
     void reply.send(document);
   });
 
-  app.enableShutdownHooks();
   await app.init();
   return app;
 }

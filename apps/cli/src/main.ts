@@ -40,6 +40,8 @@ async function runServer(options: { api: boolean; worker: boolean }): Promise<vo
     const worker = await createWorker(config, runtime);
     closers.push(() => worker.close());
   }
+  // Signals are handled here, not by Nest's shutdown hooks, so the apps close in order
+  // (API first, then storage) and the exit code says the shutdown was clean.
   const shutdown = async () => {
     for (const close of closers.reverse()) {
       await close();

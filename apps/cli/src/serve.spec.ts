@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '../../../test/support/app';
+import { freePort } from '../../../test/support/net';
 
 /**
  * `npm start` end to end: the built CLI on an empty machine (no DATABASE_URL, no REDIS_URL)
@@ -12,10 +13,6 @@ import { eventually } from '../../../test/support/app';
 /** PGlite compiles Postgres from WASM at start: seconds alone, much longer on a loaded machine. */
 const STARTUP_TIMEOUT_MS = 60_000;
 const CLI = join(__dirname, '../../../dist/apps/cli/src/main.js');
-
-function freePortish(): number {
-  return 20_000 + Math.floor(Math.random() * 20_000);
-}
 
 function serve(dataDir: string, port: number, extraEnv: Record<string, string> = {}): ChildProcess {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ENGRAM_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', ...extraEnv };
@@ -49,7 +46,7 @@ describe('engram serve (embedded default)', () => {
 
   it('answers the pins scenario with nothing else installed, and keeps pins across a restart', async () => {
     expect(existsSync(CLI)).toBe(true);
-    const port = freePortish();
+    const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     let child = serve(dataDir, port);
     try {
@@ -78,27 +75,23 @@ describe('engram serve (embedded default)', () => {
   }, 3 * STARTUP_TIMEOUT_MS);
 
   it('refuses to start with a bad configuration, listing every bad key, exit code 2', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve'], {
-      env: { PATH: process.env.PATH, PORT: 'eighty', LOG_LEVEL: 'loud' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise((resolve) => child.once('exit', resolve));
+    const { code, stderr } = await runToExit({ PORT: 'eighty', LOG_LEVEL: 'loud' });
     expect(code).toBe(2);
     expect(stderr).toContain('PORT');
     expect(stderr).toContain('LOG_LEVEL');
   });
 
   it('refuses to listen beyond loopback without an admin token', async () => {
-    const child = spawn(process.execPath, [CLI, 'serve'], {
-      env: { PATH: process.env.PATH, HOST: '0.0.0.0', ENGRAM_DATA_DIR: dataDir },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise((resolve) => child.once('exit', resolve));
+    const { code, stderr } = await runToExit({ HOST: '0.0.0.0', ENGRAM_DATA_DIR: dataDir });
     expect(code).toBe(2);
     expect(stderr).toContain('ENGRAM_ADMIN_TOKEN');
   });
 });
+
+async function runToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, 'serve'], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stderr };
+}

@@ -23,7 +23,6 @@ export async function createWorker(
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, runtime), {
     logger: new PinoNestLogger(createLogger(config.LOG_LEVEL)),
   });
-  app.enableShutdownHooks();
   await app.init();
   return app;
 }

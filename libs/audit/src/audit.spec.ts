@@ -1,18 +1,10 @@
 import { TestApp, eventually, startTestApp, uniqueTenant } from '../../../test/support/app';
 import { PrivateRedis, startPrivateRedis } from '../../../test/support/private-redis';
+import { AuditEvent } from './audit.types';
 
 const PINS = '/api/v1/memory/pins';
 
-interface AuditRow {
-  tenant_id: string;
-  operation: string;
-  key: string | null;
-  success: boolean;
-  latency_ms: number;
-  value_hash: string | null;
-  request_id: string;
-  actor: string;
-}
+type AuditRow = Omit<AuditEvent, 'id' | 'ts' | 'affected'>;
 
 async function auditRows(t: TestApp, tenant: string): Promise<AuditRow[]> {
   return t.db.query<AuditRow>(

@@ -1,12 +1,6 @@
 import { InlineJobQueue } from './inline-queue';
 import { JobName, defineJob } from './job.types';
 
-declare module './job.types' {
-  interface JobPayloads {
-    'test.inline': { n: number };
-  }
-}
-
 const JOB = 'test.inline' as JobName;
 defineJob(JOB, { attempts: 3, backoffMs: 5 });
 

@@ -23,6 +23,24 @@ const PIN_COLUMNS = `id, tenant_id, key, value, source, created_at, updated_at, 
   left(encode(sha256(convert_to(value::text, 'UTF8')), 'hex'), 16) AS value_hash`;
 
 /**
+ * The hot statements, exported so the pins bench runs exactly the same SQL on a bare handler.
+ * Both filter on tenant_id first; the primary key (tenant_id, key) serves them.
+ */
+export const PIN_SQL = {
+  upsert: `INSERT INTO memory_pins AS p (tenant_id, key, value, source, expires_at)
+    VALUES ($1, $2, $3::jsonb, $4, CASE WHEN $5::int > 0 THEN now() + make_interval(secs => $5::int) END)
+    ON CONFLICT (tenant_id, key) DO UPDATE SET
+      id = CASE WHEN p.expires_at <= now() THEN gen_random_uuid() ELSE p.id END,
+      created_at = CASE WHEN p.expires_at <= now() THEN now() ELSE p.created_at END,
+      value = EXCLUDED.value,
+      source = EXCLUDED.source,
+      updated_at = now(),
+      expires_at = EXCLUDED.expires_at
+    RETURNING ${PIN_COLUMNS}, created_at = updated_at AS created`,
+  get: `SELECT ${PIN_COLUMNS} FROM memory_pins WHERE tenant_id = $1 AND key = $2 AND ${LIVE}`,
+};
+
+/**
  * Every pin key is below this in byte order (keys are ASCII < 0x7f, the column is COLLATE "C"),
  * so `key >= prefix AND key < prefix || DEL` is a prefix match the primary key can range-scan.
  */
@@ -48,16 +66,7 @@ export class PinsRepository {
     assertTenant(tenantId);
     return this.metrics.timeQuery('pins', 'upsert', async () => {
       const rows = await this.db.query<UpsertPinRow>(
-        `INSERT INTO memory_pins AS p (tenant_id, key, value, source, expires_at)
-         VALUES ($1, $2, $3::jsonb, $4, CASE WHEN $5::int > 0 THEN now() + make_interval(secs => $5::int) END)
-         ON CONFLICT (tenant_id, key) DO UPDATE SET
-           id = CASE WHEN p.expires_at <= now() THEN gen_random_uuid() ELSE p.id END,
-           created_at = CASE WHEN p.expires_at <= now() THEN now() ELSE p.created_at END,
-           value = EXCLUDED.value,
-           source = EXCLUDED.source,
-           updated_at = now(),
-           expires_at = EXCLUDED.expires_at
-         RETURNING ${PIN_COLUMNS}, created_at = updated_at AS created`,
+        PIN_SQL.upsert,
         [tenantId, pin.key, pin.valueJson, pin.source, pin.ttlSeconds],
         'pins_upsert',
       );
@@ -70,7 +79,7 @@ export class PinsRepository {
     assertTenant(tenantId);
     return this.metrics.timeQuery('pins', 'get', async () => {
       const rows = await this.db.query<PinRow>(
-        `SELECT ${PIN_COLUMNS} FROM memory_pins WHERE tenant_id = $1 AND key = $2 AND ${LIVE}`,
+        PIN_SQL.get,
         [tenantId, key],
         'pins_get',
       );
