@@ -31,7 +31,8 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
       batchSize: config.get('AUDIT_BATCH_SIZE'),
       intervalMs: config.get('AUDIT_FLUSH_INTERVAL_MS'),
       maxBuffered: MAX_BUFFERED_AUDIT_EVENTS,
-      enqueue: (events) => queue.add('audit.write', { events }, { jobId: `audit:${events[0].id}` }),
+      // BullMQ refuses ':' in custom job ids.
+      enqueue: (events) => queue.add('audit.write', { events }, { jobId: `audit-${events[0].id}` }),
       fallback: (events) => repository.insertOutbox(events),
       count: (status, events) => writes.inc({ status: status === 'fallback' ? 'outboxed' : status }, events),
     });

@@ -26,7 +26,8 @@ export class RbacAuditService implements OnModuleInit, OnApplicationShutdown {
       batchSize: config.get('AUDIT_BATCH_SIZE'),
       intervalMs: config.get('AUDIT_FLUSH_INTERVAL_MS'),
       maxBuffered: MAX_BUFFERED_AUDIT_EVENTS,
-      enqueue: (events) => queue.add('rbac.audit-write', { events }, { jobId: `rbac-audit:${events[0].id}` }),
+      // BullMQ refuses ':' in custom job ids.
+      enqueue: (events) => queue.add('rbac.audit-write', { events }, { jobId: `rbac-audit-${events[0].id}` }),
       fallback: async (events) => {
         await repository.insertEvents(events);
       },

@@ -79,17 +79,27 @@ export class RedisPolicyBroadcast implements PolicyBroadcast {
         onAnnouncement(announcement);
       }
     });
-    // Boot does not wait on Redis for long: polling covers a replica that is not subscribed yet.
-    const subscribed = this.subscriber.subscribe(this.channel);
-    const settled = await Promise.race([
-      subscribed.then(() => true),
-      new Promise<false>((resolve) => setTimeout(() => resolve(false), CONNECT_WAIT_MS).unref()),
-    ]).catch((error: Error) => {
-      logger.warn(`cannot subscribe to ${this.channel}: ${error.message}`);
-      return true;
+    // Subscribing between connect and ready races ioredis's ready check, so wait for ready; but
+    // boot does not wait on Redis for long: polling covers a replica that is not subscribed yet.
+    const subscribe = () =>
+      this.subscriber.subscribe(this.channel).catch((error: Error) => logger.warn(`cannot subscribe to ${this.channel}: ${error.message}`));
+    if (this.subscriber.status === 'ready') {
+      await subscribe();
+      return;
+    }
+    const ready = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), CONNECT_WAIT_MS);
+      timer.unref();
+      this.subscriber.once('ready', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
     });
-    if (!settled) {
-      logger.warn(`not yet subscribed to ${this.channel}; will subscribe when Redis answers`);
+    if (ready) {
+      await subscribe();
+    } else {
+      logger.warn(`Redis not ready; will subscribe to ${this.channel} when it answers`);
+      this.subscriber.once('ready', () => void subscribe());
     }
   }
 
