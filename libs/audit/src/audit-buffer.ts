@@ -15,6 +15,8 @@ export interface AuditBufferOptions<T> {
   /** The fallback when the queue refuses: a Postgres write the worker does not need to see first. */
   fallback(batch: T[]): Promise<void>;
   count(status: AuditBufferStatus, items: number): void;
+  /** How long the queue may take to accept a batch before the fallback is used (default 2000). */
+  enqueueTimeoutMs?: number;
 }
 
 /**
@@ -79,7 +81,7 @@ export class AuditBuffer<T> {
 
   private async send(batch: T[]): Promise<boolean> {
     try {
-      await this.options.enqueue(batch);
+      await this.enqueueWithin(batch, this.options.enqueueTimeoutMs ?? 2000);
       this.options.count('queued', batch.length);
       return true;
     } catch (queueError) {
@@ -93,6 +95,25 @@ export class AuditBuffer<T> {
         this.logger.error(`batch of ${batch.length} events not stored, will retry: ${(dbError as Error).message}`);
         return false;
       }
+    }
+  }
+
+  /**
+   * A queue client waiting for a Redis that is not there can hold a call forever, which would
+   * stall every later flush. Past the limit the batch takes the fallback; if the queue accepts it
+   * after all, the row is written twice by id, which the audit tables ignore (ON CONFLICT).
+   */
+  private async enqueueWithin(batch: T[], timeoutMs: number): Promise<void> {
+    const attempt = this.options.enqueue(batch);
+    attempt.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`queue did not answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([attempt, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { MetricsService } from '@engram/metrics';
 import { TestApp, eventually, startTestApp } from '../../../test/support/app';
 import { createTestDatabase } from '../../../test/support/database';
 import { PolicyDir, defaultPolicy, policyDir, policyWithout } from '../../../test/support/rbac-policy';
@@ -282,6 +283,24 @@ describe('RBAC embedded (pglite, inline queue)', () => {
       await t.app.get((await import('./rbac-audit.service')).RbacAuditService).flush();
       await t.settle();
       expect(await auditRowFor(t, denied.headers['x-request-id'] as string)).toMatchObject({ decision: 'deny', actor: 'local' });
+    } finally {
+      await t.close();
+      dir.remove();
+    }
+  });
+});
+
+describe('RBAC audit with Redis away (postgres)', () => {
+  it('still answers, and writes the denial to Postgres directly', async () => {
+    const dir = policyDir(policyWithout('admin', 'memory_pin', 'delete'));
+    // Nothing listens on port 1: the queue refuses every batch and the subscriber never connects.
+    const t = await startTestApp({ worker: false, env: dir.env({ REDIS_URL: 'redis://127.0.0.1:1' }) });
+    try {
+      const denied = await t.request('DELETE', `${PINS}/anything`);
+      expect(denied.status).toBe(403);
+      expect(denied.body.error.code).toBe('forbidden');
+      expect(await auditRowFor(t, denied.headers['x-request-id'] as string)).toMatchObject({ decision: 'deny', enforced: true });
+      expect(await t.app.get(MetricsService).registry.getSingleMetricAsString('rbac_audit_writes_total')).toMatch(/rbac_audit_writes_total\{status="direct"\} [1-9]/);
     } finally {
       await t.close();
       dir.remove();
