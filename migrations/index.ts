@@ -2,6 +2,7 @@ import { Extensions1763800000001 } from './0001-extensions';
 import { Tenants1763800000002 } from './0002-tenants';
 import { MemoryPins1763800000003 } from './0003-memory-pins';
 import { MemoryAudit1763800000004 } from './0004-memory-audit';
+import { RbacAudit1763800000010 } from './0010-rbac-audit';
 import { SqlMigration } from './migration';
 
 /** Every migration, oldest first. A new migration is added here and names the last as `previous`. */
@@ -10,6 +11,7 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   Tenants1763800000002,
   MemoryPins1763800000003,
   MemoryAudit1763800000004,
+  RbacAudit1763800000010,
 ];
 
 export { SqlMigration, verifyChain } from './migration';

@@ -6,6 +6,7 @@ import { EngramConfig } from '@engram/config';
 import { HealthModule } from '@engram/health';
 import { MetricsController } from '@engram/metrics';
 import { PinsModule } from '@engram/pins';
+import { RbacModule } from '@engram/rbac';
 import { RuntimeOptions, coreImports } from '@engram/runtime';
 
 @Module({})
@@ -13,7 +14,7 @@ export class ApiModule {
   static forRoot(config: EngramConfig, runtime: RuntimeOptions): DynamicModule {
     return {
       module: ApiModule,
-      imports: [...coreImports(config, runtime), AuthModule, HealthModule, PinsModule],
+      imports: [...coreImports(config, runtime), RbacModule, AuthModule, HealthModule, PinsModule],
       controllers: [MetricsController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

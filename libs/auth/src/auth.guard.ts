@@ -2,8 +2,9 @@ import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { ConfigService } from '@engram/config';
-import { PERMISSION_KEY, PUBLIC_KEY, Permission, Principal, requestContext } from '@engram/common';
+import { Authorizer, PERMISSION_KEY, PUBLIC_KEY, Permission, Principal, requestContext } from '@engram/common';
 import {
+  ForbiddenError,
   InvalidCredentialsError,
   MissingCredentialsError,
   PermissionNotDeclaredError,
@@ -25,6 +26,7 @@ export class AuthGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
+    private readonly authorizer: Authorizer,
     config: ConfigService,
   ) {
     this.adminToken = config.get('ENGRAM_ADMIN_TOKEN');
@@ -45,6 +47,9 @@ export class AuthGuard implements CanActivate {
     const store = requestContext.current();
     if (store) {
       store.principal = principal;
+    }
+    if (!this.authorizer.authorize(principal, permission).allowed) {
+      throw new ForbiddenError(`This credential may not ${permission.action} ${permission.resource}`);
     }
     return true;
   }

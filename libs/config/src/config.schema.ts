@@ -38,6 +38,16 @@ export const configSchema = z.object({
   AUDIT_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
   AUDIT_OUTBOX_DRAIN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   QUEUE_PREFIX: z.string().min(1).default('engram'),
+  /** The RBAC policy (roles, rules, optional model); relative paths resolve from the working directory. */
+  RBAC_POLICY_FILE: z.string().min(1).default('config/rbac-policies.json'),
+  /** false is shadow mode: decisions are evaluated, logged, audited and counted, never enforced. */
+  RBAC_ENFORCE: z.stringbool().default(true),
+  /** Share of allowed decisions written to rbac_audit (denials are always written). */
+  RBAC_AUDIT_ALLOW_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.01),
+  RBAC_WATCH: z.stringbool().default(true),
+  RBAC_WATCH_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(200),
+  /** The fallback when file events are missed (network mounts, some editors); 0 turns polling off. */
+  RBAC_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
 });
 
 export type EngramConfig = z.infer<typeof configSchema>;

@@ -8,6 +8,8 @@ export interface DatabaseOptions {
   /** Named (server-side prepared) statements; off for PGlite, whose one session all clients share. */
   preparedStatements: boolean;
   applicationName?: string;
+  /** PGlite: one session shared by every client, so nothing may open a connection of its own. */
+  embedded?: boolean;
 }
 
 export interface Queryable {
@@ -33,6 +35,15 @@ export class Database implements Queryable {
     });
     // Without a listener, an idle connection dropped by the server crashes the process.
     this.pool.on('error', (error) => this.logger.warn(`idle database connection failed: ${error.message}`));
+  }
+
+  get embedded(): boolean {
+    return this.options.embedded ?? false;
+  }
+
+  /** For the rare component that needs a dedicated session (LISTEN). */
+  get url(): string {
+    return this.options.url;
   }
 
   async query<R extends QueryResultRow>(sql: string, params: unknown[] = [], name?: string): Promise<R[]> {

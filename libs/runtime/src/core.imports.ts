@@ -26,6 +26,7 @@ export function coreImports(config: EngramConfig, runtime: RuntimeOptions) {
       poolMax: runtime.embeddedDatabase ? 1 : config.DB_POOL_MAX,
       statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
       preparedStatements: !runtime.embeddedDatabase,
+      embedded: runtime.embeddedDatabase,
     }),
     MetricsModule,
     JobsModule.forRoot({

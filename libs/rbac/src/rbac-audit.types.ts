@@ -1,0 +1,20 @@
+export interface RbacAuditEvent {
+  id: string;
+  ts: string;
+  tenant_id: string;
+  actor: string;
+  role: string;
+  resource: string;
+  action: string;
+  decision: 'allow' | 'deny';
+  reason: string;
+  /** false in shadow mode: the decision was recorded, not applied. */
+  enforced: boolean;
+  request_id: string | null;
+}
+
+declare module '@engram/jobs' {
+  interface JobPayloads {
+    'rbac.audit-write': { events: RbacAuditEvent[] };
+  }
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { ACTIONS, RESOURCES, ROLES } from './rbac.constants';
+
+export const MAX_AUDIT_PAGE = 1000;
+
+export const auditQuerySchema = z.strictObject({
+  tenant_id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1..63 characters of a-z, 0-9, "_" and "-", starting with a letter or digit')
+    .optional(),
+  decision: z.enum(['allow', 'deny']).optional(),
+  role: z.enum(ROLES).optional(),
+  resource: z.enum(RESOURCES).optional(),
+  action: z.enum(ACTIONS).optional(),
+  since: z.iso.datetime({ offset: true }).optional().describe('ISO 8601 timestamp; decisions at or after it'),
+  limit: z.coerce.number().int().min(1).max(MAX_AUDIT_PAGE).default(50),
+  cursor: z.string().max(256).optional(),
+});
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+export interface RbacAuditView {
+  id: string;
+  ts: string;
+  tenant_id: string;
+  actor: string;
+  role: string;
+  resource: string;
+  action: string;
+  decision: 'allow' | 'deny';
+  reason: string;
+  enforced: boolean;
+  request_id: string | null;
+}
+
+export interface RbacAuditPage {
+  decisions: RbacAuditView[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
