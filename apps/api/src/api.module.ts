@@ -7,13 +7,14 @@ import { HealthModule } from '@engram/health';
 import { MetricsController } from '@engram/metrics';
 import { PinsModule } from '@engram/pins';
 import { RuntimeOptions, coreImports } from '@engram/runtime';
+import { TenantsModule } from '@engram/tenants';
 
 @Module({})
 export class ApiModule {
   static forRoot(config: EngramConfig, runtime: RuntimeOptions): DynamicModule {
     return {
       module: ApiModule,
-      imports: [...coreImports(config, runtime), AuthModule, HealthModule, PinsModule],
+      imports: [...coreImports(config, runtime), AuthModule, TenantsModule, HealthModule, PinsModule],
       controllers: [MetricsController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

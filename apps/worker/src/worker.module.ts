@@ -4,6 +4,7 @@ import { RuntimeOptions, coreImports } from '@engram/runtime';
 import { EngramConfig } from '@engram/config';
 import { PinoNestLogger, createLogger } from '@engram/common';
 import { PinsModule } from '@engram/pins';
+import { TenantsModule } from '@engram/tenants';
 
 /** The worker alone: job handlers, no HTTP. */
 @Module({})
@@ -11,7 +12,7 @@ export class WorkerModule {
   static forRoot(config: EngramConfig, runtime: Omit<RuntimeOptions, 'worker'>): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [...coreImports(config, { ...runtime, worker: true }), PinsModule],
+      imports: [...coreImports(config, { ...runtime, worker: true }), TenantsModule, PinsModule],
     };
   }
 }

@@ -26,6 +26,8 @@ export function coreImports(config: EngramConfig, runtime: RuntimeOptions) {
       poolMax: runtime.embeddedDatabase ? 1 : config.DB_POOL_MAX,
       statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
       preparedStatements: !runtime.embeddedDatabase,
+      appRole: config.DATABASE_APP_ROLE,
+      notifications: !runtime.embeddedDatabase,
     }),
     MetricsModule,
     JobsModule.forRoot({
