@@ -25,6 +25,11 @@ export async function createWorker(
     logger: new PinoNestLogger(createLogger(config.LOG_LEVEL)),
   });
   app.enableShutdownHooks();
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }
