@@ -24,7 +24,10 @@ describe('row-level security', () => {
   beforeAll(async () => {
     database = await createPostgresDatabase();
     await database.db.query(`INSERT INTO tenants (id, name) VALUES ($1, $1), ($2, $2)`, [a, b]);
-    await database.db.query(`INSERT INTO memory_pins (tenant_id, key, value) VALUES ($1, 'x', '1'), ($1, 'y', '2'), ($2, 'x', '3')`, [a, b]);
+    await database.db.query(
+      `INSERT INTO memory_pins (tenant_id, key, value) VALUES ($1, 'x', '1'), ($1, 'y', '2'), ($2, 'x', '3')`,
+      [a, b],
+    );
   });
   afterAll(async () => {
     await database.drop();
@@ -46,7 +49,9 @@ describe('row-level security', () => {
       expect((await client.query('SELECT count(*)::int AS n FROM memory_pins WHERE tenant_id = $1', [b])).rows[0].n).toBe(0);
       expect((await client.query('UPDATE memory_pins SET value = $2 WHERE tenant_id = $1', [b, '9'])).rowCount).toBe(0);
       expect((await client.query('DELETE FROM memory_pins WHERE tenant_id = $1', [b])).rowCount).toBe(0);
-      await expect(client.query(`INSERT INTO memory_pins (tenant_id, key, value) VALUES ($1, 'z', '1')`, [b])).rejects.toThrow(/row-level security/);
+      await expect(client.query(`INSERT INTO memory_pins (tenant_id, key, value) VALUES ($1, 'z', '1')`, [b])).rejects.toThrow(
+        /row-level security/,
+      );
     });
   });
 
@@ -81,7 +86,9 @@ describe('row-level security', () => {
   });
 
   it('refuses to start as a role row-level security does not apply to', async () => {
-    await expect(startTestApp({ database_: database, env: { DATABASE_APP_ROLE: 'postgres' } })).rejects.toThrow(/bypasses row-level security/);
+    await expect(startTestApp({ database_: database, env: { DATABASE_APP_ROLE: 'postgres' } })).rejects.toThrow(
+      /bypasses row-level security/,
+    );
   });
 });
 

@@ -25,7 +25,11 @@ describe('every route declares a permission or @Public()', () => {
         }
         for (const name of Object.getOwnPropertyNames(controller.prototype)) {
           const handler = (controller.prototype as Record<string, unknown>)[name];
-          if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) {
+          if (
+            name === 'constructor' ||
+            typeof handler !== 'function' ||
+            Reflect.getMetadata(METHOD_METADATA, handler) === undefined
+          ) {
             continue;
           }
           handlers += 1;
@@ -44,7 +48,9 @@ describe('every route declares a permission or @Public()', () => {
 
   it('over HTTP: every registered route answers 401 without credentials, unless it is a known public one', async () => {
     const routes = registeredRoutes(t.app);
-    expect(routes.map((route) => route.id)).toEqual(expect.arrayContaining(['GET /api/v1/memory/pins', 'DELETE /api/v1/admin/tenants/:id']));
+    expect(routes.map((route) => route.id)).toEqual(
+      expect.arrayContaining(['GET /api/v1/memory/pins', 'DELETE /api/v1/admin/tenants/:id']),
+    );
     const unexpected: string[] = [];
     for (const route of routes) {
       const url = route.path.replace(/:[A-Za-z]+/g, 'x').replace('*', 'x');

@@ -18,7 +18,12 @@ export async function newTenant(t: TestApp, options: NewTenantOptions = {}): Pro
   const response = await t.request(
     'POST',
     '/api/v1/admin/tenants',
-    { id, name: `Tenant ${id}`, ...(options.plan ? { plan: options.plan } : {}), ...(options.quotas ? { quotas: options.quotas } : {}) },
+    {
+      id,
+      name: `Tenant ${id}`,
+      ...(options.plan ? { plan: options.plan } : {}),
+      ...(options.quotas ? { quotas: options.quotas } : {}),
+    },
     adminHeaders(t),
   );
   if (response.status !== 201) {

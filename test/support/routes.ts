@@ -30,7 +30,10 @@ export function registeredRoutes(app: NestFastifyApplication): RegisteredRoute[]
     const segment = match[2] === '*' ? '/*' : match[2];
     const path = (stack[stack.length - 1]?.path ?? '') + segment;
     stack.push({ depth, path });
-    for (const method of (match[3] ?? '').split(',').map((m) => m.trim()).filter((m) => m && m !== 'HEAD')) {
+    for (const method of (match[3] ?? '')
+      .split(',')
+      .map((m) => m.trim())
+      .filter((m) => m && m !== 'HEAD')) {
       routes.push({ method, path, id: `${method} ${path}` });
     }
   }

@@ -1,7 +1,7 @@
-import { Injectable } from "@nestjs/common";
-import { Database } from "@engram/db";
-import { MetricsService } from "@engram/metrics";
-import { AuditEvent } from "./audit.types";
+import { Injectable } from '@nestjs/common';
+import { Database } from '@engram/db';
+import { MetricsService } from '@engram/metrics';
+import { AuditEvent } from './audit.types';
 
 /**
  * memory_audit and its outbox. Batches mix tenants by design, so statements run in cross-tenant
@@ -17,7 +17,7 @@ export class AuditRepository {
   ) {}
 
   insertEvents(events: AuditEvent[]): Promise<number> {
-    return this.metrics.timeQuery("audit", "insertEvents", async () => {
+    return this.metrics.timeQuery('audit', 'insertEvents', async () => {
       const rows = await this.db.crossTenant((tx) =>
         tx.query<{ inserted: number }>(
           `WITH inserted AS (
@@ -30,7 +30,7 @@ export class AuditRepository {
            RETURNING 1
          ) SELECT count(*)::int AS inserted FROM inserted`,
           [JSON.stringify(events)],
-          "audit_insert",
+          'audit_insert',
         ),
       );
       return rows[0].inserted;
@@ -39,7 +39,7 @@ export class AuditRepository {
 
   /** Parks events the queue would not take (Redis down) until the worker drains them. */
   insertOutbox(events: AuditEvent[]): Promise<void> {
-    return this.metrics.timeQuery("audit", "insertOutbox", async () => {
+    return this.metrics.timeQuery('audit', 'insertOutbox', async () => {
       await this.db.crossTenant((tx) =>
         tx.query(
           `INSERT INTO audit_outbox (tenant_id, event)
@@ -52,7 +52,7 @@ export class AuditRepository {
 
   /** Moves up to `limit` outbox events into memory_audit atomically; returns how many moved. */
   drainOutbox(limit: number): Promise<number> {
-    return this.metrics.timeQuery("audit", "drainOutbox", async () => {
+    return this.metrics.timeQuery('audit', 'drainOutbox', async () => {
       const rows = await this.db.crossTenant((tx) =>
         tx.query<{ moved: number }>(
           `WITH taken AS (

@@ -1,10 +1,9 @@
-import { AppError, registerErrorStatus } from "@engram/common";
+import { AppError, registerErrorStatus } from '@engram/common';
 
-export { TenantMismatchError } from "@engram/common";
+export { TenantMismatchError } from '@engram/common';
 
 /** Why authentication failed: the 401 code is `<reason>_credentials`, also the metric label. */
-export type AuthFailureReason =
-  "missing" | "malformed" | "unknown" | "expired" | "revoked";
+export type AuthFailureReason = 'missing' | 'malformed' | 'unknown' | 'expired' | 'revoked';
 
 /**
  * A 401. Messages say what kind of credential failed, never any part of it.
@@ -22,15 +21,15 @@ export class AuthenticationError extends AppError {
 }
 
 export class PermissionNotDeclaredError extends AppError {
-  readonly code = "permission_not_declared";
+  readonly code = 'permission_not_declared';
 }
 
 export class ForbiddenError extends AppError {
-  readonly code = "forbidden";
+  readonly code = 'forbidden';
 }
 
 export class RateLimitedError extends AppError {
-  readonly code = "rate_limited";
+  readonly code = 'rate_limited';
 }
 
 registerErrorStatus({

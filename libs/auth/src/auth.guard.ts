@@ -1,31 +1,13 @@
-import {
-  CanActivate,
-  ExecutionContext,
-  Injectable,
-  Logger,
-} from "@nestjs/common";
-import { Reflector } from "@nestjs/core";
-import type { FastifyReply, FastifyRequest } from "fastify";
-import {
-  Authorizer,
-  PERMISSION_KEY,
-  PUBLIC_KEY,
-  Permission,
-  Principal,
-  bindTenant,
-  requestContext,
-} from "@engram/common";
-import { ConfigService } from "@engram/config";
-import { MetricsService } from "@engram/metrics";
-import { TenantsService } from "@engram/tenants";
-import {
-  AuthenticationError,
-  ForbiddenError,
-  PermissionNotDeclaredError,
-  RateLimitedError,
-} from "./auth.errors";
-import { CredentialsService } from "./credentials.service";
-import { RateLimiter } from "./rate-limiter";
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Authorizer, PERMISSION_KEY, PUBLIC_KEY, Permission, Principal, bindTenant, requestContext } from '@engram/common';
+import { ConfigService } from '@engram/config';
+import { MetricsService } from '@engram/metrics';
+import { TenantsService } from '@engram/tenants';
+import { AuthenticationError, ForbiddenError, PermissionNotDeclaredError, RateLimitedError } from './auth.errors';
+import { CredentialsService } from './credentials.service';
+import { RateLimiter } from './rate-limiter';
 
 /**
  * Every request: the route must declare a permission (or @Public()), else it fails closed;
@@ -34,7 +16,7 @@ import { RateLimiter } from "./rate-limiter";
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly logger = new Logger("AuthGuard");
+  private readonly logger = new Logger('AuthGuard');
   private readonly failures;
   private readonly rateLimited;
   private readonly rateLimitEnabled: boolean;
@@ -49,17 +31,9 @@ export class AuthGuard implements CanActivate {
     config: ConfigService,
     metrics: MetricsService,
   ) {
-    this.failures = metrics.counter(
-      "auth_failures_total",
-      "Requests refused by authentication or authorization",
-      ["reason"],
-    );
-    this.rateLimited = metrics.counter(
-      "rate_limited_total",
-      "Requests refused by the per-credential rate limit",
-      [],
-    );
-    this.rateLimitEnabled = config.get("RATE_LIMIT_ENABLED");
+    this.failures = metrics.counter('auth_failures_total', 'Requests refused by authentication or authorization', ['reason']);
+    this.rateLimited = metrics.counter('rate_limited_total', 'Requests refused by the per-credential rate limit', []);
+    this.rateLimitEnabled = config.get('RATE_LIMIT_ENABLED');
     this.tenantGate = (tenantId) => this.tenants.requireActive(tenantId);
   }
 
@@ -68,24 +42,15 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
       return true;
     }
-    const permission = this.reflector.getAllAndOverride<Permission | undefined>(
-      PERMISSION_KEY,
-      targets,
-    );
+    const permission = this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION_KEY, targets);
     if (!permission) {
-      this.logger.error(
-        `route ${context.getClass().name}.${context.getHandler().name} declares no permission`,
-      );
-      throw new PermissionNotDeclaredError(
-        "This route declares no permission and is refused",
-      );
+      this.logger.error(`route ${context.getClass().name}.${context.getHandler().name} declares no permission`);
+      throw new PermissionNotDeclaredError('This route declares no permission and is refused');
     }
     const http = context.switchToHttp();
     let principal: Principal;
     try {
-      principal = await this.credentials.authenticate(
-        http.getRequest<FastifyRequest>(),
-      );
+      principal = await this.credentials.authenticate(http.getRequest<FastifyRequest>());
     } catch (error) {
       if (error instanceof AuthenticationError) {
         this.failures.inc({ reason: error.reason });
@@ -100,15 +65,12 @@ export class AuthGuard implements CanActivate {
     await this.limitRate(principal, http.getResponse<FastifyReply>());
     const decision = this.authorizer.authorize(principal, permission);
     if (!decision.allowed) {
-      this.failures.inc({ reason: "forbidden" });
-      throw new ForbiddenError(
-        `role ${principal.role} may not ${permission.action} ${permission.resource}`,
-        {
-          resource: permission.resource,
-          action: permission.action,
-          reason: decision.reason,
-        },
-      );
+      this.failures.inc({ reason: 'forbidden' });
+      throw new ForbiddenError(`role ${principal.role} may not ${permission.action} ${permission.resource}`, {
+        resource: permission.resource,
+        action: permission.action,
+        reason: decision.reason,
+      });
     }
     return true;
   }
@@ -117,10 +79,7 @@ export class AuthGuard implements CanActivate {
    * Tenant-bound credentials (API keys, tenant JWTs) get their tenant's requests_per_minute.
    * Operator credentials (admin token, machine token, cross-tenant roles) are not limited.
    */
-  private async limitRate(
-    principal: Principal,
-    reply: FastifyReply,
-  ): Promise<void> {
+  private async limitRate(principal: Principal, reply: FastifyReply): Promise<void> {
     if (!this.rateLimitEnabled || principal.tenantId === null) {
       return;
     }
@@ -128,26 +87,18 @@ export class AuthGuard implements CanActivate {
     if (!tenant) {
       return;
     }
-    const subject = principal.keyId
-      ? `key:${principal.keyId}`
-      : `${principal.tenantId}:${principal.actor}`;
-    const decision = await this.limiter.hit(
-      subject,
-      tenant.quotas.requests_per_minute,
-    );
-    void reply.header("ratelimit-limit", decision.limit);
-    void reply.header("ratelimit-remaining", decision.remaining);
-    void reply.header("ratelimit-reset", decision.resetSeconds);
+    const subject = principal.keyId ? `key:${principal.keyId}` : `${principal.tenantId}:${principal.actor}`;
+    const decision = await this.limiter.hit(subject, tenant.quotas.requests_per_minute);
+    void reply.header('ratelimit-limit', decision.limit);
+    void reply.header('ratelimit-remaining', decision.remaining);
+    void reply.header('ratelimit-reset', decision.resetSeconds);
     if (!decision.allowed) {
       this.rateLimited.inc();
-      void reply.header("retry-after", decision.resetSeconds);
-      throw new RateLimitedError(
-        `more than ${decision.limit} requests per minute`,
-        {
-          limit: decision.limit,
-          retry_after_seconds: decision.resetSeconds,
-        },
-      );
+      void reply.header('retry-after', decision.resetSeconds);
+      throw new RateLimitedError(`more than ${decision.limit} requests per minute`, {
+        limit: decision.limit,
+        retry_after_seconds: decision.resetSeconds,
+      });
     }
   }
 }
@@ -158,13 +109,11 @@ export class AuthGuard implements CanActivate {
  * exist (404 tenant_not_found) and be active (403 tenant_suspended). The single place data
  * routes get their tenant from.
  */
-export async function resolveTenant(
-  requested: string | undefined,
-): Promise<string> {
+export async function resolveTenant(requested: string | undefined): Promise<string> {
   const tenantId = bindTenant(requested);
   const gate = requestContext.current()?.tenantGate;
   if (!gate) {
-    throw new Error("resolveTenant needs an authenticated request");
+    throw new Error('resolveTenant needs an authenticated request');
   }
   await gate(tenantId);
   return tenantId;
@@ -174,9 +123,7 @@ export async function resolveTenant(
  * Like resolveTenant, for routes that may act on every tenant at once (cleanup): null ("all")
  * only for a credential bound to no tenant that named none; a bound one gets its own tenant.
  */
-export async function resolveTenantOrAll(
-  requested: string | undefined,
-): Promise<string | null> {
+export async function resolveTenantOrAll(requested: string | undefined): Promise<string | null> {
   const principal = requestContext.current()?.principal;
   if (requested === undefined && principal && principal.tenantId === null) {
     return null;

@@ -60,7 +60,12 @@ describe('authentication', () => {
     expect(listed.text).not.toContain(key.key);
     expect(listed.text).not.toContain('hash');
     expect(listed.body.api_keys).toHaveLength(1);
-    expect(listed.body.api_keys[0]).toMatchObject({ id: key.id, role: 'machine', key_prefix: key.key.slice(0, 12), revoked_at: null });
+    expect(listed.body.api_keys[0]).toMatchObject({
+      id: key.id,
+      role: 'machine',
+      key_prefix: key.key.slice(0, 12),
+      revoked_at: null,
+    });
     expect(listed.body.api_keys[0].last_used_at).not.toBeNull();
     const [stored] = await t.database.db.query<{ key_hash: Buffer }>('SELECT key_hash FROM api_keys WHERE id = $1', [key.id]);
     expect(stored.key_hash.toString('hex')).toBe((await import('@engram/tenants')).hashApiKey(key.key).toString('hex'));
@@ -77,10 +82,20 @@ describe('authentication', () => {
 
   it('rejects expires_at in the past and cross-tenant roles outside global', async () => {
     const tenant = await newTenant(t);
-    const past = await t.request('POST', `/api/v1/admin/tenants/${tenant}/api-keys`, { name: 'x', role: 'dev', expires_at: '2001-01-01T00:00:00Z' }, adminHeaders(t));
+    const past = await t.request(
+      'POST',
+      `/api/v1/admin/tenants/${tenant}/api-keys`,
+      { name: 'x', role: 'dev', expires_at: '2001-01-01T00:00:00Z' },
+      adminHeaders(t),
+    );
     expect(past.status).toBe(400);
     expect(past.body.error.code).toBe('invalid_expires_at');
-    const admin = await t.request('POST', `/api/v1/admin/tenants/${tenant}/api-keys`, { name: 'x', role: 'admin' }, adminHeaders(t));
+    const admin = await t.request(
+      'POST',
+      `/api/v1/admin/tenants/${tenant}/api-keys`,
+      { name: 'x', role: 'admin' },
+      adminHeaders(t),
+    );
     expect(admin.status).toBe(400);
     expect(admin.body.error.code).toBe('invalid_role');
     const globalAdmin = await newApiKey(t, 'global', { role: 'admin' });
@@ -97,7 +112,12 @@ describe('authentication', () => {
     const after = await t.request('GET', PINS, undefined, key.headers);
     expect(after.status).toBe(401);
     expect(after.body.error.code).toBe('revoked_credentials');
-    const again = await t.request('DELETE', `/api/v1/admin/tenants/${tenant}/api-keys/${randomUUID()}`, undefined, adminHeaders(t));
+    const again = await t.request(
+      'DELETE',
+      `/api/v1/admin/tenants/${tenant}/api-keys/${randomUUID()}`,
+      undefined,
+      adminHeaders(t),
+    );
     expect(again.body.error.code).toBe('api_key_not_found');
   });
 
@@ -124,7 +144,10 @@ describe('authentication', () => {
     expect((await t.request('GET', PINS, undefined, readOnly.headers)).status).toBe(200);
     const write = await t.request('POST', PINS, { key: 'k', value: 1 }, readOnly.headers);
     expect(write.status).toBe(403);
-    expect(write.body.error).toMatchObject({ code: 'forbidden', details: { resource: 'memory_pin', action: 'write', reason: 'scope' } });
+    expect(write.body.error).toMatchObject({
+      code: 'forbidden',
+      details: { resource: 'memory_pin', action: 'write', reason: 'scope' },
+    });
     const dev = await newApiKey(t, tenant, { role: 'dev' });
     expect((await t.request('POST', PINS, { key: 'k', value: 1 }, dev.headers)).body.error.code).toBe('forbidden');
     expect((await t.request('GET', '/api/v1/admin/tenants', undefined, dev.headers)).body.error.code).toBe('forbidden');
@@ -156,12 +179,21 @@ describe('authentication', () => {
     expect(mismatch.status).toBe(403);
     expect(mismatch.body.error.code).toBe('tenant_mismatch');
 
-    const expired = await signJwt({ sub: 'a', tenant_id: tenant, role: 'machine' }, { expiresIn: Math.floor(Date.now() / 1000) - 60 });
-    expect((await t.request('GET', PINS, undefined, { authorization: `Bearer ${expired}` })).body.error.code).toBe('expired_credentials');
+    const expired = await signJwt(
+      { sub: 'a', tenant_id: tenant, role: 'machine' },
+      { expiresIn: Math.floor(Date.now() / 1000) - 60 },
+    );
+    expect((await t.request('GET', PINS, undefined, { authorization: `Bearer ${expired}` })).body.error.code).toBe(
+      'expired_credentials',
+    );
     const forged = await signJwt({ sub: 'a', tenant_id: tenant, role: 'admin' }, { secret: randomBytes(32).toString('hex') });
-    expect((await t.request('GET', PINS, undefined, { authorization: `Bearer ${forged}` })).body.error.code).toBe('unknown_credentials');
+    expect((await t.request('GET', PINS, undefined, { authorization: `Bearer ${forged}` })).body.error.code).toBe(
+      'unknown_credentials',
+    );
     const noTenant = await signJwt({ sub: 'a', role: 'machine' });
-    expect((await t.request('GET', PINS, undefined, { authorization: `Bearer ${noTenant}` })).body.error.code).toBe('malformed_credentials');
+    expect((await t.request('GET', PINS, undefined, { authorization: `Bearer ${noTenant}` })).body.error.code).toBe(
+      'malformed_credentials',
+    );
   });
 
   it('answers 404 tenant_not_found for an unknown tenant and 403 tenant_suspended for a suspended one', async () => {

@@ -1,11 +1,11 @@
-import { Module } from "@nestjs/common";
-import { APP_GUARD } from "@nestjs/core";
-import { Authorizer } from "@engram/common";
-import { TenantsModule } from "@engram/tenants";
-import { AuthGuard } from "./auth.guard";
-import { CredentialsService } from "./credentials.service";
-import { RateLimiter } from "./rate-limiter";
-import { RoleMatrixAuthorizer } from "./role-matrix.authorizer";
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { Authorizer } from '@engram/common';
+import { TenantsModule } from '@engram/tenants';
+import { AuthGuard } from './auth.guard';
+import { CredentialsService } from './credentials.service';
+import { RateLimiter } from './rate-limiter';
+import { RoleMatrixAuthorizer } from './role-matrix.authorizer';
 
 /**
  * Authentication for every route. `Authorizer` defaults to the role matrix; the RBAC module

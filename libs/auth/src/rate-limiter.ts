@@ -1,7 +1,7 @@
-import { Injectable, Logger, OnApplicationShutdown } from "@nestjs/common";
-import IORedis from "ioredis";
-import { ConfigService } from "@engram/config";
-import { MetricsService } from "@engram/metrics";
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import IORedis from 'ioredis';
+import { ConfigService } from '@engram/config';
+import { MetricsService } from '@engram/metrics';
 
 const WINDOW_MS = 60_000;
 
@@ -27,7 +27,7 @@ export interface RateDecision {
  */
 @Injectable()
 export class RateLimiter implements OnApplicationShutdown {
-  private readonly logger = new Logger("RateLimiter");
+  private readonly logger = new Logger('RateLimiter');
   private readonly redis: IORedis | null;
   private readonly prefix: string;
   private memoryWindow = -1;
@@ -35,8 +35,8 @@ export class RateLimiter implements OnApplicationShutdown {
   private readonly fallbacks;
 
   constructor(config: ConfigService, metrics: MetricsService) {
-    const url = config.get("REDIS_URL");
-    this.prefix = `${config.get("QUEUE_PREFIX")}:ratelimit`;
+    const url = config.get('REDIS_URL');
+    this.prefix = `${config.get('QUEUE_PREFIX')}:ratelimit`;
     this.redis = url
       ? new IORedis(url, {
           enableOfflineQueue: false,
@@ -46,12 +46,10 @@ export class RateLimiter implements OnApplicationShutdown {
           retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
         })
       : null;
-    this.redis?.on("error", (error) =>
-      this.logger.warn(`redis: ${error.message}`),
-    );
+    this.redis?.on('error', (error) => this.logger.warn(`redis: ${error.message}`));
     this.fallbacks = metrics.counter(
-      "rate_limiter_fallback_total",
-      "Rate-limit checks counted in memory because Redis did not answer",
+      'rate_limiter_fallback_total',
+      'Rate-limit checks counted in memory because Redis did not answer',
       [],
     );
   }
@@ -60,16 +58,9 @@ export class RateLimiter implements OnApplicationShutdown {
     this.redis?.disconnect();
   }
 
-  async hit(
-    subject: string,
-    limit: number,
-    now = Date.now(),
-  ): Promise<RateDecision> {
+  async hit(subject: string, limit: number, now = Date.now()): Promise<RateDecision> {
     const window = Math.floor(now / WINDOW_MS);
-    const resetSeconds = Math.max(
-      1,
-      Math.ceil(((window + 1) * WINDOW_MS - now) / 1000),
-    );
+    const resetSeconds = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
     const count = await this.count(subject, window);
     return {
       allowed: count <= limit,
@@ -82,12 +73,7 @@ export class RateLimiter implements OnApplicationShutdown {
   private async count(subject: string, window: number): Promise<number> {
     if (this.redis) {
       try {
-        const result = await this.redis.eval(
-          HIT_SCRIPT,
-          1,
-          `${this.prefix}:${subject}:${window}`,
-          String(WINDOW_MS),
-        );
+        const result = await this.redis.eval(HIT_SCRIPT, 1, `${this.prefix}:${subject}:${window}`, String(WINDOW_MS));
         return Number(result);
       } catch {
         this.fallbacks.inc();

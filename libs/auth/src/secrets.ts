@@ -1,16 +1,14 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 /** Constant-time comparison that does not leak the expected secret's length either. */
 export function secretEquals(given: string, expected: string): boolean {
-  const a = createHash("sha256").update(given).digest();
-  const b = createHash("sha256").update(expected).digest();
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
 }
 
 /** Reads `Authorization: Bearer <token>`; undefined when absent, null when malformed. */
-export function bearerToken(
-  header: string | string[] | undefined,
-): string | undefined | null {
+export function bearerToken(header: string | string[] | undefined): string | undefined | null {
   if (header === undefined) {
     return undefined;
   }
@@ -22,9 +20,7 @@ export function bearerToken(
 }
 
 /** A single header value; a repeated header is treated as malformed (null). */
-export function singleHeader(
-  header: string | string[] | undefined,
-): string | undefined | null {
+export function singleHeader(header: string | string[] | undefined): string | undefined | null {
   if (Array.isArray(header)) {
     return null;
   }

@@ -1,12 +1,5 @@
-import { Logger } from "@nestjs/common";
-import {
-  Client,
-  Pool,
-  PoolClient,
-  QueryResultRow,
-  escapeIdentifier,
-  escapeLiteral,
-} from "pg";
+import { Logger } from '@nestjs/common';
+import { Client, Pool, PoolClient, QueryResultRow, escapeIdentifier, escapeLiteral } from 'pg';
 
 export interface DatabaseOptions {
   url: string;
@@ -31,11 +24,7 @@ export interface NotificationSubscription {
 export class UnsafeDatabaseRoleError extends Error {}
 
 export interface Queryable {
-  query<R extends QueryResultRow>(
-    sql: string,
-    params?: unknown[],
-    name?: string,
-  ): Promise<R[]>;
+  query<R extends QueryResultRow>(sql: string, params?: unknown[], name?: string): Promise<R[]>;
 }
 
 /**
@@ -43,31 +32,27 @@ export interface Queryable {
  * paths so Postgres parses and plans them once per connection.
  */
 export class Database implements Queryable {
-  private readonly logger = new Logger("Database");
+  private readonly logger = new Logger('Database');
   readonly pool: Pool;
 
   constructor(private readonly options: DatabaseOptions) {
     this.pool = new Pool({
       connectionString: options.url,
       max: options.poolMax,
-      application_name: options.applicationName ?? "engram",
+      application_name: options.applicationName ?? 'engram',
       statement_timeout: options.statementTimeoutMs || undefined,
       connectionTimeoutMillis: 10_000,
       idleTimeoutMillis: 30_000,
     });
     // Without a listener, an idle connection dropped by the server crashes the process.
-    this.pool.on("error", (error) =>
-      this.logger.warn(`idle database connection failed: ${error.message}`),
-    );
+    this.pool.on('error', (error) => this.logger.warn(`idle database connection failed: ${error.message}`));
     const appRole = options.appRole;
     if (appRole !== undefined) {
       // Queued on the client ahead of whatever the pool hands it out for, so no query runs before it.
-      this.pool.on("connect", (client) => {
-        client
-          .query(`SET ROLE ${escapeIdentifier(appRole)}`)
-          .catch((error: Error) => {
-            this.logger.error(`SET ROLE ${appRole} failed: ${error.message}`);
-          });
+      this.pool.on('connect', (client) => {
+        client.query(`SET ROLE ${escapeIdentifier(appRole)}`).catch((error: Error) => {
+          this.logger.error(`SET ROLE ${appRole} failed: ${error.message}`);
+        });
       });
     }
   }
@@ -90,8 +75,8 @@ export class Database implements Queryable {
     const role = rows[0];
     if (!role || role.rolsuper || role.rolbypassrls || role.owns) {
       throw new UnsafeDatabaseRoleError(
-        `the database role ${role?.role ?? "(unknown)"} bypasses row-level security (superuser, BYPASSRLS or table owner); ` +
-          "set DATABASE_APP_ROLE to a role that owns nothing (migrations create engram_app)",
+        `the database role ${role?.role ?? '(unknown)'} bypasses row-level security (superuser, BYPASSRLS or table owner); ` +
+          'set DATABASE_APP_ROLE to a role that owns nothing (migrations create engram_app)',
       );
     }
   }
@@ -102,15 +87,9 @@ export class Database implements Queryable {
    * trip (the id is escaped as a literal, since that protocol has no parameters); the setting
    * dies with the transaction, so a pooled connection never carries it to its next user.
    */
-  async withTenant<T>(
-    tenantId: string,
-    work: (tx: Queryable) => Promise<T>,
-  ): Promise<T> {
+  async withTenant<T>(tenantId: string, work: (tx: Queryable) => Promise<T>): Promise<T> {
     assertTenant(tenantId);
-    return this.inTransaction(
-      `BEGIN; SELECT set_config('app.tenant_id', ${escapeLiteral(tenantId)}, true)`,
-      work,
-    );
+    return this.inTransaction(`BEGIN; SELECT set_config('app.tenant_id', ${escapeLiteral(tenantId)}, true)`, work);
   }
 
   /**
@@ -119,44 +98,30 @@ export class Database implements Queryable {
    * writes, key lookup by hash). Every statement inside must still say which tenants it touches.
    */
   async crossTenant<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.inTransaction(
-      this.options.appRole === undefined
-        ? "BEGIN"
-        : "BEGIN; SET LOCAL ROLE NONE",
-      work,
-    );
+    return this.inTransaction(this.options.appRole === undefined ? 'BEGIN' : 'BEGIN; SET LOCAL ROLE NONE', work);
   }
 
-  async query<R extends QueryResultRow>(
-    sql: string,
-    params: unknown[] = [],
-    name?: string,
-  ): Promise<R[]> {
+  async query<R extends QueryResultRow>(sql: string, params: unknown[] = [], name?: string): Promise<R[]> {
     const result = await this.pool.query<R>(
-      name !== undefined && this.options.preparedStatements
-        ? { name, text: sql, values: params }
-        : { text: sql, values: params },
+      name !== undefined && this.options.preparedStatements ? { name, text: sql, values: params } : { text: sql, values: params },
     );
     return result.rows;
   }
 
   /** Runs `work` in one transaction on one connection; rolls back on any error. */
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.inTransaction("BEGIN", work);
+    return this.inTransaction('BEGIN', work);
   }
 
-  private async inTransaction<T>(
-    begin: string,
-    work: (tx: Queryable) => Promise<T>,
-  ): Promise<T> {
+  private async inTransaction<T>(begin: string, work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query(begin);
       const result = await work(this.wrap(client));
-      await client.query("COMMIT");
+      await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
+      await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.release();
@@ -168,11 +133,7 @@ export class Database implements Queryable {
    * Notifications sent while disconnected are lost, so `onReconnect` runs after every
    * reconnection for the caller to drop whatever it caches.
    */
-  listen(
-    channel: string,
-    onMessage: (payload: string) => void,
-    onReconnect: () => void,
-  ): NotificationSubscription {
+  listen(channel: string, onMessage: (payload: string) => void, onReconnect: () => void): NotificationSubscription {
     if (this.options.notifications === false) {
       return { close: async () => undefined };
     }
@@ -185,29 +146,26 @@ export class Database implements Queryable {
       }
       const next = new Client({
         connectionString: this.options.url,
-        application_name: "engram-listen",
+        application_name: 'engram-listen',
       });
       let retried = false;
       const retry = () => {
         if (!closed && !retried) {
           retried = true;
           attempt += 1;
-          setTimeout(
-            () => void connect(),
-            Math.min(attempt * 250, 5000),
-          ).unref();
+          setTimeout(() => void connect(), Math.min(attempt * 250, 5000)).unref();
         }
       };
-      next.on("notification", (message) => {
+      next.on('notification', (message) => {
         if (message.channel === channel && message.payload !== undefined) {
           onMessage(message.payload);
         }
       });
-      next.on("error", (error) => {
+      next.on('error', (error) => {
         this.logger.warn(`notification connection failed: ${error.message}`);
         void next.end().catch(() => undefined);
       });
-      next.on("end", retry);
+      next.on('end', retry);
       try {
         await next.connect();
         await next.query(`LISTEN ${escapeIdentifier(channel)}`);
@@ -217,9 +175,7 @@ export class Database implements Queryable {
         }
         attempt = 0;
       } catch (error) {
-        this.logger.warn(
-          `cannot listen on ${channel}: ${(error as Error).message}`,
-        );
+        this.logger.warn(`cannot listen on ${channel}: ${(error as Error).message}`);
         await next.end().catch(() => undefined);
         retry();
       }
@@ -234,7 +190,7 @@ export class Database implements Queryable {
   }
 
   async ping(): Promise<void> {
-    await this.pool.query("SELECT 1");
+    await this.pool.query('SELECT 1');
   }
 
   async close(): Promise<void> {
@@ -244,15 +200,9 @@ export class Database implements Queryable {
   private wrap(client: PoolClient): Queryable {
     const prepared = this.options.preparedStatements;
     return {
-      async query<R extends QueryResultRow>(
-        sql: string,
-        params: unknown[] = [],
-        name?: string,
-      ): Promise<R[]> {
+      async query<R extends QueryResultRow>(sql: string, params: unknown[] = [], name?: string): Promise<R[]> {
         const result = await client.query<R>(
-          name !== undefined && prepared
-            ? { name, text: sql, values: params }
-            : { text: sql, values: params },
+          name !== undefined && prepared ? { name, text: sql, values: params } : { text: sql, values: params },
         );
         return result.rows;
       },
@@ -262,7 +212,7 @@ export class Database implements Queryable {
 
 /** Throws on an empty tenant id: an undefined in a WHERE must never widen a query. */
 export function assertTenant(tenantId: string): void {
-  if (typeof tenantId !== "string" || tenantId.length === 0) {
-    throw new Error("tenant id is required for every tenant-owned query");
+  if (typeof tenantId !== 'string' || tenantId.length === 0) {
+    throw new Error('tenant id is required for every tenant-owned query');
   }
 }

@@ -1,12 +1,5 @@
-import {
-  DynamicModule,
-  Global,
-  Inject,
-  Module,
-  OnApplicationShutdown,
-  OnModuleInit,
-} from "@nestjs/common";
-import { Database, DatabaseOptions } from "./database";
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Database, DatabaseOptions } from './database';
 
 @Global()
 @Module({})
@@ -16,9 +9,7 @@ export class DatabaseModule implements OnModuleInit, OnApplicationShutdown {
   static forRoot(options: DatabaseOptions): DynamicModule {
     return {
       module: DatabaseModule,
-      providers: [
-        { provide: Database, useFactory: () => new Database(options) },
-      ],
+      providers: [{ provide: Database, useFactory: () => new Database(options) }],
       exports: [Database],
     };
   }

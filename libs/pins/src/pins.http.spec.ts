@@ -27,7 +27,12 @@ describe.each(['postgres', 'pglite'] as const)('pins over HTTP (%s)', (database)
 
   it('returns id, timestamps and expiry; re-posting keeps id and created_at and moves updated_at', async () => {
     const tenant = await newTenant(t);
-    const first = await t.request('POST', PINS, { tenant_id: tenant, key: 'budget:monthly', value: { usd: 10 }, ttl_seconds: 3600 });
+    const first = await t.request('POST', PINS, {
+      tenant_id: tenant,
+      key: 'budget:monthly',
+      value: { usd: 10 },
+      ttl_seconds: 3600,
+    });
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ tenant_id: tenant, key: 'budget:monthly', value: { usd: 10 }, source: null });
     expect(first.body.id).toMatch(/^[0-9a-f-]{36}$/);

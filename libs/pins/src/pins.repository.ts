@@ -1,7 +1,7 @@
-import { Injectable } from "@nestjs/common";
-import { Database, Queryable, assertTenant } from "@engram/db";
-import { MetricsService } from "@engram/metrics";
-import { QuotaService } from "@engram/tenants";
+import { Injectable } from '@nestjs/common';
+import { Database, Queryable, assertTenant } from '@engram/db';
+import { MetricsService } from '@engram/metrics';
+import { QuotaService } from '@engram/tenants';
 
 export interface PinRow {
   id: string;
@@ -21,7 +21,7 @@ export interface UpsertPinRow extends PinRow {
   inserted: boolean;
 }
 
-const LIVE = "(expires_at IS NULL OR expires_at > now())";
+const LIVE = '(expires_at IS NULL OR expires_at > now())';
 const PIN_COLUMNS = `id, tenant_id, key, value, source, created_at, updated_at, expires_at,
   left(encode(sha256(convert_to(value::text, 'UTF8')), 'hex'), 16) AS value_hash`;
 
@@ -29,7 +29,7 @@ const PIN_COLUMNS = `id, tenant_id, key, value, source, created_at, updated_at, 
  * Every pin key is below this in byte order (keys are ASCII < 0x7f, the column is COLLATE "C"),
  * so `key >= prefix AND key < prefix || DEL` is a prefix match the primary key can range-scan.
  */
-const PREFIX_UPPER_BOUND = "\u007f";
+const PREFIX_UPPER_BOUND = '\u007f';
 
 /**
  * The memory_pins table. Tenant first in every method; every statement filters on it and runs
@@ -60,7 +60,7 @@ export class PinsRepository {
     },
   ): Promise<UpsertPinRow> {
     assertTenant(tenantId);
-    return this.metrics.timeQuery("pins", "upsert", () =>
+    return this.metrics.timeQuery('pins', 'upsert', () =>
       this.db.withTenant(tenantId, async (tx) => {
         const rows = await tx.query<UpsertPinRow>(
           `INSERT INTO memory_pins AS p (tenant_id, key, value, source, expires_at)
@@ -74,11 +74,11 @@ export class PinsRepository {
            expires_at = EXCLUDED.expires_at
          RETURNING ${PIN_COLUMNS}, created_at = updated_at AS created, (xmax = 0) AS inserted`,
           [tenantId, pin.key, pin.valueJson, pin.source, pin.ttlSeconds],
-          "pins_upsert",
+          'pins_upsert',
         );
         if (rows[0].inserted) {
           // After the insert, in its transaction: a refusal rolls the insert back.
-          await this.quotas.reserve(tenantId, "max_pins", 1, tx);
+          await this.quotas.reserve(tenantId, 'max_pins', 1, tx);
         }
         return rows[0];
       }),
@@ -88,12 +88,12 @@ export class PinsRepository {
   /** The live pin under `key`, or null; an expired row is invisible even before cleanup. */
   get(tenantId: string, key: string): Promise<PinRow | null> {
     assertTenant(tenantId);
-    return this.metrics.timeQuery("pins", "get", () =>
+    return this.metrics.timeQuery('pins', 'get', () =>
       this.db.withTenant(tenantId, async (tx) => {
         const rows = await tx.query<PinRow>(
           `SELECT ${PIN_COLUMNS} FROM memory_pins WHERE tenant_id = $1 AND key = $2 AND ${LIVE}`,
           [tenantId, key],
-          "pins_get",
+          'pins_get',
         );
         return rows[0] ?? null;
       }),
@@ -107,13 +107,11 @@ export class PinsRepository {
   list(
     tenantId: string,
     options: { prefix: string; afterKey: string; limit: number },
-  ): Promise<{ total: number; rows: Omit<PinRow, "value_hash">[] }> {
+  ): Promise<{ total: number; rows: Omit<PinRow, 'value_hash'>[] }> {
     assertTenant(tenantId);
-    return this.metrics.timeQuery("pins", "list", async () => {
+    return this.metrics.timeQuery('pins', 'list', async () => {
       const rows = await this.db.withTenant(tenantId, (tx) =>
-        tx.query<
-          Omit<PinRow, "value_hash"> & { total: number; key: string | null }
-        >(
+        tx.query<Omit<PinRow, 'value_hash'> & { total: number; key: string | null }>(
           `SELECT c.total, p.id, p.tenant_id, p.key, p.value, p.source, p.created_at, p.updated_at, p.expires_at
          FROM (SELECT count(*)::int AS total FROM memory_pins
                WHERE tenant_id = $1 AND key >= $2 AND key < $3 AND ${LIVE}) c
@@ -123,14 +121,8 @@ export class PinsRepository {
            ORDER BY key
            LIMIT $5
          ) p ON true`,
-          [
-            tenantId,
-            options.prefix,
-            options.prefix + PREFIX_UPPER_BOUND,
-            options.afterKey,
-            options.limit + 1,
-          ],
-          "pins_list",
+          [tenantId, options.prefix, options.prefix + PREFIX_UPPER_BOUND, options.afterKey, options.limit + 1],
+          'pins_list',
         ),
       );
       return {
@@ -141,21 +133,18 @@ export class PinsRepository {
   }
 
   /** Deletes the pin; returns its hash if it was live, null if absent or already expired. */
-  delete(
-    tenantId: string,
-    key: string,
-  ): Promise<{ value_hash: string } | null> {
+  delete(tenantId: string, key: string): Promise<{ value_hash: string } | null> {
     assertTenant(tenantId);
-    return this.metrics.timeQuery("pins", "delete", () =>
+    return this.metrics.timeQuery('pins', 'delete', () =>
       this.db.withTenant(tenantId, async (tx) => {
         const rows = await tx.query<{ value_hash: string; live: boolean }>(
           `DELETE FROM memory_pins WHERE tenant_id = $1 AND key = $2
            RETURNING left(encode(sha256(convert_to(value::text, 'UTF8')), 'hex'), 16) AS value_hash, ${LIVE} AS live`,
           [tenantId, key],
-          "pins_delete",
+          'pins_delete',
         );
         if (rows.length > 0) {
-          await this.quotas.release(tenantId, "max_pins", 1, tx);
+          await this.quotas.release(tenantId, 'max_pins', 1, tx);
         }
         return rows[0]?.live ? { value_hash: rows[0].value_hash } : null;
       }),
@@ -164,7 +153,7 @@ export class PinsRepository {
 
   /** Expired pins per tenant, for dry runs. `tenantId` null means every tenant. */
   countExpired(tenantId: string | null): Promise<Map<string, number>> {
-    return this.metrics.timeQuery("pins", "countExpired", async () => {
+    return this.metrics.timeQuery('pins', 'countExpired', async () => {
       const rows = await this.scoped(tenantId, (tx) =>
         tx.query<{ tenant_id: string; count: number }>(
           `SELECT tenant_id, count(*)::int AS count FROM memory_pins
@@ -182,11 +171,8 @@ export class PinsRepository {
    * several workers expire at once without waiting on, or double-counting, each other's rows.
    * `tenantId` null means every tenant: only cleanup jobs and admins reach that path.
    */
-  deleteExpiredBatch(
-    tenantId: string | null,
-    batchSize: number,
-  ): Promise<Map<string, number>> {
-    return this.metrics.timeQuery("pins", "deleteExpiredBatch", () =>
+  deleteExpiredBatch(tenantId: string | null, batchSize: number): Promise<Map<string, number>> {
+    return this.metrics.timeQuery('pins', 'deleteExpiredBatch', () =>
       this.scoped(tenantId, async (tx) => {
         const rows = await tx.query<{ tenant_id: string; count: number }>(
           `WITH doomed AS (
@@ -204,7 +190,7 @@ export class PinsRepository {
           [tenantId, batchSize],
         );
         const counts = new Map(rows.map((row) => [row.tenant_id, row.count]));
-        await this.quotas.releaseMany(counts, "max_pins", tx);
+        await this.quotas.releaseMany(counts, 'max_pins', tx);
         return counts;
       }),
     );
@@ -214,12 +200,7 @@ export class PinsRepository {
    * One tenant's transaction, or for `null` (every tenant: the expiry job and operators' cleanup)
    * a cross-tenant one; the statements then filter by tenant themselves.
    */
-  private scoped<T>(
-    tenantId: string | null,
-    work: (tx: Queryable) => Promise<T>,
-  ): Promise<T> {
-    return tenantId === null
-      ? this.db.crossTenant(work)
-      : this.db.withTenant(tenantId, work);
+  private scoped<T>(tenantId: string | null, work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return tenantId === null ? this.db.crossTenant(work) : this.db.withTenant(tenantId, work);
   }
 }

@@ -1,23 +1,13 @@
-import {
-  Injectable,
-  Logger,
-  OnApplicationShutdown,
-  OnModuleInit,
-} from "@nestjs/common";
-import { createHash, randomBytes } from "node:crypto";
-import { ValidationError } from "@engram/common";
-import { ConfigService } from "@engram/config";
-import { Database } from "@engram/db";
-import { ApiKeyRow, ApiKeysRepository } from "./api-keys.repository";
-import { InvalidationBus } from "./invalidation.bus";
-import {
-  ApiKeyView,
-  CROSS_TENANT_ROLES,
-  CreateApiKeyInput,
-  CreatedApiKeyView,
-} from "./tenants.dto";
-import { ApiKeyNotFoundError, TenantNotFoundError } from "./tenants.errors";
-import { GLOBAL_TENANT, TenantsService } from "./tenants.service";
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { createHash, randomBytes } from 'node:crypto';
+import { ValidationError } from '@engram/common';
+import { ConfigService } from '@engram/config';
+import { Database } from '@engram/db';
+import { ApiKeyRow, ApiKeysRepository } from './api-keys.repository';
+import { InvalidationBus } from './invalidation.bus';
+import { ApiKeyView, CROSS_TENANT_ROLES, CreateApiKeyInput, CreatedApiKeyView } from './tenants.dto';
+import { ApiKeyNotFoundError, TenantNotFoundError } from './tenants.errors';
+import { GLOBAL_TENANT, TenantsService } from './tenants.service';
 
 /** `eng_` and 32 random bytes in hex: recognisable in leaks (secret scanners), 256 bits of entropy. */
 export const API_KEY_PATTERN = /^eng_[0-9a-f]{64}$/;
@@ -32,9 +22,7 @@ export interface ApiKeyPrincipal {
   scopes: string[] | null;
 }
 
-export type ApiKeyCheck =
-  | { status: "ok"; key: ApiKeyPrincipal }
-  | { status: "unknown" | "revoked" | "expired" };
+export type ApiKeyCheck = { status: 'ok'; key: ApiKeyPrincipal } | { status: 'unknown' | 'revoked' | 'expired' };
 
 interface CachedKey {
   row: ApiKeyRow | null;
@@ -42,7 +30,7 @@ interface CachedKey {
 }
 
 export function hashApiKey(raw: string): Buffer {
-  return createHash("sha256").update(raw).digest();
+  return createHash('sha256').update(raw).digest();
 }
 
 function toView(row: ApiKeyRow): ApiKeyView {
@@ -68,14 +56,11 @@ function toView(row: ApiKeyRow): ApiKeyView {
  */
 @Injectable()
 export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger("ApiKeysService");
+  private readonly logger = new Logger('ApiKeysService');
   private readonly cache = new Map<string, CachedKey>();
   private readonly ttlMs: number;
   private readonly touchIntervalMs: number;
-  private pendingUses = new Map<
-    string,
-    { tenant_id: string; id: string; at: string }
-  >();
+  private pendingUses = new Map<string, { tenant_id: string; id: string; at: string }>();
   private timer: NodeJS.Timeout | undefined;
   /** Once true, stays true: keys existing is what ends open local mode, for good. */
   private keysExist = false;
@@ -88,18 +73,18 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     private readonly bus: InvalidationBus,
     config: ConfigService,
   ) {
-    this.ttlMs = config.get("AUTH_CACHE_TTL_SECONDS") * 1000;
-    this.touchIntervalMs = config.get("API_KEY_TOUCH_INTERVAL_SECONDS") * 1000;
+    this.ttlMs = config.get('AUTH_CACHE_TTL_SECONDS') * 1000;
+    this.touchIntervalMs = config.get('API_KEY_TOUCH_INTERVAL_SECONDS') * 1000;
   }
 
   onModuleInit(): void {
     this.bus.subscribe((message) => {
-      if (message.kind === "key") {
+      if (message.kind === 'key') {
         this.cache.delete(message.hash);
-      } else if (message.kind === "all") {
+      } else if (message.kind === 'all') {
         this.cache.clear();
         this.keysExistCheckedUntil = 0;
-      } else if (message.kind === "keys_exist") {
+      } else if (message.kind === 'keys_exist') {
         this.keysExist = true;
       }
     });
@@ -112,26 +97,19 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     await this.flushUses();
   }
 
-  async create(
-    tenantId: string,
-    input: CreateApiKeyInput,
-  ): Promise<CreatedApiKeyView> {
+  async create(tenantId: string, input: CreateApiKeyInput): Promise<CreatedApiKeyView> {
     if (CROSS_TENANT_ROLES.includes(input.role) && tenantId !== GLOBAL_TENANT) {
-      throw new ValidationError(
-        "invalid_role",
-        `role ${input.role} acts across tenants: create it under ${GLOBAL_TENANT}`,
-        {
-          field: "role",
-        },
-      );
+      throw new ValidationError('invalid_role', `role ${input.role} acts across tenants: create it under ${GLOBAL_TENANT}`, {
+        field: 'role',
+      });
     }
     const tenant = await this.tenants.lookup(tenantId);
-    if (!tenant || tenant.status === "pending_deletion") {
+    if (!tenant || tenant.status === 'pending_deletion') {
       throw new TenantNotFoundError(`no tenant ${tenantId}`, {
         tenant_id: tenantId,
       });
     }
-    const raw = `eng_${randomBytes(32).toString("hex")}`;
+    const raw = `eng_${randomBytes(32).toString('hex')}`;
     const row = await this.db.withTenant(tenantId, async (tx) => {
       const inserted = await this.repository.insert(tx, tenantId, {
         name: input.name,
@@ -141,7 +119,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
         prefix: raw.slice(0, PREFIX_LENGTH),
         expiresAt: input.expires_at ?? null,
       });
-      await this.bus.publish(tx, { kind: "keys_exist" });
+      await this.bus.publish(tx, { kind: 'keys_exist' });
       return inserted;
     });
     return { ...toView(row), key: raw };
@@ -156,8 +134,8 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
       const row = await this.repository.revoke(tx, tenantId, keyId);
       if (row) {
         await this.bus.publish(tx, {
-          kind: "key",
-          hash: row.key_hash.toString("hex"),
+          kind: 'key',
+          hash: row.key_hash.toString('hex'),
         });
       }
       return row;
@@ -173,7 +151,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
    */
   async check(raw: string, now = Date.now()): Promise<ApiKeyCheck> {
     const hash = hashApiKey(raw);
-    const hashHex = hash.toString("hex");
+    const hashHex = hash.toString('hex');
     let cached = this.cache.get(hashHex);
     if (!cached || cached.until <= now) {
       const row = await this.repository.findByHash(hash);
@@ -185,13 +163,13 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     }
     const row = cached.row;
     if (!row) {
-      return { status: "unknown" };
+      return { status: 'unknown' };
     }
     if (row.revoked_at !== null) {
-      return { status: "revoked" };
+      return { status: 'revoked' };
     }
     if (row.expires_at !== null && row.expires_at.getTime() <= now) {
-      return { status: "expired" };
+      return { status: 'expired' };
     }
     this.pendingUses.set(row.id, {
       tenant_id: row.tenant_id,
@@ -199,7 +177,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
       at: new Date(now).toISOString(),
     });
     return {
-      status: "ok",
+      status: 'ok',
       key: {
         id: row.id,
         tenantId: row.tenant_id,
@@ -234,9 +212,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
           this.pendingUses.set(id, use);
         }
       }
-      this.logger.warn(
-        `last_used_at not written, will retry: ${(error as Error).message}`,
-      );
+      this.logger.warn(`last_used_at not written, will retry: ${(error as Error).message}`);
     }
   }
 }

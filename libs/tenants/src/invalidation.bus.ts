@@ -1,19 +1,14 @@
-import {
-  Injectable,
-  Logger,
-  OnApplicationShutdown,
-  OnModuleInit,
-} from "@nestjs/common";
-import { Database, NotificationSubscription, Queryable } from "@engram/db";
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Database, NotificationSubscription, Queryable } from '@engram/db';
 
 export type Invalidation =
-  | { kind: "key"; hash: string }
-  | { kind: "tenant"; id: string }
-  | { kind: "keys_exist" }
+  | { kind: 'key'; hash: string }
+  | { kind: 'tenant'; id: string }
+  | { kind: 'keys_exist' }
   /** Everything may be stale (a missed notification): drop all cached entries. */
-  | { kind: "all" };
+  | { kind: 'all' };
 
-const CHANNEL = "engram_auth_invalidate";
+const CHANNEL = 'engram_auth_invalidate';
 
 /**
  * Tells every replica to drop cached auth state (keys, tenants) through Postgres LISTEN/NOTIFY.
@@ -24,7 +19,7 @@ const CHANNEL = "engram_auth_invalidate";
  */
 @Injectable()
 export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger("InvalidationBus");
+  private readonly logger = new Logger('InvalidationBus');
   private readonly handlers = new Set<(message: Invalidation) => void>();
   private subscription: NotificationSubscription | null = null;
 
@@ -37,10 +32,10 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
         try {
           this.deliver(JSON.parse(payload) as Invalidation);
         } catch {
-          this.logger.warn("ignored a malformed invalidation message");
+          this.logger.warn('ignored a malformed invalidation message');
         }
       },
-      () => this.deliver({ kind: "all" }),
+      () => this.deliver({ kind: 'all' }),
     );
   }
 
@@ -54,10 +49,7 @@ export class InvalidationBus implements OnModuleInit, OnApplicationShutdown {
 
   /** Applies locally at once and notifies other replicas when `tx` commits. */
   async publish(tx: Queryable, message: Invalidation): Promise<void> {
-    await tx.query("SELECT pg_notify($1, $2)", [
-      CHANNEL,
-      JSON.stringify(message),
-    ]);
+    await tx.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify(message)]);
     this.deliver(message);
   }
 

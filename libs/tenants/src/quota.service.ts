@@ -1,16 +1,16 @@
-import { Injectable } from "@nestjs/common";
-import { Database, Queryable, assertTenant } from "@engram/db";
-import { MetricsService } from "@engram/metrics";
-import { QuotaName } from "./tenants.dto";
-import { QuotaExceededError } from "./tenants.errors";
-import { TenantsService } from "./tenants.service";
+import { Injectable } from '@nestjs/common';
+import { Database, Queryable, assertTenant } from '@engram/db';
+import { MetricsService } from '@engram/metrics';
+import { QuotaName } from './tenants.dto';
+import { QuotaExceededError } from './tenants.errors';
+import { TenantsService } from './tenants.service';
 
 /** Quotas that count stored things, and the tenant_usage column each is counted in. */
-export type CountedQuota = Exclude<QuotaName, "requests_per_minute">;
+export type CountedQuota = Exclude<QuotaName, 'requests_per_minute'>;
 const USAGE_COLUMN: Record<CountedQuota, string> = {
-  max_pins: "pins",
-  max_memories: "memories",
-  storage_bytes: "storage_bytes",
+  max_pins: 'pins',
+  max_memories: 'memories',
+  storage_bytes: 'storage_bytes',
 };
 
 /**
@@ -28,23 +28,14 @@ export class QuotaService {
     private readonly db: Database,
     metrics: MetricsService,
   ) {
-    this.rejections = metrics.counter(
-      "quota_rejections_total",
-      "Writes refused because a quota was reached",
-      ["quota"],
-    );
+    this.rejections = metrics.counter('quota_rejections_total', 'Writes refused because a quota was reached', ['quota']);
   }
 
   /**
    * Counts `n` more against `quota` or throws 403 quota_exceeded. Pass the writer's transaction
    * (`tx`) so the count and the write commit or roll back together.
    */
-  async reserve(
-    tenantId: string,
-    quota: CountedQuota,
-    n: number,
-    tx?: Queryable,
-  ): Promise<void> {
+  async reserve(tenantId: string, quota: CountedQuota, n: number, tx?: Queryable): Promise<void> {
     assertTenant(tenantId);
     const info = await this.tenants.requireActive(tenantId);
     const limit = info.quotas[quota];
@@ -67,31 +58,16 @@ export class QuotaService {
   }
 
   /** Gives back `n` (delete, expiry); never below zero. */
-  async release(
-    tenantId: string,
-    quota: CountedQuota,
-    n: number,
-    tx?: Queryable,
-  ): Promise<void> {
+  async release(tenantId: string, quota: CountedQuota, n: number, tx?: Queryable): Promise<void> {
     assertTenant(tenantId);
-    await this.releaseMany(
-      new Map([[tenantId, n]]),
-      quota,
-      tx ?? undefined,
-      tenantId,
-    );
+    await this.releaseMany(new Map([[tenantId, n]]), quota, tx ?? undefined, tenantId);
   }
 
   /**
    * Gives back counts for several tenants in one statement, for cross-tenant jobs (expiry) that
    * run in their own cross-tenant transaction `tx`.
    */
-  async releaseMany(
-    counts: Map<string, number>,
-    quota: CountedQuota,
-    tx?: Queryable,
-    tenantId?: string,
-  ): Promise<void> {
+  async releaseMany(counts: Map<string, number>, quota: CountedQuota, tx?: Queryable, tenantId?: string): Promise<void> {
     if (counts.size === 0) {
       return;
     }

@@ -1,29 +1,17 @@
-import { z } from "zod";
+import { z } from 'zod';
 
 /** Tenant ids are slugs: they appear in keys, logs and SQL settings. */
 export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 export const tenantIdSchema = z
   .string()
-  .regex(
-    TENANT_ID_PATTERN,
-    'must be 1..63 characters of a-z, 0-9, "_" and "-", starting with a letter or digit',
-  );
+  .regex(TENANT_ID_PATTERN, 'must be 1..63 characters of a-z, 0-9, "_" and "-", starting with a letter or digit');
 
-export const PLANS = ["free", "standard", "premium"] as const;
+export const PLANS = ['free', 'standard', 'premium'] as const;
 export type Plan = (typeof PLANS)[number];
-export const TENANT_STATUSES = [
-  "active",
-  "suspended",
-  "pending_deletion",
-] as const;
+export const TENANT_STATUSES = ['active', 'suspended', 'pending_deletion'] as const;
 export type TenantStatus = (typeof TENANT_STATUSES)[number];
 
-export const QUOTA_NAMES = [
-  "max_pins",
-  "max_memories",
-  "storage_bytes",
-  "requests_per_minute",
-] as const;
+export const QUOTA_NAMES = ['max_pins', 'max_memories', 'storage_bytes', 'requests_per_minute'] as const;
 export type QuotaName = (typeof QUOTA_NAMES)[number];
 export type Quotas = Record<QuotaName, number>;
 
@@ -62,7 +50,7 @@ export type QuotaOverrides = z.infer<typeof quotaOverridesSchema>;
 export const createTenantSchema = z.strictObject({
   id: tenantIdSchema,
   name: z.string().trim().min(1).max(200),
-  plan: z.enum(PLANS).default("standard"),
+  plan: z.enum(PLANS).default('standard'),
   quotas: quotaOverridesSchema.optional(),
 });
 export type CreateTenantInput = z.infer<typeof createTenantSchema>;
@@ -82,11 +70,11 @@ export const listTenantsQuerySchema = z.strictObject({
 });
 export type ListTenantsQuery = z.infer<typeof listTenantsQuerySchema>;
 
-export const ROLES = ["infra", "admin", "machine", "dev", "readonly"] as const;
+export const ROLES = ['infra', 'admin', 'machine', 'dev', 'readonly'] as const;
 export type Role = (typeof ROLES)[number];
 /** Roles that act across tenants; keys carrying them exist only under the operators' tenant. */
-export const CROSS_TENANT_ROLES: readonly string[] = ["infra", "admin"];
-export const SCOPES = ["read", "write", "delete", "admin", "reload"] as const;
+export const CROSS_TENANT_ROLES: readonly string[] = ['infra', 'admin'];
+export const SCOPES = ['read', 'write', 'delete', 'admin', 'reload'] as const;
 
 export const createApiKeySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -94,7 +82,7 @@ export const createApiKeySchema = z.strictObject({
   scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).optional(),
   expires_at: z.iso
     .datetime({ offset: true })
-    .refine((value) => Date.parse(value) > Date.now(), "must be in the future")
+    .refine((value) => Date.parse(value) > Date.now(), 'must be in the future')
     .optional(),
 });
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;

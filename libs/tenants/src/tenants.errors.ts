@@ -1,36 +1,36 @@
-import { AppError, registerErrorStatus } from "@engram/common";
+import { AppError, registerErrorStatus } from '@engram/common';
 
 export class TenantNotFoundError extends AppError {
-  readonly code = "tenant_not_found";
+  readonly code = 'tenant_not_found';
 }
 
 export class TenantExistsError extends AppError {
-  readonly code = "tenant_exists";
+  readonly code = 'tenant_exists';
 }
 
 export class TenantSuspendedError extends AppError {
-  readonly code = "tenant_suspended";
+  readonly code = 'tenant_suspended';
 }
 
 /** The built-in `global` tenant cannot be deleted or suspended. */
 export class TenantProtectedError extends AppError {
-  readonly code = "tenant_protected";
+  readonly code = 'tenant_protected';
 }
 
 export class TenantStateError extends AppError {
-  readonly code = "tenant_state_conflict";
+  readonly code = 'tenant_state_conflict';
 }
 
 export class QuotaExceededError extends AppError {
-  readonly code = "quota_exceeded";
+  readonly code = 'quota_exceeded';
 }
 
 export class ApiKeyNotFoundError extends AppError {
-  readonly code = "api_key_not_found";
+  readonly code = 'api_key_not_found';
 }
 
 export class InvalidTenantCursorError extends AppError {
-  readonly code = "invalid_cursor";
+  readonly code = 'invalid_cursor';
 }
 
 registerErrorStatus({

@@ -32,11 +32,22 @@ describe('tenants admin API', () => {
     });
     expect((await t.request('POST', TENANTS, { id, name: 'again' }, admin)).body.error.code).toBe('tenant_exists');
     expect((await t.request('POST', TENANTS, { id: 'Bad Id', name: 'x' }, admin)).body.error.code).toBe('invalid_id');
-    expect((await t.request('POST', TENANTS, { id: uniqueTenant(), name: 'x', plan: 'gold' }, admin)).body.error.code).toBe('invalid_plan');
+    expect((await t.request('POST', TENANTS, { id: uniqueTenant(), name: 'x', plan: 'gold' }, admin)).body.error.code).toBe(
+      'invalid_plan',
+    );
 
-    const updated = await t.request('PATCH', `${TENANTS}/${id}`, { plan: 'premium', quotas: { max_pins: null, requests_per_minute: 7 } }, admin);
+    const updated = await t.request(
+      'PATCH',
+      `${TENANTS}/${id}`,
+      { plan: 'premium', quotas: { max_pins: null, requests_per_minute: 7 } },
+      admin,
+    );
     expect(updated.status).toBe(200);
-    expect(updated.body).toMatchObject({ plan: 'premium', quota_overrides: { requests_per_minute: 7 }, quotas: { max_pins: 10_000_000, requests_per_minute: 7 } });
+    expect(updated.body).toMatchObject({
+      plan: 'premium',
+      quota_overrides: { requests_per_minute: 7 },
+      quotas: { max_pins: 10_000_000, requests_per_minute: 7 },
+    });
     expect((await t.request('GET', `${TENANTS}/${id}`, undefined, admin)).body.plan).toBe('premium');
     expect((await t.request('GET', `${TENANTS}/${uniqueTenant()}`, undefined, admin)).body.error.code).toBe('tenant_not_found');
   });
@@ -83,7 +94,10 @@ describe('tenants admin API', () => {
     const rejected = results.filter((response) => response.status === 403);
     expect(rejected).toHaveLength(40);
     expect(rejected[0].body.error).toMatchObject({ code: 'quota_exceeded', details: { quota: 'max_pins', limit: 10 } });
-    const [{ count }] = await t.database.db.query<{ count: number }>('SELECT count(*)::int AS count FROM memory_pins WHERE tenant_id = $1', [tenant]);
+    const [{ count }] = await t.database.db.query<{ count: number }>(
+      'SELECT count(*)::int AS count FROM memory_pins WHERE tenant_id = $1',
+      [tenant],
+    );
     expect(count).toBe(10);
     const usage = await t.request('GET', `${TENANTS}/${tenant}/usage`, undefined, admin);
     expect(usage.body).toMatchObject({ tenant_id: tenant, usage: { pins: 10 }, quotas: { max_pins: 10 } });
@@ -135,11 +149,16 @@ describe('tenants admin API', () => {
     const tenant = await newTenant(t);
     const key = await newApiKey(t, tenant);
     for (let i = 0; i < 5; i++) {
-      expect((await t.request('POST', PINS, { key: `p${i}`, value: i, ttl_seconds: i % 2 ? 3600 : null }, key.headers)).status).toBe(201);
+      expect(
+        (await t.request('POST', PINS, { key: `p${i}`, value: i, ttl_seconds: i % 2 ? 3600 : null }, key.headers)).status,
+      ).toBe(201);
     }
     await t.settle();
     await eventually(async () => {
-      const [{ count }] = await t.database.db.query<{ count: number }>('SELECT count(*)::int AS count FROM memory_audit WHERE tenant_id = $1', [tenant]);
+      const [{ count }] = await t.database.db.query<{ count: number }>(
+        'SELECT count(*)::int AS count FROM memory_audit WHERE tenant_id = $1',
+        [tenant],
+      );
       return count >= 5;
     });
     const deleted = await t.request('DELETE', `${TENANTS}/${tenant}`, undefined, admin);
@@ -153,9 +172,14 @@ describe('tenants admin API', () => {
     const tables = await t.database.db.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'tenant_id'`,
     );
-    expect(tables.map((row) => row.table_name)).toEqual(expect.arrayContaining(['memory_pins', 'api_keys', 'tenant_usage', 'memory_audit']));
+    expect(tables.map((row) => row.table_name)).toEqual(
+      expect.arrayContaining(['memory_pins', 'api_keys', 'tenant_usage', 'memory_audit']),
+    );
     for (const { table_name } of tables) {
-      const [{ count }] = await t.database.db.query<{ count: number }>(`SELECT count(*)::int AS count FROM "${table_name}" WHERE tenant_id = $1`, [tenant]);
+      const [{ count }] = await t.database.db.query<{ count: number }>(
+        `SELECT count(*)::int AS count FROM "${table_name}" WHERE tenant_id = $1`,
+        [tenant],
+      );
       expect({ table_name, count }).toEqual({ table_name, count: 0 });
     }
     expect(await t.database.db.query('SELECT 1 FROM tenants WHERE id = $1', [tenant])).toHaveLength(0);

@@ -1,8 +1,8 @@
-import { Injectable } from "@nestjs/common";
-import { escapeIdentifier } from "pg";
-import { Database, Queryable, assertTenant } from "@engram/db";
-import { MetricsService } from "@engram/metrics";
-import { Plan, QuotaOverrides, TenantStatus } from "./tenants.dto";
+import { Injectable } from '@nestjs/common';
+import { escapeIdentifier } from 'pg';
+import { Database, Queryable, assertTenant } from '@engram/db';
+import { MetricsService } from '@engram/metrics';
+import { Plan, QuotaOverrides, TenantStatus } from './tenants.dto';
 
 export interface TenantRow {
   id: string;
@@ -20,7 +20,7 @@ export interface UsageRow {
   storage_bytes: number;
 }
 
-const TENANT_COLUMNS = "id, name, plan, status, quotas, created_at, updated_at";
+const TENANT_COLUMNS = 'id, name, plan, status, quotas, created_at, updated_at';
 
 /**
  * The tenants registry and the per-tenant usage counters. `tenants` is not tenant-owned (it has
@@ -34,43 +34,26 @@ export class TenantsRepository {
   ) {}
 
   /** Creates the tenant and its usage counters together; null if the id is taken. */
-  create(input: {
-    id: string;
-    name: string;
-    plan: Plan;
-    quotas: QuotaOverrides;
-  }): Promise<TenantRow | null> {
-    return this.metrics.timeQuery("tenants", "create", () =>
+  create(input: { id: string; name: string; plan: Plan; quotas: QuotaOverrides }): Promise<TenantRow | null> {
+    return this.metrics.timeQuery('tenants', 'create', () =>
       this.db.withTenant(input.id, async (tx) => {
         const rows = await tx.query<TenantRow>(
           `INSERT INTO tenants (id, name, plan, quotas) VALUES ($1, $2, $3, $4::jsonb)
            ON CONFLICT (id) DO NOTHING RETURNING ${TENANT_COLUMNS}`,
-          [
-            input.id,
-            input.name,
-            input.plan,
-            JSON.stringify(stripNulls(input.quotas)),
-          ],
+          [input.id, input.name, input.plan, JSON.stringify(stripNulls(input.quotas))],
         );
         if (rows.length === 0) {
           return null;
         }
-        await tx.query(
-          "INSERT INTO tenant_usage (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING",
-          [input.id],
-        );
+        await tx.query('INSERT INTO tenant_usage (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING', [input.id]);
         return rows[0];
       }),
     );
   }
 
   get(id: string): Promise<TenantRow | null> {
-    return this.metrics.timeQuery("tenants", "get", async () => {
-      const rows = await this.db.query<TenantRow>(
-        `SELECT ${TENANT_COLUMNS} FROM tenants WHERE id = $1`,
-        [id],
-        "tenants_get",
-      );
+    return this.metrics.timeQuery('tenants', 'get', async () => {
+      const rows = await this.db.query<TenantRow>(`SELECT ${TENANT_COLUMNS} FROM tenants WHERE id = $1`, [id], 'tenants_get');
       return rows[0] ?? null;
     });
   }
@@ -80,28 +63,22 @@ export class TenantsRepository {
     plan?: Plan;
     afterId: string;
     limit: number;
+    onlyId: string | null;
   }): Promise<TenantRow[]> {
-    return this.metrics.timeQuery("tenants", "list", () =>
+    return this.metrics.timeQuery('tenants', 'list', () =>
       this.db.query<TenantRow>(
         `SELECT ${TENANT_COLUMNS} FROM tenants
          WHERE id > $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR plan = $3)
+           AND ($5::text IS NULL OR id = $5)
          ORDER BY id LIMIT $4`,
-        [
-          options.afterId,
-          options.status ?? null,
-          options.plan ?? null,
-          options.limit + 1,
-        ],
+        [options.afterId, options.status ?? null, options.plan ?? null, options.limit + 1, options.onlyId],
       ),
     );
   }
 
   /** Applies the changes; quota overrides merge into the existing ones (null removes one). */
-  update(
-    id: string,
-    changes: { name?: string; plan?: Plan; quotas?: QuotaOverrides },
-  ): Promise<TenantRow | null> {
-    return this.metrics.timeQuery("tenants", "update", async () => {
+  update(id: string, changes: { name?: string; plan?: Plan; quotas?: QuotaOverrides }): Promise<TenantRow | null> {
+    return this.metrics.timeQuery('tenants', 'update', async () => {
       const rows = await this.db.query<TenantRow>(
         `UPDATE tenants SET
            name = coalesce($2, name),
@@ -109,25 +86,15 @@ export class TenantsRepository {
            quotas = jsonb_strip_nulls(quotas || coalesce($4::jsonb, '{}'::jsonb)),
            updated_at = now()
          WHERE id = $1 RETURNING ${TENANT_COLUMNS}`,
-        [
-          id,
-          changes.name ?? null,
-          changes.plan ?? null,
-          changes.quotas ? JSON.stringify(changes.quotas) : null,
-        ],
+        [id, changes.name ?? null, changes.plan ?? null, changes.quotas ? JSON.stringify(changes.quotas) : null],
       );
       return rows[0] ?? null;
     });
   }
 
   /** Moves a tenant between states; returns null if it was not in one of `from`. */
-  setStatus(
-    tx: Queryable,
-    id: string,
-    from: TenantStatus[],
-    to: TenantStatus,
-  ): Promise<TenantRow | null> {
-    return this.metrics.timeQuery("tenants", "setStatus", async () => {
+  setStatus(tx: Queryable, id: string, from: TenantStatus[], to: TenantStatus): Promise<TenantRow | null> {
+    return this.metrics.timeQuery('tenants', 'setStatus', async () => {
       const rows = await tx.query<TenantRow>(
         `UPDATE tenants SET status = $3, updated_at = now() WHERE id = $1 AND status = ANY($2::text[])
          RETURNING ${TENANT_COLUMNS}`,
@@ -139,7 +106,7 @@ export class TenantsRepository {
 
   usage(tenantId: string): Promise<UsageRow> {
     assertTenant(tenantId);
-    return this.metrics.timeQuery("tenants", "usage", () =>
+    return this.metrics.timeQuery('tenants', 'usage', () =>
       this.db.withTenant(tenantId, async (tx) => {
         const rows = await tx.query<UsageRow>(
           `SELECT pins::float8 AS pins, memories::float8 AS memories, storage_bytes::float8 AS storage_bytes
@@ -170,14 +137,10 @@ export class TenantsRepository {
    * Deletes the tenant's rows from `table` in batches, under the tenant's own row-level security
    * context, so even a wrong predicate could not reach another tenant. Returns rows deleted.
    */
-  eraseFrom(
-    tenantId: string,
-    table: string,
-    batchSize: number,
-  ): Promise<number> {
+  eraseFrom(tenantId: string, table: string, batchSize: number): Promise<number> {
     assertTenant(tenantId);
     const quoted = escapeIdentifier(table);
-    return this.metrics.timeQuery("tenants", "eraseFrom", async () => {
+    return this.metrics.timeQuery('tenants', 'eraseFrom', async () => {
       let total = 0;
       for (;;) {
         const deleted = await this.db.withTenant(tenantId, async (tx) => {
@@ -199,18 +162,14 @@ export class TenantsRepository {
 
   /** Removes the registry row once its data is gone, only if deletion was requested. */
   async deleteErased(id: string): Promise<boolean> {
-    const rows = await this.db.query(
-      `DELETE FROM tenants WHERE id = $1 AND status = 'pending_deletion' RETURNING id`,
-      [id],
-    );
+    const rows = await this.db.query(`DELETE FROM tenants WHERE id = $1 AND status = 'pending_deletion' RETURNING id`, [id]);
     return rows.length > 0;
   }
 }
 
 function stripNulls(quotas: QuotaOverrides): Record<string, number> {
-  return Object.fromEntries(
-    Object.entries(quotas).filter(
-      ([, value]) => value !== null && value !== undefined,
-    ),
-  ) as Record<string, number>;
+  return Object.fromEntries(Object.entries(quotas).filter(([, value]) => value !== null && value !== undefined)) as Record<
+    string,
+    number
+  >;
 }

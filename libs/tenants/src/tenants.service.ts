@@ -1,10 +1,10 @@
-import { Injectable, OnModuleInit } from "@nestjs/common";
-import { AuditService } from "@engram/audit";
-import { ConfigService } from "@engram/config";
-import { Database } from "@engram/db";
-import { JobQueue } from "@engram/jobs";
-import { ApiKeysRepository } from "./api-keys.repository";
-import { InvalidationBus } from "./invalidation.bus";
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { AuditService } from '@engram/audit';
+import { ConfigService } from '@engram/config';
+import { Database } from '@engram/db';
+import { JobQueue } from '@engram/jobs';
+import { ApiKeysRepository } from './api-keys.repository';
+import { InvalidationBus } from './invalidation.bus';
 import {
   CreateTenantInput,
   ListTenantsQuery,
@@ -15,7 +15,7 @@ import {
   TenantView,
   UpdateTenantInput,
   UsageView,
-} from "./tenants.dto";
+} from './tenants.dto';
 import {
   InvalidTenantCursorError,
   TenantExistsError,
@@ -23,26 +23,24 @@ import {
   TenantProtectedError,
   TenantStateError,
   TenantSuspendedError,
-} from "./tenants.errors";
-import { TenantRow, TenantsRepository } from "./tenants.repository";
+} from './tenants.errors';
+import { TenantRow, TenantsRepository } from './tenants.repository';
 
-export const GLOBAL_TENANT = "global";
+export const GLOBAL_TENANT = 'global';
 
 /** What the request path needs to know about a tenant, cached per replica. */
 export interface TenantInfo {
   id: string;
-  status: TenantRow["status"];
-  plan: TenantRow["plan"];
+  status: TenantRow['status'];
+  plan: TenantRow['plan'];
   quotas: Quotas;
 }
 
-export function effectiveQuotas(
-  row: Pick<TenantRow, "plan" | "quotas">,
-): Quotas {
+export function effectiveQuotas(row: Pick<TenantRow, 'plan' | 'quotas'>): Quotas {
   const quotas = { ...PLAN_QUOTAS[row.plan] };
   for (const name of QUOTA_NAMES) {
     const override = row.quotas[name];
-    if (typeof override === "number") {
+    if (typeof override === 'number') {
       quotas[name] = override;
     }
   }
@@ -63,23 +61,23 @@ function toView(row: TenantRow): TenantView {
 }
 
 function encodeCursor(lastId: string): string {
-  return Buffer.from(JSON.stringify({ i: lastId })).toString("base64url");
+  return Buffer.from(JSON.stringify({ i: lastId })).toString('base64url');
 }
 
 function decodeCursor(cursor: string): string {
   try {
     const id = (
-      JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as {
+      JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
         i?: unknown;
       }
     ).i;
-    if (typeof id === "string" && id.length <= 63) {
+    if (typeof id === 'string' && id.length <= 63) {
       return id;
     }
   } catch {
     // fall through
   }
-  throw new InvalidTenantCursorError("cursor is not one this API returned");
+  throw new InvalidTenantCursorError('cursor is not one this API returned');
 }
 
 /**
@@ -89,10 +87,7 @@ function decodeCursor(cursor: string): string {
  */
 @Injectable()
 export class TenantsService implements OnModuleInit {
-  private readonly cache = new Map<
-    string,
-    { info: TenantInfo | null; until: number }
-  >();
+  private readonly cache = new Map<string, { info: TenantInfo | null; until: number }>();
   private readonly ttlMs: number;
 
   constructor(
@@ -104,14 +99,14 @@ export class TenantsService implements OnModuleInit {
     private readonly audit: AuditService,
     config: ConfigService,
   ) {
-    this.ttlMs = config.get("AUTH_CACHE_TTL_SECONDS") * 1000;
+    this.ttlMs = config.get('AUTH_CACHE_TTL_SECONDS') * 1000;
   }
 
   onModuleInit(): void {
     this.bus.subscribe((message) => {
-      if (message.kind === "tenant") {
+      if (message.kind === 'tenant') {
         this.cache.delete(message.id);
-      } else if (message.kind === "all") {
+      } else if (message.kind === 'all') {
         this.cache.clear();
       }
     });
@@ -129,9 +124,7 @@ export class TenantsService implements OnModuleInit {
         id: input.id,
       });
     }
-    await this.db.transaction((tx) =>
-      this.bus.publish(tx, { kind: "tenant", id: row.id }),
-    );
+    await this.db.transaction((tx) => this.bus.publish(tx, { kind: 'tenant', id: row.id }));
     return toView(row);
   }
 
@@ -139,14 +132,15 @@ export class TenantsService implements OnModuleInit {
     return toView(await this.require(id));
   }
 
-  async list(query: ListTenantsQuery): Promise<TenantListView> {
-    const afterId =
-      query.cursor === undefined ? "" : decodeCursor(query.cursor);
+  /** `onlyId` restricts the listing to one tenant (for a caller bound to it). */
+  async list(query: ListTenantsQuery, onlyId: string | null = null): Promise<TenantListView> {
+    const afterId = query.cursor === undefined ? '' : decodeCursor(query.cursor);
     const rows = await this.repository.list({
       status: query.status,
       plan: query.plan,
       afterId,
       limit: query.limit,
+      onlyId,
     });
     const page = rows.slice(0, query.limit);
     const hasMore = rows.length > query.limit;
@@ -162,23 +156,21 @@ export class TenantsService implements OnModuleInit {
     if (!row) {
       throw new TenantNotFoundError(`no tenant ${id}`, { tenant_id: id });
     }
-    await this.db.transaction((tx) =>
-      this.bus.publish(tx, { kind: "tenant", id }),
-    );
+    await this.db.transaction((tx) => this.bus.publish(tx, { kind: 'tenant', id }));
     return toView(row);
   }
 
   suspend(id: string): Promise<TenantView> {
     if (id === GLOBAL_TENANT) {
-      throw new TenantProtectedError("the global tenant cannot be suspended", {
+      throw new TenantProtectedError('the global tenant cannot be suspended', {
         tenant_id: id,
       });
     }
-    return this.transition(id, ["active", "suspended"], "suspended");
+    return this.transition(id, ['active', 'suspended'], 'suspended');
   }
 
   activate(id: string): Promise<TenantView> {
-    return this.transition(id, ["active", "suspended"], "active");
+    return this.transition(id, ['active', 'suspended'], 'active');
   }
 
   /**
@@ -187,36 +179,27 @@ export class TenantsService implements OnModuleInit {
    */
   async delete(id: string): Promise<TenantView> {
     if (id === GLOBAL_TENANT) {
-      throw new TenantProtectedError("the global tenant cannot be deleted", {
+      throw new TenantProtectedError('the global tenant cannot be deleted', {
         tenant_id: id,
       });
     }
     const row = await this.db.withTenant(id, async (tx) => {
-      const updated = await this.repository.setStatus(
-        tx,
-        id,
-        ["active", "suspended", "pending_deletion"],
-        "pending_deletion",
-      );
+      const updated = await this.repository.setStatus(tx, id, ['active', 'suspended', 'pending_deletion'], 'pending_deletion');
       if (updated) {
         await this.keys.revokeAll(tx, id);
-        await this.bus.publish(tx, { kind: "tenant", id });
+        await this.bus.publish(tx, { kind: 'tenant', id });
         // Revoked keys may sit in every replica's key cache under their hashes: drop them all.
-        await this.bus.publish(tx, { kind: "all" });
+        await this.bus.publish(tx, { kind: 'all' });
       }
       return updated;
     });
     if (!row) {
       throw new TenantNotFoundError(`no tenant ${id}`, { tenant_id: id });
     }
-    await this.queue.add(
-      "tenants.erase",
-      { tenant_id: id },
-      { jobId: `tenants.erase:${id}:${row.created_at.getTime()}` },
-    );
+    await this.queue.add('tenants.erase', { tenant_id: id }, { jobId: `tenants.erase:${id}:${row.created_at.getTime()}` });
     this.audit.record({
       tenant_id: GLOBAL_TENANT,
-      operation: "tenant_delete",
+      operation: 'tenant_delete',
       key: id,
       success: true,
       latency_ms: 0,
@@ -261,10 +244,10 @@ export class TenantsService implements OnModuleInit {
    */
   async requireActive(id: string): Promise<TenantInfo> {
     const info = await this.lookup(id);
-    if (!info || info.status === "pending_deletion") {
+    if (!info || info.status === 'pending_deletion') {
       throw new TenantNotFoundError(`no tenant ${id}`, { tenant_id: id });
     }
-    if (info.status === "suspended") {
+    if (info.status === 'suspended') {
       throw new TenantSuspendedError(`tenant ${id} is suspended`, {
         tenant_id: id,
       });
@@ -280,15 +263,11 @@ export class TenantsService implements OnModuleInit {
     return row;
   }
 
-  private async transition(
-    id: string,
-    from: TenantRow["status"][],
-    to: TenantRow["status"],
-  ): Promise<TenantView> {
+  private async transition(id: string, from: TenantRow['status'][], to: TenantRow['status']): Promise<TenantView> {
     const row = await this.db.transaction(async (tx) => {
       const updated = await this.repository.setStatus(tx, id, from, to);
       if (updated) {
-        await this.bus.publish(tx, { kind: "tenant", id });
+        await this.bus.publish(tx, { kind: 'tenant', id });
       }
       return updated;
     });
