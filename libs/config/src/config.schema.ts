@@ -52,6 +52,8 @@ export const configSchema = z.object({
   TENANT_ERASE_AUDIT: z.stringbool().default(true),
   /** Per-key request limit; off makes the plan's requests_per_minute informational. */
   RATE_LIMIT_ENABLED: z.stringbool().default(true),
+  /** How often each replica adds its rate-limit counts to Redis and reads the shared ones. */
+  RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(10).max(10000).default(100),
 });
 
 export type EngramConfig = z.infer<typeof configSchema>;

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Client, Pool, PoolClient, QueryResultRow, escapeIdentifier, escapeLiteral } from 'pg';
+import { Client, ClientBase, Pool, PoolClient, QueryResultRow, escapeIdentifier, escapeLiteral } from 'pg';
 
 export interface DatabaseOptions {
   url: string;
@@ -43,18 +43,13 @@ export class Database implements Queryable {
       statement_timeout: options.statementTimeoutMs || undefined,
       connectionTimeoutMillis: 10_000,
       idleTimeoutMillis: 30_000,
+      // Awaited before the pool hands the connection out; if it fails, the checkout fails (closed).
+      ...(options.appRole === undefined
+        ? {}
+        : { onConnect: (client: ClientBase) => client.query(`SET ROLE ${escapeIdentifier(options.appRole!)}`).then(() => undefined) }),
     });
     // Without a listener, an idle connection dropped by the server crashes the process.
     this.pool.on('error', (error) => this.logger.warn(`idle database connection failed: ${error.message}`));
-    const appRole = options.appRole;
-    if (appRole !== undefined) {
-      // Queued on the client ahead of whatever the pool hands it out for, so no query runs before it.
-      this.pool.on('connect', (client) => {
-        client.query(`SET ROLE ${escapeIdentifier(appRole)}`).catch((error: Error) => {
-          this.logger.error(`SET ROLE ${appRole} failed: ${error.message}`);
-        });
-      });
-    }
   }
 
   /**

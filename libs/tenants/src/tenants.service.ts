@@ -196,7 +196,7 @@ export class TenantsService implements OnModuleInit {
     if (!row) {
       throw new TenantNotFoundError(`no tenant ${id}`, { tenant_id: id });
     }
-    await this.queue.add('tenants.erase', { tenant_id: id }, { jobId: `tenants.erase:${id}:${row.created_at.getTime()}` });
+    await this.queue.add('tenants.erase', { tenant_id: id }, { jobId: `tenants-erase-${id}-${row.created_at.getTime()}` });
     this.audit.record({
       tenant_id: GLOBAL_TENANT,
       operation: 'tenant_delete',
