@@ -4,18 +4,18 @@
  * Starts two `engram serve` processes from dist/ on identical databases, in one run:
  *   open — open local mode (no credentials configured, no key exists): auth is skipped;
  *   auth — ENGRAM_ADMIN_TOKEN set, a tenant and a machine API key; requests send the key.
- * Both serve the same pin; autocannon alternates between them (open, auth, open, auth) and the
+ * Both serve the same pin; autocannon alternates between them (open, auth, auth, open, …) and the
  * script prints requests/s for each and the ratio. Then it times Database.withTenant (BEGIN +
  * set_config, statement, COMMIT) against a bare statement on the auth database.
  *
  *   npm run bench:auth                      # PGlite (embedded) databases
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:auth
  *   BENCH_REDIS_URL=redis://127.0.0.1:6379/2   # rate limits counted in Redis
- *   BENCH_SECONDS=10 BENCH_CONNECTIONS=20
+ *   BENCH_SECONDS=10 BENCH_CONNECTIONS=20 BENCH_ROUNDS=3
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
@@ -26,7 +26,7 @@ const autocannon = require('autocannon') as (options: Record<string, unknown>) =
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-const ROUNDS = 2;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ADMIN_TOKEN = `bench-admin-${randomBytes(16).toString('hex')}`;
 const CLI = resolve(__dirname, '../../apps/cli/src/main.js');
 const PIN_KEY = 'bench:config';
@@ -127,7 +127,18 @@ async function call(server: Server, method: string, path: string, body: unknown,
   return response.json();
 }
 
-async function load(server: Server): Promise<{ rps: number; p50: number; p99: number }> {
+/**
+ * CPU seconds the server process has used (Linux /proc; clock ticks at 100 Hz). CPU per request
+ * barely moves when other work competes for the cores, unlike throughput, so it is the steadier
+ * measure on a shared machine.
+ */
+function cpuSeconds(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function load(server: Server): Promise<{ rps: number; p50: number; p99: number; cpuUsPerRequest: number }> {
+  const cpuBefore = cpuSeconds(server.process);
   const result = await autocannon({
     url: `${server.url}/api/v1/memory/pins/${PIN_KEY}`,
     connections: CONNECTIONS,
@@ -137,7 +148,9 @@ async function load(server: Server): Promise<{ rps: number; p50: number; p99: nu
   if (result.non2xx > 0 || result.errors > 0) {
     throw new Error(`${server.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   }
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  const requests = result.requests.average * SECONDS;
+  const cpuUsPerRequest = ((cpuSeconds(server.process) - cpuBefore) * 1e6) / requests;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUsPerRequest };
 }
 
 async function timeTenantContext(databaseUrl: string, tenantId: string): Promise<void> {
@@ -188,15 +201,26 @@ async function main(): Promise<void> {
         `rate limits in ${process.env.BENCH_REDIS_URL ? 'redis' : 'memory'}`,
     );
     const totals = { open: 0, auth: 0 };
+    const cpu = { open: 0, auth: 0 };
     for (let round = 1; round <= ROUNDS; round++) {
-      for (const server of [open, auth]) {
+      // Alternating which goes first spreads the machine's drift over both.
+      for (const server of round % 2 ? [open, auth] : [auth, open]) {
         const result = await load(server);
         totals[server.name as 'open' | 'auth'] += result.rps;
-        console.log(`  round ${round} ${server.name.padEnd(5)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms`);
+        cpu[server.name as 'open' | 'auth'] += result.cpuUsPerRequest;
+        console.log(
+          `  round ${round} ${server.name.padEnd(5)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  ` +
+            `server CPU ${result.cpuUsPerRequest.toFixed(0)} µs/request`,
+        );
       }
     }
     const ratio = totals.auth / totals.open;
     console.log(`auth / open throughput: ${(ratio * 100).toFixed(1)}% (${((1 - ratio) * 100).toFixed(1)}% lower; target < 10%)`);
+    const cpuRatio = cpu.auth / cpu.open;
+    console.log(
+      `auth / open server CPU per request: ${(cpuRatio * 100).toFixed(1)}% ` +
+        `(${(cpu.open / ROUNDS).toFixed(0)} → ${(cpu.auth / ROUNDS).toFixed(0)} µs; throughput on idle cores ≈ ${((1 / cpuRatio) * 100).toFixed(1)}%)`,
+    );
     if (auth.databaseUrl) {
       await timeTenantContext(auth.databaseUrl, 'bench');
     }
