@@ -124,6 +124,27 @@ describe('tenants admin API', () => {
     expect((await t.request('POST', PINS, { tenant_id: tenant, key: 'c', value: 1 }, admin)).status).toBe(201);
   });
 
+  it('expires pins across tenants (the expiry job path) and gives each tenant its quota back', async () => {
+    const one = await newTenant(t);
+    const two = await newTenant(t);
+    for (const tenant of [one, two]) {
+      await t.request('POST', PINS, { tenant_id: tenant, key: 'old', value: 1 }, admin);
+      await t.request('POST', PINS, { tenant_id: tenant, key: 'live', value: 1 }, admin);
+    }
+    await t.database.db.query(`UPDATE memory_pins SET expires_at = now() - interval '1 second' WHERE tenant_id IN ($1, $2) AND key = 'old'`, [
+      one,
+      two,
+    ]);
+    const { PinExpiryHandler } = await import('../../pins/src/pins.jobs');
+    await t.app.get(PinExpiryHandler).handle();
+    for (const tenant of [one, two]) {
+      expect((await t.request('GET', `${TENANTS}/${tenant}/usage`, undefined, admin)).body.usage.pins).toBe(1);
+      expect((await t.request('GET', `${PINS}/live?tenant_id=${tenant}`, undefined, admin)).status).toBe(200);
+    }
+    const left = await t.database.db.query(`SELECT 1 FROM memory_pins WHERE tenant_id IN ($1, $2) AND key = 'old'`, [one, two]);
+    expect(left).toHaveLength(0);
+  });
+
   it('limits requests per minute per key with 429 and RateLimit headers', async () => {
     const tenant = await newTenant(t, { quotas: { requests_per_minute: 3 } });
     const key = await newApiKey(t, tenant);
