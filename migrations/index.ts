@@ -2,6 +2,11 @@ import { Extensions1763800000001 } from './0001-extensions';
 import { Tenants1763800000002 } from './0002-tenants';
 import { MemoryPins1763800000003 } from './0003-memory-pins';
 import { MemoryAudit1763800000004 } from './0004-memory-audit';
+import { TenantLifecycle1763800000005 } from './0005-tenant-lifecycle';
+import { TenantUsage1763800000006 } from './0006-tenant-usage';
+import { ApiKeys1763800000007 } from './0007-api-keys';
+import { AppRole1763800000008 } from './0008-app-role';
+import { TenantRls1763800000009 } from './0009-tenant-rls';
 import { RbacAudit1763800000010 } from './0010-rbac-audit';
 import { SqlMigration } from './migration';
 
@@ -11,6 +16,11 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   Tenants1763800000002,
   MemoryPins1763800000003,
   MemoryAudit1763800000004,
+  TenantLifecycle1763800000005,
+  TenantUsage1763800000006,
+  ApiKeys1763800000007,
+  AppRole1763800000008,
+  TenantRls1763800000009,
   RbacAudit1763800000010,
 ];
 

@@ -8,13 +8,14 @@ import { MetricsController } from '@engram/metrics';
 import { PinsModule } from '@engram/pins';
 import { RbacModule } from '@engram/rbac';
 import { RuntimeOptions, coreImports } from '@engram/runtime';
+import { TenantsModule } from '@engram/tenants';
 
 @Module({})
 export class ApiModule {
   static forRoot(config: EngramConfig, runtime: RuntimeOptions): DynamicModule {
     return {
       module: ApiModule,
-      imports: [...coreImports(config, runtime), RbacModule, AuthModule, HealthModule, PinsModule],
+      imports: [...coreImports(config, runtime), RbacModule, AuthModule, TenantsModule, HealthModule, PinsModule],
       controllers: [MetricsController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

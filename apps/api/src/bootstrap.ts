@@ -45,7 +45,13 @@ export async function createApi(config: EngramConfig, runtime: RuntimeOptions): 
     void reply.send(document);
   });
 
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A refused boot (e.g. an unsafe database role) must not leave pools and queues open.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }
 

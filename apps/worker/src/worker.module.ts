@@ -5,6 +5,7 @@ import { EngramConfig } from '@engram/config';
 import { PinoNestLogger, createLogger } from '@engram/common';
 import { PinsModule } from '@engram/pins';
 import { RbacAuditModule } from '@engram/rbac';
+import { TenantsModule } from '@engram/tenants';
 
 /** The worker alone: job handlers, no HTTP. */
 @Module({})
@@ -12,7 +13,7 @@ export class WorkerModule {
   static forRoot(config: EngramConfig, runtime: Omit<RuntimeOptions, 'worker'>): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [...coreImports(config, { ...runtime, worker: true }), PinsModule, RbacAuditModule],
+      imports: [...coreImports(config, { ...runtime, worker: true }), TenantsModule, PinsModule, RbacAuditModule],
     };
   }
 }
@@ -24,6 +25,11 @@ export async function createWorker(
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, runtime), {
     logger: new PinoNestLogger(createLogger(config.LOG_LEVEL)),
   });
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }

@@ -4,7 +4,9 @@ import { MetricsService } from '@engram/metrics';
 import { AuditEvent } from './audit.types';
 
 /**
- * memory_audit and its outbox. Rows arrive in batches as one jsonb array, so a batch is one
+ * memory_audit and its outbox. Batches mix tenants by design, so statements run in cross-tenant
+ * transactions; each row keeps the tenant_id of the event that produced it.
+ * Rows arrive in batches as one jsonb array, so a batch is one
  * statement whatever its size (no 65,535 bind-parameter ceiling), and replays are no-ops.
  */
 @Injectable()
@@ -16,8 +18,9 @@ export class AuditRepository {
 
   insertEvents(events: AuditEvent[]): Promise<number> {
     return this.metrics.timeQuery('audit', 'insertEvents', async () => {
-      const rows = await this.db.query<{ inserted: number }>(
-        `WITH inserted AS (
+      const rows = await this.db.crossTenant((tx) =>
+        tx.query<{ inserted: number }>(
+          `WITH inserted AS (
            INSERT INTO memory_audit (tenant_id, id, ts, operation, key, success, latency_ms, value_hash, request_id, actor, affected)
            SELECT tenant_id, id, ts, operation, key, success, latency_ms, value_hash, request_id, actor, affected
            FROM jsonb_to_recordset($1::jsonb) AS e(
@@ -26,8 +29,9 @@ export class AuditRepository {
            ON CONFLICT (tenant_id, id) DO NOTHING
            RETURNING 1
          ) SELECT count(*)::int AS inserted FROM inserted`,
-        [JSON.stringify(events)],
-        'audit_insert',
+          [JSON.stringify(events)],
+          'audit_insert',
+        ),
       );
       return rows[0].inserted;
     });
@@ -36,10 +40,12 @@ export class AuditRepository {
   /** Parks events the queue would not take (Redis down) until the worker drains them. */
   insertOutbox(events: AuditEvent[]): Promise<void> {
     return this.metrics.timeQuery('audit', 'insertOutbox', async () => {
-      await this.db.query(
-        `INSERT INTO audit_outbox (tenant_id, event)
-         SELECT e->>'tenant_id', e FROM jsonb_array_elements($1::jsonb) AS e`,
-        [JSON.stringify(events)],
+      await this.db.crossTenant((tx) =>
+        tx.query(
+          `INSERT INTO audit_outbox (tenant_id, event)
+           SELECT e->>'tenant_id', e FROM jsonb_array_elements($1::jsonb) AS e`,
+          [JSON.stringify(events)],
+        ),
       );
     });
   }
@@ -47,8 +53,9 @@ export class AuditRepository {
   /** Moves up to `limit` outbox events into memory_audit atomically; returns how many moved. */
   drainOutbox(limit: number): Promise<number> {
     return this.metrics.timeQuery('audit', 'drainOutbox', async () => {
-      const rows = await this.db.query<{ moved: number }>(
-        `WITH taken AS (
+      const rows = await this.db.crossTenant((tx) =>
+        tx.query<{ moved: number }>(
+          `WITH taken AS (
            DELETE FROM audit_outbox WHERE seq IN (
              SELECT seq FROM audit_outbox ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED
            ) RETURNING event
@@ -61,7 +68,8 @@ export class AuditRepository {
            ON CONFLICT (tenant_id, id) DO NOTHING
            RETURNING 1
          ) SELECT (SELECT count(*) FROM taken)::int AS moved`,
-        [limit],
+          [limit],
+        ),
       );
       return rows[0].moved;
     });

@@ -1,11 +1,23 @@
 import { AppError, registerErrorStatus } from '@engram/common';
 
-export class MissingCredentialsError extends AppError {
-  readonly code = 'missing_credentials';
-}
+export { TenantMismatchError } from '@engram/common';
 
-export class InvalidCredentialsError extends AppError {
-  readonly code = 'invalid_credentials';
+/** Why authentication failed: the 401 code is `<reason>_credentials`, also the metric label. */
+export type AuthFailureReason = 'missing' | 'malformed' | 'unknown' | 'expired' | 'revoked';
+
+/**
+ * A 401. Messages say what kind of credential failed, never any part of it.
+ */
+export class AuthenticationError extends AppError {
+  readonly code: string;
+
+  constructor(
+    readonly reason: AuthFailureReason,
+    message: string,
+  ) {
+    super(message);
+    this.code = `${reason}_credentials`;
+  }
 }
 
 export class PermissionNotDeclaredError extends AppError {
@@ -16,14 +28,17 @@ export class ForbiddenError extends AppError {
   readonly code = 'forbidden';
 }
 
-export class TenantMismatchError extends AppError {
-  readonly code = 'tenant_mismatch';
+export class RateLimitedError extends AppError {
+  readonly code = 'rate_limited';
 }
 
 registerErrorStatus({
   missing_credentials: 401,
-  invalid_credentials: 401,
+  malformed_credentials: 401,
+  unknown_credentials: 401,
+  expired_credentials: 401,
+  revoked_credentials: 401,
   permission_not_declared: 403,
   forbidden: 403,
-  tenant_mismatch: 403,
+  rate_limited: 429,
 });

@@ -1,38 +1,43 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Authorizer, PERMISSION_KEY, PUBLIC_KEY, Permission, Principal, bindTenant, requestContext } from '@engram/common';
 import { ConfigService } from '@engram/config';
-import { Authorizer, PERMISSION_KEY, PUBLIC_KEY, Permission, Principal, requestContext } from '@engram/common';
-import {
-  ForbiddenError,
-  InvalidCredentialsError,
-  MissingCredentialsError,
-  PermissionNotDeclaredError,
-  TenantMismatchError,
-} from './auth.errors';
-import { bearerToken, secretEquals } from './secrets';
+import { MetricsService } from '@engram/metrics';
+import { TenantsService } from '@engram/tenants';
+import { AuthenticationError, ForbiddenError, PermissionNotDeclaredError, RateLimitedError } from './auth.errors';
+import { CredentialsService } from './credentials.service';
+import { RateLimiter } from './rate-limiter';
 
 /**
- * Authenticates every request and makes sure the route declared a permission: a route with
- * neither a permission nor @Public() fails closed.
- *
- * With ENGRAM_ADMIN_TOKEN unset the service runs open (every caller is admin). Boot allows that
- * only on a loopback address, so it is a developer convenience, never a deployment.
+ * Every request: the route must declare a permission (or @Public()), else it fails closed;
+ * the caller is authenticated (CredentialsService), authorized by the injected Authorizer,
+ * and counted against its requests-per-minute. Metrics carry reasons, never tenants or secrets.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly logger = new Logger('AuthGuard');
-  private readonly adminToken: string | undefined;
+  private readonly failures;
+  private readonly rateLimited;
+  private readonly rateLimitEnabled: boolean;
+  private readonly tenantGate: (tenantId: string) => Promise<unknown>;
 
   constructor(
     private readonly reflector: Reflector,
+    private readonly credentials: CredentialsService,
     private readonly authorizer: Authorizer,
+    private readonly limiter: RateLimiter,
+    private readonly tenants: TenantsService,
     config: ConfigService,
+    metrics: MetricsService,
   ) {
-    this.adminToken = config.get('ENGRAM_ADMIN_TOKEN');
+    this.failures = metrics.counter('auth_failures_total', 'Requests refused by authentication or authorization', ['reason']);
+    this.rateLimited = metrics.counter('rate_limited_total', 'Requests refused by the per-credential rate limit', []);
+    this.rateLimitEnabled = config.get('RATE_LIMIT_ENABLED');
+    this.tenantGate = (tenantId) => this.tenants.requireActive(tenantId);
   }
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
       return true;
@@ -42,47 +47,86 @@ export class AuthGuard implements CanActivate {
       this.logger.error(`route ${context.getClass().name}.${context.getHandler().name} declares no permission`);
       throw new PermissionNotDeclaredError('This route declares no permission and is refused');
     }
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const principal = this.authenticate(request);
+    const http = context.switchToHttp();
+    let principal: Principal;
+    try {
+      principal = await this.credentials.authenticate(http.getRequest<FastifyRequest>());
+    } catch (error) {
+      if (error instanceof AuthenticationError) {
+        this.failures.inc({ reason: error.reason });
+      }
+      throw error;
+    }
     const store = requestContext.current();
     if (store) {
       store.principal = principal;
+      store.tenantGate = this.tenantGate;
     }
-    if (!this.authorizer.authorize(principal, permission).allowed) {
-      throw new ForbiddenError(`This credential may not ${permission.action} ${permission.resource}`);
+    await this.limitRate(principal, http.getResponse<FastifyReply>());
+    const decision = this.authorizer.authorize(principal, permission);
+    if (!decision.allowed) {
+      this.failures.inc({ reason: 'forbidden' });
+      throw new ForbiddenError(`role ${principal.role} may not ${permission.action} ${permission.resource}`, {
+        resource: permission.resource,
+        action: permission.action,
+        reason: decision.reason,
+      });
     }
     return true;
   }
 
-  private authenticate(request: FastifyRequest): Principal {
-    if (this.adminToken === undefined) {
-      return { kind: 'anonymous', role: 'admin', tenantId: null, actor: 'local' };
+  /**
+   * Tenant-bound credentials (API keys, tenant JWTs) get their tenant's requests_per_minute.
+   * Operator credentials (admin token, machine token, cross-tenant roles) are not limited.
+   */
+  private async limitRate(principal: Principal, reply: FastifyReply): Promise<void> {
+    if (!this.rateLimitEnabled || principal.tenantId === null) {
+      return;
     }
-    const token = bearerToken(request.headers.authorization);
-    if (token === undefined) {
-      throw new MissingCredentialsError('Send a token as "Authorization: Bearer <token>"');
+    const tenant = await this.tenants.lookup(principal.tenantId);
+    if (!tenant) {
+      return;
     }
-    if (token === null || !secretEquals(token, this.adminToken)) {
-      throw new InvalidCredentialsError('The credentials are not valid');
+    const subject = principal.keyId ? `key:${principal.keyId}` : `${principal.tenantId}:${principal.actor}`;
+    const decision = this.limiter.hit(subject, tenant.quotas.requests_per_minute);
+    void reply.header('ratelimit-limit', decision.limit);
+    void reply.header('ratelimit-remaining', decision.remaining);
+    void reply.header('ratelimit-reset', decision.resetSeconds);
+    if (!decision.allowed) {
+      this.rateLimited.inc();
+      void reply.header('retry-after', decision.resetSeconds);
+      throw new RateLimitedError(`more than ${decision.limit} requests per minute`, {
+        limit: decision.limit,
+        retry_after_seconds: decision.resetSeconds,
+      });
     }
-    return { kind: 'admin_token', role: 'admin', tenantId: null, actor: 'admin' };
   }
 }
 
 /**
- * The tenant a request acts on: the one asked for, checked against the credential's binding.
- * A credential bound to a tenant may omit tenant_id or repeat its own, nothing else.
+ * The tenant a data request acts on: the binding rule (bindTenant: a bound credential may omit
+ * tenant_id or repeat its own; only unbound ones name others), then the tenant's state — it must
+ * exist (404 tenant_not_found) and be active (403 tenant_suspended). The single place data
+ * routes get their tenant from.
  */
-export function resolveTenant(requested: string | undefined): string {
-  const principal = requestContext.current()?.principal;
-  const bound = principal?.tenantId ?? null;
-  if (bound !== null && requested !== undefined && requested !== bound) {
-    throw new TenantMismatchError(`This credential belongs to another tenant than ${requested}`);
+export async function resolveTenant(requested: string | undefined): Promise<string> {
+  const tenantId = bindTenant(requested);
+  const gate = requestContext.current()?.tenantGate;
+  if (!gate) {
+    throw new Error('resolveTenant needs an authenticated request');
   }
-  const tenantId = requested ?? bound ?? 'global';
-  const store = requestContext.current();
-  if (store) {
-    store.tenantId = tenantId;
-  }
+  await gate(tenantId);
   return tenantId;
+}
+
+/**
+ * Like resolveTenant, for routes that may act on every tenant at once (cleanup): null ("all")
+ * only for a credential bound to no tenant that named none; a bound one gets its own tenant.
+ */
+export async function resolveTenantOrAll(requested: string | undefined): Promise<string | null> {
+  const principal = requestContext.current()?.principal;
+  if (requested === undefined && principal && principal.tenantId === null) {
+    return null;
+  }
+  return resolveTenant(requested);
 }

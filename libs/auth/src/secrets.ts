@@ -12,7 +12,19 @@ export function bearerToken(header: string | string[] | undefined): string | und
   if (header === undefined) {
     return undefined;
   }
-  const value = Array.isArray(header) ? header[0] : header;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(value ?? '');
+  if (Array.isArray(header)) {
+    return null;
+  }
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   return match ? match[1] : null;
 }
+
+/** A single header value; a repeated header is treated as malformed (null). */
+export function singleHeader(header: string | string[] | undefined): string | undefined | null {
+  if (Array.isArray(header)) {
+    return null;
+  }
+  return header;
+}
+
+export const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;

@@ -18,6 +18,8 @@ export interface RequestContext {
   requestId: string;
   principal?: Principal;
   tenantId?: string;
+  /** Set by authentication: checks that a tenant exists and is active before data is touched. */
+  tenantGate?: (tenantId: string) => Promise<unknown>;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -48,6 +48,22 @@ export const configSchema = z.object({
   RBAC_WATCH_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(200),
   /** The fallback when file events are missed (network mounts, some editors); 0 turns polling off. */
   RBAC_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
+  /** The role the app switches to on each connection so row-level security applies to it. */
+  DATABASE_APP_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a plain role name').default('engram_app'),
+  /** X-Machine-Token value for the platform's machine callers (role machine). */
+  MACHINE_SECRET_TOKEN: optionalString().pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** HS256 secret for JWTs (claims sub, tenant_id, role). */
+  JWT_SECRET: optionalString().pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  /** How long a replica trusts its cached API key / tenant entries if an invalidation is missed. */
+  AUTH_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** How often last_used_at of API keys is written (in one batch). */
+  API_KEY_TOUCH_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Whether erasing a tenant also erases its audit rows (tables named *audit*). */
+  TENANT_ERASE_AUDIT: z.stringbool().default(true),
+  /** Per-key request limit; off makes the plan's requests_per_minute informational. */
+  RATE_LIMIT_ENABLED: z.stringbool().default(true),
+  /** How often each replica adds its rate-limit counts to Redis and reads the shared ones. */
+  RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(10).max(10000).default(100),
 });
 
 export type EngramConfig = z.infer<typeof configSchema>;

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Pool, PoolClient, QueryResultRow } from 'pg';
+import { Client, ClientBase, Pool, PoolClient, QueryResultRow, escapeIdentifier, escapeLiteral } from 'pg';
 
 export interface DatabaseOptions {
   url: string;
@@ -10,7 +10,20 @@ export interface DatabaseOptions {
   applicationName?: string;
   /** PGlite: one session shared by every client, so nothing may open a connection of its own. */
   embedded?: boolean;
+  /**
+   * The role every pooled connection switches to (SET ROLE) so row-level security applies: a
+   * role that owns nothing and has neither SUPERUSER nor BYPASSRLS. Unset: the login role.
+   */
+  appRole?: string;
+  /** LISTEN/NOTIFY available (false for PGlite: one process, nothing to tell other replicas). */
+  notifications?: boolean;
 }
+
+export interface NotificationSubscription {
+  close(): Promise<void>;
+}
+
+export class UnsafeDatabaseRoleError extends Error {}
 
 export interface Queryable {
   query<R extends QueryResultRow>(sql: string, params?: unknown[], name?: string): Promise<R[]>;
@@ -32,6 +45,10 @@ export class Database implements Queryable {
       statement_timeout: options.statementTimeoutMs || undefined,
       connectionTimeoutMillis: 10_000,
       idleTimeoutMillis: 30_000,
+      // Awaited before the pool hands the connection out; if it fails, the checkout fails (closed).
+      ...(options.appRole === undefined
+        ? {}
+        : { onConnect: (client: ClientBase) => client.query(`SET ROLE ${escapeIdentifier(options.appRole!)}`).then(() => undefined) }),
     });
     // Without a listener, an idle connection dropped by the server crashes the process.
     this.pool.on('error', (error) => this.logger.warn(`idle database connection failed: ${error.message}`));
@@ -46,6 +63,50 @@ export class Database implements Queryable {
     return this.options.url;
   }
 
+  /**
+   * Refuses to run as a role row-level security does not apply to: a superuser, a BYPASSRLS role,
+   * or (with no app role configured) whoever owns the tables.
+   */
+  async assertRowSecurityApplies(): Promise<void> {
+    const rows = await this.query<{
+      role: string;
+      rolsuper: boolean;
+      rolbypassrls: boolean;
+      owns: boolean;
+    }>(
+      `SELECT r.rolname AS role, r.rolsuper, r.rolbypassrls,
+              EXISTS (SELECT 1 FROM pg_tables t WHERE t.schemaname = current_schema() AND t.tableowner = current_user) AS owns
+       FROM pg_roles r WHERE r.rolname = current_user`,
+    );
+    const role = rows[0];
+    if (!role || role.rolsuper || role.rolbypassrls || role.owns) {
+      throw new UnsafeDatabaseRoleError(
+        `the database role ${role?.role ?? '(unknown)'} bypasses row-level security (superuser, BYPASSRLS or table owner); ` +
+          'set DATABASE_APP_ROLE to a role that owns nothing (migrations create engram_app)',
+      );
+    }
+  }
+
+  /**
+   * Runs `work` in one transaction scoped to `tenantId`: row-level security shows it only that
+   * tenant's rows. BEGIN and the transaction-local setting travel in one simple-protocol round
+   * trip (the id is escaped as a literal, since that protocol has no parameters); the setting
+   * dies with the transaction, so a pooled connection never carries it to its next user.
+   */
+  async withTenant<T>(tenantId: string, work: (tx: Queryable) => Promise<T>): Promise<T> {
+    assertTenant(tenantId);
+    return this.inTransaction(`BEGIN; SELECT set_config('app.tenant_id', ${escapeLiteral(tenantId)}, true)`, work);
+  }
+
+  /**
+   * Runs `work` in one transaction as the login role (the migration owner), which row-level
+   * security does not restrict: for jobs that work across tenants by design (expiry, audit
+   * writes, key lookup by hash). Every statement inside must still say which tenants it touches.
+   */
+  async crossTenant<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.inTransaction(this.options.appRole === undefined ? 'BEGIN' : 'BEGIN; SET LOCAL ROLE NONE', work);
+  }
+
   async query<R extends QueryResultRow>(sql: string, params: unknown[] = [], name?: string): Promise<R[]> {
     const result = await this.pool.query<R>(
       name !== undefined && this.options.preparedStatements ? { name, text: sql, values: params } : { text: sql, values: params },
@@ -55,9 +116,13 @@ export class Database implements Queryable {
 
   /** Runs `work` in one transaction on one connection; rolls back on any error. */
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.inTransaction('BEGIN', work);
+  }
+
+  private async inTransaction<T>(begin: string, work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const result = await work(this.wrap(client));
       await client.query('COMMIT');
       return result;
@@ -67,6 +132,67 @@ export class Database implements Queryable {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * Listens on a Postgres channel on a dedicated connection, reconnecting with backoff.
+   * Notifications sent while disconnected are lost, so `onReconnect` runs after every
+   * reconnection for the caller to drop whatever it caches.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onReconnect: () => void): NotificationSubscription {
+    if (this.options.notifications === false) {
+      return { close: async () => undefined };
+    }
+    let closed = false;
+    let client: Client | null = null;
+    let attempt = 0;
+    const connect = async (): Promise<void> => {
+      if (closed) {
+        return;
+      }
+      const next = new Client({
+        connectionString: this.options.url,
+        application_name: 'engram-listen',
+      });
+      let retried = false;
+      const retry = () => {
+        if (!closed && !retried) {
+          retried = true;
+          attempt += 1;
+          setTimeout(() => void connect(), Math.min(attempt * 250, 5000)).unref();
+        }
+      };
+      next.on('notification', (message) => {
+        if (message.channel === channel && message.payload !== undefined) {
+          onMessage(message.payload);
+        }
+      });
+      next.on('error', (error) => {
+        this.logger.warn(`notification connection failed: ${error.message}`);
+        void next.end().catch(() => undefined);
+      });
+      next.on('end', retry);
+      try {
+        await next.connect();
+        await next.query(`LISTEN ${escapeIdentifier(channel)}`);
+        client = next;
+        if (attempt > 0) {
+          onReconnect();
+        }
+        attempt = 0;
+      } catch (error) {
+        this.logger.warn(`cannot listen on ${channel}: ${(error as Error).message}`);
+        await next.end().catch(() => undefined);
+        retry();
+      }
+    };
+    void connect();
+    return {
+      close: async () => {
+        closed = true;
+        await client?.end().catch(() => undefined);
+      },
+    };
   }
 
   async ping(): Promise<void> {

@@ -1,9 +1,9 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Database, DatabaseOptions } from './database';
 
 @Global()
 @Module({})
-export class DatabaseModule implements OnApplicationShutdown {
+export class DatabaseModule implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(Database) private readonly database: Database) {}
 
   static forRoot(options: DatabaseOptions): DynamicModule {
@@ -12,6 +12,11 @@ export class DatabaseModule implements OnApplicationShutdown {
       providers: [{ provide: Database, useFactory: () => new Database(options) }],
       exports: [Database],
     };
+  }
+
+  /** Boot fails rather than run where row-level security would silently not apply. */
+  async onModuleInit(): Promise<void> {
+    await this.database.assertRowSecurityApplies();
   }
 
   async onApplicationShutdown(): Promise<void> {

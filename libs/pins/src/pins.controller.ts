@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiJsonBody, ApiQueryFrom, RequirePermission, parseOrThrow } from '@engram/common';
-import { resolveTenant } from '@engram/auth';
+import { resolveTenant, resolveTenantOrAll } from '@engram/auth';
 import {
   CleanupView,
   PinListView,
@@ -31,7 +31,7 @@ export class PinsController {
   @ApiResponse({ status: 413, description: 'value_too_large' })
   async upsert(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<PinView> {
     const input = parseOrThrow(upsertPinSchema, body, 'body');
-    const { pin, created } = await this.pins.upsert(resolveTenant(input.tenant_id), input);
+    const { pin, created } = await this.pins.upsert(await resolveTenant(input.tenant_id), input);
     void reply.status(created ? 201 : 200);
     return pin;
   }
@@ -42,7 +42,7 @@ export class PinsController {
   @ApiQueryFrom(listPinsQuerySchema)
   async list(@Query() query: unknown): Promise<PinListView> {
     const parsed = parseOrThrow(listPinsQuerySchema, query, 'query');
-    return this.pins.list(resolveTenant(parsed.tenant_id), parsed);
+    return this.pins.list(await resolveTenant(parsed.tenant_id), parsed);
   }
 
   @Post('cleanup')
@@ -52,8 +52,7 @@ export class PinsController {
   @ApiJsonBody(cleanupPinsSchema)
   async cleanup(@Body() body: unknown): Promise<CleanupView> {
     const input = parseOrThrow(cleanupPinsSchema, body ?? {}, 'body');
-    const tenantId = input.tenant_id === undefined ? null : resolveTenant(input.tenant_id);
-    return this.pins.cleanup(tenantId, input.dry_run);
+    return this.pins.cleanup(await resolveTenantOrAll(input.tenant_id), input.dry_run);
   }
 
   @Get('*')
@@ -63,7 +62,7 @@ export class PinsController {
   @ApiQueryFrom(tenantQuerySchema)
   async get(@Param('*') key: unknown, @Query() query: unknown): Promise<PinView> {
     const { tenant_id } = parseOrThrow(tenantQuerySchema, query, 'query');
-    return this.pins.get(resolveTenant(tenant_id), parseKey(key));
+    return this.pins.get(await resolveTenant(tenant_id), parseKey(key));
   }
 
   @Delete('*')
@@ -74,7 +73,7 @@ export class PinsController {
   @ApiQueryFrom(tenantQuerySchema)
   async delete(@Param('*') key: unknown, @Query() query: unknown): Promise<void> {
     const { tenant_id } = parseOrThrow(tenantQuerySchema, query, 'query');
-    await this.pins.delete(resolveTenant(tenant_id), parseKey(key));
+    await this.pins.delete(await resolveTenant(tenant_id), parseKey(key));
   }
 }
 

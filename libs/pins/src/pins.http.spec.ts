@@ -1,4 +1,5 @@
 import { TestApp, startTestApp, uniqueTenant } from '../../../test/support/app';
+import { newTenant } from '../../../test/support/fixtures';
 
 const PINS = '/api/v1/memory/pins';
 
@@ -13,7 +14,7 @@ describe.each(['postgres', 'pglite'] as const)('pins over HTTP (%s)', (database)
   });
 
   it('upserts any JSON value and reads it back', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     for (const value of [{ a: 1, nested: { b: [1, 2] } }, [1, 'two', null], 'text', 42, true, null]) {
       const key = `value:${typeof value}:${Array.isArray(value)}`;
       const put = await t.request('POST', PINS, { tenant_id: tenant, key, value });
@@ -25,8 +26,13 @@ describe.each(['postgres', 'pglite'] as const)('pins over HTTP (%s)', (database)
   });
 
   it('returns id, timestamps and expiry; re-posting keeps id and created_at and moves updated_at', async () => {
-    const tenant = uniqueTenant();
-    const first = await t.request('POST', PINS, { tenant_id: tenant, key: 'budget:monthly', value: { usd: 10 }, ttl_seconds: 3600 });
+    const tenant = await newTenant(t);
+    const first = await t.request('POST', PINS, {
+      tenant_id: tenant,
+      key: 'budget:monthly',
+      value: { usd: 10 },
+      ttl_seconds: 3600,
+    });
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ tenant_id: tenant, key: 'budget:monthly', value: { usd: 10 }, source: null });
     expect(first.body.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -54,7 +60,7 @@ describe.each(['postgres', 'pglite'] as const)('pins over HTTP (%s)', (database)
   });
 
   it('answers 404 pin_not_found for a missing key, on GET and DELETE', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     const got = await t.request('GET', `${PINS}/nope?tenant_id=${tenant}`);
     expect(got.status).toBe(404);
     expect(got.body.error.code).toBe('pin_not_found');
@@ -65,14 +71,14 @@ describe.each(['postgres', 'pglite'] as const)('pins over HTTP (%s)', (database)
   });
 
   it('deletes a pin', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     await t.request('POST', PINS, { tenant_id: tenant, key: 'k', value: 1 });
     expect((await t.request('DELETE', `${PINS}/k?tenant_id=${tenant}`)).status).toBe(204);
     expect((await t.request('GET', `${PINS}/k?tenant_id=${tenant}`)).status).toBe(404);
   });
 
   it('accepts keys with "/" raw or percent-encoded in GET and DELETE paths', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     const key = 'skills/registry/v2.json';
     await t.request('POST', PINS, { tenant_id: tenant, key, value: { ok: true } });
     expect((await t.request('GET', `${PINS}/${key}?tenant_id=${tenant}`)).body.key).toBe(key);
@@ -81,8 +87,8 @@ describe.each(['postgres', 'pglite'] as const)('pins over HTTP (%s)', (database)
   });
 
   it('keeps tenants apart', async () => {
-    const a = uniqueTenant('a');
-    const b = uniqueTenant('b');
+    const a = await newTenant(t, { id: uniqueTenant('a') });
+    const b = await newTenant(t, { id: uniqueTenant('b') });
     await t.request('POST', PINS, { tenant_id: a, key: 'shared:name', value: 'A' });
     await t.request('POST', PINS, { tenant_id: b, key: 'shared:name', value: 'B' });
     expect((await t.request('GET', `${PINS}/shared:name?tenant_id=${a}`)).body.value).toBe('A');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Database, assertTenant } from '@engram/db';
+import { Database, Queryable, assertTenant } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
+import { QuotaService } from '@engram/tenants';
 
 export interface PinRow {
   id: string;
@@ -16,6 +17,8 @@ export interface PinRow {
 
 export interface UpsertPinRow extends PinRow {
   created: boolean;
+  /** A new row (not a replacement): it counts against max_pins. */
+  inserted: boolean;
 }
 
 const LIVE = '(expires_at IS NULL OR expires_at > now())';
@@ -36,7 +39,7 @@ export const PIN_SQL = {
       source = EXCLUDED.source,
       updated_at = now(),
       expires_at = EXCLUDED.expires_at
-    RETURNING ${PIN_COLUMNS}, created_at = updated_at AS created`,
+    RETURNING ${PIN_COLUMNS}, created_at = updated_at AS created, (xmax = 0) AS inserted`,
   get: `SELECT ${PIN_COLUMNS} FROM memory_pins WHERE tenant_id = $1 AND key = $2 AND ${LIVE}`,
 };
 
@@ -46,12 +49,18 @@ export const PIN_SQL = {
  */
 const PREFIX_UPPER_BOUND = '\u007f';
 
-/** The memory_pins table. Tenant first in every method; every statement filters on it. */
+/**
+ * The memory_pins table. Tenant first in every method; every statement filters on it and runs
+ * in a transaction scoped to the tenant (Database.withTenant), so row-level security backs the
+ * predicate up. Row counts are kept in the tenant's max_pins usage in the same transactions:
+ * an expired row still counts until the expiry job deletes it.
+ */
 @Injectable()
 export class PinsRepository {
   constructor(
     private readonly db: Database,
     private readonly metrics: MetricsService,
+    private readonly quotas: QuotaService,
   ) {}
 
   /**
@@ -61,30 +70,43 @@ export class PinsRepository {
    */
   upsert(
     tenantId: string,
-    pin: { key: string; valueJson: string; source: string | null; ttlSeconds: number | null },
+    pin: {
+      key: string;
+      valueJson: string;
+      source: string | null;
+      ttlSeconds: number | null;
+    },
   ): Promise<UpsertPinRow> {
     assertTenant(tenantId);
-    return this.metrics.timeQuery('pins', 'upsert', async () => {
-      const rows = await this.db.query<UpsertPinRow>(
-        PIN_SQL.upsert,
-        [tenantId, pin.key, pin.valueJson, pin.source, pin.ttlSeconds],
-        'pins_upsert',
-      );
-      return rows[0];
-    });
+    return this.metrics.timeQuery('pins', 'upsert', () =>
+      this.db.withTenant(tenantId, async (tx) => {
+        const rows = await tx.query<UpsertPinRow>(
+          PIN_SQL.upsert,
+          [tenantId, pin.key, pin.valueJson, pin.source, pin.ttlSeconds],
+          'pins_upsert',
+        );
+        if (rows[0].inserted) {
+          // After the insert, in its transaction: a refusal rolls the insert back.
+          await this.quotas.reserve(tenantId, 'max_pins', 1, tx);
+        }
+        return rows[0];
+      }),
+    );
   }
 
   /** The live pin under `key`, or null; an expired row is invisible even before cleanup. */
   get(tenantId: string, key: string): Promise<PinRow | null> {
     assertTenant(tenantId);
-    return this.metrics.timeQuery('pins', 'get', async () => {
-      const rows = await this.db.query<PinRow>(
-        PIN_SQL.get,
-        [tenantId, key],
-        'pins_get',
-      );
-      return rows[0] ?? null;
-    });
+    return this.metrics.timeQuery('pins', 'get', () =>
+      this.db.withTenant(tenantId, async (tx) => {
+        const rows = await tx.query<PinRow>(
+          PIN_SQL.get,
+          [tenantId, key],
+          'pins_get',
+        );
+        return rows[0] ?? null;
+      }),
+    );
   }
 
   /**
@@ -97,8 +119,9 @@ export class PinsRepository {
   ): Promise<{ total: number; rows: Omit<PinRow, 'value_hash'>[] }> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('pins', 'list', async () => {
-      const rows = await this.db.query<Omit<PinRow, 'value_hash'> & { total: number; key: string | null }>(
-        `SELECT c.total, p.id, p.tenant_id, p.key, p.value, p.source, p.created_at, p.updated_at, p.expires_at
+      const rows = await this.db.withTenant(tenantId, (tx) =>
+        tx.query<Omit<PinRow, 'value_hash'> & { total: number; key: string | null }>(
+          `SELECT c.total, p.id, p.tenant_id, p.key, p.value, p.source, p.created_at, p.updated_at, p.expires_at
          FROM (SELECT count(*)::int AS total FROM memory_pins
                WHERE tenant_id = $1 AND key >= $2 AND key < $3 AND ${LIVE}) c
          LEFT JOIN LATERAL (
@@ -107,8 +130,9 @@ export class PinsRepository {
            ORDER BY key
            LIMIT $5
          ) p ON true`,
-        [tenantId, options.prefix, options.prefix + PREFIX_UPPER_BOUND, options.afterKey, options.limit + 1],
-        'pins_list',
+          [tenantId, options.prefix, options.prefix + PREFIX_UPPER_BOUND, options.afterKey, options.limit + 1],
+          'pins_list',
+        ),
       );
       return {
         total: rows[0]?.total ?? 0,
@@ -120,25 +144,32 @@ export class PinsRepository {
   /** Deletes the pin; returns its hash if it was live, null if absent or already expired. */
   delete(tenantId: string, key: string): Promise<{ value_hash: string } | null> {
     assertTenant(tenantId);
-    return this.metrics.timeQuery('pins', 'delete', async () => {
-      const rows = await this.db.query<{ value_hash: string; live: boolean }>(
-        `DELETE FROM memory_pins WHERE tenant_id = $1 AND key = $2
-         RETURNING left(encode(sha256(convert_to(value::text, 'UTF8')), 'hex'), 16) AS value_hash, ${LIVE} AS live`,
-        [tenantId, key],
-        'pins_delete',
-      );
-      return rows[0]?.live ? { value_hash: rows[0].value_hash } : null;
-    });
+    return this.metrics.timeQuery('pins', 'delete', () =>
+      this.db.withTenant(tenantId, async (tx) => {
+        const rows = await tx.query<{ value_hash: string; live: boolean }>(
+          `DELETE FROM memory_pins WHERE tenant_id = $1 AND key = $2
+           RETURNING left(encode(sha256(convert_to(value::text, 'UTF8')), 'hex'), 16) AS value_hash, ${LIVE} AS live`,
+          [tenantId, key],
+          'pins_delete',
+        );
+        if (rows.length > 0) {
+          await this.quotas.release(tenantId, 'max_pins', 1, tx);
+        }
+        return rows[0]?.live ? { value_hash: rows[0].value_hash } : null;
+      }),
+    );
   }
 
   /** Expired pins per tenant, for dry runs. `tenantId` null means every tenant. */
   countExpired(tenantId: string | null): Promise<Map<string, number>> {
     return this.metrics.timeQuery('pins', 'countExpired', async () => {
-      const rows = await this.db.query<{ tenant_id: string; count: number }>(
-        `SELECT tenant_id, count(*)::int AS count FROM memory_pins
+      const rows = await this.scoped(tenantId, (tx) =>
+        tx.query<{ tenant_id: string; count: number }>(
+          `SELECT tenant_id, count(*)::int AS count FROM memory_pins
          WHERE expires_at <= now() AND ($1::text IS NULL OR tenant_id = $1)
          GROUP BY tenant_id`,
-        [tenantId],
+          [tenantId],
+        ),
       );
       return new Map(rows.map((row) => [row.tenant_id, row.count]));
     });
@@ -150,9 +181,10 @@ export class PinsRepository {
    * `tenantId` null means every tenant: only cleanup jobs and admins reach that path.
    */
   deleteExpiredBatch(tenantId: string | null, batchSize: number): Promise<Map<string, number>> {
-    return this.metrics.timeQuery('pins', 'deleteExpiredBatch', async () => {
-      const rows = await this.db.query<{ tenant_id: string; count: number }>(
-        `WITH doomed AS (
+    return this.metrics.timeQuery('pins', 'deleteExpiredBatch', () =>
+      this.scoped(tenantId, async (tx) => {
+        const rows = await tx.query<{ tenant_id: string; count: number }>(
+          `WITH doomed AS (
            SELECT tenant_id, key FROM memory_pins
            WHERE expires_at <= now() AND ($1::text IS NULL OR tenant_id = $1)
            ORDER BY expires_at
@@ -164,9 +196,20 @@ export class PinsRepository {
            RETURNING p.tenant_id
          )
          SELECT tenant_id, count(*)::int AS count FROM deleted GROUP BY tenant_id`,
-        [tenantId, batchSize],
-      );
-      return new Map(rows.map((row) => [row.tenant_id, row.count]));
-    });
+          [tenantId, batchSize],
+        );
+        const counts = new Map(rows.map((row) => [row.tenant_id, row.count]));
+        await this.quotas.releaseMany(counts, 'max_pins', tx);
+        return counts;
+      }),
+    );
+  }
+
+  /**
+   * One tenant's transaction, or for `null` (every tenant: the expiry job and operators' cleanup)
+   * a cross-tenant one; the statements then filter by tenant themselves.
+   */
+  private scoped<T>(tenantId: string | null, work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return tenantId === null ? this.db.crossTenant(work) : this.db.withTenant(tenantId, work);
   }
 }

@@ -29,8 +29,10 @@ export class RbacAuditRepository {
 
   insertEvents(events: RbacAuditEvent[]): Promise<number> {
     return this.metrics.timeQuery('rbac_audit', 'insertEvents', async () => {
-      const rows = await this.db.query<{ inserted: number }>(
-        `WITH inserted AS (
+      // A batch spans tenants: written as the owner role, each row carrying its own tenant_id.
+      const rows = await this.db.crossTenant((tx) =>
+        tx.query<{ inserted: number }>(
+          `WITH inserted AS (
            INSERT INTO rbac_audit (tenant_id, id, ts, actor, role, resource, action, decision, reason, enforced, request_id)
            SELECT tenant_id, id, ts, actor, role, resource, action, decision, reason, enforced, request_id
            FROM jsonb_to_recordset($1::jsonb) AS e(
@@ -39,8 +41,9 @@ export class RbacAuditRepository {
            ON CONFLICT (tenant_id, id) DO NOTHING
            RETURNING 1
          ) SELECT count(*)::int AS inserted FROM inserted`,
-        [JSON.stringify(events)],
-        'rbac_audit_insert',
+          [JSON.stringify(events)],
+          'rbac_audit_insert',
+        ),
       );
       return rows[0].inserted;
     });
@@ -50,8 +53,9 @@ export class RbacAuditRepository {
   list(tenantId: string, filter: RbacAuditFilter): Promise<RbacAuditRow[]> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('rbac_audit', 'list', () =>
-      this.db.query<RbacAuditRow>(
-        `SELECT tenant_id, id, ts, actor, role, resource, action, decision, reason, enforced, request_id
+      this.db.withTenant(tenantId, (tx) =>
+        tx.query<RbacAuditRow>(
+          `SELECT tenant_id, id, ts, actor, role, resource, action, decision, reason, enforced, request_id
          FROM rbac_audit
          WHERE tenant_id = $1
            AND ($2::text IS NULL OR decision = $2)
@@ -62,18 +66,19 @@ export class RbacAuditRepository {
            AND ($7::timestamptz IS NULL OR (ts, id) < ($7, $8::uuid))
          ORDER BY ts DESC, id DESC
          LIMIT $9`,
-        [
-          tenantId,
-          filter.decision ?? null,
-          filter.role ?? null,
-          filter.resource ?? null,
-          filter.action ?? null,
-          filter.since ?? null,
-          filter.before?.ts ?? null,
-          filter.before?.id ?? null,
-          filter.limit,
-        ],
-        'rbac_audit_list',
+          [
+            tenantId,
+            filter.decision ?? null,
+            filter.role ?? null,
+            filter.resource ?? null,
+            filter.action ?? null,
+            filter.since ?? null,
+            filter.before?.ts ?? null,
+            filter.before?.id ?? null,
+            filter.limit,
+          ],
+          'rbac_audit_list',
+        ),
       ),
     );
   }

@@ -44,8 +44,8 @@ export class RbacController {
   @RequirePermission('policy', 'admin')
   @ApiOperation({ summary: 'Audited RBAC decisions of one tenant, newest first, with filters and cursor pages' })
   @ApiQueryFrom(auditQuerySchema)
-  audit(@Query() query: unknown): Promise<RbacAuditPage> {
+  async audit(@Query() query: unknown): Promise<RbacAuditPage> {
     const parsed = parseOrThrow(auditQuerySchema, query, 'query');
-    return this.auditTrail.list(resolveTenant(parsed.tenant_id), parsed);
+    return this.auditTrail.list(await resolveTenant(parsed.tenant_id), parsed);
   }
 }

@@ -27,6 +27,8 @@ export function coreImports(config: EngramConfig, runtime: RuntimeOptions) {
       statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
       preparedStatements: !runtime.embeddedDatabase,
       embedded: runtime.embeddedDatabase,
+      appRole: config.DATABASE_APP_ROLE,
+      notifications: !runtime.embeddedDatabase,
     }),
     MetricsModule,
     JobsModule.forRoot({

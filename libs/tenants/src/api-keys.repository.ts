@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { Database, Queryable, assertTenant } from '@engram/db';
+import { MetricsService } from '@engram/metrics';
+
+export interface ApiKeyRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  role: string;
+  scopes: string[] | null;
+  key_prefix: string;
+  created_at: Date;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+}
+
+const KEY_COLUMNS = 'id, tenant_id, name, role, scopes, key_prefix, created_at, expires_at, revoked_at, last_used_at';
+
+/** The api_keys table: keys are found by the SHA-256 of the raw key, never stored raw. */
+@Injectable()
+export class ApiKeysRepository {
+  constructor(
+    private readonly db: Database,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  insert(
+    tx: Queryable,
+    tenantId: string,
+    key: {
+      name: string;
+      role: string;
+      scopes: string[] | null;
+      hash: Buffer;
+      prefix: string;
+      expiresAt: string | null;
+    },
+  ): Promise<ApiKeyRow> {
+    assertTenant(tenantId);
+    return this.metrics.timeQuery('api_keys', 'insert', async () => {
+      const rows = await tx.query<ApiKeyRow>(
+        `INSERT INTO api_keys (tenant_id, name, role, scopes, key_hash, key_prefix, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${KEY_COLUMNS}`,
+        [tenantId, key.name, key.role, key.scopes, key.hash, key.prefix, key.expiresAt],
+      );
+      return rows[0];
+    });
+  }
+
+  list(tenantId: string): Promise<ApiKeyRow[]> {
+    assertTenant(tenantId);
+    return this.metrics.timeQuery('api_keys', 'list', () =>
+      this.db.withTenant(tenantId, (tx) =>
+        tx.query<ApiKeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id`, [tenantId]),
+      ),
+    );
+  }
+
+  /** Marks the key revoked (keeping the first revocation time); returns its hash, null if absent. */
+  revoke(tx: Queryable, tenantId: string, keyId: string): Promise<{ key_hash: Buffer } | null> {
+    assertTenant(tenantId);
+    return this.metrics.timeQuery('api_keys', 'revoke', async () => {
+      const rows = await tx.query<{ key_hash: Buffer }>(
+        `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = $1 AND id = $2 RETURNING key_hash`,
+        [tenantId, keyId],
+      );
+      return rows[0] ?? null;
+    });
+  }
+
+  revokeAll(tx: Queryable, tenantId: string): Promise<number> {
+    assertTenant(tenantId);
+    return this.metrics.timeQuery('api_keys', 'revokeAll', async () => {
+      const rows = await tx.query(
+        `UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND revoked_at IS NULL RETURNING id`,
+        [tenantId],
+      );
+      return rows.length;
+    });
+  }
+
+  /**
+   * The key with this hash, whichever tenant owns it: authentication cannot know the tenant
+   * before it finds the key, so this one lookup runs across tenants, by its unique index.
+   */
+  findByHash(hash: Buffer): Promise<ApiKeyRow | null> {
+    return this.metrics.timeQuery('api_keys', 'findByHash', () =>
+      this.db.crossTenant(async (tx) => {
+        const rows = await tx.query<ApiKeyRow>(
+          `SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = $1`,
+          [hash],
+          'api_keys_by_hash',
+        );
+        return rows[0] ?? null;
+      }),
+    );
+  }
+
+  /** Whether any key was ever created: from then on the service requires credentials. */
+  anyExists(): Promise<boolean> {
+    return this.db.crossTenant(async (tx) => {
+      const rows = await tx.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM api_keys) AS exists');
+      return rows[0].exists;
+    });
+  }
+
+  /** Writes many keys' last use in one statement; each key names its tenant. */
+  touch(uses: { tenant_id: string; id: string; at: string }[]): Promise<void> {
+    return this.metrics.timeQuery('api_keys', 'touch', () =>
+      this.db.crossTenant(async (tx) => {
+        await tx.query(
+          `UPDATE api_keys k SET last_used_at = GREATEST(k.last_used_at, u.at)
+           FROM jsonb_to_recordset($1::jsonb) AS u(tenant_id text, id uuid, at timestamptz)
+           WHERE k.tenant_id = u.tenant_id AND k.id = u.id`,
+          [JSON.stringify(uses)],
+        );
+      }),
+    );
+  }
+}

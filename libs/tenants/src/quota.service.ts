@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import { Database, Queryable, assertTenant } from '@engram/db';
+import { MetricsService } from '@engram/metrics';
+import { QuotaName } from './tenants.dto';
+import { QuotaExceededError } from './tenants.errors';
+import { TenantsService } from './tenants.service';
+
+/** Quotas that count stored things, and the tenant_usage column each is counted in. */
+export type CountedQuota = Exclude<QuotaName, 'requests_per_minute'>;
+const USAGE_COLUMN: Record<CountedQuota, string> = {
+  max_pins: 'pins',
+  max_memories: 'memories',
+  storage_bytes: 'storage_bytes',
+};
+
+/**
+ * Exact usage counting against quotas. A writer reserves inside its own transaction, after its
+ * insert: the conditional UPDATE on the tenant's counter row takes the row lock, so concurrent
+ * writers queue on it and each re-checks the limit against the committed count. No overshoot;
+ * a rejected writer's transaction rolls back its insert.
+ */
+@Injectable()
+export class QuotaService {
+  private readonly rejections;
+
+  constructor(
+    private readonly tenants: TenantsService,
+    private readonly db: Database,
+    metrics: MetricsService,
+  ) {
+    this.rejections = metrics.counter('quota_rejections_total', 'Writes refused because a quota was reached', ['quota']);
+  }
+
+  /**
+   * Counts `n` more against `quota` or throws 403 quota_exceeded. Pass the writer's transaction
+   * (`tx`) so the count and the write commit or roll back together.
+   */
+  async reserve(tenantId: string, quota: CountedQuota, n: number, tx?: Queryable): Promise<void> {
+    assertTenant(tenantId);
+    const info = await this.tenants.requireActive(tenantId);
+    const limit = info.quotas[quota];
+    const column = USAGE_COLUMN[quota];
+    const run = async (q: Queryable) =>
+      q.query<{ used: number }>(
+        `UPDATE tenant_usage SET ${column} = ${column} + $2, updated_at = now()
+         WHERE tenant_id = $1 AND ${column} + $2 <= $3 RETURNING ${column}::float8 AS used`,
+        [tenantId, n, limit],
+        `quota_reserve_${column}`,
+      );
+    const rows = tx ? await run(tx) : await this.db.withTenant(tenantId, run);
+    if (rows.length === 0) {
+      this.rejections.inc({ quota });
+      throw new QuotaExceededError(`quota ${quota} (${limit}) reached`, {
+        quota,
+        limit,
+      });
+    }
+  }
+
+  /** Gives back `n` (delete, expiry); never below zero. */
+  async release(tenantId: string, quota: CountedQuota, n: number, tx?: Queryable): Promise<void> {
+    assertTenant(tenantId);
+    await this.releaseMany(new Map([[tenantId, n]]), quota, tx ?? undefined, tenantId);
+  }
+
+  /**
+   * Gives back counts for several tenants in one statement, for cross-tenant jobs (expiry) that
+   * run in their own cross-tenant transaction `tx`.
+   */
+  async releaseMany(counts: Map<string, number>, quota: CountedQuota, tx?: Queryable, tenantId?: string): Promise<void> {
+    if (counts.size === 0) {
+      return;
+    }
+    const column = USAGE_COLUMN[quota];
+    const run = (q: Queryable) =>
+      q.query(
+        `UPDATE tenant_usage u SET ${column} = GREATEST(u.${column} - d.n, 0), updated_at = now()
+         FROM jsonb_each_text($1::jsonb) AS e(tenant_id, n_text), LATERAL (SELECT e.n_text::bigint AS n) d
+         WHERE u.tenant_id = e.tenant_id`,
+        [JSON.stringify(Object.fromEntries(counts))],
+      );
+    if (tx) {
+      await run(tx);
+    } else if (tenantId !== undefined) {
+      await this.db.withTenant(tenantId, run);
+    } else {
+      await this.db.crossTenant(run);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+
+/** Tenant ids are slugs: they appear in keys, logs and SQL settings. */
+export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+export const tenantIdSchema = z
+  .string()
+  .regex(TENANT_ID_PATTERN, 'must be 1..63 characters of a-z, 0-9, "_" and "-", starting with a letter or digit');
+
+export const PLANS = ['free', 'standard', 'premium'] as const;
+export type Plan = (typeof PLANS)[number];
+export const TENANT_STATUSES = ['active', 'suspended', 'pending_deletion'] as const;
+export type TenantStatus = (typeof TENANT_STATUSES)[number];
+
+export const QUOTA_NAMES = ['max_pins', 'max_memories', 'storage_bytes', 'requests_per_minute'] as const;
+export type QuotaName = (typeof QUOTA_NAMES)[number];
+export type Quotas = Record<QuotaName, number>;
+
+/** What each plan allows unless the tenant overrides it. */
+export const PLAN_QUOTAS: Record<Plan, Quotas> = {
+  free: {
+    max_pins: 1_000,
+    max_memories: 10_000,
+    storage_bytes: 100 * 1024 ** 2,
+    requests_per_minute: 60,
+  },
+  standard: {
+    max_pins: 100_000,
+    max_memories: 1_000_000,
+    storage_bytes: 10 * 1024 ** 3,
+    requests_per_minute: 600,
+  },
+  premium: {
+    max_pins: 10_000_000,
+    max_memories: 100_000_000,
+    storage_bytes: 1024 ** 4,
+    requests_per_minute: 6_000,
+  },
+};
+
+const quotaValue = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+/** Per-tenant overrides; null removes an override (back to the plan's value). */
+export const quotaOverridesSchema = z.strictObject({
+  max_pins: quotaValue.nullable().optional(),
+  max_memories: quotaValue.nullable().optional(),
+  storage_bytes: quotaValue.nullable().optional(),
+  requests_per_minute: quotaValue.nullable().optional(),
+});
+export type QuotaOverrides = z.infer<typeof quotaOverridesSchema>;
+
+export const createTenantSchema = z.strictObject({
+  id: tenantIdSchema,
+  name: z.string().trim().min(1).max(200),
+  plan: z.enum(PLANS).default('standard'),
+  quotas: quotaOverridesSchema.optional(),
+});
+export type CreateTenantInput = z.infer<typeof createTenantSchema>;
+
+export const updateTenantSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  plan: z.enum(PLANS).optional(),
+  quotas: quotaOverridesSchema.optional(),
+});
+export type UpdateTenantInput = z.infer<typeof updateTenantSchema>;
+
+export const listTenantsQuerySchema = z.strictObject({
+  status: z.enum(TENANT_STATUSES).optional(),
+  plan: z.enum(PLANS).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.string().max(512).optional(),
+});
+export type ListTenantsQuery = z.infer<typeof listTenantsQuerySchema>;
+
+export const ROLES = ['infra', 'admin', 'machine', 'dev', 'readonly'] as const;
+export type Role = (typeof ROLES)[number];
+/** Roles that act across tenants; keys carrying them exist only under the operators' tenant. */
+export const CROSS_TENANT_ROLES: readonly string[] = ['infra', 'admin'];
+export const SCOPES = ['read', 'write', 'delete', 'admin', 'reload'] as const;
+
+export const createApiKeySchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  role: z.enum(ROLES),
+  scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).optional(),
+  expires_at: z.iso
+    .datetime({ offset: true })
+    .refine((value) => Date.parse(value) > Date.now(), 'must be in the future')
+    .optional(),
+});
+export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
+
+export const apiKeyIdSchema = z.uuid();
+
+export interface TenantView {
+  id: string;
+  name: string;
+  plan: Plan;
+  status: TenantStatus;
+  /** Effective quotas: the plan's, with this tenant's overrides applied. */
+  quotas: Quotas;
+  quota_overrides: Partial<Quotas>;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface TenantListView {
+  tenants: TenantView[];
+  has_more: boolean;
+  next_cursor: string | null;
+}
+
+export interface UsageView {
+  tenant_id: string;
+  plan: Plan;
+  usage: { pins: number; memories: number; storage_bytes: number };
+  quotas: Quotas;
+}
+
+export interface ApiKeyView {
+  id: string;
+  tenant_id: string;
+  name: string;
+  role: string;
+  scopes: string[] | null;
+  /** The first characters of the key, enough to recognise it, never to use it. */
+  key_prefix: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface CreatedApiKeyView extends ApiKeyView {
+  /** The raw key: shown once, stored only as its SHA-256. */
+  key: string;
+}

@@ -1,0 +1,175 @@
+import { Injectable } from '@nestjs/common';
+import { escapeIdentifier } from 'pg';
+import { Database, Queryable, assertTenant } from '@engram/db';
+import { MetricsService } from '@engram/metrics';
+import { Plan, QuotaOverrides, TenantStatus } from './tenants.dto';
+
+export interface TenantRow {
+  id: string;
+  name: string;
+  plan: Plan;
+  status: TenantStatus;
+  quotas: Partial<Record<string, number>>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface UsageRow {
+  pins: number;
+  memories: number;
+  storage_bytes: number;
+}
+
+const TENANT_COLUMNS = 'id, name, plan, status, quotas, created_at, updated_at';
+
+/**
+ * The tenants registry and the per-tenant usage counters. `tenants` is not tenant-owned (it has
+ * no tenant_id and no row-level security): only admin routes and the auth layer read it.
+ */
+@Injectable()
+export class TenantsRepository {
+  constructor(
+    private readonly db: Database,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Creates the tenant and its usage counters together; null if the id is taken. */
+  create(input: { id: string; name: string; plan: Plan; quotas: QuotaOverrides }): Promise<TenantRow | null> {
+    return this.metrics.timeQuery('tenants', 'create', () =>
+      this.db.withTenant(input.id, async (tx) => {
+        const rows = await tx.query<TenantRow>(
+          `INSERT INTO tenants (id, name, plan, quotas) VALUES ($1, $2, $3, $4::jsonb)
+           ON CONFLICT (id) DO NOTHING RETURNING ${TENANT_COLUMNS}`,
+          [input.id, input.name, input.plan, JSON.stringify(stripNulls(input.quotas))],
+        );
+        if (rows.length === 0) {
+          return null;
+        }
+        await tx.query('INSERT INTO tenant_usage (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING', [input.id]);
+        return rows[0];
+      }),
+    );
+  }
+
+  get(id: string): Promise<TenantRow | null> {
+    return this.metrics.timeQuery('tenants', 'get', async () => {
+      const rows = await this.db.query<TenantRow>(`SELECT ${TENANT_COLUMNS} FROM tenants WHERE id = $1`, [id], 'tenants_get');
+      return rows[0] ?? null;
+    });
+  }
+
+  list(options: {
+    status?: TenantStatus;
+    plan?: Plan;
+    afterId: string;
+    limit: number;
+    onlyId: string | null;
+  }): Promise<TenantRow[]> {
+    return this.metrics.timeQuery('tenants', 'list', () =>
+      this.db.query<TenantRow>(
+        `SELECT ${TENANT_COLUMNS} FROM tenants
+         WHERE id > $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR plan = $3)
+           AND ($5::text IS NULL OR id = $5)
+         ORDER BY id LIMIT $4`,
+        [options.afterId, options.status ?? null, options.plan ?? null, options.limit + 1, options.onlyId],
+      ),
+    );
+  }
+
+  /** Applies the changes; quota overrides merge into the existing ones (null removes one). */
+  update(id: string, changes: { name?: string; plan?: Plan; quotas?: QuotaOverrides }): Promise<TenantRow | null> {
+    return this.metrics.timeQuery('tenants', 'update', async () => {
+      const rows = await this.db.query<TenantRow>(
+        `UPDATE tenants SET
+           name = coalesce($2, name),
+           plan = coalesce($3, plan),
+           quotas = jsonb_strip_nulls(quotas || coalesce($4::jsonb, '{}'::jsonb)),
+           updated_at = now()
+         WHERE id = $1 RETURNING ${TENANT_COLUMNS}`,
+        [id, changes.name ?? null, changes.plan ?? null, changes.quotas ? JSON.stringify(changes.quotas) : null],
+      );
+      return rows[0] ?? null;
+    });
+  }
+
+  /** Moves a tenant between states; returns null if it was not in one of `from`. */
+  setStatus(tx: Queryable, id: string, from: TenantStatus[], to: TenantStatus): Promise<TenantRow | null> {
+    return this.metrics.timeQuery('tenants', 'setStatus', async () => {
+      const rows = await tx.query<TenantRow>(
+        `UPDATE tenants SET status = $3, updated_at = now() WHERE id = $1 AND status = ANY($2::text[])
+         RETURNING ${TENANT_COLUMNS}`,
+        [id, from, to],
+      );
+      return rows[0] ?? null;
+    });
+  }
+
+  usage(tenantId: string): Promise<UsageRow> {
+    assertTenant(tenantId);
+    return this.metrics.timeQuery('tenants', 'usage', () =>
+      this.db.withTenant(tenantId, async (tx) => {
+        const rows = await tx.query<UsageRow>(
+          `SELECT pins::float8 AS pins, memories::float8 AS memories, storage_bytes::float8 AS storage_bytes
+           FROM tenant_usage WHERE tenant_id = $1`,
+          [tenantId],
+        );
+        return rows[0] ?? { pins: 0, memories: 0, storage_bytes: 0 };
+      }),
+    );
+  }
+
+  /**
+   * Every table with a tenant_id column, found in the catalog so tables added by later features
+   * are erased without this code knowing them.
+   */
+  tenantOwnedTables(): Promise<string[]> {
+    return this.db
+      .query<{ table_name: string }>(
+        `SELECT c.table_name FROM information_schema.columns c
+         JOIN information_schema.tables t USING (table_schema, table_name)
+         WHERE c.table_schema = current_schema() AND c.column_name = 'tenant_id' AND t.table_type = 'BASE TABLE'
+         ORDER BY c.table_name`,
+      )
+      .then((rows) => rows.map((row) => row.table_name));
+  }
+
+  /**
+   * Deletes the tenant's rows from `table` in batches, under the tenant's own row-level security
+   * context, so even a wrong predicate could not reach another tenant. Returns rows deleted.
+   */
+  eraseFrom(tenantId: string, table: string, batchSize: number): Promise<number> {
+    assertTenant(tenantId);
+    const quoted = escapeIdentifier(table);
+    return this.metrics.timeQuery('tenants', 'eraseFrom', async () => {
+      let total = 0;
+      for (;;) {
+        const deleted = await this.db.withTenant(tenantId, async (tx) => {
+          const rows = await tx.query<{ n: number }>(
+            `WITH gone AS (
+               DELETE FROM ${quoted} WHERE ctid IN (SELECT ctid FROM ${quoted} WHERE tenant_id = $1 LIMIT $2) RETURNING 1
+             ) SELECT count(*)::int AS n FROM gone`,
+            [tenantId, batchSize],
+          );
+          return rows[0].n;
+        });
+        total += deleted;
+        if (deleted < batchSize) {
+          return total;
+        }
+      }
+    });
+  }
+
+  /** Removes the registry row once its data is gone, only if deletion was requested. */
+  async deleteErased(id: string): Promise<boolean> {
+    const rows = await this.db.query(`DELETE FROM tenants WHERE id = $1 AND status = 'pending_deletion' RETURNING id`, [id]);
+    return rows.length > 0;
+  }
+}
+
+function stripNulls(quotas: QuotaOverrides): Record<string, number> {
+  return Object.fromEntries(Object.entries(quotas).filter(([, value]) => value !== null && value !== undefined)) as Record<
+    string,
+    number
+  >;
+}

@@ -1,0 +1,300 @@
+import { randomBytes } from 'node:crypto';
+import { Authorizer } from '@engram/common';
+import { TestApp, TestResponse, startTestApp } from './support/app';
+import { NewApiKey, adminHeaders, newApiKey, newTenant } from './support/fixtures';
+import { PUBLIC_ROUTES, registeredRoutes } from './support/routes';
+
+/**
+ * Tenant A's credentials against tenant B's data, on every route. Each row names the route it
+ * exercises ("METHOD /path" as Fastify registers it); a test fails when a registered route has
+ * no row, so a new route joins the matrix by adding one. Every row runs twice: under the real
+ * authorizer, and under one that allows everything, so isolation never rests on the role policy.
+ *
+ * After each row: B's data is unchanged, and the response never shows B's secret marker.
+ */
+
+interface World {
+  a: string;
+  b: string;
+  keyA: NewApiKey;
+  keyB: NewApiKey;
+  /** A cursor from a listing of A's pins, and one from B's. */
+  cursorA: string;
+  cursorB: string;
+  markerB: string;
+}
+
+interface Row {
+  route: string;
+  name: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url: (w: World) => string;
+  body?: (w: World) => unknown;
+  /** Statuses that are acceptable; anything else fails. */
+  expect: number[];
+  code?: string;
+}
+
+const PINS = '/api/v1/memory/pins';
+const ADMIN = '/api/v1/admin/tenants';
+const REFUSED = [403, 404];
+
+const PIN_ROWS: Row[] = [
+  {
+    route: `GET ${PINS}/*`,
+    name: 'read B key naming B',
+    method: 'GET',
+    url: (w) => `${PINS}/secret:1?tenant_id=${w.b}`,
+    expect: [403],
+    code: 'tenant_mismatch',
+  },
+  {
+    route: `GET ${PINS}/*`,
+    name: 'read B-only key on own tenant',
+    method: 'GET',
+    url: () => `${PINS}/only-b`,
+    expect: [404],
+    code: 'pin_not_found',
+  },
+  {
+    route: `GET ${PINS}`,
+    name: 'list naming B',
+    method: 'GET',
+    url: (w) => `${PINS}?tenant_id=${w.b}`,
+    expect: [403],
+    code: 'tenant_mismatch',
+  },
+  { route: `GET ${PINS}`, name: 'prefix list on own tenant', method: 'GET', url: () => `${PINS}?prefix=secret`, expect: [200] },
+  {
+    route: `GET ${PINS}`,
+    name: "B's cursor naming B",
+    method: 'GET',
+    url: (w) => `${PINS}?tenant_id=${w.b}&limit=1&cursor=${w.cursorB}`,
+    expect: [403],
+  },
+  {
+    route: `GET ${PINS}`,
+    name: "A's cursor naming B",
+    method: 'GET',
+    url: (w) => `${PINS}?tenant_id=${w.b}&limit=1&cursor=${w.cursorA}`,
+    expect: [403],
+  },
+  {
+    route: `GET ${PINS}`,
+    name: "B's cursor on own tenant",
+    method: 'GET',
+    url: (w) => `${PINS}?limit=5&cursor=${w.cursorB}`,
+    expect: [200],
+  },
+  {
+    route: `POST ${PINS}`,
+    name: 'upsert naming B',
+    method: 'POST',
+    url: () => PINS,
+    body: (w) => ({ tenant_id: w.b, key: 'secret:1', value: 'pwned' }),
+    expect: [403],
+  },
+  {
+    route: `POST ${PINS}`,
+    name: 'upsert B key on own tenant',
+    method: 'POST',
+    url: () => PINS,
+    body: () => ({ key: 'secret:1', value: 'mine' }),
+    expect: [200, 201, 403],
+  },
+  {
+    route: `DELETE ${PINS}/*`,
+    name: 'delete naming B',
+    method: 'DELETE',
+    url: (w) => `${PINS}/secret:1?tenant_id=${w.b}`,
+    expect: [403],
+  },
+  {
+    route: `DELETE ${PINS}/*`,
+    name: 'delete B-only key on own tenant',
+    method: 'DELETE',
+    url: () => `${PINS}/only-b`,
+    expect: [403, 404],
+  },
+  {
+    route: `POST ${PINS}/cleanup`,
+    name: 'cleanup naming B',
+    method: 'POST',
+    url: () => `${PINS}/cleanup`,
+    body: (w) => ({ tenant_id: w.b }),
+    expect: [403],
+  },
+  {
+    route: `POST ${PINS}/cleanup`,
+    name: 'cleanup of all tenants',
+    method: 'POST',
+    url: () => `${PINS}/cleanup`,
+    body: () => ({}),
+    expect: [200, 403],
+  },
+];
+
+const ADMIN_ROWS: Row[] = [
+  { route: `GET ${ADMIN}`, name: 'list tenants', method: 'GET', url: () => ADMIN, expect: [200, 403] },
+  {
+    route: `GET ${ADMIN}`,
+    name: 'list tenants filtered',
+    method: 'GET',
+    url: () => `${ADMIN}?status=active&limit=1000`,
+    expect: [200, 403],
+  },
+  {
+    route: `POST ${ADMIN}`,
+    name: 'create a tenant',
+    method: 'POST',
+    url: () => ADMIN,
+    body: () => ({ id: `evil-${randomBytes(3).toString('hex')}`, name: 'x' }),
+    expect: [201, 403],
+  },
+  { route: `GET ${ADMIN}/:id`, name: 'read B', method: 'GET', url: (w) => `${ADMIN}/${w.b}`, expect: REFUSED },
+  {
+    route: `PATCH ${ADMIN}/:id`,
+    name: 'update B',
+    method: 'PATCH',
+    url: (w) => `${ADMIN}/${w.b}`,
+    body: () => ({ name: 'pwned' }),
+    expect: REFUSED,
+  },
+  { route: `DELETE ${ADMIN}/:id`, name: 'delete B', method: 'DELETE', url: (w) => `${ADMIN}/${w.b}`, expect: REFUSED },
+  { route: `GET ${ADMIN}/:id/usage`, name: 'count B', method: 'GET', url: (w) => `${ADMIN}/${w.b}/usage`, expect: REFUSED },
+  {
+    route: `POST ${ADMIN}/:id/suspend`,
+    name: 'suspend B',
+    method: 'POST',
+    url: (w) => `${ADMIN}/${w.b}/suspend`,
+    expect: REFUSED,
+  },
+  {
+    route: `POST ${ADMIN}/:id/activate`,
+    name: 'activate B',
+    method: 'POST',
+    url: (w) => `${ADMIN}/${w.b}/activate`,
+    expect: REFUSED,
+  },
+  {
+    route: `POST ${ADMIN}/:id/api-keys`,
+    name: 'create a key for B',
+    method: 'POST',
+    url: (w) => `${ADMIN}/${w.b}/api-keys`,
+    body: () => ({ name: 'x', role: 'machine' }),
+    expect: REFUSED,
+  },
+  {
+    route: `GET ${ADMIN}/:id/api-keys`,
+    name: "list B's keys",
+    method: 'GET',
+    url: (w) => `${ADMIN}/${w.b}/api-keys`,
+    expect: REFUSED,
+  },
+  {
+    route: `DELETE ${ADMIN}/:id/api-keys/:keyId`,
+    name: "revoke B's key",
+    method: 'DELETE',
+    url: (w) => `${ADMIN}/${w.b}/api-keys/${w.keyB.id}`,
+    expect: REFUSED,
+  },
+];
+
+/** RBAC (/api/v1/rbac/*), memories and context routes join here as they land. */
+const LATER_ROWS: Row[] = [];
+
+const MATRIX = [...PIN_ROWS, ...ADMIN_ROWS, ...LATER_ROWS];
+
+const ALLOW_ALL = { allowed: true, policyAllows: true, enforced: true, reason: 'test_allow_all' };
+
+describe('tenant isolation matrix', () => {
+  let t: TestApp;
+  let w: World;
+
+  async function snapshotB(): Promise<unknown> {
+    const pins = await t.database.db.query('SELECT key, value, updated_at FROM memory_pins WHERE tenant_id = $1 ORDER BY key', [
+      w.b,
+    ]);
+    const tenant = await t.database.db.query('SELECT name, plan, status, quotas FROM tenants WHERE id = $1', [w.b]);
+    const keys = await t.database.db.query('SELECT id, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id', [w.b]);
+    const usage = await t.database.db.query('SELECT pins FROM tenant_usage WHERE tenant_id = $1', [w.b]);
+    return { pins, tenant, keys, usage };
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp({ queue: 'inline', env: { ENGRAM_ADMIN_TOKEN: 'isolation-admin-token-0123456789' } });
+    const a = await newTenant(t);
+    const b = await newTenant(t);
+    const markerB = `B-SECRET-${randomBytes(6).toString('hex')}`;
+    const admin = adminHeaders(t);
+    for (const [tenant, value] of [
+      [a, 'A-value'],
+      [b, markerB],
+    ]) {
+      for (const key of ['secret:1', 'secret:2', 'secret:3']) {
+        await t.request('POST', PINS, { tenant_id: tenant, key, value }, admin);
+      }
+    }
+    await t.request('POST', PINS, { tenant_id: b, key: 'only-b', value: markerB, ttl_seconds: 1 }, admin);
+    await t.database.db.query(
+      `UPDATE memory_pins SET expires_at = now() - interval '1 hour' WHERE tenant_id = $1 AND key = 'only-b'`,
+      [b],
+    );
+    await t.request('POST', PINS, { tenant_id: b, key: 'only-b', value: markerB }, admin);
+    const cursorA = (await t.request('GET', `${PINS}?tenant_id=${a}&limit=1`, undefined, admin)).body.next_cursor;
+    const cursorB = (await t.request('GET', `${PINS}?tenant_id=${b}&limit=1`, undefined, admin)).body.next_cursor;
+    w = {
+      a,
+      b,
+      keyA: await newApiKey(t, a, { role: 'machine' }),
+      keyB: await newApiKey(t, b, { role: 'machine' }),
+      cursorA,
+      cursorB,
+      markerB,
+    };
+    expect(cursorA).toBeTruthy();
+    expect(cursorB).toBeTruthy();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('has a row for every registered route', () => {
+    const covered = new Set(MATRIX.map((row) => row.route));
+    const missing = registeredRoutes(t.app)
+      .map((route) => route.id)
+      .filter((id) => !PUBLIC_ROUTES.has(id) && !covered.has(id));
+    expect(missing).toEqual([]);
+  });
+
+  for (const policy of ['role matrix', 'allow-all authorizer'] as const) {
+    describe(`under the ${policy}`, () => {
+      let restore: (() => void) | undefined;
+      beforeAll(() => {
+        if (policy === 'allow-all authorizer') {
+          const spy = jest.spyOn(t.app.get(Authorizer), 'authorize').mockReturnValue(ALLOW_ALL);
+          restore = () => spy.mockRestore();
+        }
+      });
+      afterAll(() => restore?.());
+
+      it.each(MATRIX.map((row) => [`${row.route} — ${row.name}`, row] as const))('%s', async (_label, row) => {
+        const before = await snapshotB();
+        for (const headers of [w.keyA.headers, { authorization: `Bearer ${w.keyA.key}` }]) {
+          const response: TestResponse = await t.request(row.method, row.url(w), row.body?.(w), headers);
+          const outcome = { status: response.status, code: response.body?.error?.code as string | undefined };
+          expect({ ...outcome, allowed: row.expect.includes(outcome.status) }).toMatchObject({
+            allowed: true,
+            ...(row.code === undefined ? {} : { code: row.code }),
+          });
+          expect(response.text).not.toContain(w.markerB);
+          if (response.status < 300) {
+            // Error bodies may echo the tenant the caller named; a success must not mention B at all.
+            expect(response.text).not.toContain(w.b);
+          }
+        }
+        expect(await snapshotB()).toEqual(before);
+      });
+    });
+  }
+});

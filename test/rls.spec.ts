@@ -1,0 +1,115 @@
+import { Client } from 'pg';
+import { TestApp, startTestApp, uniqueTenant } from './support/app';
+import { TestDatabase, createPostgresDatabase } from './support/database';
+import { newTenant } from './support/fixtures';
+
+/** Runs statements on one connection as the app role, inside one transaction that is rolled back. */
+async function asAppRole<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('BEGIN; SET LOCAL ROLE engram_app');
+    return await work(client);
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+    await client.end();
+  }
+}
+
+describe('row-level security', () => {
+  let database: TestDatabase;
+  const a = uniqueTenant('rls-a');
+  const b = uniqueTenant('rls-b');
+
+  beforeAll(async () => {
+    database = await createPostgresDatabase();
+    await database.db.query(`INSERT INTO tenants (id, name) VALUES ($1, $1), ($2, $2)`, [a, b]);
+    await database.db.query(
+      `INSERT INTO memory_pins (tenant_id, key, value) VALUES ($1, 'x', '1'), ($1, 'y', '2'), ($2, 'x', '3')`,
+      [a, b],
+    );
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('shows the app role nothing without app.tenant_id and only that tenant with it', async () => {
+    // As the owner, all three rows exist.
+    expect(await database.db.query(`SELECT 1 FROM memory_pins WHERE tenant_id IN ($1, $2)`, [a, b])).toHaveLength(3);
+    await asAppRole(database.url, async (client) => {
+      expect((await client.query('SELECT current_user')).rows[0].current_user).toBe('engram_app');
+      expect((await client.query('SELECT count(*)::int AS n FROM memory_pins')).rows[0].n).toBe(0);
+      await client.query(`SELECT set_config('app.tenant_id', $1, true)`, [a]);
+      const rows = (await client.query('SELECT tenant_id, key FROM memory_pins ORDER BY key')).rows;
+      expect(rows).toEqual([
+        { tenant_id: a, key: 'x' },
+        { tenant_id: a, key: 'y' },
+      ]);
+      // Asking for the other tenant explicitly still finds nothing.
+      expect((await client.query('SELECT count(*)::int AS n FROM memory_pins WHERE tenant_id = $1', [b])).rows[0].n).toBe(0);
+      expect((await client.query('UPDATE memory_pins SET value = $2 WHERE tenant_id = $1', [b, '9'])).rowCount).toBe(0);
+      expect((await client.query('DELETE FROM memory_pins WHERE tenant_id = $1', [b])).rowCount).toBe(0);
+      await expect(client.query(`INSERT INTO memory_pins (tenant_id, key, value) VALUES ($1, 'z', '1')`, [b])).rejects.toThrow(
+        /row-level security/,
+      );
+    });
+  });
+
+  it('forgets the tenant when the transaction ends (an empty setting matches nothing)', async () => {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await client.query('SET ROLE engram_app');
+      await client.query(`BEGIN; SELECT set_config('app.tenant_id', '${a}', true)`);
+      expect((await client.query('SELECT count(*)::int AS n FROM memory_pins')).rows[0].n).toBe(2);
+      await client.query('COMMIT');
+      expect((await client.query(`SELECT current_setting('app.tenant_id', true) AS s`)).rows[0].s).toBe('');
+      expect((await client.query('SELECT count(*)::int AS n FROM memory_pins')).rows[0].n).toBe(0);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('covers every table with a tenant_id column', async () => {
+    const uncovered = await database.db.query<{ table_name: string }>(
+      `SELECT c.table_name FROM information_schema.columns c
+       JOIN pg_class k ON k.relname = c.table_name AND k.relnamespace = 'public'::regnamespace AND k.relkind = 'r'
+       WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id'
+         AND (NOT k.relrowsecurity OR NOT EXISTS (
+           SELECT 1 FROM pg_policies p WHERE p.schemaname = 'public' AND p.tablename = c.table_name AND p.policyname = 'tenant_isolation'))`,
+    );
+    expect(uncovered.map((row) => row.table_name)).toEqual([]);
+    const [role] = await database.db.query<{ rolsuper: boolean; rolbypassrls: boolean }>(
+      `SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = 'engram_app'`,
+    );
+    expect(role).toEqual({ rolsuper: false, rolbypassrls: false });
+  });
+
+  it('refuses to start as a role row-level security does not apply to', async () => {
+    await expect(startTestApp({ database_: database, env: { DATABASE_APP_ROLE: 'postgres' } })).rejects.toThrow(
+      /bypasses row-level security/,
+    );
+  });
+});
+
+describe.each(['postgres', 'pglite'] as const)('the app runs as the app role (%s)', (kind) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ database: kind, queue: 'inline' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('queries as engram_app, and a pooled connection carries no tenant between transactions', async () => {
+    const tenant = await newTenant(t);
+    expect((await t.request('POST', '/api/v1/memory/pins', { tenant_id: tenant, key: 'k', value: 1 })).status).toBe(201);
+    const [who] = await t.db.query<{ current_user: string; tenant: string | null }>(
+      `SELECT current_user, NULLIF(current_setting('app.tenant_id', true), '') AS tenant`,
+    );
+    expect(who).toEqual({ current_user: 'engram_app', tenant: null });
+    expect(await t.db.query('SELECT 1 FROM memory_pins')).toHaveLength(0);
+    expect(await t.db.withTenant(tenant, (tx) => tx.query('SELECT 1 FROM memory_pins'))).toHaveLength(1);
+  });
+});

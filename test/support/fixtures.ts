@@ -1,0 +1,62 @@
+import { TestApp, uniqueTenant } from './app';
+
+/** Headers that authenticate as an operator: the admin token if the app has one, else nothing (open mode). */
+export function adminHeaders(t: TestApp): Record<string, string> {
+  const token = t.config.ENGRAM_ADMIN_TOKEN;
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+export interface NewTenantOptions {
+  id?: string;
+  plan?: 'free' | 'standard' | 'premium';
+  quotas?: Record<string, number | null>;
+}
+
+/** Creates a tenant through the admin API and returns it (tenants must exist for data routes). */
+export async function newTenant(t: TestApp, options: NewTenantOptions = {}): Promise<string> {
+  const id = options.id ?? uniqueTenant();
+  const response = await t.request(
+    'POST',
+    '/api/v1/admin/tenants',
+    {
+      id,
+      name: `Tenant ${id}`,
+      ...(options.plan ? { plan: options.plan } : {}),
+      ...(options.quotas ? { quotas: options.quotas } : {}),
+    },
+    adminHeaders(t),
+  );
+  if (response.status !== 201) {
+    throw new Error(`newTenant: ${response.status} ${response.text}`);
+  }
+  return id;
+}
+
+export interface NewApiKeyOptions {
+  role?: string;
+  scopes?: string[];
+  expires_at?: string;
+  name?: string;
+}
+
+export interface NewApiKey {
+  id: string;
+  key: string;
+  tenantId: string;
+  headers: Record<string, string>;
+}
+
+/** Creates an API key for `tenantId` through the admin API; `headers` authenticate with it. */
+export async function newApiKey(t: TestApp, tenantId: string, options: NewApiKeyOptions = {}): Promise<NewApiKey> {
+  const response = await t.request(
+    'POST',
+    `/api/v1/admin/tenants/${tenantId}/api-keys`,
+    { ...options, name: options.name ?? 'test key', role: options.role ?? 'machine' },
+    adminHeaders(t),
+  );
+  if (response.status !== 201) {
+    throw new Error(`newApiKey: ${response.status} ${response.text}`);
+  }
+  const key = response.body.key as string;
+  return { id: response.body.id, key, tenantId, headers: { 'x-api-key': key } };
+}
