@@ -1,4 +1,5 @@
-import { TestApp, eventually, startTestApp, uniqueTenant } from '../../../test/support/app';
+import { TestApp, eventually, startTestApp } from '../../../test/support/app';
+import { newTenant } from '../../../test/support/fixtures';
 import { PrivateRedis, startPrivateRedis } from '../../../test/support/private-redis';
 import { AuditEvent } from './audit.types';
 
@@ -25,7 +26,7 @@ describe('audit trail of pin operations', () => {
   });
 
   it('writes one event per operation, with request id, hash, outcome and latency', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     const put = await t.request('POST', PINS, { tenant_id: tenant, key: 'a', value: { x: 1 } }, { 'x-request-id': 'req-audit-1' });
     expect(put.headers['x-request-id']).toBe('req-audit-1');
     await t.request('GET', `${PINS}/a?tenant_id=${tenant}`);
@@ -54,7 +55,7 @@ describe('audit trail of pin operations', () => {
   });
 
   it('replaying an audit batch does not duplicate rows (idempotent consumer)', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     const event = {
       id: '00000000-0000-4000-8000-000000000001',
       ts: new Date().toISOString(),
@@ -89,7 +90,7 @@ describe('audit when Redis is down', () => {
   });
 
   it('keeps requests fast and successful, parks events in the outbox, and drains them once Redis is back', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     await redis.stop();
 
     const ready = await t.request('GET', '/ready');

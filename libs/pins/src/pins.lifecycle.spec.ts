@@ -1,4 +1,5 @@
-import { TestApp, eventually, startTestApp, uniqueTenant } from '../../../test/support/app';
+import { TestApp, eventually, startTestApp } from '../../../test/support/app';
+import { newTenant } from '../../../test/support/fixtures';
 
 const PINS = '/api/v1/memory/pins';
 
@@ -18,7 +19,7 @@ describe('pins: listing, TTL, cleanup and concurrency', () => {
   });
 
   it('lists in key order with a prefix filter, limit, stable cursor, total and has_more', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     const keys = ['cfg:a', 'cfg:b', 'cfg:c', 'cfg:d', 'cfg:e', 'other:x', 'cfg_', 'cfh'];
     for (const key of keys) {
       await t.request('POST', PINS, { tenant_id: tenant, key, value: key });
@@ -51,7 +52,7 @@ describe('pins: listing, TTL, cleanup and concurrency', () => {
   });
 
   it('treats "_" and "%" in a prefix literally', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     for (const key of ['a_b:1', 'axb:1']) {
       await t.request('POST', PINS, { tenant_id: tenant, key, value: 1 });
     }
@@ -60,7 +61,7 @@ describe('pins: listing, TTL, cleanup and concurrency', () => {
   });
 
   it('never returns an expired pin, even before cleanup removes it', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     await t.request('POST', PINS, { tenant_id: tenant, key: 'short', value: 1, ttl_seconds: 1 });
     await t.request('POST', PINS, { tenant_id: tenant, key: 'long', value: 1, ttl_seconds: 3600 });
     expect((await t.request('GET', `${PINS}/short?tenant_id=${tenant}`)).status).toBe(200);
@@ -73,7 +74,7 @@ describe('pins: listing, TTL, cleanup and concurrency', () => {
   });
 
   it('re-posting over an expired pin creates a new pin (new id, fresh created_at)', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     const first = await t.request('POST', PINS, { tenant_id: tenant, key: 'k', value: 1, ttl_seconds: 60 });
     await expire(t, tenant, 'k');
     const second = await t.request('POST', PINS, { tenant_id: tenant, key: 'k', value: 2 });
@@ -83,14 +84,14 @@ describe('pins: listing, TTL, cleanup and concurrency', () => {
   });
 
   it('ttl_seconds 0 or null means no expiry', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     expect((await t.request('POST', PINS, { tenant_id: tenant, key: 'a', value: 1, ttl_seconds: 0 })).body.expires_at).toBeNull();
     expect((await t.request('POST', PINS, { tenant_id: tenant, key: 'b', value: 1, ttl_seconds: null })).body.expires_at).toBeNull();
   });
 
   it('cleanup counts on a dry run, deletes in batches, and can be scoped to one tenant', async () => {
-    const a = uniqueTenant('a');
-    const b = uniqueTenant('b');
+    const a = await newTenant(t);
+    const b = await newTenant(t);
     for (const tenant of [a, b]) {
       for (let i = 0; i < 7; i++) {
         await t.request('POST', PINS, { tenant_id: tenant, key: `old:${i}`, value: i, ttl_seconds: 60 });
@@ -114,7 +115,7 @@ describe('pins: listing, TTL, cleanup and concurrency', () => {
   });
 
   it('concurrent cleanups never delete a row twice (SKIP LOCKED batches)', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     for (let i = 0; i < 20; i++) {
       await t.request('POST', PINS, { tenant_id: tenant, key: `x:${i}`, value: i, ttl_seconds: 60 });
     }
@@ -125,7 +126,7 @@ describe('pins: listing, TTL, cleanup and concurrency', () => {
   });
 
   it('concurrent upserts of one key produce one row and no errors', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) => t.request('POST', PINS, { tenant_id: tenant, key: 'hot', value: { i } })),
     );
@@ -141,7 +142,7 @@ describe('pins: the repeatable expiry job', () => {
   it('deletes expired pins on its schedule through the BullMQ worker', async () => {
     const t = await startTestApp({ env: { PIN_EXPIRY_INTERVAL_SECONDS: '1' } });
     try {
-      const tenant = uniqueTenant();
+      const tenant = await newTenant(t);
       await t.request('POST', PINS, { tenant_id: tenant, key: 'gone', value: 1, ttl_seconds: 60 });
       await t.request('POST', PINS, { tenant_id: tenant, key: 'stays', value: 1, ttl_seconds: 60 });
       await expire(t, tenant, 'gone');

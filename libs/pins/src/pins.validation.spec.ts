@@ -1,4 +1,5 @@
-import { TestApp, startTestApp, uniqueTenant } from '../../../test/support/app';
+import { TestApp, startTestApp } from '../../../test/support/app';
+import { newTenant } from '../../../test/support/fixtures';
 
 const PINS = '/api/v1/memory/pins';
 
@@ -12,8 +13,8 @@ describe('pins: bad input gets a 400/413/415 with a code naming the field, and w
   afterAll(async () => {
     await t.close();
   });
-  beforeEach(() => {
-    tenant = uniqueTenant();
+  beforeEach(async () => {
+    tenant = await newTenant(t);
   });
 
   async function expectNothingWritten(): Promise<void> {
