@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { TestApp, startTestApp, uniqueTenant } from './support/app';
 import { TestDatabase, createPostgresDatabase } from './support/database';
-import { newTenant } from './support/fixtures';
+import { newTenant, ownerQuery } from './support/fixtures';
 
 /** Runs statements on one connection as the app role, inside one transaction that is rolled back. */
 async function asAppRole<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
@@ -111,5 +111,6 @@ describe.each(['postgres', 'pglite'] as const)('the app runs as the app role (%s
     expect(who).toEqual({ current_user: 'engram_app', tenant: null });
     expect(await t.db.query('SELECT 1 FROM memory_pins')).toHaveLength(0);
     expect(await t.db.withTenant(tenant, (tx) => tx.query('SELECT 1 FROM memory_pins'))).toHaveLength(1);
+    expect(await ownerQuery(t, 'SELECT 1 FROM memory_pins WHERE tenant_id = $1', [tenant])).toHaveLength(1);
   });
 });

@@ -60,3 +60,12 @@ export async function newApiKey(t: TestApp, tenantId: string, options: NewApiKey
   const key = response.body.key as string;
   return { id: response.body.id, key, tenantId, headers: { 'x-api-key': key } };
 }
+
+/**
+ * Runs SQL as the table owner, past row-level security, on the app's own pool (safe on PGlite,
+ * whose one session the app has switched to engram_app). For test setup and assertions that
+ * reach across tenants; `t.db.query` alone runs as engram_app with no tenant and sees nothing.
+ */
+export function ownerQuery<R extends Record<string, unknown>>(t: TestApp, sql: string, params: unknown[] = []): Promise<R[]> {
+  return t.db.crossTenant((tx) => tx.query<R>(sql, params));
+}

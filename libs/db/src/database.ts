@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Client, ClientBase, Pool, PoolClient, QueryResultRow, escapeIdentifier, escapeLiteral } from 'pg';
+import { Client, ClientBase, Pool, PoolConfig, PoolClient, QueryResultRow, escapeIdentifier, escapeLiteral } from 'pg';
 
 export interface DatabaseOptions {
   url: string;
@@ -25,6 +25,9 @@ export interface NotificationSubscription {
 
 export class UnsafeDatabaseRoleError extends Error {}
 
+/** pg-pool awaits `onConnect` before handing a connection out; @types/pg declares it void. */
+type PoolConfigWithAsyncConnect = Omit<PoolConfig, 'onConnect'> & { onConnect?: (client: ClientBase) => Promise<void> };
+
 export interface Queryable {
   query<R extends QueryResultRow>(sql: string, params?: unknown[], name?: string): Promise<R[]>;
 }
@@ -38,7 +41,7 @@ export class Database implements Queryable {
   readonly pool: Pool;
 
   constructor(private readonly options: DatabaseOptions) {
-    this.pool = new Pool({
+    const config: PoolConfigWithAsyncConnect = {
       connectionString: options.url,
       max: options.poolMax,
       application_name: options.applicationName ?? 'engram',
@@ -48,8 +51,11 @@ export class Database implements Queryable {
       // Awaited before the pool hands the connection out; if it fails, the checkout fails (closed).
       ...(options.appRole === undefined
         ? {}
-        : { onConnect: (client: ClientBase) => client.query(`SET ROLE ${escapeIdentifier(options.appRole!)}`).then(() => undefined) }),
-    });
+        : {
+            onConnect: async (client: ClientBase) => void (await client.query(`SET ROLE ${escapeIdentifier(options.appRole!)}`)),
+          }),
+    };
+    this.pool = new Pool(config as PoolConfig);
     // Without a listener, an idle connection dropped by the server crashes the process.
     this.pool.on('error', (error) => this.logger.warn(`idle database connection failed: ${error.message}`));
   }

@@ -52,8 +52,9 @@ const PREFIX_UPPER_BOUND = '\u007f';
 /**
  * The memory_pins table. Tenant first in every method; every statement filters on it and runs
  * in a transaction scoped to the tenant (Database.withTenant), so row-level security backs the
- * predicate up. Row counts are kept in the tenant's max_pins usage in the same transactions:
- * an expired row still counts until the expiry job deletes it.
+ * predicate up. A new row reserves max_pins in its own transaction; deletions, by any path, give
+ * it back through the table's trigger (migration 0006). An expired row still counts until the
+ * expiry job deletes it.
  */
 @Injectable()
 export class PinsRepository {
@@ -152,9 +153,6 @@ export class PinsRepository {
           [tenantId, key],
           'pins_delete',
         );
-        if (rows.length > 0) {
-          await this.quotas.release(tenantId, 'max_pins', 1, tx);
-        }
         return rows[0]?.live ? { value_hash: rows[0].value_hash } : null;
       }),
     );
@@ -198,9 +196,7 @@ export class PinsRepository {
          SELECT tenant_id, count(*)::int AS count FROM deleted GROUP BY tenant_id`,
           [tenantId, batchSize],
         );
-        const counts = new Map(rows.map((row) => [row.tenant_id, row.count]));
-        await this.quotas.releaseMany(counts, 'max_pins', tx);
-        return counts;
+        return new Map(rows.map((row) => [row.tenant_id, row.count]));
       }),
     );
   }

@@ -57,7 +57,10 @@ export class QuotaService {
     }
   }
 
-  /** Gives back `n` (delete, expiry); never below zero. */
+  /**
+   * Gives back `n`; never below zero. Tables with the engram_release_usage delete trigger (see
+   * migration 0006; memory_pins has it) need not call this: the trigger covers every delete path.
+   */
   async release(tenantId: string, quota: CountedQuota, n: number, tx?: Queryable): Promise<void> {
     assertTenant(tenantId);
     await this.releaseMany(new Map([[tenantId, n]]), quota, tx ?? undefined, tenantId);

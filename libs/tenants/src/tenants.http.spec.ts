@@ -122,6 +122,9 @@ describe('tenants admin API', () => {
     expect(cleanup.body.deleted).toBe(2);
     expect((await t.request('GET', `${TENANTS}/${tenant}/usage`, undefined, admin)).body.usage.pins).toBe(0);
     expect((await t.request('POST', PINS, { tenant_id: tenant, key: 'c', value: 1 }, admin)).status).toBe(201);
+    // A delete outside the app (an ops script in SQL mode) gives the count back too.
+    await t.database.db.query('DELETE FROM memory_pins WHERE tenant_id = $1', [tenant]);
+    expect((await t.request('GET', `${TENANTS}/${tenant}/usage`, undefined, admin)).body.usage.pins).toBe(0);
   });
 
   it('expires pins across tenants (the expiry job path) and gives each tenant its quota back', async () => {
@@ -131,10 +134,10 @@ describe('tenants admin API', () => {
       await t.request('POST', PINS, { tenant_id: tenant, key: 'old', value: 1 }, admin);
       await t.request('POST', PINS, { tenant_id: tenant, key: 'live', value: 1 }, admin);
     }
-    await t.database.db.query(`UPDATE memory_pins SET expires_at = now() - interval '1 second' WHERE tenant_id IN ($1, $2) AND key = 'old'`, [
-      one,
-      two,
-    ]);
+    await t.database.db.query(
+      `UPDATE memory_pins SET expires_at = now() - interval '1 second' WHERE tenant_id IN ($1, $2) AND key = 'old'`,
+      [one, two],
+    );
     const { PinExpiryHandler } = await import('../../pins/src/pins.jobs');
     await t.app.get(PinExpiryHandler).handle();
     for (const tenant of [one, two]) {
