@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { TestApp, startTestApp, uniqueTenant } from '../test/support/app';
+import { TestApp, startTestApp } from '../test/support/app';
+import { newTenant, ownerQuery } from '../test/support/fixtures';
 import { EXPIRE_SCRIPT, closedPort, runScript } from './lib/run-script';
 
 const TOKEN = 'expire-spec-admin-token-0123456789';
@@ -11,8 +12,8 @@ describe('ops/expire-memory-pins', () => {
 
   /** Two expired pins and two live ones (one never expires, one later) in a fresh tenant. */
   async function tenantWithPins(expired = 2): Promise<string> {
-    const tenant = uniqueTenant();
-    await t.db.query(
+    const tenant = await newTenant(t);
+    await ownerQuery(t, 
       `INSERT INTO memory_pins (tenant_id, key, value, expires_at)
        SELECT $1, 'expired:' || n, '{"n": 1}'::jsonb, now() - interval '1 hour' FROM generate_series(1, $2::int) n
        UNION ALL SELECT $1, 'live:forever', '"x"'::jsonb, NULL
@@ -23,12 +24,12 @@ describe('ops/expire-memory-pins', () => {
   }
 
   async function keysOf(tenant: string): Promise<string[]> {
-    const rows = await t.db.query<{ key: string }>('SELECT key FROM memory_pins WHERE tenant_id = $1 ORDER BY key', [tenant]);
+    const rows = await ownerQuery<{ key: string }>(t, 'SELECT key FROM memory_pins WHERE tenant_id = $1 ORDER BY key', [tenant]);
     return rows.map((row) => row.key);
   }
 
   async function expiredEverywhere(): Promise<number> {
-    const [row] = await t.db.query<{ count: number }>('SELECT count(*)::int AS count FROM memory_pins WHERE expires_at <= now()');
+    const [row] = await ownerQuery<{ count: number }>(t, 'SELECT count(*)::int AS count FROM memory_pins WHERE expires_at <= now()');
     return row.count;
   }
 
@@ -119,7 +120,7 @@ describe('ops/expire-memory-pins', () => {
       const wrong = 'wrong-token-abcdefghijklmnop';
       const result = await api(['--dry-run'], { ENGRAM_TOKEN: wrong });
       expect(result.code).toBe(1);
-      expect(result.stderr).toContain('answered 401 invalid_credentials');
+      expect(result.stderr).toContain('answered 401 unknown_credentials');
       expect(result.stdout + result.stderr).not.toContain(wrong);
       const missing = await api(['--dry-run', '--json'], { ENGRAM_TOKEN: '' });
       expect(missing.code).toBe(1);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDatabase } from '../test/support/database';
 import { TestApp, startTestApp, uniqueTenant } from '../test/support/app';
+import { newTenant, ownerQuery } from '../test/support/fixtures';
 import { SEED_SCRIPT, closedPort, runScript } from './lib/run-script';
 
 const TOKEN = 'seed-spec-admin-token-0123456789';
@@ -41,7 +42,7 @@ describe('ops/seed-memory-pins', () => {
     const first = await seed(['--file', SEED_FILE, '--base', base, '--json']);
     expect(first.code).toBe(0);
     expect(first.json.counts).toEqual({ created: 7, updated: 0, unchanged: 0 });
-    const rowsBefore = await t.db.query<{ key: string; id: string; updated_at: Date }>(
+    const rowsBefore = await ownerQuery<{ key: string; id: string; updated_at: Date }>(t, 
       `SELECT key, id, updated_at FROM memory_pins WHERE tenant_id = 'global' ORDER BY key`,
     );
     expect(rowsBefore.map((row) => row.key)).toEqual(
@@ -52,7 +53,7 @@ describe('ops/seed-memory-pins', () => {
     expect(second.code).toBe(0);
     expect(second.json.counts).toEqual({ created: 0, updated: 0, unchanged: 7 });
     expect(second.json.pins.map((pin: { id: string }) => pin.id)).toEqual(first.json.pins.map((pin: { id: string }) => pin.id));
-    const rowsAfter = await t.db.query(`SELECT key, id, updated_at FROM memory_pins WHERE tenant_id = 'global' ORDER BY key`);
+    const rowsAfter = await ownerQuery(t, `SELECT key, id, updated_at FROM memory_pins WHERE tenant_id = 'global' ORDER BY key`);
     expect(rowsAfter).toEqual(rowsBefore);
 
     const listed = await t.request('GET', `${PINS}?tenant_id=global&limit=100`, undefined, AUTH);
@@ -67,7 +68,7 @@ describe('ops/seed-memory-pins', () => {
   });
 
   it('replaces a pin whose value drifted, keeping its id, and reports it as updated', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     const file = seedFile({ pins: [{ tenant_id: tenant, key: 'config:a', value: { n: 1 } }, { tenant_id: tenant, key: 'config:b', value: [1, 2] }] });
     const first = await seed(['--file', file, '--base', base, '--json']);
     expect(first.json.counts).toEqual({ created: 2, updated: 0, unchanged: 0 });
@@ -77,7 +78,7 @@ describe('ops/seed-memory-pins', () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('0 created, 1 updated, 1 unchanged');
     expect(second.stdout).toContain(first.json.pins[0].id);
-    const [row] = await t.db.query<{ id: string; value: unknown }>(
+    const [row] = await ownerQuery<{ id: string; value: unknown }>(t, 
       `SELECT id, value FROM memory_pins WHERE tenant_id = $1 AND key = 'config:a'`,
       [tenant],
     );
@@ -105,12 +106,12 @@ describe('ops/seed-memory-pins', () => {
   });
 
   it('--dry-run validates and prints the requests without sending any', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     const file = seedFile({ pins: [{ tenant_id: tenant, key: 'dry:run', value: { x: 1 }, ttl_seconds: 60 }] });
     const result = await seed(['--file', file, '--base', base, '--dry-run']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`POST ${base}${PINS} {"tenant_id":"${tenant}","key":"dry:run"`);
-    expect(await t.db.query('SELECT 1 FROM memory_pins WHERE tenant_id = $1', [tenant])).toEqual([]);
+    expect(await ownerQuery(t, 'SELECT 1 FROM memory_pins WHERE tenant_id = $1', [tenant])).toEqual([]);
     // Nothing listens there: a dry run that tried to send would fail.
     const offline = await seed(['--file', file, '--base', `http://127.0.0.1:${await closedPort()}`, '--dry-run', '--json']);
     expect(offline.code).toBe(0);
@@ -118,7 +119,7 @@ describe('ops/seed-memory-pins', () => {
   });
 
   it('--wait seeds once /ready answers, and gives up with exit 3 on a closed port', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     const file = seedFile({ pins: [{ tenant_id: tenant, key: 'wait', value: true }] });
     const live = await seed(['--file', file, '--base', base, '--wait', '--wait-timeout', '5']);
     expect(live.code).toBe(0);
@@ -171,10 +172,10 @@ describe('ops/seed-memory-pins', () => {
     const wrong = 'wrong-token-abcdefghijklmnop';
     const refused = await seed(['--file', SEED_FILE, '--base', base, '--json'], { ENGRAM_TOKEN: wrong });
     expect(refused.code).toBe(1);
-    expect(refused.json.error).toMatchObject({ kind: 'api_error', status: 401, code: 'invalid_credentials' });
+    expect(refused.json.error).toMatchObject({ kind: 'api_error', status: 401, code: 'unknown_credentials' });
     const human = await seed(['--file', SEED_FILE, '--base', base], { ENGRAM_TOKEN: wrong });
     expect(human.code).toBe(1);
-    expect(human.stderr).toContain('answered 401 invalid_credentials');
+    expect(human.stderr).toContain('answered 401 unknown_credentials');
     const accepted = await seed(['--file', SEED_FILE, '--base', base, '--verify', '--json']);
     expect(accepted.code).toBe(0);
     for (const run of [refused, human, accepted]) {

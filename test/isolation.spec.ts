@@ -200,8 +200,28 @@ const ADMIN_ROWS: Row[] = [
   },
 ];
 
-/** RBAC (/api/v1/rbac/*), memories and context routes join here as they land. */
-const LATER_ROWS: Row[] = [];
+const RBAC = '/api/v1/rbac';
+
+/**
+ * The policy itself is not tenant data: with policy permissions (the allow-all run) a caller may
+ * read it or reload it; the decisions audit is per tenant and must never show B's.
+ */
+const RBAC_ROWS: Row[] = [
+  { route: `GET ${RBAC}/info`, name: 'policy info', method: 'GET', url: () => `${RBAC}/info`, expect: [200, 403] },
+  { route: `GET ${RBAC}/matrix`, name: 'policy matrix', method: 'GET', url: () => `${RBAC}/matrix`, expect: [200, 403] },
+  { route: `POST ${RBAC}/reload`, name: 'policy reload', method: 'POST', url: () => `${RBAC}/reload`, expect: [200, 403] },
+  {
+    route: `GET ${RBAC}/audit`,
+    name: "B's decisions naming B",
+    method: 'GET',
+    url: (w) => `${RBAC}/audit?tenant_id=${w.b}`,
+    expect: [403],
+  },
+  { route: `GET ${RBAC}/audit`, name: 'own decisions', method: 'GET', url: () => `${RBAC}/audit`, expect: [200, 403] },
+];
+
+/** Memories and context routes join here as they land. */
+const LATER_ROWS: Row[] = [...RBAC_ROWS];
 
 const MATRIX = [...PIN_ROWS, ...ADMIN_ROWS, ...LATER_ROWS];
 

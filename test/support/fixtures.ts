@@ -1,3 +1,4 @@
+import type { QueryResultRow } from 'pg';
 import { TestApp, uniqueTenant } from './app';
 
 /** Headers that authenticate as an operator: the admin token if the app has one, else nothing (open mode). */
@@ -66,6 +67,6 @@ export async function newApiKey(t: TestApp, tenantId: string, options: NewApiKey
  * whose one session the app has switched to engram_app). For test setup and assertions that
  * reach across tenants; `t.db.query` alone runs as engram_app with no tenant and sees nothing.
  */
-export function ownerQuery<R extends Record<string, unknown>>(t: TestApp, sql: string, params: unknown[] = []): Promise<R[]> {
+export function ownerQuery<R extends QueryResultRow>(t: TestApp, sql: string, params: unknown[] = []): Promise<R[]> {
   return t.db.crossTenant((tx) => tx.query<R>(sql, params));
 }

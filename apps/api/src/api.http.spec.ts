@@ -95,7 +95,7 @@ describe('admin token', () => {
     expect(missing.body.error.code).toBe('missing_credentials');
     const wrong = await t.request('GET', '/api/v1/memory/pins', undefined, { authorization: `Bearer ${token}x` });
     expect(wrong.status).toBe(401);
-    expect(wrong.body.error.code).toBe('invalid_credentials');
+    expect(wrong.body.error.code).toBe('unknown_credentials');
     expect(wrong.text).not.toContain(token);
     const right = await t.request('GET', '/api/v1/memory/pins', undefined, { authorization: `Bearer ${token}` });
     expect(right.status).toBe(200);

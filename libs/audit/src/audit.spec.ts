@@ -1,5 +1,5 @@
 import { TestApp, eventually, startTestApp } from '../../../test/support/app';
-import { newTenant } from '../../../test/support/fixtures';
+import { newTenant, ownerQuery } from '../../../test/support/fixtures';
 import { PrivateRedis, startPrivateRedis } from '../../../test/support/private-redis';
 import { AuditEvent } from './audit.types';
 
@@ -8,7 +8,7 @@ const PINS = '/api/v1/memory/pins';
 type AuditRow = Omit<AuditEvent, 'id' | 'ts' | 'affected'>;
 
 async function auditRows(t: TestApp, tenant: string): Promise<AuditRow[]> {
-  return t.db.query<AuditRow>(
+  return ownerQuery<AuditRow>(t, 
     `SELECT tenant_id, operation, key, success, latency_ms, value_hash, request_id, actor
      FROM memory_audit WHERE tenant_id = $1 ORDER BY ts, operation`,
     [tenant],
@@ -104,7 +104,7 @@ describe('audit when Redis is down', () => {
       expect(performance.now() - started).toBeLessThan(500);
     }
     await t.settle();
-    const parked = await t.db.query<{ count: number }>(`SELECT count(*)::int AS count FROM audit_outbox WHERE tenant_id = $1`, [tenant]);
+    const parked = await ownerQuery<{ count: number }>(t, `SELECT count(*)::int AS count FROM audit_outbox WHERE tenant_id = $1`, [tenant]);
     expect(parked[0].count).toBe(10);
     expect(await auditRows(t, tenant)).toHaveLength(0);
     const metrics = await t.request('GET', '/metrics');
@@ -116,7 +116,7 @@ describe('audit when Redis is down', () => {
       return rows.length === 10 ? rows : null;
     }, 20_000, 200);
     expect(written.every((row) => row.operation === 'upsert' && row.success)).toBe(true);
-    const left = await t.db.query<{ count: number }>(`SELECT count(*)::int AS count FROM audit_outbox WHERE tenant_id = $1`, [tenant]);
+    const left = await ownerQuery<{ count: number }>(t, `SELECT count(*)::int AS count FROM audit_outbox WHERE tenant_id = $1`, [tenant]);
     expect(left[0].count).toBe(0);
     expect((await t.request('GET', '/ready')).status).toBe(200);
   }, 40_000);

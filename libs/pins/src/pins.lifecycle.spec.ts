@@ -1,11 +1,11 @@
 import { TestApp, eventually, startTestApp } from '../../../test/support/app';
-import { newTenant } from '../../../test/support/fixtures';
+import { newTenant, ownerQuery } from '../../../test/support/fixtures';
 
 const PINS = '/api/v1/memory/pins';
 
 /** Makes a pin expired without waiting, as if its TTL had run out. */
 async function expire(t: TestApp, tenant: string, key: string): Promise<void> {
-  await t.db.query(`UPDATE memory_pins SET expires_at = now() - interval '1 second' WHERE tenant_id = $1 AND key = $2`, [tenant, key]);
+  await ownerQuery(t, `UPDATE memory_pins SET expires_at = now() - interval '1 second' WHERE tenant_id = $1 AND key = $2`, [tenant, key]);
 }
 
 describe('pins: listing, TTL, cleanup and concurrency', () => {
@@ -104,7 +104,7 @@ describe('pins: listing, TTL, cleanup and concurrency', () => {
     const scoped = await t.request('POST', `${PINS}/cleanup`, { tenant_id: a });
     expect(scoped.status).toBe(200);
     expect(scoped.body).toEqual({ deleted: 7, dry_run: false, tenant_id: a });
-    const remaining = await t.db.query<{ tenant_id: string; count: number }>(
+    const remaining = await ownerQuery<{ tenant_id: string; count: number }>(t, 
       `SELECT tenant_id, count(*)::int AS count FROM memory_pins WHERE tenant_id = ANY($1) GROUP BY tenant_id ORDER BY tenant_id`,
       [[a, b]],
     );
@@ -119,7 +119,7 @@ describe('pins: listing, TTL, cleanup and concurrency', () => {
     for (let i = 0; i < 20; i++) {
       await t.request('POST', PINS, { tenant_id: tenant, key: `x:${i}`, value: i, ttl_seconds: 60 });
     }
-    await t.db.query(`UPDATE memory_pins SET expires_at = now() - interval '1 second' WHERE tenant_id = $1`, [tenant]);
+    await ownerQuery(t, `UPDATE memory_pins SET expires_at = now() - interval '1 second' WHERE tenant_id = $1`, [tenant]);
     const results = await Promise.all([1, 2, 3, 4].map(() => t.request('POST', `${PINS}/cleanup`, { tenant_id: tenant })));
     expect(results.every((result) => result.status === 200)).toBe(true);
     expect(results.reduce((sum, result) => sum + result.body.deleted, 0)).toBe(20);
@@ -133,7 +133,7 @@ describe('pins: listing, TTL, cleanup and concurrency', () => {
     expect(responses.map((response) => response.status).filter((status) => status !== 200 && status !== 201)).toEqual([]);
     expect(responses.filter((response) => response.status === 201)).toHaveLength(1);
     expect(new Set(responses.map((response) => response.body.id)).size).toBe(1);
-    const rows = await t.db.query<{ count: number }>(`SELECT count(*)::int AS count FROM memory_pins WHERE tenant_id = $1`, [tenant]);
+    const rows = await ownerQuery<{ count: number }>(t, `SELECT count(*)::int AS count FROM memory_pins WHERE tenant_id = $1`, [tenant]);
     expect(rows[0].count).toBe(1);
   });
 });
@@ -147,12 +147,12 @@ describe('pins: the repeatable expiry job', () => {
       await t.request('POST', PINS, { tenant_id: tenant, key: 'stays', value: 1, ttl_seconds: 60 });
       await expire(t, tenant, 'gone');
       await eventually(async () => {
-        const rows = await t.db.query<{ key: string }>('SELECT key FROM memory_pins WHERE tenant_id = $1', [tenant]);
+        const rows = await ownerQuery<{ key: string }>(t, 'SELECT key FROM memory_pins WHERE tenant_id = $1', [tenant]);
         return rows.length === 1 && rows[0].key === 'stays';
       }, 8000);
       const audit = await eventually(async () => {
         await t.settle();
-        const rows = await t.db.query<{ affected: number; actor: string }>(
+        const rows = await ownerQuery<{ affected: number; actor: string }>(t, 
           `SELECT affected, actor FROM memory_audit WHERE tenant_id = $1 AND operation = 'expire'`,
           [tenant],
         );

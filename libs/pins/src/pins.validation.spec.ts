@@ -1,5 +1,5 @@
 import { TestApp, startTestApp } from '../../../test/support/app';
-import { newTenant } from '../../../test/support/fixtures';
+import { newTenant, ownerQuery } from '../../../test/support/fixtures';
 
 const PINS = '/api/v1/memory/pins';
 
@@ -18,7 +18,7 @@ describe('pins: bad input gets a 400/413/415 with a code naming the field, and w
   });
 
   async function expectNothingWritten(): Promise<void> {
-    const rows = await t.db.query<{ count: number }>('SELECT count(*)::int AS count FROM memory_pins WHERE tenant_id = $1', [tenant]);
+    const rows = await ownerQuery<{ count: number }>(t, 'SELECT count(*)::int AS count FROM memory_pins WHERE tenant_id = $1', [tenant]);
     expect(rows[0].count).toBe(0);
   }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ownerQuery } from '../../../test/support/fixtures';
 import { readFileSync } from 'node:fs';
 import { MetricsService } from '@engram/metrics';
 import { TestApp, eventually, startTestApp } from '../../../test/support/app';
@@ -26,7 +27,7 @@ interface AuditRow {
 
 async function auditRowFor(t: TestApp, requestId: string): Promise<AuditRow> {
   return eventually(async () => {
-    const rows = await t.db.query<AuditRow>('SELECT * FROM rbac_audit WHERE request_id = $1', [requestId]);
+    const rows = await ownerQuery<AuditRow>(t, 'SELECT * FROM rbac_audit WHERE request_id = $1', [requestId]);
     return rows[0];
   });
 }
@@ -173,8 +174,9 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
     expect(allows.body.decisions.every((d: { decision: string }) => d.decision === 'allow')).toBe(true);
     const future = await call('GET', `${RBAC}/audit?since=${new Date(Date.now() + 60_000).toISOString()}`);
     expect(future.body).toEqual({ decisions: [], has_more: false, next_cursor: null });
-    const otherTenant = await call('GET', `${RBAC}/audit?tenant_id=someone-else`);
-    expect(otherTenant.body.decisions).toEqual([]);
+    const unknownTenant = await call('GET', `${RBAC}/audit?tenant_id=someone-else`);
+    expect(unknownTenant.status).toBe(404);
+    expect(unknownTenant.body.error.code).toBe('tenant_not_found');
 
     const badCursor = await call('GET', `${RBAC}/audit?cursor=not-a-cursor`);
     expect(badCursor.status).toBe(400);
@@ -253,7 +255,7 @@ describe('RBAC shadow mode (postgres, bullmq)', () => {
     expect(read.status).toBe(200);
     await t.settle();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await t.db.query('SELECT 1 FROM rbac_audit WHERE request_id = $1', [read.headers['x-request-id']])).toEqual([]);
+    expect(await ownerQuery(t, 'SELECT 1 FROM rbac_audit WHERE request_id = $1', [read.headers['x-request-id']])).toEqual([]);
   });
 });
 
