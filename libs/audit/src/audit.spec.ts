@@ -109,6 +109,8 @@ describe('audit when Redis is down', () => {
     expect(await auditRows(t, tenant)).toHaveLength(0);
     const metrics = await t.request('GET', '/metrics');
     expect(metrics.text).toMatch(/memory_audit_writes_total\{status="outboxed"\} 10/);
+    // The scrape still answers while Redis is away, and says so.
+    expect(metrics.text).toMatch(/engram_queue_up 0/);
 
     await redis.start();
     const written = await eventually(async () => {

@@ -83,9 +83,9 @@ export class BullMqJobQueue extends JobQueue {
   }
 
   /**
-   * BullMQ waits for a lost connection to come back before sending; a producer must not: it
-   * fails at once when Redis is not connected, and after PRODUCE_TIMEOUT_MS at most, so the
-   * caller can fall back (the audit outbox) instead of hanging.
+   * BullMQ waits for a lost connection to come back before sending; a producer (or a metrics
+   * scrape) must not: it fails at once when Redis is not connected, and after PRODUCE_TIMEOUT_MS
+   * at most, so the caller can fall back (the audit outbox) instead of hanging.
    */
   private async produce(send: () => Promise<unknown>): Promise<void> {
     if (this.producerConnection.status !== 'ready') {
@@ -153,7 +153,11 @@ export class BullMqJobQueue extends JobQueue {
   async counts(): Promise<Record<string, JobStateCounts>> {
     const result: Record<string, JobStateCounts> = {};
     for (const [name, queue] of this.queues) {
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+      let counts: Record<string, number> = {};
+      // A scrape must answer while Redis is away: fail fast like a producer does.
+      await this.produce(async () => {
+        counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+      });
       result[name] = {
         waiting: counts.waiting ?? 0,
         active: counts.active ?? 0,
