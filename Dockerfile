@@ -3,15 +3,13 @@
 
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
-# Dependencies first, so a source change reuses the cached `npm ci` layer.
+# Dependencies first, so a source change reuses the cached install layer. `npm install`
+# follows the lock file; `npm ci` would refuse it (it lists one platform's swc binaries only).
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+RUN npm install --no-audit --no-fund
 COPY . .
 RUN npm run build \
- && npm prune --omit=dev --no-audit --no-fund \
- # The `node` package ships a second Node 24 binary (120 MB) for machines whose system Node is
- # older; the base image already is Node 24, so the copy is dead weight here.
- && rm -rf node_modules/node node_modules/.bin/node
+ && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
@@ -21,6 +19,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The RBAC policy (RBAC_POLICY_FILE defaults to config/rbac-policies.json); mount over it to change it.
+COPY --from=build /app/config ./config
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 8080

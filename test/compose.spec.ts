@@ -189,7 +189,9 @@ describe('Dockerfile', () => {
 
   it('installs from the lockfile, builds, drops dev dependencies and runs the CLI as the node user', () => {
     const run = instructions.filter((line) => line.startsWith('RUN ')).join('\n');
-    expect(run).toContain('npm ci');
+    expect(run).toContain('npm install');
+    expect(instructions).toContain('COPY package.json package-lock.json ./');
+    expect(instructions.some((line) => /^COPY --from=build \/app\/config /.test(line))).toBe(true);
     expect(run).toContain('npm run build');
     expect(run).toMatch(/npm prune --omit=dev/);
     const last = (prefix: string) => instructions.filter((line) => line.startsWith(prefix)).pop();
