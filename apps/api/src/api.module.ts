@@ -5,6 +5,7 @@ import { HttpErrorFilter } from '@engram/common';
 import { EngramConfig } from '@engram/config';
 import { HealthModule } from '@engram/health';
 import { MetricsController } from '@engram/metrics';
+import { MemoriesModule } from '@engram/memories';
 import { PinsModule } from '@engram/pins';
 import { RuntimeOptions, coreImports } from '@engram/runtime';
 
@@ -13,7 +14,7 @@ export class ApiModule {
   static forRoot(config: EngramConfig, runtime: RuntimeOptions): DynamicModule {
     return {
       module: ApiModule,
-      imports: [...coreImports(config, runtime), AuthModule, HealthModule, PinsModule],
+      imports: [...coreImports(config, runtime), AuthModule, HealthModule, PinsModule, MemoriesModule],
       controllers: [MetricsController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

@@ -7,3 +7,4 @@ export * from './permission.decorator';
 export * from './openapi.decorators';
 export * from './logger';
 export * from './authorizer';
+export * from './batch-buffer';
