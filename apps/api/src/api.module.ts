@@ -7,6 +7,7 @@ import { HealthModule } from '@engram/health';
 import { MetricsController } from '@engram/metrics';
 import { MemoriesModule } from '@engram/memories';
 import { PinsModule } from '@engram/pins';
+import { SearchModule } from '@engram/search';
 import { RuntimeOptions, coreImports } from '@engram/runtime';
 
 @Module({})
@@ -14,7 +15,7 @@ export class ApiModule {
   static forRoot(config: EngramConfig, runtime: RuntimeOptions): DynamicModule {
     return {
       module: ApiModule,
-      imports: [...coreImports(config, runtime), AuthModule, HealthModule, PinsModule, MemoriesModule],
+      imports: [...coreImports(config, runtime), AuthModule, HealthModule, PinsModule, MemoriesModule, SearchModule],
       controllers: [MetricsController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };
