@@ -6,6 +6,7 @@ import { EngramConfig } from '@engram/config';
 import { HealthModule } from '@engram/health';
 import { MetricsController } from '@engram/metrics';
 import { MemoriesModule } from '@engram/memories';
+import { ContextModule } from '@engram/context';
 import { PinsModule } from '@engram/pins';
 import { SearchModule } from '@engram/search';
 import { RuntimeOptions, coreImports } from '@engram/runtime';
@@ -15,7 +16,7 @@ export class ApiModule {
   static forRoot(config: EngramConfig, runtime: RuntimeOptions): DynamicModule {
     return {
       module: ApiModule,
-      imports: [...coreImports(config, runtime), AuthModule, HealthModule, PinsModule, MemoriesModule, SearchModule],
+      imports: [...coreImports(config, runtime), AuthModule, HealthModule, PinsModule, MemoriesModule, SearchModule, ContextModule],
       controllers: [MetricsController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };
