@@ -57,6 +57,8 @@ export class MemoriesRepository {
    * duplicate = true. A vector is stored only if `model` is still the namespace's model at insert
    * time, so a model switch racing this insert leaves the memory pending rather than wrong.
    * Rows come back in input order (`ord`); repeated content within one batch maps to one row.
+   * A namespace used for the first time is created (with `defaultModel`) by the same statement,
+   * so a rejected write leaves no namespace behind.
    */
   insertMany(
     tenantId: string,
@@ -64,6 +66,7 @@ export class MemoriesRepository {
     items: InsertMemoryItem[],
     provenance: { actor: string | null; keyId: string | null },
     model: string,
+    defaultModel: string,
     q: Queryable = this.db,
   ): Promise<InsertedMemoryRow[]> {
     assertTenant(tenantId);
@@ -74,8 +77,11 @@ export class MemoriesRepository {
            SELECT x.*, memory_content_hash(x.content) AS hash
            FROM jsonb_to_recordset($3::jsonb) AS x(ord int, content text, type text, metadata jsonb, tags text[],
              importance real, source text, ttl_seconds int, embedding text)
+         ), namespace AS (
+           INSERT INTO namespaces (tenant_id, name, embedding_model) VALUES ($1, $2, $7)
+           ON CONFLICT (tenant_id, name) DO NOTHING
          ), model_ok AS (
-           SELECT EXISTS (SELECT 1 FROM namespaces WHERE tenant_id = $1 AND name = $2 AND embedding_model = $6) AS ok
+           SELECT coalesce((SELECT embedding_model FROM namespaces WHERE tenant_id = $1 AND name = $2), $7) = $6 AS ok
          ), inserted AS (
            INSERT INTO memories AS m (tenant_id, namespace, content, type, metadata, tags, importance, source, actor,
              created_by_key, expires_at, embedding_status)
@@ -100,7 +106,7 @@ export class MemoriesRepository {
          FROM input i JOIN memories m ON m.tenant_id = $1 AND m.namespace = $2 AND m.content_hash = i.hash
          WHERE NOT EXISTS (SELECT 1 FROM inserted WHERE content_hash = i.hash)
          ORDER BY ord`,
-        [tenantId, namespace, input, provenance.actor, provenance.keyId, model],
+        [tenantId, namespace, input, provenance.actor, provenance.keyId, model, defaultModel],
         items.length === 1 ? 'memories_insert_one' : undefined,
       );
     });

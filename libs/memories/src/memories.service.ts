@@ -222,7 +222,7 @@ export class MemoriesService {
 
     const rows = hasRelations
       ? await this.db.transaction(async (tx) => {
-          const inserted = await this.repository.insertMany(tenantId, namespace, rowsIn, provenance, provider.model, tx);
+          const inserted = await this.repository.insertMany(tenantId, namespace, rowsIn, provenance, provider.model, this.models.defaultModel, tx);
           const edges: RelationRow[] = [];
           for (const row of inserted) {
             for (const relation of items[row.ord].relations ?? []) {
@@ -234,7 +234,7 @@ export class MemoriesService {
           }
           return inserted;
         })
-      : await this.repository.insertMany(tenantId, namespace, rowsIn, provenance, provider.model);
+      : await this.repository.insertMany(tenantId, namespace, rowsIn, provenance, provider.model, this.models.defaultModel);
 
     // Repeated content inside one batch maps to one row: only its first occurrence is "created".
     const seen = new Set<string>();

@@ -37,27 +37,6 @@ export class NamespacesRepository {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** Returns the namespace, creating it with defaults if absent (memories create namespaces on first use). */
-  ensure(tenantId: string, name: string, defaultModel: string): Promise<NamespaceRow> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('namespaces', 'ensure', async () => {
-      const rows = await this.db.query<NamespaceRow>(
-        `WITH created AS (
-           INSERT INTO namespaces AS n (tenant_id, name, embedding_model) VALUES ($1, $2, $3)
-           ON CONFLICT (tenant_id, name) DO NOTHING
-           RETURNING ${COLUMNS}, 0 AS memory_count
-         )
-         SELECT * FROM created
-         UNION ALL
-         SELECT ${COLUMNS}, 0 AS memory_count FROM namespaces n WHERE n.tenant_id = $1 AND n.name = $2
-         LIMIT 1`,
-        [tenantId, name, defaultModel],
-        'namespaces_ensure',
-      );
-      return rows[0];
-    });
-  }
-
   /** Null when the name is taken. */
   create(tenantId: string, name: string, fields: NamespaceFields & { embedding_model: string }): Promise<NamespaceRow | null> {
     assertTenant(tenantId);
@@ -73,12 +52,16 @@ export class NamespacesRepository {
     });
   }
 
-  get(tenantId: string, name: string): Promise<NamespaceRow | null> {
+  /** `withCount` adds memory_count (a count over the namespace's memories). */
+  get(tenantId: string, name: string, withCount = true): Promise<NamespaceRow | null> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('namespaces', 'get', async () => {
       const rows = await this.db.query<NamespaceRow>(
-        `SELECT ${WITH_COUNT} FROM namespaces n WHERE n.tenant_id = $1 AND n.name = $2`,
+        withCount
+          ? `SELECT ${WITH_COUNT} FROM namespaces n WHERE n.tenant_id = $1 AND n.name = $2`
+          : `SELECT ${COLUMNS}, 0 AS memory_count FROM namespaces n WHERE n.tenant_id = $1 AND n.name = $2`,
         [tenantId, name],
+        withCount ? undefined : 'namespaces_get',
       );
       return rows[0] ?? null;
     });

@@ -8,6 +8,7 @@ import { NamespaceRow, NamespacesRepository } from './namespaces.repository';
 
 /** Namespace settings rarely change; a short cache keeps them off the write path's round trips. */
 const SETTINGS_TTL_MS = 2000;
+export const DEFAULT_TOKEN_BUDGET = 4000;
 
 export interface NamespaceSettings {
   name: string;
@@ -93,14 +94,20 @@ export class NamespacesService {
     });
   }
 
-  /** The namespace's settings, creating it on first use. `fresh` skips the cache. */
+  /**
+   * The namespace's settings; for a namespace not created yet, the defaults it will get when the
+   * first memory creates it. `fresh` skips the cache.
+   */
   async settings(tenantId: string, name: string, fresh = false): Promise<NamespaceSettings> {
     const key = cacheKey(tenantId, name);
     const cached = this.cache.get(key);
     if (!fresh && cached && cached.until > Date.now()) {
       return cached.settings;
     }
-    const row = await this.repository.ensure(tenantId, name, this.models.defaultModel);
+    const row = await this.repository.get(tenantId, name, false);
+    if (!row) {
+      return { name, embedding_model: this.models.defaultModel, pending_embedding_model: null, default_token_budget: DEFAULT_TOKEN_BUDGET };
+    }
     const settings = {
       name: row.name,
       embedding_model: row.embedding_model,
