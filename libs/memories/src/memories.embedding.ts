@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { EmbeddingModels, LOCAL_HASH_MODEL, toVectorLiteral } from '@engram/embeddings';
 import { JobContext, JobHandler, JobHandlerInstance, JobQueue, defineJob, jobDefinition } from '@engram/jobs';
 import { MetricsService } from '@engram/metrics';
@@ -16,6 +17,11 @@ defineJob('embeddings.embed', { attempts: 5, backoffMs: 1000 });
 defineJob('embeddings.reembed', { attempts: 5, backoffMs: 5000 });
 
 const REEMBED_BATCH = 256;
+
+/** Job ids: BullMQ refuses ":" in them, and model names and tenants may be long. */
+function digest(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
 
 /** Rounds to 6 decimals: a third of the bytes on the wire, far below the models' precision. */
 export function vectorText(vector: number[]): string {
@@ -43,7 +49,7 @@ export class EmbeddingJobs {
     );
   }
 
-  /** One job per call; the job id (model + first memory) makes a redelivered request a no-op. */
+  /** One job per call; the job id (a digest of tenant, model and memories) makes a repeat a no-op. */
   async embedLater(tenantId: string, model: string, memoryIds: string[]): Promise<void> {
     if (memoryIds.length === 0) {
       return;
@@ -51,7 +57,7 @@ export class EmbeddingJobs {
     await this.queue.add(
       'embeddings.embed',
       { tenant_id: tenantId, memory_ids: memoryIds, model },
-      { jobId: `embed:${tenantId}:${model}:${memoryIds[0]}:${memoryIds.length}` },
+      { jobId: `embed-${digest(tenantId, model, ...memoryIds)}` },
     );
   }
 
@@ -60,7 +66,7 @@ export class EmbeddingJobs {
     if (provider.model !== LOCAL_HASH_MODEL) {
       await this.namespaces.ensureModelIndex(provider.model, provider.dimensions);
     }
-    await this.queue.add('embeddings.reembed', { tenant_id: tenantId, namespace, model }, { jobId: `reembed:${tenantId}:${namespace}:${model}:${Date.now()}` });
+    await this.queue.add('embeddings.reembed', { tenant_id: tenantId, namespace, model }, { jobId: `reembed-${digest(tenantId, namespace, model)}-${Date.now()}` });
   }
 }
 
