@@ -50,9 +50,10 @@ export const configSchema = z.object({
   EMBEDDING_OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).max(300000).default(10000),
   EMBEDDING_OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   /** Below this many vectors in the searched scope an exact scan beats HNSW with a tenant filter. */
-  SEARCH_EXACT_SCAN_MAX_ROWS: z.coerce.number().int().min(0).default(20000),
+  SEARCH_EXACT_SCAN_MAX_ROWS: z.coerce.number().int().min(0).default(5000),
   SEARCH_HNSW_EF_SEARCH: z.coerce.number().int().min(10).max(1000).default(100),
   SEARCH_RECENCY_HALF_LIFE_HOURS: z.coerce.number().positive().default(168),
+  MEMORY_EXPIRY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   MEMORY_ACCESS_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(500),
 });
 

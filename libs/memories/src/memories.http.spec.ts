@@ -1,4 +1,5 @@
 import { TestApp, startTestApp, uniqueTenant } from '../../../test/support/app';
+import { MemoryExpiryHandler } from './memories.jobs';
 
 const MEMORIES = '/api/v1/memories';
 
@@ -213,5 +214,20 @@ describe('memories over HTTP (postgres)', () => {
     expect(await t.db.query('SELECT 1 FROM memory_embeddings WHERE tenant_id = $1 AND memory_id = $2', [tenant, a])).toHaveLength(0);
     expect(await t.db.query('SELECT 1 FROM memory_relations WHERE tenant_id = $1', [tenant])).toHaveLength(0);
     expect((await t.request('GET', `${MEMORIES}/${b}?tenant_id=${tenant}`)).status).toBe(200);
+  });
+
+  it('hides expired memories at once and deletes them, and memories past retention, in the expiry job', async () => {
+    const tenant = uniqueTenant();
+    const short = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'short-lived', ttl_seconds: 1 });
+    await t.request('POST', '/api/v1/namespaces', { tenant_id: tenant, name: 'kept', retention_days: 1 });
+    const old = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'kept', content: 'old news' });
+    const fresh = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'kept', content: 'fresh news' });
+    await t.db.query(`UPDATE memories SET created_at = now() - interval '2 days' WHERE tenant_id = $1 AND id = $2`, [tenant, old.body.id]);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await t.request('GET', `${MEMORIES}/${short.body.id}?tenant_id=${tenant}`)).status).toBe(404);
+    await t.app.get(MemoryExpiryHandler).handle();
+    const left = await t.db.query<{ content: string }>('SELECT content FROM memories WHERE tenant_id = $1', [tenant]);
+    expect(left.map((row) => row.content)).toEqual(['fresh news']);
+    expect(fresh.status).toBe(201);
   });
 });

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { EmbeddingsModule } from '@engram/embeddings';
 import { EmbedMemoriesHandler, EmbeddingJobs, ReembedNamespaceHandler } from './memories.embedding';
 import { MemoriesController } from './memories.controller';
+import { MemoryExpiryHandler } from './memories.jobs';
 import { MemoriesRepository } from './memories.repository';
 import { MemoriesService } from './memories.service';
 import { MemoryAccessTracker } from './memory-access.tracker';
@@ -25,6 +26,7 @@ import { NamespacesService } from './namespaces.service';
     EmbeddingJobs,
     EmbedMemoriesHandler,
     ReembedNamespaceHandler,
+    MemoryExpiryHandler,
   ],
   exports: [MemoriesService, NamespacesService, MemoryOperations, MemoryAccessTracker, EmbeddingsModule],
 })

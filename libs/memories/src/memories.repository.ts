@@ -270,6 +270,32 @@ export class MemoriesRepository {
   }
 
   /**
+   * Deletes up to `batchSize` memories past their TTL or their namespace's retention, across
+   * tenants (only the expiry job calls this). SKIP LOCKED lets several workers run at once.
+   */
+  deleteExpiredBatch(batchSize: number): Promise<number> {
+    return this.metrics.timeQuery('memories', 'deleteExpiredBatch', async () => {
+      const rows = await this.db.query<{ count: number }>(
+        `WITH expired AS (
+           SELECT m.tenant_id, m.id FROM memories m WHERE m.expires_at <= now() LIMIT $1 FOR UPDATE SKIP LOCKED
+         ), retired AS (
+           SELECT m.tenant_id, m.id FROM memories m
+           JOIN namespaces n ON n.tenant_id = m.tenant_id AND n.name = m.namespace
+           WHERE n.retention_days IS NOT NULL AND m.created_at < now() - make_interval(days => n.retention_days)
+           LIMIT $1 FOR UPDATE OF m SKIP LOCKED
+         ), doomed AS (
+           SELECT * FROM expired UNION SELECT * FROM retired
+         ), deleted AS (
+           DELETE FROM memories m USING doomed d WHERE m.tenant_id = d.tenant_id AND m.id = d.id RETURNING 1
+         )
+         SELECT count(*)::int AS count FROM deleted`,
+        [batchSize],
+      );
+      return rows[0].count;
+    });
+  }
+
+  /**
    * Adds access counts gathered off the request path. Spans tenants by design: every row names
    * its tenant, and the join matches (tenant_id, id) pairs exactly.
    */

@@ -91,7 +91,7 @@ export class SearchService {
     if (settings.length === 0) {
       return { results: [], lexicalOnly: false, fusion };
     }
-    const poolSize = Math.max(100, request.k * 4);
+    const poolSize = Math.max(100, request.k * 2);
     const vector = await this.vectorPlan(tenantId, request.query, settings, poolSize);
     const plan: CandidatePlan = {
       namespaces: settings.map((s) => s.name),
