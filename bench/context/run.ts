@@ -3,8 +3,7 @@ import { createApi } from '../../apps/api/src/bootstrap';
 import { parseConfig } from '@engram/config';
 import { migrateUp } from '@engram/db';
 import { embedText, toVectorLiteral } from '@engram/embeddings';
-import { SearchRepository } from '../../libs/search/src/search.repository';
-import { SearchService } from '@engram/search';
+import { SearchRepository, SearchService } from '@engram/search';
 
 /**
  * Search and context latency over HTTP at growing tenant sizes, next to the bare SQL of the same
