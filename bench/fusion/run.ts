@@ -70,8 +70,6 @@ async function main(): Promise<void> {
     const variants: { name: string; fusion: FusionMethod; weights: Partial<SearchWeights> }[] = [
       { name: 'rrf (default weights)', fusion: 'rrf', weights: {} },
       { name: 'weighted (default weights)', fusion: 'weighted', weights: {} },
-      { name: 'rrf, relevance only', fusion: 'rrf', weights: { relevance: 1, recency: 0, importance: 0, access: 0, relation: 0 } },
-      { name: 'weighted, relevance only', fusion: 'weighted', weights: { relevance: 1, recency: 0, importance: 0, access: 0, relation: 0 } },
       { name: 'lexical stage only', fusion: 'weighted', weights: { vector: 0, relevance: 1, recency: 0, importance: 0, access: 0, relation: 0 } },
       { name: 'vector stage only', fusion: 'weighted', weights: { lexical: 0, relevance: 1, recency: 0, importance: 0, access: 0, relation: 0 } },
     ];

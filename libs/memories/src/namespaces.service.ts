@@ -36,6 +36,10 @@ function toView(row: NamespaceRow): NamespaceView {
 @Injectable()
 export class NamespacesService {
   private readonly cache = new Map<string, { settings: NamespaceSettings; until: number }>();
+  private readonly existingCache = new Map<
+    string,
+    { rows: { name: string; embedding_model: string; default_token_budget: number }[]; until: number }
+  >();
 
   constructor(
     private readonly repository: NamespacesRepository,
@@ -77,7 +81,7 @@ export class NamespacesService {
       if (!row) {
         throw new NamespaceNotFoundError(`no namespace ${name}`, { namespace: name });
       }
-      this.cache.delete(cacheKey(tenantId, name));
+      this.forget(tenantId, name);
       if (row.pending_embedding_model !== null && model === row.pending_embedding_model) {
         await this.embeddingJobs.reembedLater(tenantId, name, row.pending_embedding_model);
       }
@@ -87,7 +91,7 @@ export class NamespacesService {
 
   delete(tenantId: string, name: string): Promise<void> {
     return this.ops.observe('namespace_delete', async () => {
-      this.cache.delete(cacheKey(tenantId, name));
+      this.forget(tenantId, name);
       if (!(await this.repository.delete(tenantId, name))) {
         throw new NamespaceNotFoundError(`no namespace ${name}`, { namespace: name });
       }
@@ -121,9 +125,32 @@ export class NamespacesService {
     return settings;
   }
 
-  /** Existing namespaces' settings (never creates); absent names are left out. */
+  /**
+   * Existing namespaces' settings (never creates); absent names are left out. Cached like
+   * `settings`: search and context ask on every request.
+   */
   async existing(tenantId: string, names: string[]): Promise<{ name: string; embedding_model: string; default_token_budget: number }[]> {
-    return this.repository.models(tenantId, names);
+    const key = `${tenantId}\u0000${names.join('\u0000')}`;
+    const cached = this.existingCache.get(key);
+    if (cached && cached.until > Date.now()) {
+      return cached.rows;
+    }
+    const rows = await this.repository.models(tenantId, names);
+    if (rows.length < names.length) {
+      // A namespace missing now appears with its first memory: never cache its absence.
+      return rows;
+    }
+    if (this.existingCache.size > 10_000) {
+      this.existingCache.clear();
+    }
+    this.existingCache.set(key, { rows, until: Date.now() + SETTINGS_TTL_MS });
+    return rows;
+  }
+
+  /** Another process's change shows within SETTINGS_TTL_MS; this process's at once. */
+  private forget(tenantId: string, name: string): void {
+    this.cache.delete(cacheKey(tenantId, name));
+    this.existingCache.clear();
   }
 }
 
