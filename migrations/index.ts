@@ -8,6 +8,10 @@ import { ApiKeys1763800000007 } from './0007-api-keys';
 import { AppRole1763800000008 } from './0008-app-role';
 import { TenantRls1763800000009 } from './0009-tenant-rls';
 import { RbacAudit1763800000010 } from './0010-rbac-audit';
+import { Namespaces1763800000011 } from './0011-namespaces';
+import { Memories1763800000012 } from './0012-memories';
+import { MemoryEmbeddings1763800000013 } from './0013-memory-embeddings';
+import { MemoryRelations1763800000014 } from './0014-memory-relations';
 import { SqlMigration } from './migration';
 
 /** Every migration, oldest first. A new migration is added here and names the last as `previous`. */
@@ -22,6 +26,10 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   AppRole1763800000008,
   TenantRls1763800000009,
   RbacAudit1763800000010,
+  Namespaces1763800000011,
+  Memories1763800000012,
+  MemoryEmbeddings1763800000013,
+  MemoryRelations1763800000014,
 ];
 
 export { SqlMigration, verifyChain } from './migration';

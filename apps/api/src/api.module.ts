@@ -5,8 +5,11 @@ import { HttpErrorFilter } from '@engram/common';
 import { EngramConfig } from '@engram/config';
 import { HealthModule } from '@engram/health';
 import { MetricsController } from '@engram/metrics';
+import { MemoriesModule } from '@engram/memories';
+import { ContextModule } from '@engram/context';
 import { PinsModule } from '@engram/pins';
 import { RbacModule } from '@engram/rbac';
+import { SearchModule } from '@engram/search';
 import { RuntimeOptions, coreImports } from '@engram/runtime';
 import { TenantsModule } from '@engram/tenants';
 
@@ -15,7 +18,17 @@ export class ApiModule {
   static forRoot(config: EngramConfig, runtime: RuntimeOptions): DynamicModule {
     return {
       module: ApiModule,
-      imports: [...coreImports(config, runtime), RbacModule, AuthModule, TenantsModule, HealthModule, PinsModule],
+      imports: [
+        ...coreImports(config, runtime),
+        RbacModule,
+        AuthModule,
+        TenantsModule,
+        HealthModule,
+        PinsModule,
+        MemoriesModule,
+        SearchModule,
+        ContextModule,
+      ],
       controllers: [MetricsController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],
     };

@@ -8,3 +8,4 @@ export * from './openapi.decorators';
 export * from './logger';
 export * from './authorizer';
 export * from './tenant-binding';
+export * from './batch-buffer';

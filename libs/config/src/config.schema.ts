@@ -64,6 +64,23 @@ export const configSchema = z.object({
   RATE_LIMIT_ENABLED: z.stringbool().default(true),
   /** How often each replica adds its rate-limit counts to Redis and reads the shared ones. */
   RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(10).max(10000).default(100),
+  MEMORY_CONTENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).default(64 * 1024),
+  /** The model new namespaces embed with: the built-in offline one, or `openai:<model>` when configured. */
+  EMBEDDING_DEFAULT_MODEL: z.string().min(1).default('local-hash-384'),
+  /** An OpenAI-compatible server's base URL (…/v1); its `/embeddings` endpoint is called. */
+  EMBEDDING_OPENAI_URL: optionalString().pipe(z.url().optional()),
+  EMBEDDING_OPENAI_MODEL: optionalString(),
+  EMBEDDING_OPENAI_API_KEY: optionalString(),
+  EMBEDDING_OPENAI_DIMENSIONS: z.coerce.number().int().min(1).max(16000).optional(),
+  EMBEDDING_OPENAI_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
+  EMBEDDING_OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).max(300000).default(10000),
+  EMBEDDING_OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /** Below this many vectors in the searched scope an exact scan beats HNSW with a tenant filter. */
+  SEARCH_EXACT_SCAN_MAX_ROWS: z.coerce.number().int().min(0).default(5000),
+  SEARCH_HNSW_EF_SEARCH: z.coerce.number().int().min(10).max(1000).default(100),
+  SEARCH_RECENCY_HALF_LIFE_HOURS: z.coerce.number().positive().default(168),
+  MEMORY_EXPIRY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
+  MEMORY_ACCESS_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(500),
 });
 
 export type EngramConfig = z.infer<typeof configSchema>;

@@ -1,5 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Extension } from '@electric-sql/pglite';
+
+/** btree_gin lets memories' full-text index lead with tenant_id. */
+const BTREE_GIN_MODULE = '@electric-sql/pglite/contrib/btree_gin';
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL for the loopback socket, usable by `pg` and TypeORM unchanged. */
@@ -20,13 +24,15 @@ export async function startEmbeddedPostgres(dataDir: string | null): Promise<Emb
   // PGlite and its socket server are ES modules; dynamic import keeps this file CommonJS.
   const { PGlite } = await import('@electric-sql/pglite');
   const { vector } = await import('@electric-sql/pglite-pgvector');
+  // A subpath export, which this project's module resolution cannot type: the type comes from the root.
+  const { btree_gin } = (await import(BTREE_GIN_MODULE)) as { btree_gin: Extension };
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
 
   const absoluteDir = dataDir === null ? null : resolve(dataDir, 'pglite');
   if (absoluteDir !== null) {
     mkdirSync(absoluteDir, { recursive: true });
   }
-  const db = await PGlite.create({ ...(absoluteDir === null ? {} : { dataDir: absoluteDir }), extensions: { vector } });
+  const db = await PGlite.create({ ...(absoluteDir === null ? {} : { dataDir: absoluteDir }), extensions: { vector, btree_gin } });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 64 });
   await server.start();
   const port = Number(server.getServerConn().split(':').pop());

@@ -142,6 +142,29 @@ export class PinsRepository {
     });
   }
 
+  /**
+   * Live pins whose key starts with any of `prefixes`, in key order, at most `limit`. Each prefix
+   * is a primary-key range scan; overlapping prefixes yield each pin once.
+   */
+  listByPrefixes(tenantId: string, prefixes: string[], limit: number): Promise<Omit<PinRow, 'value_hash'>[]> {
+    assertTenant(tenantId);
+    return this.metrics.timeQuery('pins', 'listByPrefixes', () =>
+      this.db.query<Omit<PinRow, 'value_hash'>>(
+        `SELECT DISTINCT ON (x.key) x.* FROM unnest($2::text[]) AS p(prefix)
+         CROSS JOIN LATERAL (
+           SELECT id, tenant_id, key, value, source, created_at, updated_at, expires_at FROM memory_pins
+           WHERE tenant_id = $1 AND key >= p.prefix AND key < p.prefix || $3 AND ${LIVE}
+           ORDER BY key
+           LIMIT $4
+         ) x
+         ORDER BY x.key
+         LIMIT $4`,
+        [tenantId, prefixes, PREFIX_UPPER_BOUND, limit],
+        'pins_list_by_prefixes',
+      ),
+    );
+  }
+
   /** Deletes the pin; returns its hash if it was live, null if absent or already expired. */
   delete(tenantId: string, key: string): Promise<{ value_hash: string } | null> {
     assertTenant(tenantId);

@@ -124,6 +124,14 @@ export class PinsService {
     });
   }
 
+  /** Live pins under any of the prefixes (context assembly's pinned entries), key order. */
+  async listByPrefixes(tenantId: string, prefixes: string[], limit: number): Promise<PinView[]> {
+    if (prefixes.length === 0) {
+      return [];
+    }
+    return (await this.repository.listByPrefixes(tenantId, prefixes, limit)).map(toView);
+  }
+
   async delete(tenantId: string, key: string): Promise<void> {
     await this.observe('delete', tenantId, key, async () => {
       const deleted = await this.repository.delete(tenantId, key);

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { createApi } from '../../apps/api/src/bootstrap';
+import { parseConfig } from '@engram/config';
+import { migrateUp } from '@engram/db';
+import { MemoriesService } from '@engram/memories';
+import { FusionMethod, SearchService, SearchWeights } from '@engram/search';
+
+/**
+ * Compares fusion methods through the real search path (SearchService.rank, default offline
+ * configuration) on SciFact's 300 test queries: nDCG@10 and R@100. Used to choose the default
+ * fusion. Evaluation data only (CC BY-NC): nothing of it is stored in the product.
+ *
+ *   npm run build && node dist/bench/fusion/run.js
+ */
+const DATA = process.env.SCIFACT_DIR ?? join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'scifact');
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const TENANT = 'scifact';
+
+function jsonl<T>(file: string): T[] {
+  return readFileSync(join(DATA, file), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);
+}
+
+function ndcgAt10(ranked: string[], relevant: Set<string>): number {
+  let dcg = 0;
+  ranked.slice(0, 10).forEach((id, i) => {
+    if (relevant.has(id)) {
+      dcg += 1 / Math.log2(i + 2);
+    }
+  });
+  let ideal = 0;
+  for (let i = 0; i < Math.min(10, relevant.size); i++) {
+    ideal += 1 / Math.log2(i + 2);
+  }
+  return dcg / ideal;
+}
+
+async function main(): Promise<void> {
+  const dbName = `engram_bench_fusion_${process.pid}`;
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${dbName}`;
+  try {
+    await migrateUp(url.toString());
+    const config = parseConfig({ LOG_LEVEL: 'warn', DATABASE_URL: url.toString(), MIGRATE_ON_START: 'false' });
+    const app = await createApi(config, { databaseUrl: url.toString(), embeddedDatabase: false, worker: true });
+    const memories = app.get(MemoriesService);
+    const search = app.get(SearchService);
+
+    const corpus = jsonl<{ _id: string; title: string; text: string }>('corpus.jsonl');
+    const idOf = new Map<string, string>();
+    for (let i = 0; i < corpus.length; i += 500) {
+      const slice = corpus.slice(i, i + 500);
+      const result = await memories.createBatch(TENANT, {
+        namespace: 'scifact',
+        memories: slice.map((doc) => ({ content: `${doc.title} ${doc.text}`, type: 'semantic', metadata: { doc: doc._id } })),
+      });
+      result.memories.forEach((memory, j) => idOf.set(memory.id, slice[j]._id));
+    }
+    const qrels = new Map<string, Set<string>>();
+    for (const line of readFileSync(join(DATA, 'qrels', 'test.tsv'), 'utf8').split('\n').slice(1).filter(Boolean)) {
+      const [query, doc] = line.split('\t');
+      qrels.set(query, (qrels.get(query) ?? new Set()).add(doc));
+    }
+    const queries = jsonl<{ _id: string; text: string }>('queries.jsonl').filter((q) => qrels.has(q._id));
+
+    const variants: { name: string; fusion: FusionMethod; weights: Partial<SearchWeights> }[] = [
+      { name: 'rrf (default weights)', fusion: 'rrf', weights: {} },
+      { name: 'weighted (default weights)', fusion: 'weighted', weights: {} },
+      { name: 'lexical stage only', fusion: 'weighted', weights: { vector: 0, relevance: 1, recency: 0, importance: 0, access: 0, relation: 0 } },
+      { name: 'vector stage only', fusion: 'weighted', weights: { lexical: 0, relevance: 1, recency: 0, importance: 0, access: 0, relation: 0 } },
+    ];
+    console.log('| variant | nDCG@10 | R@100 |');
+    console.log('|---|---|---|');
+    for (const variant of variants) {
+      let ndcg = 0;
+      let recall = 0;
+      for (const query of queries) {
+        const { results } = await search.rank(TENANT, { query: query.text, namespaces: ['scifact'], k: 100, fusion: variant.fusion, weights: variant.weights });
+        const ranked = results.map((r) => idOf.get(r.memory.id)!);
+        const relevant = qrels.get(query._id)!;
+        ndcg += ndcgAt10(ranked, relevant);
+        recall += ranked.filter((id) => relevant.has(id)).length / relevant.size;
+      }
+      console.log(`| ${variant.name} | ${(ndcg / queries.length).toFixed(4)} | ${(recall / queries.length).toFixed(4)} |`);
+    }
+    await app.close();
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, registerErrorStatus } from '@engram/common';
+import { MetricsService } from '@engram/metrics';
+import { MemoryAccessTracker, MemoryOperations, NamespacesService } from '@engram/memories';
+import { PinsService } from '@engram/pins';
+import { SearchService } from '@engram/search';
+import { AssembledContext, SystemPromptTooLongError, assembleContext } from './context-assembler';
+import { ContextInput } from './context.dto';
+
+export class SystemPromptOverBudgetError extends AppError {
+  readonly code = 'system_prompt_over_budget';
+}
+
+registerErrorStatus({ system_prompt_over_budget: 400 });
+
+const DEFAULT_BUDGET = 4000;
+const MAX_PINS = 100;
+
+/** Context assembly: ranked memories and requested pins, packed under a token budget in zones. */
+@Injectable()
+export class ContextService {
+  private readonly latency;
+  private readonly tokens;
+
+  constructor(
+    private readonly search: SearchService,
+    private readonly pins: PinsService,
+    private readonly namespaces: NamespacesService,
+    private readonly access: MemoryAccessTracker,
+    private readonly ops: MemoryOperations,
+    metrics: MetricsService,
+  ) {
+    this.latency = metrics.histogram('memory_context_latency_seconds', 'Context assembly latency', []);
+    this.tokens = metrics.histogram('memory_context_tokens', 'Tokens in each assembled context', [], [64, 256, 512, 1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000]);
+  }
+
+  async assemble(tenantId: string, input: ContextInput): Promise<AssembledContext> {
+    return this.ops.observe('context', async () => {
+      const end = this.latency.startTimer();
+      const [ranked, pins, settings] = await Promise.all([
+        this.search.rank(tenantId, { query: input.query, namespaces: [input.namespace], k: input.k, filters: input.types ? { types: input.types } : undefined }),
+        this.pins.listByPrefixes(tenantId, input.pin_prefixes ?? [], MAX_PINS),
+        input.token_budget === undefined ? this.namespaces.existing(tenantId, [input.namespace]) : Promise.resolve([]),
+      ]);
+      const budget = input.token_budget ?? settings[0]?.default_token_budget ?? DEFAULT_BUDGET;
+      let context: AssembledContext;
+      try {
+        context = assembleContext({
+          budget,
+          systemPrompt: input.system_prompt,
+          pins: pins.map((pin) => ({ key: pin.key, value: pin.value, source: pin.source })),
+          memories: ranked.results.map((r) => ({
+            id: r.memory.id,
+            content: r.memory.content,
+            score: r.score,
+            type: r.memory.type,
+            namespace: r.memory.namespace,
+            source: r.memory.provenance.source,
+            created_at: r.memory.created_at,
+          })),
+          now: Date.now(),
+        });
+      } catch (error) {
+        if (error instanceof SystemPromptTooLongError) {
+          throw new SystemPromptOverBudgetError(error.message, { tokens: error.tokens, budget: error.budget });
+        }
+        throw error;
+      }
+      this.access.record(
+        tenantId,
+        context.blocks.flatMap((block) => (block.memory_id === null ? [] : [block.memory_id])),
+      );
+      this.tokens.observe(context.tokens_used);
+      end();
+      return context;
+    });
+  }
+}

@@ -1,0 +1,5 @@
+export * from './embedding-provider';
+export * from './embedding-models';
+export * from './embeddings.module';
+export * from './local-hash.provider';
+export * from './openai.provider';

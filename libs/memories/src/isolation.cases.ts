@@ -1,0 +1,96 @@
+/**
+ * Tenant isolation cases for the memory routes, for the cross-tenant matrix: tenant A owns a
+ * memory (content `secret`) in `namespace`; each case is a request made as tenant B. `tenant`
+ * is B's id to send as tenant_id, or undefined when B's credential already binds the tenant.
+ * A case passes when the status matches and `leaks` finds nothing of A's in the body.
+ */
+export interface IsolationContext {
+  memoryId: string;
+  /** A second memory of A's, for relation routes. */
+  otherMemoryId: string;
+  namespace: string;
+  secret: string;
+  tenant: string | undefined;
+}
+
+export interface IsolationCase {
+  name: string;
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  url(ctx: IsolationContext): string;
+  body?(ctx: IsolationContext): Record<string, unknown>;
+  expectedStatus: number;
+}
+
+const query = (ctx: IsolationContext, extra = ''): string => {
+  const parts = [ctx.tenant === undefined ? '' : `tenant_id=${ctx.tenant}`, extra].filter(Boolean);
+  return parts.length ? `?${parts.join('&')}` : '';
+};
+const withTenant = (ctx: IsolationContext, body: Record<string, unknown>) => (ctx.tenant === undefined ? body : { tenant_id: ctx.tenant, ...body });
+
+export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
+  { name: 'get memory', method: 'GET', url: (c) => `/api/v1/memories/${c.memoryId}${query(c)}`, expectedStatus: 404 },
+  { name: 'list memories', method: 'GET', url: (c) => `/api/v1/memories${query(c, `namespace=${c.namespace}`)}`, expectedStatus: 200 },
+  {
+    name: 'update memory',
+    method: 'PATCH',
+    url: (c) => `/api/v1/memories/${c.memoryId}`,
+    body: (c) => withTenant(c, { importance: 0.1 }),
+    expectedStatus: 404,
+  },
+  { name: 'delete memory', method: 'DELETE', url: (c) => `/api/v1/memories/${c.memoryId}${query(c)}`, expectedStatus: 404 },
+  { name: 'related memories', method: 'GET', url: (c) => `/api/v1/memories/${c.memoryId}/related${query(c, 'depth=3')}`, expectedStatus: 404 },
+  {
+    name: 'relate from a foreign memory',
+    method: 'POST',
+    url: (c) => `/api/v1/memories/${c.memoryId}/relations`,
+    body: (c) => withTenant(c, { relations: [{ to: c.otherMemoryId, relation: 'about' }] }),
+    expectedStatus: 404,
+  },
+  {
+    name: 'create a memory related to a foreign memory',
+    method: 'POST',
+    url: () => '/api/v1/memories',
+    body: (c) => withTenant(c, { namespace: c.namespace, content: 'probe', relations: [{ to: c.memoryId, relation: 'about' }] }),
+    expectedStatus: 404,
+  },
+  {
+    name: 'search',
+    method: 'POST',
+    url: () => '/api/v1/memories/search',
+    body: (c) => withTenant(c, { namespace: c.namespace, query: c.secret, k: 200 }),
+    expectedStatus: 200,
+  },
+  {
+    name: 'search related_to a foreign memory',
+    method: 'POST',
+    url: () => '/api/v1/memories/search',
+    body: (c) => withTenant(c, { namespace: c.namespace, query: c.secret, related_to: c.memoryId, related_mode: 'restrict' }),
+    expectedStatus: 200,
+  },
+  {
+    name: 'context',
+    method: 'POST',
+    url: () => '/api/v1/context',
+    body: (c) => withTenant(c, { namespace: c.namespace, query: c.secret }),
+    expectedStatus: 200,
+  },
+  { name: 'get namespace', method: 'GET', url: (c) => `/api/v1/namespaces/${c.namespace}${query(c)}`, expectedStatus: 404 },
+  { name: 'list namespaces', method: 'GET', url: (c) => `/api/v1/namespaces${query(c)}`, expectedStatus: 200 },
+  {
+    name: 'update namespace',
+    method: 'PATCH',
+    url: (c) => `/api/v1/namespaces/${c.namespace}`,
+    body: (c) => withTenant(c, { default_token_budget: 100 }),
+    expectedStatus: 404,
+  },
+  { name: 'delete namespace', method: 'DELETE', url: (c) => `/api/v1/namespaces/${c.namespace}${query(c)}`, expectedStatus: 404 },
+];
+
+/**
+ * True if a response reveals anything of tenant A's: the content always counts; ids count in a
+ * success body (an error may echo the id the caller itself sent).
+ */
+export function leaks(ctx: IsolationContext, status: number, responseText: string): boolean {
+  const revealed = status < 300 ? [ctx.secret, ctx.memoryId, ctx.otherMemoryId] : [ctx.secret];
+  return revealed.some((value) => responseText.includes(value));
+}

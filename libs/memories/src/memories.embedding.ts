@@ -1,0 +1,149 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { EmbeddingModels, LOCAL_HASH_MODEL, toVectorLiteral } from '@engram/embeddings';
+import { JobContext, JobHandler, JobHandlerInstance, JobQueue, defineJob, jobDefinition } from '@engram/jobs';
+import { MetricsService } from '@engram/metrics';
+import { MemoryEmbeddingsRepository } from './memory-embeddings.repository';
+import { NamespacesRepository } from './namespaces.repository';
+
+declare module '@engram/jobs' {
+  interface JobPayloads {
+    'embeddings.embed': { tenant_id: string; memory_ids: string[]; model: string };
+    'embeddings.reembed': { tenant_id: string; namespace: string; model: string };
+  }
+}
+
+defineJob('embeddings.embed', { attempts: 5, backoffMs: 1000 });
+defineJob('embeddings.reembed', { attempts: 5, backoffMs: 5000 });
+
+const REEMBED_BATCH = 256;
+
+/** Job ids: BullMQ refuses ":" in them, and model names and tenants may be long. */
+function digest(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
+
+/** Rounds to 6 decimals: a third of the bytes on the wire, far below the models' precision. */
+export function vectorText(vector: number[]): string {
+  return toVectorLiteral(vector.map((value) => Math.round(value * 1e6) / 1e6));
+}
+
+/** Queues embedding work and counts its outcomes; shared by the memories service and the handlers. */
+@Injectable()
+export class EmbeddingJobs {
+  readonly outcomes;
+  readonly lag;
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly namespaces: NamespacesRepository,
+    readonly models: EmbeddingModels,
+    metrics: MetricsService,
+  ) {
+    this.outcomes = metrics.counter('memory_embedding_jobs_total', 'Embedding job runs by job and outcome', ['job', 'status']);
+    this.lag = metrics.histogram(
+      'memory_embedding_lag_seconds',
+      'Time from a memory being written to its vector being stored',
+      ['model'],
+      [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800],
+    );
+  }
+
+  /** One job per call; the job id (a digest of tenant, model and memories) makes a repeat a no-op. */
+  async embedLater(tenantId: string, model: string, memoryIds: string[]): Promise<void> {
+    if (memoryIds.length === 0) {
+      return;
+    }
+    await this.queue.add(
+      'embeddings.embed',
+      { tenant_id: tenantId, memory_ids: memoryIds, model },
+      { jobId: `embed-${digest(tenantId, model, ...memoryIds)}` },
+    );
+  }
+
+  async reembedLater(tenantId: string, namespace: string, model: string): Promise<void> {
+    const provider = this.models.get(model);
+    if (provider.model !== LOCAL_HASH_MODEL) {
+      await this.namespaces.ensureModelIndex(provider.model, provider.dimensions);
+    }
+    await this.queue.add('embeddings.reembed', { tenant_id: tenantId, namespace, model }, { jobId: `reembed-${digest(tenantId, namespace, model)}-${Date.now()}` });
+  }
+}
+
+/** Embeds memories written while their model's provider was remote (or pending a model switch). */
+@Injectable()
+@JobHandler('embeddings.embed')
+export class EmbedMemoriesHandler implements JobHandlerInstance<'embeddings.embed'> {
+  constructor(
+    private readonly jobs: EmbeddingJobs,
+    private readonly repository: MemoryEmbeddingsRepository,
+  ) {}
+
+  async handle(payload: { tenant_id: string; memory_ids: string[]; model: string }, context: JobContext): Promise<void> {
+    try {
+      const pending = await this.repository.withoutVector(payload.tenant_id, { ids: payload.memory_ids }, payload.model, payload.memory_ids.length);
+      if (pending.length > 0) {
+        const vectors = await this.jobs.models.get(payload.model).embed(pending.map((memory) => memory.content));
+        await this.repository.store(
+          payload.tenant_id,
+          payload.model,
+          pending.map((memory, i) => ({ id: memory.id, vector: vectorText(vectors[i]) })),
+        );
+        const now = Date.now();
+        for (const memory of pending) {
+          this.jobs.lag.observe({ model: payload.model }, (now - memory.created_at.getTime()) / 1000);
+        }
+      }
+      this.jobs.outcomes.inc({ job: 'embed', status: 'success' });
+    } catch (error) {
+      const final = context.attempt >= jobDefinition('embeddings.embed').attempts;
+      this.jobs.outcomes.inc({ job: 'embed', status: final ? 'failed' : 'retry' });
+      if (final) {
+        await this.repository.markFailed(payload.tenant_id, payload.memory_ids);
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * Fills a namespace's vectors for its pending model in batches, then switches the namespace to
+ * it. Search keeps using the current model's vectors until the switch, which deletes them.
+ */
+@Injectable()
+@JobHandler('embeddings.reembed')
+export class ReembedNamespaceHandler implements JobHandlerInstance<'embeddings.reembed'> {
+  private readonly logger = new Logger('ReembedNamespaceHandler');
+
+  constructor(
+    private readonly jobs: EmbeddingJobs,
+    private readonly repository: MemoryEmbeddingsRepository,
+    private readonly namespaces: NamespacesRepository,
+  ) {}
+
+  async handle(payload: { tenant_id: string; namespace: string; model: string }): Promise<void> {
+    const provider = this.jobs.models.get(payload.model);
+    try {
+      for (;;) {
+        const batch = await this.repository.withoutVector(payload.tenant_id, { namespace: payload.namespace }, payload.model, REEMBED_BATCH);
+        if (batch.length === 0) {
+          if (await this.namespaces.switchModel(payload.tenant_id, payload.namespace, payload.model)) {
+            break;
+          }
+          continue;
+        }
+        const vectors = await provider.embed(batch.map((memory) => memory.content));
+        await this.repository.store(
+          payload.tenant_id,
+          payload.model,
+          batch.map((memory, i) => ({ id: memory.id, vector: vectorText(vectors[i]) })),
+        );
+      }
+      this.jobs.outcomes.inc({ job: 'reembed', status: 'success' });
+      this.logger.log(`namespace ${payload.namespace} of ${payload.tenant_id} now embeds with ${payload.model}`);
+    } catch (error) {
+      this.jobs.outcomes.inc({ job: 'reembed', status: 'error' });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { EmbeddingsModule } from '@engram/embeddings';
+import { EmbedMemoriesHandler, EmbeddingJobs, ReembedNamespaceHandler } from './memories.embedding';
+import { MemoriesController } from './memories.controller';
+import { MemoryExpiryHandler } from './memories.jobs';
+import { MemoriesRepository } from './memories.repository';
+import { MemoriesService } from './memories.service';
+import { MemoryAccessTracker } from './memory-access.tracker';
+import { MemoryEmbeddingsRepository } from './memory-embeddings.repository';
+import { MemoryOperations } from './memory-operations';
+import { NamespacesController } from './namespaces.controller';
+import { NamespacesRepository } from './namespaces.repository';
+import { NamespacesService } from './namespaces.service';
+
+@Module({
+  imports: [EmbeddingsModule],
+  controllers: [NamespacesController, MemoriesController],
+  providers: [
+    MemoriesRepository,
+    MemoryEmbeddingsRepository,
+    NamespacesRepository,
+    MemoriesService,
+    NamespacesService,
+    MemoryOperations,
+    MemoryAccessTracker,
+    EmbeddingJobs,
+    EmbedMemoriesHandler,
+    ReembedNamespaceHandler,
+    MemoryExpiryHandler,
+  ],
+  exports: [MemoriesService, NamespacesService, MemoryOperations, MemoryAccessTracker, EmbeddingsModule],
+})
+export class MemoriesModule {}

@@ -1,0 +1,286 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '@engram/audit';
+import { requestContext } from '@engram/common';
+import { ConfigService } from '@engram/config';
+import { Database } from '@engram/db';
+import { EmbeddingModels } from '@engram/embeddings';
+import {
+  BatchCreateInput,
+  CreateMemoryInput,
+  CreatedMemoryView,
+  ListMemoriesQuery,
+  MemoryItemInput,
+  MemoryListView,
+  MemoryView,
+  RelatedQuery,
+  RelatedView,
+  UpdateMemoryInput,
+} from './memories.dto';
+import {
+  ContentTooLargeError,
+  DuplicateContentError,
+  InvalidMemoryCursorError,
+  MemoryNotFoundError,
+  RelationTargetNotFoundError,
+} from './memories.errors';
+import { EmbeddingJobs, vectorText } from './memories.embedding';
+import { InsertMemoryItem, InsertedMemoryRow, ListCursor, MemoriesRepository, RelationRow } from './memories.repository';
+import { MemoryOperations } from './memory-operations';
+import { toMemoryView } from './memory-sql';
+import { NamespacesService } from './namespaces.service';
+
+export interface BatchResultView {
+  memories: CreatedMemoryView[];
+  created: number;
+  duplicates: number;
+}
+
+function encodeCursor(cursor: ListCursor): string {
+  return Buffer.from(JSON.stringify({ c: cursor.createdAt, i: cursor.id })).toString('base64url');
+}
+
+function decodeCursor(raw: string): ListCursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { c?: unknown; i?: unknown };
+    if (
+      typeof parsed.c === 'string' &&
+      !Number.isNaN(Date.parse(parsed.c)) &&
+      typeof parsed.i === 'string' &&
+      /^[0-9a-f-]{36}$/.test(parsed.i)
+    ) {
+      return { createdAt: parsed.c, id: parsed.i };
+    }
+  } catch {
+    // fall through
+  }
+  throw new InvalidMemoryCursorError('cursor is not one this API returned');
+}
+
+/**
+ * Memories: write (single, batch), read, list, update, hard delete and relations. Writes
+ * embed inline when the namespace's model is local; otherwise they queue a job and the memory
+ * is searchable by text at once and by vector when the job is done.
+ */
+@Injectable()
+export class MemoriesService {
+  private readonly maxContentBytes: number;
+
+  constructor(
+    private readonly repository: MemoriesRepository,
+    private readonly namespaces: NamespacesService,
+    private readonly models: EmbeddingModels,
+    private readonly embeddingJobs: EmbeddingJobs,
+    private readonly db: Database,
+    private readonly audit: AuditService,
+    private readonly ops: MemoryOperations,
+    config: ConfigService,
+  ) {
+    this.maxContentBytes = config.get('MEMORY_CONTENT_MAX_BYTES');
+  }
+
+  async create(tenantId: string, input: CreateMemoryInput): Promise<CreatedMemoryView> {
+    return this.ops.observe('create', async () => {
+      const [row] = await this.insert(tenantId, input.namespace, [input]);
+      return { ...toMemoryView(row), duplicate: row.duplicate };
+    });
+  }
+
+  /**
+   * All or nothing: one transaction, one multi-row INSERT. Any invalid item (too large, a
+   * relation to an unknown memory) rejects the whole batch and nothing is written.
+   */
+  async createBatch(tenantId: string, input: BatchCreateInput): Promise<BatchResultView> {
+    return this.ops.observe('create_batch', async () => {
+      const rows = await this.insert(tenantId, input.namespace, input.memories);
+      const memories = rows.map((row) => ({ ...toMemoryView(row), duplicate: row.duplicate }));
+      const created = memories.filter((memory) => !memory.duplicate).length;
+      return { memories, created, duplicates: memories.length - created };
+    });
+  }
+
+  async get(tenantId: string, id: string): Promise<MemoryView> {
+    return this.ops.observe('get', async () => {
+      const row = await this.repository.get(tenantId, id);
+      if (!row) {
+        throw new MemoryNotFoundError(`no memory ${id}`, { id });
+      }
+      return toMemoryView(row);
+    });
+  }
+
+  async list(tenantId: string, query: ListMemoriesQuery): Promise<MemoryListView> {
+    return this.ops.observe('list', async () => {
+      const rows = await this.repository.list(tenantId, {
+        namespace: query.namespace,
+        filters: {
+          types: query.type,
+          tags: query.tags,
+          metadata: query.metadata,
+          created_after: query.created_after,
+          created_before: query.created_before,
+          updated_after: query.updated_after,
+          updated_before: query.updated_before,
+        },
+        after: query.cursor === undefined ? null : decodeCursor(query.cursor),
+        limit: query.limit,
+      });
+      const page = rows.slice(0, query.limit);
+      const hasMore = rows.length > query.limit;
+      const last = page[page.length - 1];
+      return {
+        memories: page.map(toMemoryView),
+        has_more: hasMore,
+        next_cursor: hasMore ? encodeCursor({ createdAt: last.created_at_text, id: last.id }) : null,
+      };
+    });
+  }
+
+  async update(tenantId: string, id: string, input: UpdateMemoryInput): Promise<MemoryView> {
+    return this.ops.observe('update', async () => {
+      let embedding: { model: string; vector: string | null } | null = null;
+      if (input.content !== undefined) {
+        this.checkSize(input.content, 0);
+        const current = await this.repository.get(tenantId, id);
+        if (!current) {
+          throw new MemoryNotFoundError(`no memory ${id}`, { id });
+        }
+        const settings = await this.namespaces.settings(tenantId, current.namespace);
+        const provider = this.models.get(settings.embedding_model);
+        embedding = {
+          model: provider.model,
+          vector: provider.inline ? vectorText((await provider.embed([input.content]))[0]) : null,
+        };
+      }
+      let row;
+      try {
+        row = await this.repository.update(tenantId, id, input, embedding);
+      } catch (error) {
+        if ((error as { code?: string }).code === '23505') {
+          throw new DuplicateContentError('another memory in this namespace has this content', { id });
+        }
+        throw error;
+      }
+      if (!row) {
+        throw new MemoryNotFoundError(`no memory ${id}`, { id });
+      }
+      if (embedding && embedding.vector === null) {
+        await this.embeddingJobs.embedLater(tenantId, embedding.model, [id]);
+      }
+      this.audited(tenantId, 'memory_update', id);
+      return toMemoryView(row);
+    });
+  }
+
+  async delete(tenantId: string, id: string): Promise<void> {
+    await this.ops.observe('delete', async () => {
+      if (!(await this.repository.delete(tenantId, id))) {
+        throw new MemoryNotFoundError(`no memory ${id}`, { id });
+      }
+      this.audited(tenantId, 'memory_delete', id);
+    });
+  }
+
+  async related(tenantId: string, id: string, query: RelatedQuery): Promise<{ related: RelatedView[] }> {
+    return this.ops.observe('related', async () => {
+      if (!(await this.repository.get(tenantId, id))) {
+        throw new MemoryNotFoundError(`no memory ${id}`, { id });
+      }
+      const rows = await this.repository.related(tenantId, id, query.depth, query.relation?.length ? query.relation : null);
+      return {
+        related: rows.map((row) => ({ memory: toMemoryView(row), depth: row.depth, weight: row.weight, relation: row.relation })),
+      };
+    });
+  }
+
+  async addRelations(tenantId: string, id: string, relations: { to: string; relation: string; weight: number }[]): Promise<void> {
+    await this.ops.observe('relate', async () => {
+      const rows = relations.map((r) => ({ from_id: id, to_id: r.to, relation: r.relation, weight: r.weight }));
+      if (!(await this.repository.insertRelations(tenantId, rows))) {
+        throw new RelationTargetNotFoundError('a related memory does not exist', { id });
+      }
+    });
+  }
+
+  private async insert(tenantId: string, namespace: string, items: MemoryItemInput[]): Promise<InsertedMemoryRow[]> {
+    items.forEach((item, index) => this.checkSize(item.content, index));
+    const settings = await this.namespaces.settings(tenantId, namespace);
+    const provider = this.models.get(settings.embedding_model);
+    const vectors = provider.inline ? await provider.embed(items.map((item) => item.content)) : null;
+    const rowsIn: InsertMemoryItem[] = items.map((item, i) => ({
+      content: item.content,
+      type: item.type,
+      metadata: item.metadata ?? null,
+      tags: item.tags ?? null,
+      importance: item.importance ?? null,
+      source: item.source ?? null,
+      ttl_seconds: item.ttl_seconds ?? null,
+      embedding: vectors ? vectorText(vectors[i]) : null,
+    }));
+    const principal = requestContext.current()?.principal;
+    const provenance = { actor: principal?.actor ?? null, keyId: principal?.keyId ?? null };
+    const hasRelations = items.some((item) => item.relations?.length);
+
+    const rows = hasRelations
+      ? await this.db.withTenant(tenantId, async (tx) => {
+          const inserted = await this.repository.insertMany(tenantId, namespace, rowsIn, provenance, provider.model, this.models.defaultModel, tx);
+          const edges: RelationRow[] = [];
+          for (const row of inserted) {
+            for (const relation of items[row.ord].relations ?? []) {
+              edges.push({ from_id: row.id, to_id: relation.to, relation: relation.relation, weight: relation.weight });
+            }
+          }
+          if (edges.length > 0 && !(await this.repository.insertRelations(tenantId, edges, tx))) {
+            throw new RelationTargetNotFoundError('a related memory does not exist in this tenant');
+          }
+          return inserted;
+        })
+      : await this.repository.insertMany(tenantId, namespace, rowsIn, provenance, provider.model, this.models.defaultModel);
+
+    // Repeated content inside one batch maps to one row: only its first occurrence is "created".
+    const seen = new Set<string>();
+    for (const row of rows) {
+      row.duplicate = row.duplicate || seen.has(row.id);
+      seen.add(row.id);
+    }
+    await this.queueEmbeddings(tenantId, namespace, settings.pending_embedding_model, rows);
+    for (const row of rows) {
+      if (!row.duplicate) {
+        this.audited(tenantId, 'memory_create', row.id);
+      }
+    }
+    return rows;
+  }
+
+  private async queueEmbeddings(
+    tenantId: string,
+    namespace: string,
+    pendingModel: string | null,
+    rows: InsertedMemoryRow[],
+  ): Promise<void> {
+    const fresh = rows.filter((row) => !row.duplicate);
+    const unembedded = fresh.filter((row) => row.embedding_status === 'pending').map((row) => row.id);
+    if (unembedded.length > 0) {
+      // Not embedded inline: a remote model, or the namespace switched model meanwhile.
+      const current = await this.namespaces.settings(tenantId, namespace, true);
+      await this.embeddingJobs.embedLater(tenantId, current.embedding_model, unembedded);
+    }
+    if (pendingModel !== null && fresh.length > 0) {
+      await this.embeddingJobs.embedLater(tenantId, pendingModel, fresh.map((row) => row.id));
+    }
+  }
+
+  private checkSize(content: string, index: number): void {
+    const bytes = Buffer.byteLength(content, 'utf8');
+    if (bytes > this.maxContentBytes) {
+      throw new ContentTooLargeError(`content is ${bytes} bytes; the limit is ${this.maxContentBytes}`, {
+        index,
+        bytes,
+        limit: this.maxContentBytes,
+      });
+    }
+  }
+
+  private audited(tenantId: string, operation: string, id: string): void {
+    this.audit.record({ tenant_id: tenantId, operation, key: id, success: true, latency_ms: 0 });
+  }
+}

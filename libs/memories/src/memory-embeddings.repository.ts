@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { Database, assertTenant } from '@engram/db';
+import { MetricsService } from '@engram/metrics';
+
+/** Vectors of memories (memory_embeddings), written by the embedding jobs. Tenant first. */
+@Injectable()
+export class MemoryEmbeddingsRepository {
+  constructor(
+    private readonly db: Database,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Live memories (of `ids`, or else of `namespace`) with no vector for `model`, oldest first. */
+  withoutVector(
+    tenantId: string,
+    scope: { ids: string[] } | { namespace: string },
+    model: string,
+    limit: number,
+  ): Promise<{ id: string; namespace: string; content: string; created_at: Date }[]> {
+    assertTenant(tenantId);
+    return this.metrics.timeQuery('memory_embeddings', 'withoutVector', () =>
+      this.db.withTenant(tenantId, (tx) => tx.query(
+        `SELECT m.id, m.namespace, m.content, m.created_at FROM memories m
+         WHERE m.tenant_id = $1
+           AND ${'ids' in scope ? 'm.id = ANY($2::uuid[])' : 'm.namespace = $2'}
+           AND NOT EXISTS (SELECT 1 FROM memory_embeddings e WHERE e.tenant_id = m.tenant_id AND e.memory_id = m.id AND e.model = $3)
+         ORDER BY m.created_at
+         LIMIT $4`,
+        [tenantId, 'ids' in scope ? scope.ids : scope.namespace, model, limit],
+      )),
+    );
+  }
+
+  /**
+   * Stores vectors (idempotent: a redelivered job overwrites the same rows) and marks the
+   * memories ready when `model` is their namespace's current model. A memory deleted meanwhile
+   * is skipped, never resurrected.
+   */
+  store(tenantId: string, model: string, vectors: { id: string; vector: string }[]): Promise<void> {
+    assertTenant(tenantId);
+    return this.metrics.timeQuery('memory_embeddings', 'store', async () => {
+      await this.db.withTenant(tenantId, (tx) => tx.query(
+        `WITH input AS (SELECT * FROM unnest($2::uuid[], $3::text[]) AS x(id, vector)),
+         stored AS (
+           INSERT INTO memory_embeddings (tenant_id, memory_id, model, namespace, embedding)
+           SELECT $1, m.id, $4, m.namespace, i.vector::vector
+           FROM input i JOIN memories m ON m.tenant_id = $1 AND m.id = i.id
+           ON CONFLICT (tenant_id, memory_id, model) DO UPDATE SET embedding = EXCLUDED.embedding, created_at = now()
+           RETURNING memory_id
+         )
+         UPDATE memories m SET embedding_status = 'ready'
+         FROM stored s, namespaces n
+         WHERE m.tenant_id = $1 AND m.id = s.memory_id
+           AND n.tenant_id = $1 AND n.name = m.namespace AND n.embedding_model = $4`,
+        [tenantId, vectors.map((v) => v.id), vectors.map((v) => v.vector), model],
+      ));
+    });
+  }
+
+  markFailed(tenantId: string, ids: string[]): Promise<void> {
+    assertTenant(tenantId);
+    return this.metrics.timeQuery('memory_embeddings', 'markFailed', async () => {
+      await this.db.withTenant(tenantId, (tx) => tx.query(
+        `UPDATE memories SET embedding_status = 'failed' WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND embedding_status = 'pending'`,
+        [tenantId, ids],
+      ));
+    });
+  }
+}

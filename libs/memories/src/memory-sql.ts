@@ -1,0 +1,118 @@
+import { MemoryFilters, MemoryType, MemoryView } from './memories.dto';
+
+/** Collects bind parameters while SQL text is assembled; values never enter the text. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** A memory past its expiry is gone to every reader, even before cleanup deletes it. */
+export const LIVE_MEMORY = '(m.expires_at IS NULL OR m.expires_at > now())';
+
+export const MEMORY_COLUMNS = `m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance,
+  m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at,
+  m.created_at, m.updated_at`;
+
+export interface MemoryRow {
+  id: string;
+  tenant_id: string;
+  namespace: string;
+  content: string;
+  type: MemoryType;
+  metadata: Record<string, unknown>;
+  tags: string[];
+  importance: number;
+  source: string | null;
+  actor: string | null;
+  created_by_key: string | null;
+  embedding_status: 'pending' | 'ready' | 'failed';
+  access_count: string | number;
+  last_accessed_at: Date | null;
+  expires_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export function toMemoryView(row: MemoryRow): MemoryView {
+  return {
+    id: row.id,
+    tenant_id: row.tenant_id,
+    namespace: row.namespace,
+    content: row.content,
+    type: row.type,
+    metadata: row.metadata,
+    tags: row.tags,
+    importance: row.importance,
+    provenance: { source: row.source, actor: row.actor, created_by_key: row.created_by_key },
+    embedding_status: row.embedding_status,
+    access_count: Number(row.access_count),
+    last_accessed_at: row.last_accessed_at?.toISOString() ?? null,
+    expires_at: row.expires_at?.toISOString() ?? null,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+/**
+ * The filter predicates on memories aliased `m`, ANDed; the caller adds the tenant predicate.
+ * Each one is served by an index: tags by the tags GIN, metadata containment by jsonb_path_ops.
+ */
+export function memoryFilterSql(filters: MemoryFilters | undefined, params: SqlParams): string {
+  const clauses: string[] = [LIVE_MEMORY];
+  if (!filters) {
+    return clauses.join(' AND ');
+  }
+  if (filters.types?.length) {
+    clauses.push(`m.type = ANY(${params.add(filters.types)}::text[])`);
+  }
+  if (filters.tags?.length) {
+    clauses.push(`m.tags @> ${params.add(filters.tags)}::text[]`);
+  }
+  if (filters.metadata && Object.keys(filters.metadata).length > 0) {
+    clauses.push(`m.metadata @> ${params.add(JSON.stringify(filters.metadata))}::jsonb`);
+  }
+  const ranges: [string | undefined, string][] = [
+    [filters.created_after, 'm.created_at >'],
+    [filters.created_before, 'm.created_at <'],
+    [filters.updated_after, 'm.updated_at >'],
+    [filters.updated_before, 'm.updated_at <'],
+  ];
+  for (const [value, comparison] of ranges) {
+    if (value !== undefined) {
+      clauses.push(`${comparison} ${params.add(value)}::timestamptz`);
+    }
+  }
+  return clauses.join(' AND ');
+}
+
+export interface NeighbourOptions {
+  tenant: string;
+  start: string;
+  depth: string;
+  /** A text[] placeholder, or NULL for every relation type. */
+  relations: string;
+}
+
+/**
+ * SQL (one SELECT) for the memories reachable from `start` within `depth` edges, in either
+ * direction, optionally through given relation types only: (id, depth, weight, relation), one
+ * row per memory at its nearest depth; weight multiplies along the path. The depth bound stops
+ * cycles. Placeholders come from the caller, who binds the tenant.
+ */
+export function neighboursSql(o: NeighbourOptions): string {
+  return `WITH RECURSIVE walk(id, depth, weight, relation) AS (
+      SELECT ${o.start}::uuid, 0, 1::real, NULL::text
+      UNION ALL
+      SELECT CASE WHEN r.from_id = w.id THEN r.to_id ELSE r.from_id END, w.depth + 1, w.weight * r.weight, r.relation
+      FROM walk w
+      JOIN memory_relations r ON r.tenant_id = ${o.tenant} AND (r.from_id = w.id OR r.to_id = w.id)
+      WHERE w.depth < ${o.depth} AND (${o.relations}::text[] IS NULL OR r.relation = ANY(${o.relations}::text[]))
+    )
+    SELECT DISTINCT ON (id) id, depth, weight, relation FROM walk
+    WHERE id <> ${o.start}::uuid
+    ORDER BY id, depth, weight DESC`;
+}

@@ -1,0 +1,58 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiJsonBody, ApiQueryFrom, RequirePermission, parseOrThrow } from '@engram/common';
+import { resolveTenant } from '@engram/auth';
+import { NamespaceView, createNamespaceSchema, namespaceNameSchema, tenantQuerySchema, updateNamespaceSchema } from './memories.dto';
+import { NamespacesService } from './namespaces.service';
+
+@ApiTags('namespaces')
+@Controller('api/v1/namespaces')
+export class NamespacesController {
+  constructor(private readonly namespaces: NamespacesService) {}
+
+  @Post()
+  @RequirePermission('memory', 'write')
+  @ApiOperation({ summary: 'Create a namespace (409 if it exists)' })
+  @ApiJsonBody(createNamespaceSchema)
+  async create(@Body() body: unknown): Promise<NamespaceView> {
+    const input = parseOrThrow(createNamespaceSchema, body, 'body');
+    return this.namespaces.create(await resolveTenant(input.tenant_id), input);
+  }
+
+  @Get()
+  @RequirePermission('memory', 'read')
+  @ApiOperation({ summary: 'List namespaces' })
+  @ApiQueryFrom(tenantQuerySchema)
+  async list(@Query() query: unknown): Promise<{ namespaces: NamespaceView[] }> {
+    const { tenant_id } = parseOrThrow(tenantQuerySchema, query, 'query');
+    return this.namespaces.list(await resolveTenant(tenant_id));
+  }
+
+  @Get(':name')
+  @RequirePermission('memory', 'read')
+  @ApiOperation({ summary: 'Read a namespace' })
+  @ApiQueryFrom(tenantQuerySchema)
+  async get(@Param('name') name: unknown, @Query() query: unknown): Promise<NamespaceView> {
+    const { tenant_id } = parseOrThrow(tenantQuerySchema, query, 'query');
+    return this.namespaces.get(await resolveTenant(tenant_id), parseOrThrow(namespaceNameSchema, name, 'name'));
+  }
+
+  @Patch(':name')
+  @RequirePermission('memory', 'write')
+  @ApiOperation({ summary: 'Change a namespace; a new embedding_model re-embeds it in the background' })
+  @ApiJsonBody(updateNamespaceSchema)
+  async update(@Param('name') name: unknown, @Body() body: unknown): Promise<NamespaceView> {
+    const input = parseOrThrow(updateNamespaceSchema, body, 'body');
+    return this.namespaces.update(await resolveTenant(input.tenant_id), parseOrThrow(namespaceNameSchema, name, 'name'), input);
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @RequirePermission('memory', 'delete')
+  @ApiOperation({ summary: 'Delete a namespace and every memory in it' })
+  @ApiQueryFrom(tenantQuerySchema)
+  async delete(@Param('name') name: unknown, @Query() query: unknown): Promise<void> {
+    const { tenant_id } = parseOrThrow(tenantQuerySchema, query, 'query');
+    await this.namespaces.delete(await resolveTenant(tenant_id), parseOrThrow(namespaceNameSchema, name, 'name'));
+  }
+}

@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { EmbeddingModels } from '@engram/embeddings';
+import { CreateNamespaceInput, NamespaceView, UpdateNamespaceInput } from './memories.dto';
+import { NamespaceExistsError, NamespaceNotFoundError } from './memories.errors';
+import { EmbeddingJobs } from './memories.embedding';
+import { MemoryOperations } from './memory-operations';
+import { NamespaceRow, NamespacesRepository } from './namespaces.repository';
+
+/** Namespace settings rarely change; a short cache keeps them off the write path's round trips. */
+const SETTINGS_TTL_MS = 2000;
+export const DEFAULT_TOKEN_BUDGET = 4000;
+
+export interface NamespaceSettings {
+  name: string;
+  embedding_model: string;
+  pending_embedding_model: string | null;
+  default_token_budget: number;
+}
+
+function toView(row: NamespaceRow): NamespaceView {
+  return {
+    tenant_id: row.tenant_id,
+    name: row.name,
+    id: row.id,
+    description: row.description,
+    default_token_budget: row.default_token_budget,
+    embedding_model: row.embedding_model,
+    pending_embedding_model: row.pending_embedding_model,
+    retention_days: row.retention_days,
+    memory_count: row.memory_count,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+  };
+}
+
+@Injectable()
+export class NamespacesService {
+  private readonly cache = new Map<string, { settings: NamespaceSettings; until: number }>();
+  private readonly existingCache = new Map<
+    string,
+    { rows: { name: string; embedding_model: string; default_token_budget: number }[]; until: number }
+  >();
+
+  constructor(
+    private readonly repository: NamespacesRepository,
+    private readonly models: EmbeddingModels,
+    private readonly embeddingJobs: EmbeddingJobs,
+    private readonly ops: MemoryOperations,
+  ) {}
+
+  create(tenantId: string, input: CreateNamespaceInput): Promise<NamespaceView> {
+    return this.ops.observe('namespace_create', async () => {
+      const model = this.models.get(input.embedding_model ?? this.models.defaultModel).model;
+      const row = await this.repository.create(tenantId, input.name, { ...input, embedding_model: model });
+      if (!row) {
+        throw new NamespaceExistsError(`namespace ${input.name} exists`, { namespace: input.name });
+      }
+      return toView(row);
+    });
+  }
+
+  list(tenantId: string): Promise<{ namespaces: NamespaceView[] }> {
+    return this.ops.observe('namespace_list', async () => ({ namespaces: (await this.repository.list(tenantId)).map(toView) }));
+  }
+
+  get(tenantId: string, name: string): Promise<NamespaceView> {
+    return this.ops.observe('namespace_get', async () => {
+      const row = await this.repository.get(tenantId, name);
+      if (!row) {
+        throw new NamespaceNotFoundError(`no namespace ${name}`, { namespace: name });
+      }
+      return toView(row);
+    });
+  }
+
+  /** A new embedding model is not applied at once: a job re-embeds, then switches. */
+  update(tenantId: string, name: string, input: UpdateNamespaceInput): Promise<NamespaceView> {
+    return this.ops.observe('namespace_update', async () => {
+      const model = input.embedding_model === undefined ? undefined : this.models.get(input.embedding_model).model;
+      const row = await this.repository.update(tenantId, name, { ...input, embedding_model: model });
+      if (!row) {
+        throw new NamespaceNotFoundError(`no namespace ${name}`, { namespace: name });
+      }
+      this.forget(tenantId, name);
+      if (row.pending_embedding_model !== null && model === row.pending_embedding_model) {
+        await this.embeddingJobs.reembedLater(tenantId, name, row.pending_embedding_model);
+      }
+      return toView(row);
+    });
+  }
+
+  delete(tenantId: string, name: string): Promise<void> {
+    return this.ops.observe('namespace_delete', async () => {
+      this.forget(tenantId, name);
+      if (!(await this.repository.delete(tenantId, name))) {
+        throw new NamespaceNotFoundError(`no namespace ${name}`, { namespace: name });
+      }
+    });
+  }
+
+  /**
+   * The namespace's settings; for a namespace not created yet, the defaults it will get when the
+   * first memory creates it. `fresh` skips the cache.
+   */
+  async settings(tenantId: string, name: string, fresh = false): Promise<NamespaceSettings> {
+    const key = cacheKey(tenantId, name);
+    const cached = this.cache.get(key);
+    if (!fresh && cached && cached.until > Date.now()) {
+      return cached.settings;
+    }
+    const row = await this.repository.get(tenantId, name, false);
+    if (!row) {
+      return { name, embedding_model: this.models.defaultModel, pending_embedding_model: null, default_token_budget: DEFAULT_TOKEN_BUDGET };
+    }
+    const settings = {
+      name: row.name,
+      embedding_model: row.embedding_model,
+      pending_embedding_model: row.pending_embedding_model,
+      default_token_budget: row.default_token_budget,
+    };
+    if (this.cache.size > 10_000) {
+      this.cache.clear();
+    }
+    this.cache.set(key, { settings, until: Date.now() + SETTINGS_TTL_MS });
+    return settings;
+  }
+
+  /**
+   * Existing namespaces' settings (never creates); absent names are left out. Cached like
+   * `settings`: search and context ask on every request.
+   */
+  async existing(tenantId: string, names: string[]): Promise<{ name: string; embedding_model: string; default_token_budget: number }[]> {
+    const key = `${tenantId}\u0000${names.join('\u0000')}`;
+    const cached = this.existingCache.get(key);
+    if (cached && cached.until > Date.now()) {
+      return cached.rows;
+    }
+    const rows = await this.repository.models(tenantId, names);
+    if (rows.length < names.length) {
+      // A namespace missing now appears with its first memory: never cache its absence.
+      return rows;
+    }
+    if (this.existingCache.size > 10_000) {
+      this.existingCache.clear();
+    }
+    this.existingCache.set(key, { rows, until: Date.now() + SETTINGS_TTL_MS });
+    return rows;
+  }
+
+  /** Another process's change shows within SETTINGS_TTL_MS; this process's at once. */
+  private forget(tenantId: string, name: string): void {
+    this.cache.delete(cacheKey(tenantId, name));
+    this.existingCache.clear();
+  }
+}
+
+function cacheKey(tenantId: string, name: string): string {
+  return `${tenantId}\u0000${name}`;
+}

@@ -1,0 +1,123 @@
+/** How the lexical and vector lists become one relevance in [0, 1]. */
+export type FusionMethod = 'rrf' | 'weighted';
+
+export interface SearchWeights {
+  /** Inside relevance: the vector list's share. */
+  vector: number;
+  /** Inside relevance: the lexical list's share. */
+  lexical: number;
+  /** The final score: relevance + recency + importance + access + relation, each in [0, 1]. */
+  relevance: number;
+  recency: number;
+  importance: number;
+  access: number;
+  relation: number;
+}
+
+export const DEFAULT_WEIGHTS: SearchWeights = {
+  vector: 1,
+  lexical: 1,
+  relevance: 0.7,
+  recency: 0.1,
+  importance: 0.1,
+  access: 0.05,
+  relation: 0.05,
+};
+
+/** The usual RRF constant: ranks 1 and 10 differ by ~15%, so one list cannot swamp the other. */
+export const RRF_K = 60;
+
+export interface Candidate {
+  id: string;
+  lexicalScore: number | null;
+  vectorScore: number | null;
+  createdAt: Date;
+  importance: number;
+  accessCount: number;
+  /** Depth from the related_to memory (1 = direct neighbour), null if not a neighbour. */
+  relationDepth: number | null;
+  relationWeight: number | null;
+}
+
+export interface ScoreComponents {
+  relevance: number;
+  vector: number | null;
+  lexical: number | null;
+  vector_rank: number | null;
+  lexical_rank: number | null;
+  recency: number;
+  importance: number;
+  access: number;
+  relation: number;
+}
+
+export interface Scored {
+  id: string;
+  score: number;
+  components: ScoreComponents;
+}
+
+/**
+ * Ranks a candidate pool. Relevance is either RRF over the two lists (normalised so that rank 1
+ * in both lists is 1.0) or a weighted sum of the cosine similarity and the lexical score
+ * divided by the pool's best. Recency halves every `halfLifeHours`; access saturates at 100
+ * reads; relation is the path weight divided by depth.
+ */
+export function fuse(
+  candidates: Candidate[],
+  options: { method: FusionMethod; weights: SearchWeights; halfLifeHours: number; now: number },
+): Scored[] {
+  const { weights } = options;
+  const vectorRanks = ranks(candidates, (c) => c.vectorScore);
+  const lexicalRanks = ranks(candidates, (c) => c.lexicalScore);
+  const bestLexical = Math.max(0, ...candidates.map((c) => c.lexicalScore ?? 0));
+  const listWeight = weights.vector + weights.lexical || 1;
+
+  return candidates
+    .map((c) => {
+      const vectorRank = vectorRanks.get(c.id) ?? null;
+      const lexicalRank = lexicalRanks.get(c.id) ?? null;
+      let relevance: number;
+      if (options.method === 'rrf') {
+        const raw =
+          (vectorRank === null ? 0 : weights.vector / (RRF_K + vectorRank)) +
+          (lexicalRank === null ? 0 : weights.lexical / (RRF_K + lexicalRank));
+        relevance = raw / (listWeight / (RRF_K + 1));
+      } else {
+        const vector = Math.max(0, c.vectorScore ?? 0);
+        const lexical = bestLexical > 0 ? (c.lexicalScore ?? 0) / bestLexical : 0;
+        relevance = (weights.vector * vector + weights.lexical * lexical) / listWeight;
+      }
+      const ageHours = Math.max(0, options.now - c.createdAt.getTime()) / 3_600_000;
+      const recency = Math.pow(0.5, ageHours / options.halfLifeHours);
+      const access = Math.min(1, Math.log10(1 + c.accessCount) / 2);
+      const relation = c.relationDepth === null ? 0 : (c.relationWeight ?? 1) / c.relationDepth;
+      const score =
+        weights.relevance * relevance +
+        weights.recency * recency +
+        weights.importance * c.importance +
+        weights.access * access +
+        weights.relation * relation;
+      return {
+        id: c.id,
+        score: Math.min(1, Math.max(0, score)),
+        components: {
+          relevance,
+          vector: c.vectorScore,
+          lexical: c.lexicalScore,
+          vector_rank: vectorRank,
+          lexical_rank: lexicalRank,
+          recency,
+          importance: c.importance,
+          access,
+          relation,
+        },
+      };
+    })
+    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+}
+
+function ranks(candidates: Candidate[], score: (c: Candidate) => number | null): Map<string, number> {
+  const scored = candidates.filter((c) => score(c) !== null).sort((a, b) => score(b)! - score(a)! || a.id.localeCompare(b.id));
+  return new Map(scored.map((c, i) => [c.id, i + 1]));
+}

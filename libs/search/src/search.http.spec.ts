@@ -1,0 +1,126 @@
+import { MemoryAccessTracker } from '@engram/memories';
+import { TestApp, startTestApp, uniqueTenant } from '../../../test/support/app';
+
+const MEMORIES = '/api/v1/memories';
+const SEARCH = '/api/v1/memories/search';
+
+const FACTS = [
+  'Alice drinks green tea every morning before work',
+  'The deployment pipeline runs on Fridays at noon',
+  'Bob is allergic to peanuts and shellfish',
+  'The database backups are stored in the eu-west bucket',
+  'Alice moved to Lisbon in 2023',
+];
+
+describe.each(['postgres', 'pglite'] as const)('search over HTTP (%s)', (database) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ database, queue: 'inline' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  async function seed(tenant: string, namespace = 'facts'): Promise<Record<string, string>> {
+    const batch = await t.request('POST', `${MEMORIES}/batch`, {
+      tenant_id: tenant,
+      namespace,
+      memories: FACTS.map((content) => ({ content })),
+    });
+    expect(batch.status).toBe(201);
+    return Object.fromEntries(batch.body.memories.map((m: { id: string; content: string }) => [m.content, m.id]));
+  }
+
+  it('finds memories by words and ranks the best match first, with components on explain', async () => {
+    const tenant = uniqueTenant();
+    await seed(tenant);
+    const response = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'facts', query: 'what tea does Alice drink?', explain: true });
+    expect(response.status).toBe(200);
+    expect(response.body.fusion).toBe('rrf');
+    const [top] = response.body.results;
+    expect(top.memory.content).toBe(FACTS[0]);
+    expect(top.components).toMatchObject({ vector_rank: 1, lexical_rank: 1, relevance: 1 });
+    expect(top.score).toBeGreaterThan(0.7);
+    const scores = response.body.results.map((r: { score: number }) => r.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    const plain = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'facts', query: 'alice' });
+    expect(plain.body.results[0].components).toBeUndefined();
+  });
+
+  it('applies k, filters and min_score, and weighted fusion on request', async () => {
+    const tenant = uniqueTenant();
+    await seed(tenant);
+    await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'facts', content: 'Alice likes hiking', type: 'episodic', tags: ['hobby'] });
+    const k1 = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'facts', query: 'alice', k: 1 });
+    expect(k1.body.results).toHaveLength(1);
+    const filtered = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'facts', query: 'alice', filters: { types: ['episodic'], tags: ['hobby'] } });
+    expect(filtered.body.results.map((r: { memory: { content: string } }) => r.memory.content)).toEqual(['Alice likes hiking']);
+    const strict = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'facts', query: 'alice', min_score: 0.99 });
+    expect(strict.body.results).toEqual([]);
+    const weighted = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'facts', query: 'peanut allergy', fusion: 'weighted' });
+    expect(weighted.body.fusion).toBe('weighted');
+    expect(weighted.body.results[0].memory.content).toBe(FACTS[2]);
+  });
+
+  it('boosts or restricts to the neighbours of related_to', async () => {
+    const tenant = uniqueTenant();
+    const ids = await seed(tenant);
+    await t.request('POST', `${MEMORIES}/${ids[FACTS[4]]}/relations`, { tenant_id: tenant, relations: [{ to: ids[FACTS[1]], relation: 'about' }] });
+    const restricted = await t.request('POST', SEARCH, {
+      tenant_id: tenant,
+      namespace: 'facts',
+      query: 'alice',
+      related_to: ids[FACTS[4]],
+      related_mode: 'restrict',
+      explain: true,
+    });
+    expect(restricted.body.results.map((r: { memory: { id: string } }) => r.memory.id)).toEqual([ids[FACTS[1]]]);
+    expect(restricted.body.results[0].components.relation).toBe(1);
+  });
+
+  it('answers bad input with stable codes', async () => {
+    const cases: [unknown, string][] = [
+      [{ namespace: 'n' }, 'missing_query'],
+      [{ query: 'x' }, 'invalid_namespace'],
+      [{ query: 'x', namespace: 'n', namespaces: ['n'] }, 'invalid_namespace'],
+      [{ query: 'x', namespace: 'n', k: 201 }, 'invalid_k'],
+      [{ query: 'x', namespace: 'n', k: 0 }, 'invalid_k'],
+      [{ query: 'x', namespace: 'n', min_score: 3 }, 'invalid_min_score'],
+      [{ query: 'x', namespace: 'n', filters: { types: ['nope'] } }, 'invalid_filters_types_0'],
+    ];
+    for (const [body, code] of cases) {
+      const response = await t.request('POST', SEARCH, body);
+      expect([response.status, response.body.error.code]).toEqual([400, code]);
+    }
+  });
+
+  it('never returns a deleted or expired memory, and counts accesses off the request path', async () => {
+    const tenant = uniqueTenant();
+    const ids = await seed(tenant);
+    await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'facts', content: 'Alice had a short-lived note', ttl_seconds: 1 });
+    expect((await t.request('DELETE', `${MEMORIES}/${ids[FACTS[0]]}?tenant_id=${tenant}`)).status).toBe(204);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const response = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'facts', query: 'Alice green tea morning short-lived note', k: 50 });
+    const contents = response.body.results.map((r: { memory: { content: string } }) => r.memory.content);
+    expect(contents).toContain(FACTS[4]);
+    expect(contents).not.toContain(FACTS[0]);
+    expect(contents).not.toContain('Alice had a short-lived note');
+    await t.app.get(MemoryAccessTracker).flush();
+    const got = await t.request('GET', `${MEMORIES}/${ids[FACTS[4]]}?tenant_id=${tenant}`);
+    expect(got.body.access_count).toBe(1);
+    expect(got.body.last_accessed_at).not.toBeNull();
+  });
+
+  it('searches across several namespaces, and finds nothing in unknown ones', async () => {
+    const tenant = uniqueTenant();
+    await seed(tenant, 'a');
+    await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'b', content: 'Alice owns a cat' });
+    const both = await t.request('POST', SEARCH, { tenant_id: tenant, namespaces: ['a', 'b'], query: 'alice cat' });
+    expect(both.body.results[0].memory.content).toBe('Alice owns a cat');
+    expect(new Set(both.body.results.map((r: { memory: { namespace: string } }) => r.memory.namespace))).toEqual(new Set(['a', 'b']));
+    const none = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'nope', query: 'alice' });
+    expect(none.status).toBe(200);
+    expect(none.body.results).toEqual([]);
+  });
+});

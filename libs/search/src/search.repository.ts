@@ -1,0 +1,145 @@
+import { Injectable } from '@nestjs/common';
+import { Database, assertTenant } from '@engram/db';
+import { MODEL_NAME_PATTERN } from '@engram/embeddings';
+import { MEMORY_COLUMNS, MemoryFilters, MemoryRow, SqlParams, memoryFilterSql, neighboursSql } from '@engram/memories';
+import { MetricsService } from '@engram/metrics';
+import { lexicalCandidatesSql } from './lexical-candidates';
+
+export interface CandidatePlan {
+  namespaces: string[];
+  query: string;
+  lexicalLimit: number;
+  /** Null skips the vector stage. */
+  vector: null | {
+    model: string;
+    dimensions: number;
+    namespaces: string[];
+    literal: string;
+    limit: number;
+    /** Exact scan (small scopes) or HNSW with an iterative scan (large ones). */
+    exact: boolean;
+    efSearch: number;
+  };
+  filters?: MemoryFilters;
+  related: null | { id: string; depth: number; relations: string[] | null; restrict: boolean };
+}
+
+export interface CandidateRow extends MemoryRow {
+  lexical_score: number | null;
+  vector_score: number | null;
+  relation_depth: number | null;
+  relation_weight: number | null;
+}
+
+/**
+ * The candidate stages of search in one statement: lexical (see lexical-candidates.ts) and
+ * vector candidates, optionally the related_to neighbourhood, joined to the memories with the
+ * filters applied. Every candidate gets its exact cosine similarity, so fusion can rank the pool.
+ * Query plans for both vector modes: docs/queries.md.
+ */
+@Injectable()
+export class SearchRepository {
+  private readonly scopeSizes = new Map<string, { count: number; until: number }>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  candidates(tenantId: string, plan: CandidatePlan): Promise<CandidateRow[]> {
+    assertTenant(tenantId);
+    return this.metrics.timeQuery('search', 'candidates', async () => {
+      const { sql, values } = this.buildSql(tenantId, plan);
+      if (!plan.vector || plan.vector.exact) {
+        return this.db.withTenant(tenantId, (tx) => tx.query<CandidateRow>(sql, values));
+      }
+      const efSearch = Math.trunc(plan.vector.efSearch);
+      return this.db.withTenant(tenantId, async (tx) => {
+        // relaxed_order keeps scanning the graph until enough rows pass the tenant filter;
+        // without it a small tenant in a big index gets a fraction of k (pgvector >= 0.8).
+        await tx.query(`SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = ${efSearch}`);
+        return tx.query<CandidateRow>(sql, values);
+      });
+    });
+  }
+
+  /** How many vectors a search scope holds (cached 30 s): decides exact scan vs HNSW. */
+  async scopeSize(tenantId: string, model: string, namespaces: string[]): Promise<number> {
+    assertTenant(tenantId);
+    const key = `${tenantId}\u0000${model}\u0000${namespaces.join('\u0000')}`;
+    const cached = this.scopeSizes.get(key);
+    if (cached && cached.until > Date.now()) {
+      return cached.count;
+    }
+    const rows = await this.metrics.timeQuery('search', 'scopeSize', () =>
+      this.db.withTenant(tenantId, (tx) => tx.query<{ count: number }>(
+        `SELECT count(*)::int AS count FROM memory_embeddings WHERE tenant_id = $1 AND model = $2 AND namespace = ANY($3::text[])`,
+        [tenantId, model, namespaces],
+        'search_scope_size',
+      )),
+    );
+    if (this.scopeSizes.size > 10_000) {
+      this.scopeSizes.clear();
+    }
+    this.scopeSizes.set(key, { count: rows[0].count, until: Date.now() + 30_000 });
+    return rows[0].count;
+  }
+
+  buildSql(tenantId: string, plan: CandidatePlan): { sql: string; values: unknown[] } {
+    const p = new SqlParams();
+    const tenant = p.add(tenantId);
+    const namespaces = p.add(plan.namespaces);
+    const ctes = [`lexical AS (${lexicalCandidatesSql({ tenant, namespaces, query: p.add(plan.query), limit: p.add(plan.lexicalLimit) })})`];
+    const sources = ['SELECT memory_id FROM lexical'];
+    let similarity = 'NULL::float8';
+    let similarityJoin = '';
+    if (plan.vector) {
+      const v = plan.vector;
+      if (!MODEL_NAME_PATTERN.test(v.model) || !Number.isInteger(v.dimensions)) {
+        throw new Error(`refusing model ${v.model}`);
+      }
+      const query = p.add(v.literal);
+      // The model is a literal, not a parameter: the planner must see model = '…' to use that
+      // model's partial HNSW index. The exact mode deliberately avoids the index's expression.
+      const column = v.exact ? 'e.embedding' : `e.embedding::vector(${v.dimensions})`;
+      const probe = v.exact ? `${query}::vector` : `${query}::vector(${v.dimensions})`;
+      ctes.push(`vector AS (
+        SELECT e.memory_id FROM memory_embeddings e
+        WHERE e.tenant_id = ${tenant} AND e.model = '${v.model}' AND e.namespace = ANY(${p.add(v.namespaces)}::text[])
+        ORDER BY ${column} <=> ${probe}
+        LIMIT ${p.add(v.limit)})`);
+      sources.push('SELECT memory_id FROM vector');
+      similarity = `1 - (ve.embedding <=> ${query}::vector)`;
+      similarityJoin = `LEFT JOIN memory_embeddings ve ON ve.tenant_id = ${tenant} AND ve.memory_id = m.id AND ve.model = '${v.model}'`;
+    }
+    let relationSelect = 'NULL::int AS relation_depth, NULL::real AS relation_weight';
+    let relationJoin = '';
+    let restrict = '';
+    if (plan.related) {
+      ctes.push(
+        `neighbours AS (${neighboursSql({
+          tenant,
+          start: p.add(plan.related.id),
+          depth: p.add(plan.related.depth),
+          relations: p.add(plan.related.relations),
+        })})`,
+      );
+      relationSelect = 'n.depth AS relation_depth, n.weight AS relation_weight';
+      relationJoin = 'LEFT JOIN neighbours n ON n.id = m.id';
+      if (plan.related.restrict) {
+        sources.splice(0, sources.length, 'SELECT id AS memory_id FROM neighbours');
+        restrict = 'AND n.id IS NOT NULL';
+      }
+    }
+    const sql = `WITH ${ctes.join(',\n')},
+      pool AS (${sources.join(' UNION ')})
+      SELECT ${MEMORY_COLUMNS}, l.lexical_score, ${similarity} AS vector_score, ${relationSelect}
+      FROM pool c
+      JOIN memories m ON m.tenant_id = ${tenant} AND m.id = c.memory_id
+      LEFT JOIN lexical l ON l.memory_id = m.id
+      ${similarityJoin}
+      ${relationJoin}
+      WHERE m.namespace = ANY(${namespaces}::text[]) AND ${memoryFilterSql(plan.filters, p)} ${restrict}`;
+    return { sql, values: p.values };
+  }
+}

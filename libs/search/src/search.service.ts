@@ -1,0 +1,170 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@engram/config';
+import { EmbeddingModels, toVectorLiteral } from '@engram/embeddings';
+import { MetricsService } from '@engram/metrics';
+import { MemoryAccessTracker, MemoryFilters, MemoryOperations, MemoryView, NamespacesService, toMemoryView } from '@engram/memories';
+import { DEFAULT_WEIGHTS, FusionMethod, SearchWeights, fuse } from './fusion';
+import { SearchInput, SearchResultView, SearchView } from './search.dto';
+import { CandidatePlan, SearchRepository } from './search.repository';
+
+export interface RankRequest {
+  query: string;
+  namespaces: string[];
+  k: number;
+  filters?: MemoryFilters;
+  minScore?: number;
+  related?: { id: string; mode: 'boost' | 'restrict'; depth: number; relations: string[] | null };
+  fusion?: FusionMethod;
+  weights?: Partial<SearchWeights>;
+}
+
+export interface RankedMemory {
+  memory: MemoryView;
+  score: number;
+  components: SearchResultView['components'] & object;
+}
+
+/** Default fusion: RRF. Rank-based, so it needs no calibration between cosine and ts_rank scales. */
+export const DEFAULT_FUSION: FusionMethod = 'rrf';
+
+/**
+ * Hybrid retrieval: lexical and vector candidates (one SQL statement), fused with recency,
+ * importance, access frequency and relation proximity into one ranking.
+ */
+@Injectable()
+export class SearchService {
+  private readonly logger = new Logger('SearchService');
+  private readonly exactScanMaxRows: number;
+  private readonly efSearch: number;
+  private readonly halfLifeHours: number;
+  private readonly searchLatency;
+  private readonly degraded;
+
+  constructor(
+    private readonly repository: SearchRepository,
+    private readonly namespaces: NamespacesService,
+    private readonly models: EmbeddingModels,
+    private readonly access: MemoryAccessTracker,
+    private readonly ops: MemoryOperations,
+    config: ConfigService,
+    metrics: MetricsService,
+  ) {
+    this.exactScanMaxRows = config.get('SEARCH_EXACT_SCAN_MAX_ROWS');
+    this.efSearch = config.get('SEARCH_HNSW_EF_SEARCH');
+    this.halfLifeHours = config.get('SEARCH_RECENCY_HALF_LIFE_HOURS');
+    this.searchLatency = metrics.histogram('memory_search_latency_seconds', 'Hybrid search latency by vector mode', ['mode']);
+    this.degraded = metrics.counter('memory_search_lexical_only_total', 'Searches answered without the vector stage', ['reason']);
+  }
+
+  async search(tenantId: string, input: SearchInput): Promise<SearchView> {
+    return this.ops.observe('search', async () => {
+      const { results, lexicalOnly, fusion } = await this.rank(tenantId, {
+        query: input.query,
+        namespaces: input.namespaces ?? [input.namespace!],
+        k: input.k,
+        filters: input.filters,
+        minScore: input.min_score,
+        related: input.related_to
+          ? { id: input.related_to, mode: input.related_mode, depth: input.related_depth, relations: input.related_relations ?? null }
+          : undefined,
+        fusion: input.fusion,
+        weights: input.weights,
+      });
+      this.access.record(
+        tenantId,
+        results.map((r) => r.memory.id),
+      );
+      return {
+        results: results.map((r) => (input.explain ? r : { memory: r.memory, score: r.score })),
+        fusion,
+        lexical_only: lexicalOnly,
+      };
+    });
+  }
+
+  /** The ranked memories for a request; used by search and by context assembly. */
+  async rank(tenantId: string, request: RankRequest): Promise<{ results: RankedMemory[]; lexicalOnly: boolean; fusion: FusionMethod }> {
+    const started = performance.now();
+    const fusion = request.fusion ?? DEFAULT_FUSION;
+    const namespaces = [...new Set(request.namespaces)];
+    const settings = await this.namespaces.existing(tenantId, namespaces);
+    if (settings.length === 0) {
+      return { results: [], lexicalOnly: false, fusion };
+    }
+    const poolSize = Math.max(100, request.k * 2);
+    const vector = await this.vectorPlan(tenantId, request.query, settings, poolSize);
+    const plan: CandidatePlan = {
+      namespaces: settings.map((s) => s.name),
+      query: request.query,
+      lexicalLimit: poolSize,
+      vector,
+      filters: request.filters,
+      related: request.related
+        ? { id: request.related.id, depth: request.related.depth, relations: request.related.relations, restrict: request.related.mode === 'restrict' }
+        : null,
+    };
+    const rows = await this.repository.candidates(tenantId, plan);
+    const weights = { ...DEFAULT_WEIGHTS, ...request.weights };
+    const scored = fuse(
+      rows.map((row) => ({
+        id: row.id,
+        lexicalScore: row.lexical_score,
+        vectorScore: row.vector_score,
+        createdAt: row.created_at,
+        importance: row.importance,
+        accessCount: Number(row.access_count),
+        relationDepth: row.relation_depth,
+        relationWeight: row.relation_weight,
+      })),
+      { method: fusion, weights, halfLifeHours: this.halfLifeHours, now: Date.now() },
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const results = scored
+      .filter((s) => request.minScore === undefined || s.score >= request.minScore)
+      .slice(0, request.k)
+      .map((s) => ({ memory: toMemoryView(byId.get(s.id)!), score: round(s.score), components: s.components }));
+    this.searchLatency.observe({ mode: vector === null ? 'lexical' : vector.exact ? 'exact' : 'hnsw' }, (performance.now() - started) / 1000);
+    return { results, lexicalOnly: vector === null, fusion };
+  }
+
+  /**
+   * The vector stage searches the namespaces sharing the first namespace's model (vectors of
+   * different models are not comparable); the others contribute lexical candidates only.
+   */
+  private async vectorPlan(
+    tenantId: string,
+    query: string,
+    settings: { name: string; embedding_model: string }[],
+    limit: number,
+  ): Promise<CandidatePlan['vector']> {
+    const model = settings[0].embedding_model;
+    const namespaces = settings.filter((s) => s.embedding_model === model).map((s) => s.name);
+    let vector: number[];
+    const provider = this.models.get(model);
+    try {
+      [vector] = await provider.embed([query]);
+    } catch (error) {
+      // Fail open: a model server being down costs recall, not the answer.
+      this.degraded.inc({ reason: 'embedding_failed' });
+      this.logger.warn(`query embedding with ${model} failed, searching text only: ${(error as Error).message}`);
+      return null;
+    }
+    if (!vector.some((value) => value !== 0)) {
+      return null;
+    }
+    const size = await this.repository.scopeSize(tenantId, model, namespaces);
+    return {
+      model,
+      dimensions: provider.dimensions,
+      namespaces,
+      literal: toVectorLiteral(vector),
+      limit,
+      exact: size <= this.exactScanMaxRows,
+      efSearch: Math.max(this.efSearch, limit),
+    };
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
