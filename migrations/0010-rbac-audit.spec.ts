@@ -1,4 +1,5 @@
 import { migrateDown, migrateUp } from '@engram/db';
+import { MIGRATIONS } from '@engram/migrations';
 import { TestDatabase, createTestDatabase } from '../test/support/database';
 
 describe('migration RbacAudit1763800000010', () => {
@@ -16,9 +17,11 @@ describe('migration RbacAudit1763800000010', () => {
 
   it('rolls back and applies again', async () => {
     expect(await table()).toBe(true);
-    expect(await migrateDown(database.url, 1)).toEqual(['RbacAudit1763800000010']);
+    const names = MIGRATIONS.map((Migration) => new Migration().name);
+    const newer = names.slice(names.indexOf('RbacAudit1763800000010'));
+    expect(await migrateDown(database.url, newer.length)).toEqual([...newer].reverse());
     expect(await table()).toBe(false);
-    expect(await migrateUp(database.url)).toEqual(['RbacAudit1763800000010']);
+    expect(await migrateUp(database.url)).toEqual(newer);
     expect(await table()).toBe(true);
   });
 

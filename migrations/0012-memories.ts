@@ -44,6 +44,9 @@ export class Memories1763800000012 extends SqlMigration {
     CREATE INDEX memories_tags_idx ON memories USING gin (tags);
     CREATE INDEX memories_expires_at_idx ON memories (expires_at) WHERE expires_at IS NOT NULL;
     SELECT engram_enable_tenant_rls('memories');
+    -- Every delete path (API, expiry, retention, namespace cascade, erasure) gives max_memories back.
+    CREATE TRIGGER memories_release_usage AFTER DELETE ON memories
+      REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION engram_release_usage('memories');
   `;
-  protected readonly downSql = `DROP TABLE memories; DROP FUNCTION memory_content_hash(text);`;
+  protected readonly downSql = `DROP TRIGGER memories_release_usage ON memories; DROP TABLE memories; DROP FUNCTION memory_content_hash(text);`;
 }

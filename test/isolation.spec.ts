@@ -3,6 +3,7 @@ import { Authorizer } from '@engram/common';
 import { TestApp, TestResponse, startTestApp } from './support/app';
 import { NewApiKey, adminHeaders, newApiKey, newTenant } from './support/fixtures';
 import { PUBLIC_ROUTES, registeredRoutes } from './support/routes';
+import { IsolationContext, MEMORY_ISOLATION_CASES } from '../libs/memories/src/isolation.cases';
 
 /**
  * Tenant A's credentials against tenant B's data, on every route. Each row names the route it
@@ -22,6 +23,9 @@ interface World {
   cursorA: string;
   cursorB: string;
   markerB: string;
+  /** Two of B's memories (content carries markerB) in B's namespace `shared`. */
+  memoryB: string;
+  memoryB2: string;
 }
 
 interface Row {
@@ -64,7 +68,13 @@ const PIN_ROWS: Row[] = [
     expect: [403],
     code: 'tenant_mismatch',
   },
-  { route: `GET ${PINS}`, name: 'prefix list on own tenant', method: 'GET', url: () => `${PINS}?prefix=secret`, expect: [200] },
+  {
+    route: `GET ${PINS}`,
+    name: 'prefix list on own tenant',
+    method: 'GET',
+    url: () => `${PINS}?prefix=secret`,
+    expect: [200],
+  },
   {
     route: `GET ${PINS}`,
     name: "B's cursor naming B",
@@ -161,7 +171,13 @@ const ADMIN_ROWS: Row[] = [
     expect: REFUSED,
   },
   { route: `DELETE ${ADMIN}/:id`, name: 'delete B', method: 'DELETE', url: (w) => `${ADMIN}/${w.b}`, expect: REFUSED },
-  { route: `GET ${ADMIN}/:id/usage`, name: 'count B', method: 'GET', url: (w) => `${ADMIN}/${w.b}/usage`, expect: REFUSED },
+  {
+    route: `GET ${ADMIN}/:id/usage`,
+    name: 'count B',
+    method: 'GET',
+    url: (w) => `${ADMIN}/${w.b}/usage`,
+    expect: REFUSED,
+  },
   {
     route: `POST ${ADMIN}/:id/suspend`,
     name: 'suspend B',
@@ -208,8 +224,20 @@ const RBAC = '/api/v1/rbac';
  */
 const RBAC_ROWS: Row[] = [
   { route: `GET ${RBAC}/info`, name: 'policy info', method: 'GET', url: () => `${RBAC}/info`, expect: [200, 403] },
-  { route: `GET ${RBAC}/matrix`, name: 'policy matrix', method: 'GET', url: () => `${RBAC}/matrix`, expect: [200, 403] },
-  { route: `POST ${RBAC}/reload`, name: 'policy reload', method: 'POST', url: () => `${RBAC}/reload`, expect: [200, 403] },
+  {
+    route: `GET ${RBAC}/matrix`,
+    name: 'policy matrix',
+    method: 'GET',
+    url: () => `${RBAC}/matrix`,
+    expect: [200, 403],
+  },
+  {
+    route: `POST ${RBAC}/reload`,
+    name: 'policy reload',
+    method: 'POST',
+    url: () => `${RBAC}/reload`,
+    expect: [200, 403],
+  },
   {
     route: `GET ${RBAC}/audit`,
     name: "B's decisions naming B",
@@ -220,8 +248,54 @@ const RBAC_ROWS: Row[] = [
   { route: `GET ${RBAC}/audit`, name: 'own decisions', method: 'GET', url: () => `${RBAC}/audit`, expect: [200, 403] },
 ];
 
-/** Memories and context routes join here as they land. */
-const LATER_ROWS: Row[] = [...RBAC_ROWS];
+/**
+ * The memory, namespace, search and context cases (libs/memories/src/isolation.cases.ts), each
+ * run naming B (refused: tenant_mismatch) and on A's own tenant with B's ids (nothing found,
+ * nothing of B's returned). Creating a namespace on one's own tenant is allowed.
+ */
+function memoryContext(w: World, tenant: string | undefined): IsolationContext {
+  return { memoryId: w.memoryB, otherMemoryId: w.memoryB2, namespace: 'shared', secret: w.markerB, tenant };
+}
+
+const MEMORY_ROWS: Row[] = [
+  ...MEMORY_ISOLATION_CASES.flatMap((c): Row[] => [
+    {
+      route: c.route,
+      name: `${c.name}, naming B`,
+      method: c.method,
+      url: (w) => c.url(memoryContext(w, w.b)),
+      body: c.body && ((w) => c.body!(memoryContext(w, w.b))),
+      expect: [403],
+    },
+    {
+      route: c.route,
+      name: `${c.name}, on A's own tenant with B's ids`,
+      method: c.method,
+      url: (w) => c.url(memoryContext(w, undefined)),
+      body: c.body && ((w) => c.body!(memoryContext(w, undefined))),
+      // 403 when the role lacks the action (machine keys do not delete)
+      expect: [c.expectedStatus, 403],
+    },
+  ]),
+  {
+    route: 'POST /api/v1/namespaces',
+    name: 'create namespace naming B',
+    method: 'POST',
+    url: () => '/api/v1/namespaces',
+    body: (w) => ({ tenant_id: w.b, name: 'shared', default_token_budget: 100 }),
+    expect: [403],
+  },
+  {
+    route: 'POST /api/v1/namespaces',
+    name: 'create a namespace on its own tenant',
+    method: 'POST',
+    url: () => '/api/v1/namespaces',
+    body: () => ({ name: 'a-own', default_token_budget: 100 }),
+    expect: [201, 409],
+  },
+];
+
+const LATER_ROWS: Row[] = [...RBAC_ROWS, ...MEMORY_ROWS];
 
 const MATRIX = [...PIN_ROWS, ...ADMIN_ROWS, ...LATER_ROWS];
 
@@ -232,13 +306,28 @@ describe('tenant isolation matrix', () => {
   let w: World;
 
   async function snapshotB(): Promise<unknown> {
-    const pins = await t.database.db.query('SELECT key, value, updated_at FROM memory_pins WHERE tenant_id = $1 ORDER BY key', [
+    const pins = await t.database.db.query(
+      'SELECT key, value, updated_at FROM memory_pins WHERE tenant_id = $1 ORDER BY key',
+      [w.b],
+    );
+    const tenant = await t.database.db.query('SELECT name, plan, status, quotas FROM tenants WHERE id = $1', [w.b]);
+    const keys = await t.database.db.query('SELECT id, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id', [
       w.b,
     ]);
-    const tenant = await t.database.db.query('SELECT name, plan, status, quotas FROM tenants WHERE id = $1', [w.b]);
-    const keys = await t.database.db.query('SELECT id, revoked_at FROM api_keys WHERE tenant_id = $1 ORDER BY id', [w.b]);
     const usage = await t.database.db.query('SELECT pins FROM tenant_usage WHERE tenant_id = $1', [w.b]);
-    return { pins, tenant, keys, usage };
+    const memories = await t.database.db.query(
+      'SELECT id, content, importance, metadata, updated_at FROM memories WHERE tenant_id = $1 ORDER BY id',
+      [w.b],
+    );
+    const namespaces = await t.database.db.query(
+      'SELECT name, default_token_budget, updated_at FROM namespaces WHERE tenant_id = $1',
+      [w.b],
+    );
+    const relations = await t.database.db.query(
+      'SELECT from_id, to_id, relation FROM memory_relations WHERE tenant_id = $1 ORDER BY 1, 2, 3',
+      [w.b],
+    );
+    return { pins, tenant, keys, usage, memories, namespaces, relations };
   }
 
   beforeAll(async () => {
@@ -263,9 +352,24 @@ describe('tenant isolation matrix', () => {
     await t.request('POST', PINS, { tenant_id: b, key: 'only-b', value: markerB }, admin);
     const cursorA = (await t.request('GET', `${PINS}?tenant_id=${a}&limit=1`, undefined, admin)).body.next_cursor;
     const cursorB = (await t.request('GET', `${PINS}?tenant_id=${b}&limit=1`, undefined, admin)).body.next_cursor;
+    const memoryB = await t.request(
+      'POST',
+      '/api/v1/memories',
+      { tenant_id: b, namespace: 'shared', content: `${markerB} launch codes`, importance: 1 },
+      admin,
+    );
+    const memoryB2 = await t.request(
+      'POST',
+      '/api/v1/memories',
+      { tenant_id: b, namespace: 'shared', content: `second ${markerB} memory` },
+      admin,
+    );
+    expect([memoryB.status, memoryB2.status]).toEqual([201, 201]);
     w = {
       a,
       b,
+      memoryB: memoryB.body.id,
+      memoryB2: memoryB2.body.id,
       keyA: await newApiKey(t, a, { role: 'machine' }),
       keyB: await newApiKey(t, b, { role: 'machine' }),
       cursorA,

@@ -1,4 +1,5 @@
-import { TestApp, startTestApp, uniqueTenant } from '../../../test/support/app';
+import { TestApp, startTestApp } from '../../../test/support/app';
+import { newTenant } from '../../../test/support/fixtures';
 import { tokenCount } from './context-assembler';
 
 const MEMORIES = '/api/v1/memories';
@@ -15,7 +16,7 @@ describe.each(['postgres', 'pglite'] as const)('context over HTTP (%s)', (databa
   });
 
   it('packs pins and memories into zones under the budget, with provenance in a data block', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     await t.request('POST', '/api/v1/memory/pins', { tenant_id: tenant, key: 'config:style', value: { tone: 'brief' } });
     await t.request('POST', '/api/v1/memory/pins', { tenant_id: tenant, key: 'other:x', value: 1 });
     await t.request('POST', `${MEMORIES}/batch`, {
@@ -53,7 +54,7 @@ describe.each(['postgres', 'pglite'] as const)('context over HTTP (%s)', (databa
   });
 
   it('never exceeds small budgets and reports what it skipped', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     await t.request('POST', `${MEMORIES}/batch`, {
       tenant_id: tenant,
       namespace: 'n',
@@ -70,7 +71,7 @@ describe.each(['postgres', 'pglite'] as const)('context over HTTP (%s)', (databa
   });
 
   it('uses the namespace default budget, filters by type, and rejects an oversized system prompt', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     expect((await t.request('POST', '/api/v1/namespaces', { tenant_id: tenant, name: 'small', default_token_budget: 80 })).status).toBe(201);
     await t.request('POST', `${MEMORIES}/batch`, {
       tenant_id: tenant,
@@ -88,7 +89,7 @@ describe.each(['postgres', 'pglite'] as const)('context over HTTP (%s)', (databa
   });
 
   it('never brings back a deleted memory from get, list, search or context', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     const created = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'the vault code is 1234', importance: 1 });
     await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'the vault is in the basement' });
     const id = created.body.id;

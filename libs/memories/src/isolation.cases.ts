@@ -14,6 +14,8 @@ export interface IsolationContext {
 }
 
 export interface IsolationCase {
+  /** The route as Fastify registers it ("METHOD /path"), for the cross-tenant matrix's coverage check. */
+  route: string;
   name: string;
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   url(ctx: IsolationContext): string;
@@ -25,21 +27,48 @@ const query = (ctx: IsolationContext, extra = ''): string => {
   const parts = [ctx.tenant === undefined ? '' : `tenant_id=${ctx.tenant}`, extra].filter(Boolean);
   return parts.length ? `?${parts.join('&')}` : '';
 };
-const withTenant = (ctx: IsolationContext, body: Record<string, unknown>) => (ctx.tenant === undefined ? body : { tenant_id: ctx.tenant, ...body });
+const withTenant = (ctx: IsolationContext, body: Record<string, unknown>) =>
+  ctx.tenant === undefined ? body : { tenant_id: ctx.tenant, ...body };
 
 export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
-  { name: 'get memory', method: 'GET', url: (c) => `/api/v1/memories/${c.memoryId}${query(c)}`, expectedStatus: 404 },
-  { name: 'list memories', method: 'GET', url: (c) => `/api/v1/memories${query(c, `namespace=${c.namespace}`)}`, expectedStatus: 200 },
   {
+    route: 'GET /api/v1/memories/:id',
+    name: 'get memory',
+    method: 'GET',
+    url: (c) => `/api/v1/memories/${c.memoryId}${query(c)}`,
+    expectedStatus: 404,
+  },
+  {
+    route: 'GET /api/v1/memories',
+    name: 'list memories',
+    method: 'GET',
+    url: (c) => `/api/v1/memories${query(c, `namespace=${c.namespace}`)}`,
+    expectedStatus: 200,
+  },
+  {
+    route: 'PATCH /api/v1/memories/:id',
     name: 'update memory',
     method: 'PATCH',
     url: (c) => `/api/v1/memories/${c.memoryId}`,
     body: (c) => withTenant(c, { importance: 0.1 }),
     expectedStatus: 404,
   },
-  { name: 'delete memory', method: 'DELETE', url: (c) => `/api/v1/memories/${c.memoryId}${query(c)}`, expectedStatus: 404 },
-  { name: 'related memories', method: 'GET', url: (c) => `/api/v1/memories/${c.memoryId}/related${query(c, 'depth=3')}`, expectedStatus: 404 },
   {
+    route: 'DELETE /api/v1/memories/:id',
+    name: 'delete memory',
+    method: 'DELETE',
+    url: (c) => `/api/v1/memories/${c.memoryId}${query(c)}`,
+    expectedStatus: 404,
+  },
+  {
+    route: 'GET /api/v1/memories/:id/related',
+    name: 'related memories',
+    method: 'GET',
+    url: (c) => `/api/v1/memories/${c.memoryId}/related${query(c, 'depth=3')}`,
+    expectedStatus: 404,
+  },
+  {
+    route: 'POST /api/v1/memories/:id/relations',
     name: 'relate from a foreign memory',
     method: 'POST',
     url: (c) => `/api/v1/memories/${c.memoryId}/relations`,
@@ -47,13 +76,16 @@ export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
     expectedStatus: 404,
   },
   {
+    route: 'POST /api/v1/memories',
     name: 'create a memory related to a foreign memory',
     method: 'POST',
     url: () => '/api/v1/memories',
-    body: (c) => withTenant(c, { namespace: c.namespace, content: 'probe', relations: [{ to: c.memoryId, relation: 'about' }] }),
+    body: (c) =>
+      withTenant(c, { namespace: c.namespace, content: 'probe', relations: [{ to: c.memoryId, relation: 'about' }] }),
     expectedStatus: 404,
   },
   {
+    route: 'POST /api/v1/memories/search',
     name: 'search',
     method: 'POST',
     url: () => '/api/v1/memories/search',
@@ -61,29 +93,63 @@ export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
     expectedStatus: 200,
   },
   {
+    route: 'POST /api/v1/memories/search',
     name: 'search related_to a foreign memory',
     method: 'POST',
     url: () => '/api/v1/memories/search',
-    body: (c) => withTenant(c, { namespace: c.namespace, query: c.secret, related_to: c.memoryId, related_mode: 'restrict' }),
+    body: (c) =>
+      withTenant(c, { namespace: c.namespace, query: c.secret, related_to: c.memoryId, related_mode: 'restrict' }),
     expectedStatus: 200,
   },
   {
+    route: 'POST /api/v1/context',
     name: 'context',
     method: 'POST',
     url: () => '/api/v1/context',
     body: (c) => withTenant(c, { namespace: c.namespace, query: c.secret }),
     expectedStatus: 200,
   },
-  { name: 'get namespace', method: 'GET', url: (c) => `/api/v1/namespaces/${c.namespace}${query(c)}`, expectedStatus: 404 },
-  { name: 'list namespaces', method: 'GET', url: (c) => `/api/v1/namespaces${query(c)}`, expectedStatus: 200 },
   {
+    route: 'GET /api/v1/namespaces/:name',
+    name: 'get namespace',
+    method: 'GET',
+    url: (c) => `/api/v1/namespaces/${c.namespace}${query(c)}`,
+    expectedStatus: 404,
+  },
+  {
+    route: 'GET /api/v1/namespaces',
+    name: 'list namespaces',
+    method: 'GET',
+    url: (c) => `/api/v1/namespaces${query(c)}`,
+    expectedStatus: 200,
+  },
+  {
+    route: 'PATCH /api/v1/namespaces/:name',
     name: 'update namespace',
     method: 'PATCH',
     url: (c) => `/api/v1/namespaces/${c.namespace}`,
     body: (c) => withTenant(c, { default_token_budget: 100 }),
     expectedStatus: 404,
   },
-  { name: 'delete namespace', method: 'DELETE', url: (c) => `/api/v1/namespaces/${c.namespace}${query(c)}`, expectedStatus: 404 },
+  {
+    route: 'POST /api/v1/memories/batch',
+    name: 'batch with a relation to a foreign memory',
+    method: 'POST',
+    url: () => '/api/v1/memories/batch',
+    body: (c) =>
+      withTenant(c, {
+        namespace: c.namespace,
+        memories: [{ content: 'probe', relations: [{ to: c.memoryId, relation: 'about' }] }],
+      }),
+    expectedStatus: 404,
+  },
+  {
+    route: 'DELETE /api/v1/namespaces/:name',
+    name: 'delete namespace',
+    method: 'DELETE',
+    url: (c) => `/api/v1/namespaces/${c.namespace}${query(c)}`,
+    expectedStatus: 404,
+  },
 ];
 
 /**

@@ -1,4 +1,5 @@
-import { TestApp, startTestApp, uniqueTenant } from '../../../test/support/app';
+import { TestApp, startTestApp } from '../../../test/support/app';
+import { newTenant } from '../../../test/support/fixtures';
 import { IsolationContext, MEMORY_ISOLATION_CASES, leaks } from './isolation.cases';
 
 describe('memory routes keep tenants apart', () => {
@@ -8,11 +9,26 @@ describe('memory routes keep tenants apart', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ database: 'postgres', queue: 'inline' });
-    owner = uniqueTenant('a');
+    owner = await newTenant(t);
     const secret = 'zebra-quartz-7741 launch codes';
-    const a = await t.request('POST', '/api/v1/memories', { tenant_id: owner, namespace: 'shared', content: secret, importance: 1 });
-    const b = await t.request('POST', '/api/v1/memories', { tenant_id: owner, namespace: 'shared', content: 'second zebra-quartz-7741 memory' });
-    ctx = { memoryId: a.body.id, otherMemoryId: b.body.id, namespace: 'shared', secret: 'zebra-quartz-7741', tenant: uniqueTenant('b') };
+    const a = await t.request('POST', '/api/v1/memories', {
+      tenant_id: owner,
+      namespace: 'shared',
+      content: secret,
+      importance: 1,
+    });
+    const b = await t.request('POST', '/api/v1/memories', {
+      tenant_id: owner,
+      namespace: 'shared',
+      content: 'second zebra-quartz-7741 memory',
+    });
+    ctx = {
+      memoryId: a.body.id,
+      otherMemoryId: b.body.id,
+      namespace: 'shared',
+      secret: 'zebra-quartz-7741',
+      tenant: await newTenant(t),
+    };
     await t.request('POST', '/api/v1/memories', { tenant_id: ctx.tenant, namespace: 'own', content: 'b owns this' });
   });
   afterAll(async () => {
@@ -31,6 +47,8 @@ describe('memory routes keep tenants apart', () => {
     expect(got.body.importance).toBe(1);
     const related = await t.request('GET', `/api/v1/memories/${ctx.otherMemoryId}/related?tenant_id=${owner}`);
     expect(related.body.related).toEqual([]);
-    expect((await t.request('GET', `/api/v1/namespaces/shared?tenant_id=${owner}`)).body.default_token_budget).toBe(4000);
+    expect((await t.request('GET', `/api/v1/namespaces/shared?tenant_id=${owner}`)).body.default_token_budget).toBe(
+      4000,
+    );
   });
 });

@@ -1,4 +1,5 @@
-import { TestApp, startTestApp, uniqueTenant } from '../../../test/support/app';
+import { TestApp, startTestApp } from '../../../test/support/app';
+import { newTenant, ownerQuery } from '../../../test/support/fixtures';
 import { MemoryExpiryHandler } from './memories.jobs';
 
 const MEMORIES = '/api/v1/memories';
@@ -14,7 +15,7 @@ describe('memories over HTTP (postgres)', () => {
   });
 
   it('stores a memory with provenance and an inline vector, and reads it back', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     const created = await t.request('POST', MEMORIES, {
       tenant_id: tenant,
       namespace: 'notes',
@@ -40,7 +41,8 @@ describe('memories over HTTP (postgres)', () => {
     const got = await t.request('GET', `${MEMORIES}/${created.body.id}?tenant_id=${tenant}`);
     expect(got.status).toBe(200);
     expect(got.body.content).toBe('Alice prefers green tea in the morning');
-    const vectors = await t.db.query<{ model: string; dims: number }>(
+    const vectors = await ownerQuery<{ model: string; dims: number }>(
+      t,
       'SELECT model, vector_dims(embedding) AS dims FROM memory_embeddings WHERE tenant_id = $1 AND memory_id = $2',
       [tenant, created.body.id],
     );
@@ -48,7 +50,7 @@ describe('memories over HTTP (postgres)', () => {
   });
 
   it('returns the existing memory for exact duplicate content, with duplicate: true and 200', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     const body = { tenant_id: tenant, namespace: 'n', content: 'the build uses node 24' };
     const first = await t.request('POST', MEMORIES, body);
     const second = await t.request('POST', MEMORIES, body);
@@ -57,17 +59,22 @@ describe('memories over HTTP (postgres)', () => {
     expect(second.body).toMatchObject({ id: first.body.id, duplicate: true });
     const other = await t.request('POST', MEMORIES, { ...body, namespace: 'other' });
     expect(other.status).toBe(201);
-    const rows = await t.db.query('SELECT id FROM memories WHERE tenant_id = $1', [tenant]);
+    const rows = await ownerQuery(t, 'SELECT id FROM memories WHERE tenant_id = $1', [tenant]);
     expect(rows).toHaveLength(2);
   });
 
   it('creates a batch in one go, marking duplicates within and across batches', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'already here' });
     const batch = await t.request('POST', `${MEMORIES}/batch`, {
       tenant_id: tenant,
       namespace: 'n',
-      memories: [{ content: 'one' }, { content: 'two', type: 'episodic' }, { content: 'one' }, { content: 'already here' }],
+      memories: [
+        { content: 'one' },
+        { content: 'two', type: 'episodic' },
+        { content: 'one' },
+        { content: 'already here' },
+      ],
     });
     expect(batch.status).toBe(201);
     expect(batch.body.created).toBe(2);
@@ -82,7 +89,7 @@ describe('memories over HTTP (postgres)', () => {
   });
 
   it('rejects a whole batch when one item is invalid, writing nothing', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     const tooBig = await t.request('POST', `${MEMORIES}/batch`, {
       tenant_id: tenant,
       namespace: 'n',
@@ -93,11 +100,14 @@ describe('memories over HTTP (postgres)', () => {
     const badRelation = await t.request('POST', `${MEMORIES}/batch`, {
       tenant_id: tenant,
       namespace: 'n',
-      memories: [{ content: 'fine' }, { content: 'linked', relations: [{ to: '00000000-0000-4000-8000-000000000000', relation: 'about' }] }],
+      memories: [
+        { content: 'fine' },
+        { content: 'linked', relations: [{ to: '00000000-0000-4000-8000-000000000000', relation: 'about' }] },
+      ],
     });
     expect(badRelation.status).toBe(404);
     expect(badRelation.body.error.code).toBe('relation_target_not_found');
-    expect(await t.db.query('SELECT 1 FROM memories WHERE tenant_id = $1', [tenant])).toHaveLength(0);
+    expect(await ownerQuery(t, 'SELECT 1 FROM memories WHERE tenant_id = $1', [tenant])).toHaveLength(0);
     const tooMany = await t.request('POST', `${MEMORIES}/batch`, {
       tenant_id: tenant,
       namespace: 'n',
@@ -127,7 +137,7 @@ describe('memories over HTTP (postgres)', () => {
   });
 
   it('updates fields and re-embeds new content; refuses content another memory has', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     const a = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'first text' });
     await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'second text' });
     const patched = await t.request('PATCH', `${MEMORIES}/${a.body.id}`, {
@@ -137,14 +147,18 @@ describe('memories over HTTP (postgres)', () => {
       importance: 0.1,
     });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ content: 'first text, revised', tags: ['x'], importance: expect.closeTo(0.1, 5) });
+    expect(patched.body).toMatchObject({
+      content: 'first text, revised',
+      tags: ['x'],
+      importance: expect.closeTo(0.1, 5),
+    });
     expect(Date.parse(patched.body.updated_at)).toBeGreaterThan(Date.parse(a.body.updated_at));
     const clash = await t.request('PATCH', `${MEMORIES}/${a.body.id}`, { tenant_id: tenant, content: 'second text' });
     expect([clash.status, clash.body.error.code]).toEqual([409, 'duplicate_content']);
   });
 
   it('lists with filters and cursor pages', async () => {
-    const tenant = uniqueTenant();
+    const tenant = await newTenant(t);
     const contents = Array.from({ length: 7 }, (_, i) => `note number ${i}`);
     for (const [i, content] of contents.entries()) {
       await t.request('POST', MEMORIES, {
@@ -159,10 +173,8 @@ describe('memories over HTTP (postgres)', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: { memories: { content: string }[]; next_cursor: string | null } } = await t.request(
-        'GET',
-        `${MEMORIES}?tenant_id=${tenant}&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
-      );
+      const page: { status: number; body: { memories: { content: string }[]; next_cursor: string | null } } =
+        await t.request('GET', `${MEMORIES}?tenant_id=${tenant}&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
       expect(page.status).toBe(200);
       seen.push(...page.body.memories.map((m) => m.content));
       cursor = page.body.next_cursor;
@@ -170,12 +182,20 @@ describe('memories over HTTP (postgres)', () => {
     expect(seen).toEqual([...contents].reverse());
 
     const filtered = async (query: string) =>
-      (await t.request('GET', `${MEMORIES}?tenant_id=${tenant}&${query}`)).body.memories.map((m: { content: string }) => m.content).sort();
+      (await t.request('GET', `${MEMORIES}?tenant_id=${tenant}&${query}`)).body.memories
+        .map((m: { content: string }) => m.content)
+        .sort();
     expect(await filtered('namespace=b')).toEqual(['note number 5', 'note number 6']);
     expect(await filtered('type=episodic&namespace=a')).toEqual(['note number 0', 'note number 2', 'note number 4']);
     expect(await filtered('tags=three')).toEqual(['note number 0', 'note number 3', 'note number 6']);
-    expect(await filtered(`metadata=${encodeURIComponent('{"even":false}')}`)).toEqual(['note number 1', 'note number 3', 'note number 5']);
-    expect(await filtered(`created_after=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual([]);
+    expect(await filtered(`metadata=${encodeURIComponent('{"even":false}')}`)).toEqual([
+      'note number 1',
+      'note number 3',
+      'note number 5',
+    ]);
+    expect(await filtered(`created_after=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual(
+      [],
+    );
     const bad = await t.request('GET', `${MEMORIES}?tenant_id=${tenant}&cursor=garbage`);
     expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_cursor']);
     const badMeta = await t.request('GET', `${MEMORIES}?tenant_id=${tenant}&metadata=nope`);
@@ -183,16 +203,40 @@ describe('memories over HTTP (postgres)', () => {
   });
 
   it('traverses relations by depth and type, both directions', async () => {
-    const tenant = uniqueTenant();
-    const make = async (content: string) => (await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'g', content })).body.id as string;
+    const tenant = await newTenant(t);
+    const make = async (content: string) =>
+      (await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'g', content })).body.id as string;
     const a = await make('A');
     const b = await make('B');
     const c = await make('C');
     const d = await make('D');
-    const e = (await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'g', content: 'E', relations: [{ to: a, relation: 'cites', weight: 0.5 }] })).body.id;
-    expect((await t.request('POST', `${MEMORIES}/${a}/relations`, { tenant_id: tenant, relations: [{ to: b, relation: 'about' }] })).status).toBe(204);
-    await t.request('POST', `${MEMORIES}/${b}/relations`, { tenant_id: tenant, relations: [{ to: c, relation: 'about' }, { to: a, relation: 'about' }] });
-    await t.request('POST', `${MEMORIES}/${c}/relations`, { tenant_id: tenant, relations: [{ to: d, relation: 'about' }] });
+    const e = (
+      await t.request('POST', MEMORIES, {
+        tenant_id: tenant,
+        namespace: 'g',
+        content: 'E',
+        relations: [{ to: a, relation: 'cites', weight: 0.5 }],
+      })
+    ).body.id;
+    expect(
+      (
+        await t.request('POST', `${MEMORIES}/${a}/relations`, {
+          tenant_id: tenant,
+          relations: [{ to: b, relation: 'about' }],
+        })
+      ).status,
+    ).toBe(204);
+    await t.request('POST', `${MEMORIES}/${b}/relations`, {
+      tenant_id: tenant,
+      relations: [
+        { to: c, relation: 'about' },
+        { to: a, relation: 'about' },
+      ],
+    });
+    await t.request('POST', `${MEMORIES}/${c}/relations`, {
+      tenant_id: tenant,
+      relations: [{ to: d, relation: 'about' }],
+    });
     const related = async (query: string) =>
       (await t.request('GET', `${MEMORIES}/${a}/related?tenant_id=${tenant}&${query}`)).body.related.map(
         (r: { memory: { content: string }; depth: number }) => `${r.memory.content}${r.depth}`,
@@ -205,29 +249,87 @@ describe('memories over HTTP (postgres)', () => {
   });
 
   it('hard-deletes a memory with its vectors and relations', async () => {
-    const tenant = uniqueTenant();
-    const a = (await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'doomed fact' })).body.id;
-    const b = (await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'other fact', relations: [{ to: a, relation: 'about' }] })).body.id;
+    const tenant = await newTenant(t);
+    const a = (await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'doomed fact' })).body
+      .id;
+    const b = (
+      await t.request('POST', MEMORIES, {
+        tenant_id: tenant,
+        namespace: 'n',
+        content: 'other fact',
+        relations: [{ to: a, relation: 'about' }],
+      })
+    ).body.id;
     expect((await t.request('DELETE', `${MEMORIES}/${a}?tenant_id=${tenant}`)).status).toBe(204);
     expect((await t.request('GET', `${MEMORIES}/${a}?tenant_id=${tenant}`)).status).toBe(404);
     expect((await t.request('DELETE', `${MEMORIES}/${a}?tenant_id=${tenant}`)).status).toBe(404);
-    expect(await t.db.query('SELECT 1 FROM memory_embeddings WHERE tenant_id = $1 AND memory_id = $2', [tenant, a])).toHaveLength(0);
-    expect(await t.db.query('SELECT 1 FROM memory_relations WHERE tenant_id = $1', [tenant])).toHaveLength(0);
+    expect(
+      await ownerQuery(t, 'SELECT 1 FROM memory_embeddings WHERE tenant_id = $1 AND memory_id = $2', [tenant, a]),
+    ).toHaveLength(0);
+    expect(await ownerQuery(t, 'SELECT 1 FROM memory_relations WHERE tenant_id = $1', [tenant])).toHaveLength(0);
     expect((await t.request('GET', `${MEMORIES}/${b}?tenant_id=${tenant}`)).status).toBe(200);
   });
 
   it('hides expired memories at once and deletes them, and memories past retention, in the expiry job', async () => {
-    const tenant = uniqueTenant();
-    const short = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'short-lived', ttl_seconds: 1 });
+    const tenant = await newTenant(t);
+    const short = await t.request('POST', MEMORIES, {
+      tenant_id: tenant,
+      namespace: 'n',
+      content: 'short-lived',
+      ttl_seconds: 1,
+    });
     await t.request('POST', '/api/v1/namespaces', { tenant_id: tenant, name: 'kept', retention_days: 1 });
     const old = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'kept', content: 'old news' });
     const fresh = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'kept', content: 'fresh news' });
-    await t.db.query(`UPDATE memories SET created_at = now() - interval '2 days' WHERE tenant_id = $1 AND id = $2`, [tenant, old.body.id]);
+    await ownerQuery(t, `UPDATE memories SET created_at = now() - interval '2 days' WHERE tenant_id = $1 AND id = $2`, [
+      tenant,
+      old.body.id,
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect((await t.request('GET', `${MEMORIES}/${short.body.id}?tenant_id=${tenant}`)).status).toBe(404);
     await t.app.get(MemoryExpiryHandler).handle();
-    const left = await t.db.query<{ content: string }>('SELECT content FROM memories WHERE tenant_id = $1', [tenant]);
+    const left = await ownerQuery<{ content: string }>(t, 'SELECT content FROM memories WHERE tenant_id = $1', [
+      tenant,
+    ]);
     expect(left.map((row) => row.content)).toEqual(['fresh news']);
     expect(fresh.status).toBe(201);
+  });
+
+  it('counts memories against max_memories exactly, under concurrency, and gives the count back on delete', async () => {
+    const tenant = await newTenant(t, { quotas: { max_memories: 3 } });
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'q', content: `fact ${i}` }),
+      ),
+    );
+    const created = results.filter((r) => r.status === 201);
+    const refused = results.filter((r) => r.status === 403);
+    expect(created).toHaveLength(3);
+    expect(refused).toHaveLength(5);
+    expect(refused[0].body.error).toMatchObject({
+      code: 'quota_exceeded',
+      details: { quota: 'max_memories', limit: 3 },
+    });
+    const stored = await ownerQuery<{ count: number }>(
+      t,
+      'SELECT count(*)::int AS count FROM memories WHERE tenant_id = $1',
+      [tenant],
+    );
+    expect(stored[0].count).toBe(3);
+    // A duplicate costs nothing; a batch past the quota writes nothing.
+    expect(
+      (await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'q', content: created[0].body.content }))
+        .status,
+    ).toBe(200);
+    expect((await t.request('DELETE', `${MEMORIES}/${created[0].body.id}?tenant_id=${tenant}`)).status).toBe(204);
+    const batch = await t.request('POST', `${MEMORIES}/batch`, {
+      tenant_id: tenant,
+      namespace: 'q',
+      memories: [{ content: 'x1' }, { content: 'x2' }],
+    });
+    expect(batch.status).toBe(403);
+    expect(
+      (await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'q', content: 'fits again' })).status,
+    ).toBe(201);
   });
 });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EmbeddingsModule } from '@engram/embeddings';
+import { TenantsModule } from '@engram/tenants';
 import { EmbedMemoriesHandler, EmbeddingJobs, ReembedNamespaceHandler } from './memories.embedding';
 import { MemoriesController } from './memories.controller';
 import { MemoryExpiryHandler } from './memories.jobs';
@@ -13,7 +14,7 @@ import { NamespacesRepository } from './namespaces.repository';
 import { NamespacesService } from './namespaces.service';
 
 @Module({
-  imports: [EmbeddingsModule],
+  imports: [EmbeddingsModule, TenantsModule],
   controllers: [NamespacesController, MemoriesController],
   providers: [
     MemoriesRepository,

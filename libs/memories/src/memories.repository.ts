@@ -67,13 +67,14 @@ export class MemoriesRepository {
     provenance: { actor: string | null; keyId: string | null },
     model: string,
     defaultModel: string,
-    q: Queryable = this.db,
+    q?: Queryable,
   ): Promise<InsertedMemoryRow[]> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('memories', 'insertMany', async () => {
       const input = JSON.stringify(items.map((item, ord) => ({ ord, ...item })));
-      return q.query<InsertedMemoryRow>(
-        `WITH input AS (
+      const run = (tx: Queryable) =>
+        tx.query<InsertedMemoryRow>(
+          `WITH input AS (
            SELECT x.*, memory_content_hash(x.content) AS hash
            FROM jsonb_to_recordset($3::jsonb) AS x(ord int, content text, type text, metadata jsonb, tags text[],
              importance real, source text, ttl_seconds int, embedding text)
@@ -106,9 +107,10 @@ export class MemoriesRepository {
          FROM input i JOIN memories m ON m.tenant_id = $1 AND m.namespace = $2 AND m.content_hash = i.hash
          WHERE NOT EXISTS (SELECT 1 FROM inserted WHERE content_hash = i.hash)
          ORDER BY ord`,
-        [tenantId, namespace, input, provenance.actor, provenance.keyId, model, defaultModel],
-        items.length === 1 ? 'memories_insert_one' : undefined,
-      );
+          [tenantId, namespace, input, provenance.actor, provenance.keyId, model, defaultModel],
+          items.length === 1 ? 'memories_insert_one' : undefined,
+        );
+      return q ? run(q) : this.db.withTenant(tenantId, run);
     });
   }
 
@@ -116,11 +118,12 @@ export class MemoriesRepository {
    * Adds edges; returns false (and adds nothing) if any target is not a memory of this tenant.
    * Re-adding an edge updates its weight.
    */
-  insertRelations(tenantId: string, relations: RelationRow[], q: Queryable = this.db): Promise<boolean> {
+  insertRelations(tenantId: string, relations: RelationRow[], q?: Queryable): Promise<boolean> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('memories', 'insertRelations', async () => {
-      const rows = await q.query<{ expected: number; inserted: number }>(
-        `WITH input AS (
+      const run = (tx: Queryable) =>
+        tx.query<{ expected: number; inserted: number }>(
+          `WITH input AS (
            SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(from_id uuid, to_id uuid, relation text, weight real)
          ), valid AS (
            SELECT i.* FROM input i
@@ -133,8 +136,9 @@ export class MemoriesRepository {
            RETURNING 1
          )
          SELECT (SELECT count(*) FROM input)::int AS expected, (SELECT count(*) FROM valid)::int AS inserted`,
-        [tenantId, JSON.stringify(relations)],
-      );
+          [tenantId, JSON.stringify(relations)],
+        );
+      const rows = await (q ? run(q) : this.db.withTenant(tenantId, run));
       return rows[0].expected === rows[0].inserted;
     });
   }
@@ -142,11 +146,13 @@ export class MemoriesRepository {
   get(tenantId: string, id: string): Promise<MemoryRow | null> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('memories', 'get', async () => {
-      const rows = await this.db.withTenant(tenantId, (tx) => tx.query<MemoryRow>(
-        `SELECT ${MEMORY_COLUMNS} FROM memories m WHERE m.tenant_id = $1 AND m.id = $2 AND ${LIVE_MEMORY}`,
-        [tenantId, id],
-        'memories_get',
-      ));
+      const rows = await this.db.withTenant(tenantId, (tx) =>
+        tx.query<MemoryRow>(
+          `SELECT ${MEMORY_COLUMNS} FROM memories m WHERE m.tenant_id = $1 AND m.id = $2 AND ${LIVE_MEMORY}`,
+          [tenantId, id],
+          'memories_get',
+        ),
+      );
       return rows[0] ?? null;
     });
   }
@@ -164,15 +170,19 @@ export class MemoriesRepository {
         clauses.push(`m.namespace = ${params.add(options.namespace)}`);
       }
       if (options.after) {
-        clauses.push(`(m.created_at, m.id) < (${params.add(options.after.createdAt)}::timestamptz, ${params.add(options.after.id)}::uuid)`);
+        clauses.push(
+          `(m.created_at, m.id) < (${params.add(options.after.createdAt)}::timestamptz, ${params.add(options.after.id)}::uuid)`,
+        );
       }
-      return this.db.withTenant(tenantId, (tx) => tx.query<MemoryRow & { created_at_text: string }>(
-        `SELECT ${MEMORY_COLUMNS}, m.created_at::text AS created_at_text FROM memories m
+      return this.db.withTenant(tenantId, (tx) =>
+        tx.query<MemoryRow & { created_at_text: string }>(
+          `SELECT ${MEMORY_COLUMNS}, m.created_at::text AS created_at_text FROM memories m
          WHERE ${clauses.join(' AND ')}
          ORDER BY m.created_at DESC, m.id DESC
          LIMIT ${params.add(options.limit + 1)}`,
-        params.values,
-      ));
+          params.values,
+        ),
+      );
     });
   }
 
@@ -241,11 +251,13 @@ export class MemoriesRepository {
   delete(tenantId: string, id: string): Promise<boolean> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('memories', 'delete', async () => {
-      const rows = await this.db.withTenant(tenantId, (tx) => tx.query<{ id: string }>(
-        `DELETE FROM memories m WHERE m.tenant_id = $1 AND m.id = $2 RETURNING (${LIVE_MEMORY}) AS live, m.id`,
-        [tenantId, id],
-        'memories_delete',
-      ));
+      const rows = await this.db.withTenant(tenantId, (tx) =>
+        tx.query<{ id: string }>(
+          `DELETE FROM memories m WHERE m.tenant_id = $1 AND m.id = $2 RETURNING (${LIVE_MEMORY}) AS live, m.id`,
+          [tenantId, id],
+          'memories_delete',
+        ),
+      );
       return rows.length > 0;
     });
   }
@@ -258,14 +270,16 @@ export class MemoriesRepository {
   ): Promise<(MemoryRow & { depth: number; weight: number; relation: string })[]> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('memories', 'related', () =>
-      this.db.withTenant(tenantId, (tx) => tx.query<MemoryRow & { depth: number; weight: number; relation: string }>(
-        `WITH n AS (${neighboursSql({ tenant: '$1', start: '$2', depth: '$3', relations: '$4' })})
+      this.db.withTenant(tenantId, (tx) =>
+        tx.query<MemoryRow & { depth: number; weight: number; relation: string }>(
+          `WITH n AS (${neighboursSql({ tenant: '$1', start: '$2', depth: '$3', relations: '$4' })})
          SELECT ${MEMORY_COLUMNS}, n.depth, n.weight, n.relation
          FROM n JOIN memories m ON m.tenant_id = $1 AND m.id = n.id
          WHERE ${LIVE_MEMORY}
          ORDER BY n.depth, n.weight DESC, m.id`,
-        [tenantId, id, depth, relations],
-      )),
+          [tenantId, id, depth, relations],
+        ),
+      ),
     );
   }
 
@@ -275,8 +289,9 @@ export class MemoriesRepository {
    */
   deleteExpiredBatch(batchSize: number): Promise<number> {
     return this.metrics.timeQuery('memories', 'deleteExpiredBatch', async () => {
-      const rows = await this.db.crossTenant((tx) => tx.query<{ count: number }>(
-        `WITH expired AS (
+      const rows = await this.db.crossTenant((tx) =>
+        tx.query<{ count: number }>(
+          `WITH expired AS (
            SELECT m.tenant_id, m.id FROM memories m WHERE m.expires_at <= now() LIMIT $1 FOR UPDATE SKIP LOCKED
          ), retired AS (
            SELECT m.tenant_id, m.id FROM memories m
@@ -289,8 +304,9 @@ export class MemoriesRepository {
            DELETE FROM memories m USING doomed d WHERE m.tenant_id = d.tenant_id AND m.id = d.id RETURNING 1
          )
          SELECT count(*)::int AS count FROM deleted`,
-        [batchSize],
-      ));
+          [batchSize],
+        ),
+      );
       return rows[0].count;
     });
   }
@@ -301,12 +317,14 @@ export class MemoriesRepository {
    */
   recordAccess(entries: { tenantId: string; id: string; count: number }[]): Promise<void> {
     return this.metrics.timeQuery('memories', 'recordAccess', async () => {
-      await this.db.crossTenant((tx) => tx.query(
-        `UPDATE memories m SET access_count = m.access_count + x.n, last_accessed_at = now()
+      await this.db.crossTenant((tx) =>
+        tx.query(
+          `UPDATE memories m SET access_count = m.access_count + x.n, last_accessed_at = now()
          FROM unnest($1::text[], $2::uuid[], $3::int[]) AS x(tenant_id, id, n)
          WHERE m.tenant_id = x.tenant_id AND m.id = x.id`,
-        [entries.map((e) => e.tenantId), entries.map((e) => e.id), entries.map((e) => e.count)],
-      ));
+          [entries.map((e) => e.tenantId), entries.map((e) => e.id), entries.map((e) => e.count)],
+        ),
+      );
     });
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@engram/audit';
+import { QuotaService } from '@engram/tenants';
 import { requestContext } from '@engram/common';
 import { ConfigService } from '@engram/config';
 import { Database } from '@engram/db';
@@ -24,7 +25,13 @@ import {
   RelationTargetNotFoundError,
 } from './memories.errors';
 import { EmbeddingJobs, vectorText } from './memories.embedding';
-import { InsertMemoryItem, InsertedMemoryRow, ListCursor, MemoriesRepository, RelationRow } from './memories.repository';
+import {
+  InsertMemoryItem,
+  InsertedMemoryRow,
+  ListCursor,
+  MemoriesRepository,
+  RelationRow,
+} from './memories.repository';
 import { MemoryOperations } from './memory-operations';
 import { toMemoryView } from './memory-sql';
 import { NamespacesService } from './namespaces.service';
@@ -73,6 +80,7 @@ export class MemoriesService {
     private readonly db: Database,
     private readonly audit: AuditService,
     private readonly ops: MemoryOperations,
+    private readonly quotas: QuotaService,
     config: ConfigService,
   ) {
     this.maxContentBytes = config.get('MEMORY_CONTENT_MAX_BYTES');
@@ -185,14 +193,28 @@ export class MemoriesService {
       if (!(await this.repository.get(tenantId, id))) {
         throw new MemoryNotFoundError(`no memory ${id}`, { id });
       }
-      const rows = await this.repository.related(tenantId, id, query.depth, query.relation?.length ? query.relation : null);
+      const rows = await this.repository.related(
+        tenantId,
+        id,
+        query.depth,
+        query.relation?.length ? query.relation : null,
+      );
       return {
-        related: rows.map((row) => ({ memory: toMemoryView(row), depth: row.depth, weight: row.weight, relation: row.relation })),
+        related: rows.map((row) => ({
+          memory: toMemoryView(row),
+          depth: row.depth,
+          weight: row.weight,
+          relation: row.relation,
+        })),
       };
     });
   }
 
-  async addRelations(tenantId: string, id: string, relations: { to: string; relation: string; weight: number }[]): Promise<void> {
+  async addRelations(
+    tenantId: string,
+    id: string,
+    relations: { to: string; relation: string; weight: number }[],
+  ): Promise<void> {
     await this.ops.observe('relate', async () => {
       const rows = relations.map((r) => ({ from_id: id, to_id: r.to, relation: r.relation, weight: r.weight }));
       if (!(await this.repository.insertRelations(tenantId, rows))) {
@@ -218,23 +240,32 @@ export class MemoriesService {
     }));
     const principal = requestContext.current()?.principal;
     const provenance = { actor: principal?.actor ?? null, keyId: principal?.keyId ?? null };
-    const hasRelations = items.some((item) => item.relations?.length);
-
-    const rows = hasRelations
-      ? await this.db.withTenant(tenantId, async (tx) => {
-          const inserted = await this.repository.insertMany(tenantId, namespace, rowsIn, provenance, provider.model, this.models.defaultModel, tx);
-          const edges: RelationRow[] = [];
-          for (const row of inserted) {
-            for (const relation of items[row.ord].relations ?? []) {
-              edges.push({ from_id: row.id, to_id: relation.to, relation: relation.relation, weight: relation.weight });
-            }
-          }
-          if (edges.length > 0 && !(await this.repository.insertRelations(tenantId, edges, tx))) {
-            throw new RelationTargetNotFoundError('a related memory does not exist in this tenant');
-          }
-          return inserted;
-        })
-      : await this.repository.insertMany(tenantId, namespace, rowsIn, provenance, provider.model, this.models.defaultModel);
+    // One transaction: the rows, their edges and the max_memories count commit or roll back together.
+    const rows = await this.db.withTenant(tenantId, async (tx) => {
+      const inserted = await this.repository.insertMany(
+        tenantId,
+        namespace,
+        rowsIn,
+        provenance,
+        provider.model,
+        this.models.defaultModel,
+        tx,
+      );
+      const created = new Set(inserted.filter((row) => !row.duplicate).map((row) => row.id)).size;
+      if (created > 0) {
+        await this.quotas.reserve(tenantId, 'max_memories', created, tx);
+      }
+      const edges: RelationRow[] = [];
+      for (const row of inserted) {
+        for (const relation of items[row.ord].relations ?? []) {
+          edges.push({ from_id: row.id, to_id: relation.to, relation: relation.relation, weight: relation.weight });
+        }
+      }
+      if (edges.length > 0 && !(await this.repository.insertRelations(tenantId, edges, tx))) {
+        throw new RelationTargetNotFoundError('a related memory does not exist in this tenant');
+      }
+      return inserted;
+    });
 
     // Repeated content inside one batch maps to one row: only its first occurrence is "created".
     const seen = new Set<string>();
@@ -265,7 +296,11 @@ export class MemoriesService {
       await this.embeddingJobs.embedLater(tenantId, current.embedding_model, unembedded);
     }
     if (pendingModel !== null && fresh.length > 0) {
-      await this.embeddingJobs.embedLater(tenantId, pendingModel, fresh.map((row) => row.id));
+      await this.embeddingJobs.embedLater(
+        tenantId,
+        pendingModel,
+        fresh.map((row) => row.id),
+      );
     }
   }
 

@@ -19,15 +19,17 @@ export class MemoryEmbeddingsRepository {
   ): Promise<{ id: string; namespace: string; content: string; created_at: Date }[]> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('memory_embeddings', 'withoutVector', () =>
-      this.db.withTenant(tenantId, (tx) => tx.query(
-        `SELECT m.id, m.namespace, m.content, m.created_at FROM memories m
+      this.db.withTenant(tenantId, (tx) =>
+        tx.query(
+          `SELECT m.id, m.namespace, m.content, m.created_at FROM memories m
          WHERE m.tenant_id = $1
            AND ${'ids' in scope ? 'm.id = ANY($2::uuid[])' : 'm.namespace = $2'}
            AND NOT EXISTS (SELECT 1 FROM memory_embeddings e WHERE e.tenant_id = m.tenant_id AND e.memory_id = m.id AND e.model = $3)
          ORDER BY m.created_at
          LIMIT $4`,
-        [tenantId, 'ids' in scope ? scope.ids : scope.namespace, model, limit],
-      )),
+          [tenantId, 'ids' in scope ? scope.ids : scope.namespace, model, limit],
+        ),
+      ),
     );
   }
 
@@ -39,8 +41,9 @@ export class MemoryEmbeddingsRepository {
   store(tenantId: string, model: string, vectors: { id: string; vector: string }[]): Promise<void> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('memory_embeddings', 'store', async () => {
-      await this.db.withTenant(tenantId, (tx) => tx.query(
-        `WITH input AS (SELECT * FROM unnest($2::uuid[], $3::text[]) AS x(id, vector)),
+      await this.db.withTenant(tenantId, (tx) =>
+        tx.query(
+          `WITH input AS (SELECT * FROM unnest($2::uuid[], $3::text[]) AS x(id, vector)),
          stored AS (
            INSERT INTO memory_embeddings (tenant_id, memory_id, model, namespace, embedding)
            SELECT $1, m.id, $4, m.namespace, i.vector::vector
@@ -52,18 +55,21 @@ export class MemoryEmbeddingsRepository {
          FROM stored s, namespaces n
          WHERE m.tenant_id = $1 AND m.id = s.memory_id
            AND n.tenant_id = $1 AND n.name = m.namespace AND n.embedding_model = $4`,
-        [tenantId, vectors.map((v) => v.id), vectors.map((v) => v.vector), model],
-      ));
+          [tenantId, vectors.map((v) => v.id), vectors.map((v) => v.vector), model],
+        ),
+      );
     });
   }
 
   markFailed(tenantId: string, ids: string[]): Promise<void> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('memory_embeddings', 'markFailed', async () => {
-      await this.db.withTenant(tenantId, (tx) => tx.query(
-        `UPDATE memories SET embedding_status = 'failed' WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND embedding_status = 'pending'`,
-        [tenantId, ids],
-      ));
+      await this.db.withTenant(tenantId, (tx) =>
+        tx.query(
+          `UPDATE memories SET embedding_status = 'failed' WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND embedding_status = 'pending'`,
+          [tenantId, ids],
+        ),
+      );
     });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { Database, Queryable, assertTenant } from '@engram/db';
+import { Database, assertTenant } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 import { MODEL_NAME_PATTERN } from '@engram/embeddings';
 
@@ -38,16 +38,29 @@ export class NamespacesRepository {
   ) {}
 
   /** Null when the name is taken. */
-  create(tenantId: string, name: string, fields: NamespaceFields & { embedding_model: string }): Promise<NamespaceRow | null> {
+  create(
+    tenantId: string,
+    name: string,
+    fields: NamespaceFields & { embedding_model: string },
+  ): Promise<NamespaceRow | null> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('namespaces', 'create', async () => {
-      const rows = await this.db.withTenant(tenantId, (tx) => tx.query<NamespaceRow>(
-        `INSERT INTO namespaces AS n (tenant_id, name, description, default_token_budget, embedding_model, retention_days)
+      const rows = await this.db.withTenant(tenantId, (tx) =>
+        tx.query<NamespaceRow>(
+          `INSERT INTO namespaces AS n (tenant_id, name, description, default_token_budget, embedding_model, retention_days)
          VALUES ($1, $2, $3, coalesce($4, 4000), $5, $6)
          ON CONFLICT (tenant_id, name) DO NOTHING
          RETURNING ${COLUMNS}, 0 AS memory_count`,
-        [tenantId, name, fields.description ?? null, fields.default_token_budget ?? null, fields.embedding_model, fields.retention_days ?? null],
-      ));
+          [
+            tenantId,
+            name,
+            fields.description ?? null,
+            fields.default_token_budget ?? null,
+            fields.embedding_model,
+            fields.retention_days ?? null,
+          ],
+        ),
+      );
       return rows[0] ?? null;
     });
   }
@@ -56,33 +69,45 @@ export class NamespacesRepository {
   get(tenantId: string, name: string, withCount = true): Promise<NamespaceRow | null> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('namespaces', 'get', async () => {
-      const rows = await this.db.withTenant(tenantId, (tx) => tx.query<NamespaceRow>(
-        withCount
-          ? `SELECT ${WITH_COUNT} FROM namespaces n WHERE n.tenant_id = $1 AND n.name = $2`
-          : `SELECT ${COLUMNS}, 0 AS memory_count FROM namespaces n WHERE n.tenant_id = $1 AND n.name = $2`,
-        [tenantId, name],
-        withCount ? undefined : 'namespaces_get',
-      ));
+      const rows = await this.db.withTenant(tenantId, (tx) =>
+        tx.query<NamespaceRow>(
+          withCount
+            ? `SELECT ${WITH_COUNT} FROM namespaces n WHERE n.tenant_id = $1 AND n.name = $2`
+            : `SELECT ${COLUMNS}, 0 AS memory_count FROM namespaces n WHERE n.tenant_id = $1 AND n.name = $2`,
+          [tenantId, name],
+          withCount ? undefined : 'namespaces_get',
+        ),
+      );
       return rows[0] ?? null;
     });
   }
 
   /** The current and pending models of several namespaces, for search. */
-  models(tenantId: string, names: string[]): Promise<{ name: string; embedding_model: string; default_token_budget: number }[]> {
+  models(
+    tenantId: string,
+    names: string[],
+  ): Promise<{ name: string; embedding_model: string; default_token_budget: number }[]> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('namespaces', 'models', () =>
-      this.db.withTenant(tenantId, (tx) => tx.query(
-        `SELECT name, embedding_model, default_token_budget FROM namespaces WHERE tenant_id = $1 AND name = ANY($2::text[])`,
-        [tenantId, names],
-        'namespaces_models',
-      )),
+      this.db.withTenant(tenantId, (tx) =>
+        tx.query(
+          `SELECT name, embedding_model, default_token_budget FROM namespaces WHERE tenant_id = $1 AND name = ANY($2::text[])`,
+          [tenantId, names],
+          'namespaces_models',
+        ),
+      ),
     );
   }
 
   list(tenantId: string): Promise<NamespaceRow[]> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('namespaces', 'list', () =>
-      this.db.withTenant(tenantId, (tx) => tx.query<NamespaceRow>(`SELECT ${WITH_COUNT} FROM namespaces n WHERE n.tenant_id = $1 ORDER BY n.name LIMIT 1000`, [tenantId])),
+      this.db.withTenant(tenantId, (tx) =>
+        tx.query<NamespaceRow>(
+          `SELECT ${WITH_COUNT} FROM namespaces n WHERE n.tenant_id = $1 ORDER BY n.name LIMIT 1000`,
+          [tenantId],
+        ),
+      ),
     );
   }
 
@@ -90,8 +115,9 @@ export class NamespacesRepository {
   update(tenantId: string, name: string, fields: NamespaceFields): Promise<NamespaceRow | null> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('namespaces', 'update', async () => {
-      const rows = await this.db.withTenant(tenantId, (tx) => tx.query<NamespaceRow>(
-        `UPDATE namespaces n SET
+      const rows = await this.db.withTenant(tenantId, (tx) =>
+        tx.query<NamespaceRow>(
+          `UPDATE namespaces n SET
            description = CASE WHEN $3 THEN $4 ELSE n.description END,
            default_token_budget = coalesce($5, n.default_token_budget),
            pending_embedding_model = CASE
@@ -102,17 +128,18 @@ export class NamespacesRepository {
            updated_at = now()
          WHERE n.tenant_id = $1 AND n.name = $2
          RETURNING ${WITH_COUNT}`,
-        [
-          tenantId,
-          name,
-          fields.description !== undefined,
-          fields.description ?? null,
-          fields.default_token_budget ?? null,
-          fields.embedding_model ?? null,
-          fields.retention_days !== undefined,
-          fields.retention_days ?? null,
-        ],
-      ));
+          [
+            tenantId,
+            name,
+            fields.description !== undefined,
+            fields.description ?? null,
+            fields.default_token_budget ?? null,
+            fields.embedding_model ?? null,
+            fields.retention_days !== undefined,
+            fields.retention_days ?? null,
+          ],
+        ),
+      );
       return rows[0] ?? null;
     });
   }
@@ -121,7 +148,9 @@ export class NamespacesRepository {
   delete(tenantId: string, name: string): Promise<boolean> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('namespaces', 'delete', async () => {
-      const rows = await this.db.withTenant(tenantId, (tx) => tx.query(`DELETE FROM namespaces WHERE tenant_id = $1 AND name = $2 RETURNING 1`, [tenantId, name]));
+      const rows = await this.db.withTenant(tenantId, (tx) =>
+        tx.query(`DELETE FROM namespaces WHERE tenant_id = $1 AND name = $2 RETURNING 1`, [tenantId, name]),
+      );
       return rows.length > 0;
     });
   }
@@ -156,11 +185,15 @@ export class NamespacesRepository {
           `UPDATE namespaces SET embedding_model = $3, pending_embedding_model = NULL, updated_at = now() WHERE tenant_id = $1 AND name = $2`,
           [tenantId, name, model],
         );
-        await tx.query(`DELETE FROM memory_embeddings WHERE tenant_id = $1 AND namespace = $2 AND model <> $3`, [tenantId, name, model]);
-        await tx.query(`UPDATE memories SET embedding_status = 'ready' WHERE tenant_id = $1 AND namespace = $2 AND embedding_status <> 'ready'`, [
+        await tx.query(`DELETE FROM memory_embeddings WHERE tenant_id = $1 AND namespace = $2 AND model <> $3`, [
           tenantId,
           name,
+          model,
         ]);
+        await tx.query(
+          `UPDATE memories SET embedding_status = 'ready' WHERE tenant_id = $1 AND namespace = $2 AND embedding_status <> 'ready'`,
+          [tenantId, name],
+        );
         return true;
       }),
     );
@@ -186,6 +219,9 @@ export class NamespacesRepository {
 }
 
 export function modelIndexName(model: string): string {
-  const readable = model.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  const readable = model
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 30);
   return `memory_embeddings_hnsw_${readable}_${createHash('sha256').update(model).digest('hex').slice(0, 8)}`;
 }

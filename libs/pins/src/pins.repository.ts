@@ -100,11 +100,7 @@ export class PinsRepository {
     assertTenant(tenantId);
     return this.metrics.timeQuery('pins', 'get', () =>
       this.db.withTenant(tenantId, async (tx) => {
-        const rows = await tx.query<PinRow>(
-          PIN_SQL.get,
-          [tenantId, key],
-          'pins_get',
-        );
+        const rows = await tx.query<PinRow>(PIN_SQL.get, [tenantId, key], 'pins_get');
         return rows[0] ?? null;
       }),
     );
@@ -149,8 +145,9 @@ export class PinsRepository {
   listByPrefixes(tenantId: string, prefixes: string[], limit: number): Promise<Omit<PinRow, 'value_hash'>[]> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('pins', 'listByPrefixes', () =>
-      this.db.query<Omit<PinRow, 'value_hash'>>(
-        `SELECT DISTINCT ON (x.key) x.* FROM unnest($2::text[]) AS p(prefix)
+      this.db.withTenant(tenantId, (tx) =>
+        tx.query<Omit<PinRow, 'value_hash'>>(
+          `SELECT DISTINCT ON (x.key) x.* FROM unnest($2::text[]) AS p(prefix)
          CROSS JOIN LATERAL (
            SELECT id, tenant_id, key, value, source, created_at, updated_at, expires_at FROM memory_pins
            WHERE tenant_id = $1 AND key >= p.prefix AND key < p.prefix || $3 AND ${LIVE}
@@ -159,8 +156,9 @@ export class PinsRepository {
          ) x
          ORDER BY x.key
          LIMIT $4`,
-        [tenantId, prefixes, PREFIX_UPPER_BOUND, limit],
-        'pins_list_by_prefixes',
+          [tenantId, prefixes, PREFIX_UPPER_BOUND, limit],
+          'pins_list_by_prefixes',
+        ),
       ),
     );
   }

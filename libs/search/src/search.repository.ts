@@ -72,11 +72,13 @@ export class SearchRepository {
       return cached.count;
     }
     const rows = await this.metrics.timeQuery('search', 'scopeSize', () =>
-      this.db.withTenant(tenantId, (tx) => tx.query<{ count: number }>(
-        `SELECT count(*)::int AS count FROM memory_embeddings WHERE tenant_id = $1 AND model = $2 AND namespace = ANY($3::text[])`,
-        [tenantId, model, namespaces],
-        'search_scope_size',
-      )),
+      this.db.withTenant(tenantId, (tx) =>
+        tx.query<{ count: number }>(
+          `SELECT count(*)::int AS count FROM memory_embeddings WHERE tenant_id = $1 AND model = $2 AND namespace = ANY($3::text[])`,
+          [tenantId, model, namespaces],
+          'search_scope_size',
+        ),
+      ),
     );
     if (this.scopeSizes.size > 10_000) {
       this.scopeSizes.clear();
@@ -89,7 +91,9 @@ export class SearchRepository {
     const p = new SqlParams();
     const tenant = p.add(tenantId);
     const namespaces = p.add(plan.namespaces);
-    const ctes = [`lexical AS (${lexicalCandidatesSql({ tenant, namespaces, query: p.add(plan.query), limit: p.add(plan.lexicalLimit) })})`];
+    const ctes = [
+      `lexical AS (${lexicalCandidatesSql({ tenant, namespaces, query: p.add(plan.query), limit: p.add(plan.lexicalLimit) })})`,
+    ];
     const sources = ['SELECT memory_id FROM lexical'];
     let similarity = 'NULL::float8';
     let similarityJoin = '';
