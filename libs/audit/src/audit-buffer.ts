@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { BatchBuffer } from '@engram/common';
 
 /** Where a batch went: the queue, the Postgres fallback, back into the buffer, or dropped. */
 export type AuditBufferStatus = 'queued' | 'fallback' | 'retry' | 'dropped';
@@ -15,8 +16,6 @@ export interface AuditBufferOptions<T> {
   /** The fallback when the queue refuses: a Postgres write the worker does not need to see first. */
   fallback(batch: T[]): Promise<void>;
   count(status: AuditBufferStatus, items: number): void;
-  /** How long the queue may take to accept a batch before the fallback is used (default 2000). */
-  enqueueTimeoutMs?: number;
 }
 
 /**
@@ -26,94 +25,53 @@ export interface AuditBufferOptions<T> {
  */
 export class AuditBuffer<T> {
   private readonly logger: Logger;
-  private buffer: T[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> | null = null;
+  private readonly batches: BatchBuffer<T>;
 
   constructor(private readonly options: AuditBufferOptions<T>) {
     this.logger = new Logger(`AuditBuffer:${options.name}`);
+    this.batches = new BatchBuffer<T>({
+      name: `AuditBuffer:${options.name}`,
+      maxItems: options.batchSize,
+      intervalMs: options.intervalMs,
+      maxBuffered: options.maxBuffered,
+      write: (batch) => this.send(batch),
+      onDrop: (count) => options.count('dropped', count),
+    });
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.flush(), this.options.intervalMs);
-    this.timer.unref();
+    this.batches.start();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.flush();
+  stop(): Promise<void> {
+    return this.batches.stop();
   }
 
   push(item: T): void {
-    this.buffer.push(item);
-    if (this.buffer.length > this.options.maxBuffered) {
-      const dropped = this.buffer.splice(0, this.buffer.length - this.options.maxBuffered);
-      this.options.count('dropped', dropped.length);
-    }
-    if (this.buffer.length >= this.options.batchSize) {
-      void this.flush();
-    }
+    this.batches.add(item);
   }
 
   /** Sends everything buffered; resolves when done. Safe to call concurrently. */
-  async flush(): Promise<void> {
-    while (this.flushing) {
-      await this.flushing;
-    }
-    if (this.buffer.length === 0) {
-      return;
-    }
-    this.flushing = this.sendAll().finally(() => {
-      this.flushing = null;
-    });
-    await this.flushing;
+  flush(): Promise<void> {
+    return this.batches.flush();
   }
 
-  private async sendAll(): Promise<void> {
-    while (this.buffer.length > 0) {
-      const batch = this.buffer.splice(0, this.options.batchSize);
-      if (!(await this.send(batch))) {
-        this.buffer.unshift(...batch);
-        return;
-      }
-    }
-  }
-
-  private async send(batch: T[]): Promise<boolean> {
+  /** Queue first, Postgres second; throws (the batch stays buffered) only when both refuse. */
+  private async send(batch: T[]): Promise<void> {
     try {
-      await this.enqueueWithin(batch, this.options.enqueueTimeoutMs ?? 2000);
+      // The queue driver fails fast (and within 2 s) when Redis is away; see BullMqJobQueue.produce.
+      await this.options.enqueue(batch);
       this.options.count('queued', batch.length);
-      return true;
+      return;
     } catch (queueError) {
       try {
         await this.options.fallback(batch);
         this.options.count('fallback', batch.length);
         this.logger.warn(`queue refused ${batch.length} events (${(queueError as Error).message}); stored in Postgres`);
-        return true;
       } catch (dbError) {
         this.options.count('retry', batch.length);
-        this.logger.error(`batch of ${batch.length} events not stored, will retry: ${(dbError as Error).message}`);
-        return false;
+        throw dbError;
       }
-    }
-  }
-
-  /**
-   * A queue client waiting for a Redis that is not there can hold a call forever, which would
-   * stall every later flush. Past the limit the batch takes the fallback; if the queue accepts it
-   * after all, the row is written twice by id, which the audit tables ignore (ON CONFLICT).
-   */
-  private async enqueueWithin(batch: T[], timeoutMs: number): Promise<void> {
-    const attempt = this.options.enqueue(batch);
-    attempt.catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`queue did not answer within ${timeoutMs} ms`)), timeoutMs);
-    });
-    try {
-      await Promise.race([attempt, timeout]);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

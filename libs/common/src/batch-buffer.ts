@@ -2,25 +2,32 @@ import { Logger } from '@nestjs/common';
 
 export interface BatchBufferOptions<T> {
   name: string;
+  /** Items per write; a flush also starts as soon as this many are waiting. */
   maxItems: number;
   intervalMs: number;
-  /** Writes one batch; a rejection keeps the batch for the next flush (up to `maxItems` kept). */
+  /** Past this many unsent items the oldest are dropped (default 10 × maxItems). */
+  maxBuffered?: number;
+  /** Writes one batch; a rejection keeps that batch and the ones after it for the next flush. */
   write(items: T[]): Promise<void>;
+  /** Told how many items were dropped because too many were waiting. */
+  onDrop?(count: number): void;
 }
 
 /**
  * Collects small writes off the request path and hands them over in batches: every
- * `intervalMs`, or as soon as `maxItems` are waiting. Past `maxItems` unsent items the oldest are
- * dropped: these are best-effort statistics, never data the caller relies on.
+ * `intervalMs`, or as soon as `maxItems` are waiting. Nothing here throws at the caller; past
+ * `maxBuffered` unsent items the oldest are dropped (and reported through `onDrop`).
  */
 export class BatchBuffer<T> {
   private readonly logger: Logger;
+  private readonly maxBuffered: number;
   private items: T[] = [];
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | null = null;
 
   constructor(private readonly options: BatchBufferOptions<T>) {
     this.logger = new Logger(options.name);
+    this.maxBuffered = options.maxBuffered ?? options.maxItems * 10;
   }
 
   start(): void {
@@ -35,14 +42,16 @@ export class BatchBuffer<T> {
 
   add(...items: T[]): void {
     this.items.push(...items);
-    if (this.items.length > this.options.maxItems * 10) {
-      this.items.splice(0, this.items.length - this.options.maxItems * 10);
+    if (this.items.length > this.maxBuffered) {
+      const dropped = this.items.splice(0, this.items.length - this.maxBuffered);
+      this.options.onDrop?.(dropped.length);
     }
     if (this.items.length >= this.options.maxItems) {
       void this.flush();
     }
   }
 
+  /** Writes everything waiting, batch by batch; resolves when done. Safe to call concurrently. */
   async flush(): Promise<void> {
     while (this.flushing) {
       await this.flushing;
@@ -50,17 +59,22 @@ export class BatchBuffer<T> {
     if (this.items.length === 0) {
       return;
     }
-    const batch = this.items;
-    this.items = [];
-    this.flushing = this.options
-      .write(batch)
-      .catch((error: unknown) => {
+    this.flushing = this.writeAll().finally(() => {
+      this.flushing = null;
+    });
+    await this.flushing;
+  }
+
+  private async writeAll(): Promise<void> {
+    while (this.items.length > 0) {
+      const batch = this.items.splice(0, this.options.maxItems);
+      try {
+        await this.options.write(batch);
+      } catch (error) {
         this.logger.warn(`batch of ${batch.length} not written, kept for the next flush: ${(error as Error).message}`);
         this.items.unshift(...batch);
-      })
-      .finally(() => {
-        this.flushing = null;
-      });
-    await this.flushing;
+        return;
+      }
+    }
   }
 }
