@@ -25,16 +25,30 @@ describe('queued embeddings and re-embedding (postgres, BullMQ)', () => {
     await server.close();
   });
 
-  const status = async (tenant: string, id: string) => (await t.request('GET', `${MEMORIES}/${id}?tenant_id=${tenant}`)).body.embedding_status;
+  const status = async (tenant: string, id: string) =>
+    (await t.request('GET', `${MEMORIES}/${id}?tenant_id=${tenant}`)).body.embedding_status;
 
   it('embeds through a job when the model is remote: searchable by text at once, by vector when ready', async () => {
     const tenant = uniqueTenant();
-    const ns = await t.request('POST', '/api/v1/namespaces', { tenant_id: tenant, name: 'remote', embedding_model: 'openai:fake' });
+    const ns = await t.request('POST', '/api/v1/namespaces', {
+      tenant_id: tenant,
+      name: 'remote',
+      embedding_model: 'openai:fake',
+    });
     expect(ns.status).toBe(201);
-    const created = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'remote', content: 'quokkas live on Rottnest island' });
+    const created = await t.request('POST', MEMORIES, {
+      tenant_id: tenant,
+      namespace: 'remote',
+      content: 'quokkas live on Rottnest island',
+    });
     expect(created.status).toBe(201);
     expect(created.body.embedding_status).toBe('pending');
-    const early = await t.request('POST', `${MEMORIES}/search`, { tenant_id: tenant, namespace: 'remote', query: 'quokkas', explain: true });
+    const early = await t.request('POST', `${MEMORIES}/search`, {
+      tenant_id: tenant,
+      namespace: 'remote',
+      query: 'quokkas',
+      explain: true,
+    });
     expect(early.body.results[0].memory.id).toBe(created.body.id);
     await eventually(async () => (await status(tenant, created.body.id)) === 'ready');
     const vectors = await t.db.query<{ model: string; dims: number }>(
@@ -42,16 +56,29 @@ describe('queued embeddings and re-embedding (postgres, BullMQ)', () => {
       [tenant],
     );
     expect(vectors).toEqual([{ model: 'openai:fake', dims: 8 }]);
-    const late = await t.request('POST', `${MEMORIES}/search`, { tenant_id: tenant, namespace: 'remote', query: 'quokkas', explain: true });
+    const late = await t.request('POST', `${MEMORIES}/search`, {
+      tenant_id: tenant,
+      namespace: 'remote',
+      query: 'quokkas',
+      explain: true,
+    });
     expect(late.body.lexical_only).toBe(false);
     expect(late.body.results[0].components.vector).toBeGreaterThan(0);
   });
 
   it('marks a memory failed when the model server keeps failing', async () => {
     const tenant = uniqueTenant();
-    await t.request('POST', '/api/v1/namespaces', { tenant_id: tenant, name: 'remote', embedding_model: 'openai:fake' });
+    await t.request('POST', '/api/v1/namespaces', {
+      tenant_id: tenant,
+      name: 'remote',
+      embedding_model: 'openai:fake',
+    });
     server.failures = Array.from({ length: 40 }, () => 400);
-    const created = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'remote', content: 'doomed to fail' });
+    const created = await t.request('POST', MEMORIES, {
+      tenant_id: tenant,
+      namespace: 'remote',
+      content: 'doomed to fail',
+    });
     await eventually(async () => (await status(tenant, created.body.id)) === 'failed', 20_000);
     server.failures = [];
   }, 30_000);
@@ -64,26 +91,46 @@ describe('queued embeddings and re-embedding (postgres, BullMQ)', () => {
       memories: Array.from({ length: 20 }, (_, i) => ({ content: `platypus fact number ${i}` })),
     });
     expect(batch.body.memories.every((m: { embedding_status: string }) => m.embedding_status === 'ready')).toBe(true);
-    const patched = await t.request('PATCH', '/api/v1/namespaces/docs', { tenant_id: tenant, embedding_model: 'openai:fake' });
+    const patched = await t.request('PATCH', '/api/v1/namespaces/docs', {
+      tenant_id: tenant,
+      embedding_model: 'openai:fake',
+    });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ embedding_model: 'local-hash-384' });
-    const during = await t.request('POST', `${MEMORIES}/search`, { tenant_id: tenant, namespace: 'docs', query: 'platypus fact number 3' });
+    const during = await t.request('POST', `${MEMORIES}/search`, {
+      tenant_id: tenant,
+      namespace: 'docs',
+      query: 'platypus fact number 3',
+    });
     expect(during.body.results[0].memory.content).toBe('platypus fact number 3');
-    await eventually(async () => (await t.request('GET', `/api/v1/namespaces/docs?tenant_id=${tenant}`)).body.embedding_model === 'openai:fake');
+    await eventually(
+      async () =>
+        (await t.request('GET', `/api/v1/namespaces/docs?tenant_id=${tenant}`)).body.embedding_model === 'openai:fake',
+    );
     const models = await t.db.query<{ model: string; count: number }>(
       'SELECT model, count(*)::int AS count FROM memory_embeddings WHERE tenant_id = $1 GROUP BY model',
       [tenant],
     );
     expect(models).toEqual([{ model: 'openai:fake', count: 20 }]);
-    const after = await t.request('POST', `${MEMORIES}/search`, { tenant_id: tenant, namespace: 'docs', query: 'platypus fact number 3' });
+    const after = await t.request('POST', `${MEMORIES}/search`, {
+      tenant_id: tenant,
+      namespace: 'docs',
+      query: 'platypus fact number 3',
+    });
     expect(after.body.lexical_only).toBe(false);
     expect(after.body.results[0].memory.content).toBe('platypus fact number 3');
-    const indexes = await t.db.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE indexname LIKE 'memory_embeddings_hnsw_openai_fake%'`);
-    expect(indexes[0].indexdef).toContain("vector(8)");
+    const indexes = await t.db.query<{ indexdef: string }>(
+      `SELECT indexdef FROM pg_indexes WHERE indexname LIKE 'memory_embeddings_hnsw_openai_fake%'`,
+    );
+    expect(indexes[0].indexdef).toContain('vector(8)');
   });
 
   it('refuses an unknown model', async () => {
-    const response = await t.request('POST', '/api/v1/namespaces', { tenant_id: uniqueTenant(), name: 'x', embedding_model: 'nope' });
+    const response = await t.request('POST', '/api/v1/namespaces', {
+      tenant_id: uniqueTenant(),
+      name: 'x',
+      embedding_model: 'nope',
+    });
     expect([response.status, response.body.error.code]).toEqual([400, 'unknown_embedding_model']);
   });
 });

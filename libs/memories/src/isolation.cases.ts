@@ -25,11 +25,17 @@ const query = (ctx: IsolationContext, extra = ''): string => {
   const parts = [ctx.tenant === undefined ? '' : `tenant_id=${ctx.tenant}`, extra].filter(Boolean);
   return parts.length ? `?${parts.join('&')}` : '';
 };
-const withTenant = (ctx: IsolationContext, body: Record<string, unknown>) => (ctx.tenant === undefined ? body : { tenant_id: ctx.tenant, ...body });
+const withTenant = (ctx: IsolationContext, body: Record<string, unknown>) =>
+  ctx.tenant === undefined ? body : { tenant_id: ctx.tenant, ...body };
 
 export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
   { name: 'get memory', method: 'GET', url: (c) => `/api/v1/memories/${c.memoryId}${query(c)}`, expectedStatus: 404 },
-  { name: 'list memories', method: 'GET', url: (c) => `/api/v1/memories${query(c, `namespace=${c.namespace}`)}`, expectedStatus: 200 },
+  {
+    name: 'list memories',
+    method: 'GET',
+    url: (c) => `/api/v1/memories${query(c, `namespace=${c.namespace}`)}`,
+    expectedStatus: 200,
+  },
   {
     name: 'update memory',
     method: 'PATCH',
@@ -37,8 +43,18 @@ export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
     body: (c) => withTenant(c, { importance: 0.1 }),
     expectedStatus: 404,
   },
-  { name: 'delete memory', method: 'DELETE', url: (c) => `/api/v1/memories/${c.memoryId}${query(c)}`, expectedStatus: 404 },
-  { name: 'related memories', method: 'GET', url: (c) => `/api/v1/memories/${c.memoryId}/related${query(c, 'depth=3')}`, expectedStatus: 404 },
+  {
+    name: 'delete memory',
+    method: 'DELETE',
+    url: (c) => `/api/v1/memories/${c.memoryId}${query(c)}`,
+    expectedStatus: 404,
+  },
+  {
+    name: 'related memories',
+    method: 'GET',
+    url: (c) => `/api/v1/memories/${c.memoryId}/related${query(c, 'depth=3')}`,
+    expectedStatus: 404,
+  },
   {
     name: 'relate from a foreign memory',
     method: 'POST',
@@ -50,7 +66,8 @@ export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
     name: 'create a memory related to a foreign memory',
     method: 'POST',
     url: () => '/api/v1/memories',
-    body: (c) => withTenant(c, { namespace: c.namespace, content: 'probe', relations: [{ to: c.memoryId, relation: 'about' }] }),
+    body: (c) =>
+      withTenant(c, { namespace: c.namespace, content: 'probe', relations: [{ to: c.memoryId, relation: 'about' }] }),
     expectedStatus: 404,
   },
   {
@@ -64,7 +81,8 @@ export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
     name: 'search related_to a foreign memory',
     method: 'POST',
     url: () => '/api/v1/memories/search',
-    body: (c) => withTenant(c, { namespace: c.namespace, query: c.secret, related_to: c.memoryId, related_mode: 'restrict' }),
+    body: (c) =>
+      withTenant(c, { namespace: c.namespace, query: c.secret, related_to: c.memoryId, related_mode: 'restrict' }),
     expectedStatus: 200,
   },
   {
@@ -74,7 +92,12 @@ export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
     body: (c) => withTenant(c, { namespace: c.namespace, query: c.secret }),
     expectedStatus: 200,
   },
-  { name: 'get namespace', method: 'GET', url: (c) => `/api/v1/namespaces/${c.namespace}${query(c)}`, expectedStatus: 404 },
+  {
+    name: 'get namespace',
+    method: 'GET',
+    url: (c) => `/api/v1/namespaces/${c.namespace}${query(c)}`,
+    expectedStatus: 404,
+  },
   { name: 'list namespaces', method: 'GET', url: (c) => `/api/v1/namespaces${query(c)}`, expectedStatus: 200 },
   {
     name: 'update namespace',
@@ -83,7 +106,12 @@ export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
     body: (c) => withTenant(c, { default_token_budget: 100 }),
     expectedStatus: 404,
   },
-  { name: 'delete namespace', method: 'DELETE', url: (c) => `/api/v1/namespaces/${c.namespace}${query(c)}`, expectedStatus: 404 },
+  {
+    name: 'delete namespace',
+    method: 'DELETE',
+    url: (c) => `/api/v1/namespaces/${c.namespace}${query(c)}`,
+    expectedStatus: 404,
+  },
 ];
 
 /**

@@ -10,9 +10,24 @@ describe('memory routes keep tenants apart', () => {
     t = await startTestApp({ database: 'postgres', queue: 'inline' });
     owner = uniqueTenant('a');
     const secret = 'zebra-quartz-7741 launch codes';
-    const a = await t.request('POST', '/api/v1/memories', { tenant_id: owner, namespace: 'shared', content: secret, importance: 1 });
-    const b = await t.request('POST', '/api/v1/memories', { tenant_id: owner, namespace: 'shared', content: 'second zebra-quartz-7741 memory' });
-    ctx = { memoryId: a.body.id, otherMemoryId: b.body.id, namespace: 'shared', secret: 'zebra-quartz-7741', tenant: uniqueTenant('b') };
+    const a = await t.request('POST', '/api/v1/memories', {
+      tenant_id: owner,
+      namespace: 'shared',
+      content: secret,
+      importance: 1,
+    });
+    const b = await t.request('POST', '/api/v1/memories', {
+      tenant_id: owner,
+      namespace: 'shared',
+      content: 'second zebra-quartz-7741 memory',
+    });
+    ctx = {
+      memoryId: a.body.id,
+      otherMemoryId: b.body.id,
+      namespace: 'shared',
+      secret: 'zebra-quartz-7741',
+      tenant: uniqueTenant('b'),
+    };
     await t.request('POST', '/api/v1/memories', { tenant_id: ctx.tenant, namespace: 'own', content: 'b owns this' });
   });
   afterAll(async () => {
@@ -31,6 +46,8 @@ describe('memory routes keep tenants apart', () => {
     expect(got.body.importance).toBe(1);
     const related = await t.request('GET', `/api/v1/memories/${ctx.otherMemoryId}/related?tenant_id=${owner}`);
     expect(related.body.related).toEqual([]);
-    expect((await t.request('GET', `/api/v1/namespaces/shared?tenant_id=${owner}`)).body.default_token_budget).toBe(4000);
+    expect((await t.request('GET', `/api/v1/namespaces/shared?tenant_id=${owner}`)).body.default_token_budget).toBe(
+      4000,
+    );
   });
 });

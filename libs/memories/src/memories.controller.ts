@@ -26,7 +26,9 @@ export class MemoriesController {
 
   @Post()
   @RequirePermission('memory', 'write')
-  @ApiOperation({ summary: 'Store a memory (201; 200 with duplicate: true when the namespace already holds this content)' })
+  @ApiOperation({
+    summary: 'Store a memory (201; 200 with duplicate: true when the namespace already holds this content)',
+  })
   @ApiJsonBody(createMemorySchema)
   @ApiResponse({ status: 413, description: 'content_too_large' })
   async create(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<CreatedMemoryView> {
@@ -100,6 +102,10 @@ export class MemoriesController {
   @ApiJsonBody(addRelationsSchema)
   async relate(@Param('id') id: unknown, @Body() body: unknown): Promise<void> {
     const input = parseOrThrow(addRelationsSchema, body, 'body');
-    await this.memories.addRelations(resolveTenant(input.tenant_id), parseOrThrow(memoryIdSchema, id, 'id'), input.relations);
+    await this.memories.addRelations(
+      resolveTenant(input.tenant_id),
+      parseOrThrow(memoryIdSchema, id, 'id'),
+      input.relations,
+    );
   }
 }

@@ -8,8 +8,13 @@ export const MAX_LIST_LIMIT = 200;
 
 export const namespaceNameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9:_.-]{0,127}$/, 'must be 1..128 characters of A-Z a-z 0-9 : _ . -, starting with a letter or digit');
-export const relationNameSchema = z.string().regex(/^[a-z0-9][a-z0-9_:-]{0,63}$/, 'must be 1..64 characters of a-z 0-9 _ : -');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9:_.-]{0,127}$/,
+    'must be 1..128 characters of A-Z a-z 0-9 : _ . -, starting with a letter or digit',
+  );
+export const relationNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_:-]{0,63}$/, 'must be 1..64 characters of a-z 0-9 _ : -');
 export const memoryIdSchema = z.uuid();
 const tagSchema = z.string().min(1).max(64);
 const metadataSchema = z.record(z.string().max(128), z.json());
@@ -132,7 +137,11 @@ export const updateNamespaceSchema = z.strictObject({
   tenant_id: tenantIdSchema.optional(),
   description: z.string().max(1024).nullable().optional(),
   default_token_budget: z.number().int().min(64).max(1_000_000).optional(),
-  embedding_model: z.string().max(128).optional().describe('a different model starts a re-embed job; search keeps the old vectors until it completes'),
+  embedding_model: z
+    .string()
+    .max(128)
+    .optional()
+    .describe('a different model starts a re-embed job; search keeps the old vectors until it completes'),
   retention_days: z.number().int().min(1).max(36500).nullable().optional(),
 });
 export type UpdateNamespaceInput = z.infer<typeof updateNamespaceSchema>;

@@ -40,7 +40,10 @@ export class EmbeddingJobs {
     readonly models: EmbeddingModels,
     metrics: MetricsService,
   ) {
-    this.outcomes = metrics.counter('memory_embedding_jobs_total', 'Embedding job runs by job and outcome', ['job', 'status']);
+    this.outcomes = metrics.counter('memory_embedding_jobs_total', 'Embedding job runs by job and outcome', [
+      'job',
+      'status',
+    ]);
     this.lag = metrics.histogram(
       'memory_embedding_lag_seconds',
       'Time from a memory being written to its vector being stored',
@@ -66,7 +69,11 @@ export class EmbeddingJobs {
     if (provider.model !== LOCAL_HASH_MODEL) {
       await this.namespaces.ensureModelIndex(provider.model, provider.dimensions);
     }
-    await this.queue.add('embeddings.reembed', { tenant_id: tenantId, namespace, model }, { jobId: `reembed-${digest(tenantId, namespace, model)}-${Date.now()}` });
+    await this.queue.add(
+      'embeddings.reembed',
+      { tenant_id: tenantId, namespace, model },
+      { jobId: `reembed-${digest(tenantId, namespace, model)}-${Date.now()}` },
+    );
   }
 }
 
@@ -79,9 +86,17 @@ export class EmbedMemoriesHandler implements JobHandlerInstance<'embeddings.embe
     private readonly repository: MemoryEmbeddingsRepository,
   ) {}
 
-  async handle(payload: { tenant_id: string; memory_ids: string[]; model: string }, context: JobContext): Promise<void> {
+  async handle(
+    payload: { tenant_id: string; memory_ids: string[]; model: string },
+    context: JobContext,
+  ): Promise<void> {
     try {
-      const pending = await this.repository.withoutVector(payload.tenant_id, { ids: payload.memory_ids }, payload.model, payload.memory_ids.length);
+      const pending = await this.repository.withoutVector(
+        payload.tenant_id,
+        { ids: payload.memory_ids },
+        payload.model,
+        payload.memory_ids.length,
+      );
       if (pending.length > 0) {
         const vectors = await this.jobs.models.get(payload.model).embed(pending.map((memory) => memory.content));
         await this.repository.store(
@@ -125,7 +140,12 @@ export class ReembedNamespaceHandler implements JobHandlerInstance<'embeddings.r
     const provider = this.jobs.models.get(payload.model);
     try {
       for (;;) {
-        const batch = await this.repository.withoutVector(payload.tenant_id, { namespace: payload.namespace }, payload.model, REEMBED_BATCH);
+        const batch = await this.repository.withoutVector(
+          payload.tenant_id,
+          { namespace: payload.namespace },
+          payload.model,
+          REEMBED_BATCH,
+        );
         if (batch.length === 0) {
           if (await this.namespaces.switchModel(payload.tenant_id, payload.namespace, payload.model)) {
             break;

@@ -67,7 +67,12 @@ describe('memories over HTTP (postgres)', () => {
     const batch = await t.request('POST', `${MEMORIES}/batch`, {
       tenant_id: tenant,
       namespace: 'n',
-      memories: [{ content: 'one' }, { content: 'two', type: 'episodic' }, { content: 'one' }, { content: 'already here' }],
+      memories: [
+        { content: 'one' },
+        { content: 'two', type: 'episodic' },
+        { content: 'one' },
+        { content: 'already here' },
+      ],
     });
     expect(batch.status).toBe(201);
     expect(batch.body.created).toBe(2);
@@ -93,7 +98,10 @@ describe('memories over HTTP (postgres)', () => {
     const badRelation = await t.request('POST', `${MEMORIES}/batch`, {
       tenant_id: tenant,
       namespace: 'n',
-      memories: [{ content: 'fine' }, { content: 'linked', relations: [{ to: '00000000-0000-4000-8000-000000000000', relation: 'about' }] }],
+      memories: [
+        { content: 'fine' },
+        { content: 'linked', relations: [{ to: '00000000-0000-4000-8000-000000000000', relation: 'about' }] },
+      ],
     });
     expect(badRelation.status).toBe(404);
     expect(badRelation.body.error.code).toBe('relation_target_not_found');
@@ -137,7 +145,11 @@ describe('memories over HTTP (postgres)', () => {
       importance: 0.1,
     });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ content: 'first text, revised', tags: ['x'], importance: expect.closeTo(0.1, 5) });
+    expect(patched.body).toMatchObject({
+      content: 'first text, revised',
+      tags: ['x'],
+      importance: expect.closeTo(0.1, 5),
+    });
     expect(Date.parse(patched.body.updated_at)).toBeGreaterThan(Date.parse(a.body.updated_at));
     const clash = await t.request('PATCH', `${MEMORIES}/${a.body.id}`, { tenant_id: tenant, content: 'second text' });
     expect([clash.status, clash.body.error.code]).toEqual([409, 'duplicate_content']);
@@ -159,10 +171,8 @@ describe('memories over HTTP (postgres)', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { status: number; body: { memories: { content: string }[]; next_cursor: string | null } } = await t.request(
-        'GET',
-        `${MEMORIES}?tenant_id=${tenant}&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
-      );
+      const page: { status: number; body: { memories: { content: string }[]; next_cursor: string | null } } =
+        await t.request('GET', `${MEMORIES}?tenant_id=${tenant}&limit=3${cursor ? `&cursor=${cursor}` : ''}`);
       expect(page.status).toBe(200);
       seen.push(...page.body.memories.map((m) => m.content));
       cursor = page.body.next_cursor;
@@ -170,12 +180,20 @@ describe('memories over HTTP (postgres)', () => {
     expect(seen).toEqual([...contents].reverse());
 
     const filtered = async (query: string) =>
-      (await t.request('GET', `${MEMORIES}?tenant_id=${tenant}&${query}`)).body.memories.map((m: { content: string }) => m.content).sort();
+      (await t.request('GET', `${MEMORIES}?tenant_id=${tenant}&${query}`)).body.memories
+        .map((m: { content: string }) => m.content)
+        .sort();
     expect(await filtered('namespace=b')).toEqual(['note number 5', 'note number 6']);
     expect(await filtered('type=episodic&namespace=a')).toEqual(['note number 0', 'note number 2', 'note number 4']);
     expect(await filtered('tags=three')).toEqual(['note number 0', 'note number 3', 'note number 6']);
-    expect(await filtered(`metadata=${encodeURIComponent('{"even":false}')}`)).toEqual(['note number 1', 'note number 3', 'note number 5']);
-    expect(await filtered(`created_after=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual([]);
+    expect(await filtered(`metadata=${encodeURIComponent('{"even":false}')}`)).toEqual([
+      'note number 1',
+      'note number 3',
+      'note number 5',
+    ]);
+    expect(await filtered(`created_after=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual(
+      [],
+    );
     const bad = await t.request('GET', `${MEMORIES}?tenant_id=${tenant}&cursor=garbage`);
     expect([bad.status, bad.body.error.code]).toEqual([400, 'invalid_cursor']);
     const badMeta = await t.request('GET', `${MEMORIES}?tenant_id=${tenant}&metadata=nope`);
@@ -184,15 +202,39 @@ describe('memories over HTTP (postgres)', () => {
 
   it('traverses relations by depth and type, both directions', async () => {
     const tenant = uniqueTenant();
-    const make = async (content: string) => (await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'g', content })).body.id as string;
+    const make = async (content: string) =>
+      (await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'g', content })).body.id as string;
     const a = await make('A');
     const b = await make('B');
     const c = await make('C');
     const d = await make('D');
-    const e = (await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'g', content: 'E', relations: [{ to: a, relation: 'cites', weight: 0.5 }] })).body.id;
-    expect((await t.request('POST', `${MEMORIES}/${a}/relations`, { tenant_id: tenant, relations: [{ to: b, relation: 'about' }] })).status).toBe(204);
-    await t.request('POST', `${MEMORIES}/${b}/relations`, { tenant_id: tenant, relations: [{ to: c, relation: 'about' }, { to: a, relation: 'about' }] });
-    await t.request('POST', `${MEMORIES}/${c}/relations`, { tenant_id: tenant, relations: [{ to: d, relation: 'about' }] });
+    const e = (
+      await t.request('POST', MEMORIES, {
+        tenant_id: tenant,
+        namespace: 'g',
+        content: 'E',
+        relations: [{ to: a, relation: 'cites', weight: 0.5 }],
+      })
+    ).body.id;
+    expect(
+      (
+        await t.request('POST', `${MEMORIES}/${a}/relations`, {
+          tenant_id: tenant,
+          relations: [{ to: b, relation: 'about' }],
+        })
+      ).status,
+    ).toBe(204);
+    await t.request('POST', `${MEMORIES}/${b}/relations`, {
+      tenant_id: tenant,
+      relations: [
+        { to: c, relation: 'about' },
+        { to: a, relation: 'about' },
+      ],
+    });
+    await t.request('POST', `${MEMORIES}/${c}/relations`, {
+      tenant_id: tenant,
+      relations: [{ to: d, relation: 'about' }],
+    });
     const related = async (query: string) =>
       (await t.request('GET', `${MEMORIES}/${a}/related?tenant_id=${tenant}&${query}`)).body.related.map(
         (r: { memory: { content: string }; depth: number }) => `${r.memory.content}${r.depth}`,
@@ -206,23 +248,41 @@ describe('memories over HTTP (postgres)', () => {
 
   it('hard-deletes a memory with its vectors and relations', async () => {
     const tenant = uniqueTenant();
-    const a = (await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'doomed fact' })).body.id;
-    const b = (await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'other fact', relations: [{ to: a, relation: 'about' }] })).body.id;
+    const a = (await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'doomed fact' })).body
+      .id;
+    const b = (
+      await t.request('POST', MEMORIES, {
+        tenant_id: tenant,
+        namespace: 'n',
+        content: 'other fact',
+        relations: [{ to: a, relation: 'about' }],
+      })
+    ).body.id;
     expect((await t.request('DELETE', `${MEMORIES}/${a}?tenant_id=${tenant}`)).status).toBe(204);
     expect((await t.request('GET', `${MEMORIES}/${a}?tenant_id=${tenant}`)).status).toBe(404);
     expect((await t.request('DELETE', `${MEMORIES}/${a}?tenant_id=${tenant}`)).status).toBe(404);
-    expect(await t.db.query('SELECT 1 FROM memory_embeddings WHERE tenant_id = $1 AND memory_id = $2', [tenant, a])).toHaveLength(0);
+    expect(
+      await t.db.query('SELECT 1 FROM memory_embeddings WHERE tenant_id = $1 AND memory_id = $2', [tenant, a]),
+    ).toHaveLength(0);
     expect(await t.db.query('SELECT 1 FROM memory_relations WHERE tenant_id = $1', [tenant])).toHaveLength(0);
     expect((await t.request('GET', `${MEMORIES}/${b}?tenant_id=${tenant}`)).status).toBe(200);
   });
 
   it('hides expired memories at once and deletes them, and memories past retention, in the expiry job', async () => {
     const tenant = uniqueTenant();
-    const short = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'short-lived', ttl_seconds: 1 });
+    const short = await t.request('POST', MEMORIES, {
+      tenant_id: tenant,
+      namespace: 'n',
+      content: 'short-lived',
+      ttl_seconds: 1,
+    });
     await t.request('POST', '/api/v1/namespaces', { tenant_id: tenant, name: 'kept', retention_days: 1 });
     const old = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'kept', content: 'old news' });
     const fresh = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'kept', content: 'fresh news' });
-    await t.db.query(`UPDATE memories SET created_at = now() - interval '2 days' WHERE tenant_id = $1 AND id = $2`, [tenant, old.body.id]);
+    await t.db.query(`UPDATE memories SET created_at = now() - interval '2 days' WHERE tenant_id = $1 AND id = $2`, [
+      tenant,
+      old.body.id,
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect((await t.request('GET', `${MEMORIES}/${short.body.id}?tenant_id=${tenant}`)).status).toBe(404);
     await t.app.get(MemoryExpiryHandler).handle();

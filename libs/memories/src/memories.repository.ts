@@ -164,7 +164,9 @@ export class MemoriesRepository {
         clauses.push(`m.namespace = ${params.add(options.namespace)}`);
       }
       if (options.after) {
-        clauses.push(`(m.created_at, m.id) < (${params.add(options.after.createdAt)}::timestamptz, ${params.add(options.after.id)}::uuid)`);
+        clauses.push(
+          `(m.created_at, m.id) < (${params.add(options.after.createdAt)}::timestamptz, ${params.add(options.after.id)}::uuid)`,
+        );
       }
       return this.db.query<MemoryRow & { created_at_text: string }>(
         `SELECT ${MEMORY_COLUMNS}, m.created_at::text AS created_at_text FROM memories m

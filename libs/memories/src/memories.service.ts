@@ -24,7 +24,13 @@ import {
   RelationTargetNotFoundError,
 } from './memories.errors';
 import { EmbeddingJobs, vectorText } from './memories.embedding';
-import { InsertMemoryItem, InsertedMemoryRow, ListCursor, MemoriesRepository, RelationRow } from './memories.repository';
+import {
+  InsertMemoryItem,
+  InsertedMemoryRow,
+  ListCursor,
+  MemoriesRepository,
+  RelationRow,
+} from './memories.repository';
 import { MemoryOperations } from './memory-operations';
 import { toMemoryView } from './memory-sql';
 import { NamespacesService } from './namespaces.service';
@@ -185,14 +191,28 @@ export class MemoriesService {
       if (!(await this.repository.get(tenantId, id))) {
         throw new MemoryNotFoundError(`no memory ${id}`, { id });
       }
-      const rows = await this.repository.related(tenantId, id, query.depth, query.relation?.length ? query.relation : null);
+      const rows = await this.repository.related(
+        tenantId,
+        id,
+        query.depth,
+        query.relation?.length ? query.relation : null,
+      );
       return {
-        related: rows.map((row) => ({ memory: toMemoryView(row), depth: row.depth, weight: row.weight, relation: row.relation })),
+        related: rows.map((row) => ({
+          memory: toMemoryView(row),
+          depth: row.depth,
+          weight: row.weight,
+          relation: row.relation,
+        })),
       };
     });
   }
 
-  async addRelations(tenantId: string, id: string, relations: { to: string; relation: string; weight: number }[]): Promise<void> {
+  async addRelations(
+    tenantId: string,
+    id: string,
+    relations: { to: string; relation: string; weight: number }[],
+  ): Promise<void> {
     await this.ops.observe('relate', async () => {
       const rows = relations.map((r) => ({ from_id: id, to_id: r.to, relation: r.relation, weight: r.weight }));
       if (!(await this.repository.insertRelations(tenantId, rows))) {
@@ -222,7 +242,15 @@ export class MemoriesService {
 
     const rows = hasRelations
       ? await this.db.transaction(async (tx) => {
-          const inserted = await this.repository.insertMany(tenantId, namespace, rowsIn, provenance, provider.model, this.models.defaultModel, tx);
+          const inserted = await this.repository.insertMany(
+            tenantId,
+            namespace,
+            rowsIn,
+            provenance,
+            provider.model,
+            this.models.defaultModel,
+            tx,
+          );
           const edges: RelationRow[] = [];
           for (const row of inserted) {
             for (const relation of items[row.ord].relations ?? []) {
@@ -234,7 +262,14 @@ export class MemoriesService {
           }
           return inserted;
         })
-      : await this.repository.insertMany(tenantId, namespace, rowsIn, provenance, provider.model, this.models.defaultModel);
+      : await this.repository.insertMany(
+          tenantId,
+          namespace,
+          rowsIn,
+          provenance,
+          provider.model,
+          this.models.defaultModel,
+        );
 
     // Repeated content inside one batch maps to one row: only its first occurrence is "created".
     const seen = new Set<string>();
@@ -265,7 +300,11 @@ export class MemoriesService {
       await this.embeddingJobs.embedLater(tenantId, current.embedding_model, unembedded);
     }
     if (pendingModel !== null && fresh.length > 0) {
-      await this.embeddingJobs.embedLater(tenantId, pendingModel, fresh.map((row) => row.id));
+      await this.embeddingJobs.embedLater(
+        tenantId,
+        pendingModel,
+        fresh.map((row) => row.id),
+      );
     }
   }
 

@@ -12,8 +12,13 @@ export class MemoryOperations {
   private readonly latency;
 
   constructor(metrics: MetricsService) {
-    this.operations = metrics.counter('memory_service_operations_total', 'Memory service operations by outcome', ['operation', 'status']);
-    this.latency = metrics.histogram('memory_service_latency_seconds', 'Memory service operation latency', ['operation']);
+    this.operations = metrics.counter('memory_service_operations_total', 'Memory service operations by outcome', [
+      'operation',
+      'status',
+    ]);
+    this.latency = metrics.histogram('memory_service_latency_seconds', 'Memory service operation latency', [
+      'operation',
+    ]);
   }
 
   async observe<T>(operation: string, work: () => Promise<T>): Promise<T> {

@@ -2,7 +2,13 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiJsonBody, ApiQueryFrom, RequirePermission, parseOrThrow } from '@engram/common';
 import { resolveTenant } from '@engram/auth';
-import { NamespaceView, createNamespaceSchema, namespaceNameSchema, tenantQuerySchema, updateNamespaceSchema } from './memories.dto';
+import {
+  NamespaceView,
+  createNamespaceSchema,
+  namespaceNameSchema,
+  tenantQuerySchema,
+  updateNamespaceSchema,
+} from './memories.dto';
 import { NamespacesService } from './namespaces.service';
 
 @ApiTags('namespaces')
@@ -43,7 +49,11 @@ export class NamespacesController {
   @ApiJsonBody(updateNamespaceSchema)
   async update(@Param('name') name: unknown, @Body() body: unknown): Promise<NamespaceView> {
     const input = parseOrThrow(updateNamespaceSchema, body, 'body');
-    return this.namespaces.update(resolveTenant(input.tenant_id), parseOrThrow(namespaceNameSchema, name, 'name'), input);
+    return this.namespaces.update(
+      resolveTenant(input.tenant_id),
+      parseOrThrow(namespaceNameSchema, name, 'name'),
+      input,
+    );
   }
 
   @Delete(':name')

@@ -38,7 +38,11 @@ export class NamespacesRepository {
   ) {}
 
   /** Null when the name is taken. */
-  create(tenantId: string, name: string, fields: NamespaceFields & { embedding_model: string }): Promise<NamespaceRow | null> {
+  create(
+    tenantId: string,
+    name: string,
+    fields: NamespaceFields & { embedding_model: string },
+  ): Promise<NamespaceRow | null> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('namespaces', 'create', async () => {
       const rows = await this.db.query<NamespaceRow>(
@@ -46,7 +50,14 @@ export class NamespacesRepository {
          VALUES ($1, $2, $3, coalesce($4, 4000), $5, $6)
          ON CONFLICT (tenant_id, name) DO NOTHING
          RETURNING ${COLUMNS}, 0 AS memory_count`,
-        [tenantId, name, fields.description ?? null, fields.default_token_budget ?? null, fields.embedding_model, fields.retention_days ?? null],
+        [
+          tenantId,
+          name,
+          fields.description ?? null,
+          fields.default_token_budget ?? null,
+          fields.embedding_model,
+          fields.retention_days ?? null,
+        ],
       );
       return rows[0] ?? null;
     });
@@ -68,7 +79,10 @@ export class NamespacesRepository {
   }
 
   /** The current and pending models of several namespaces, for search. */
-  models(tenantId: string, names: string[]): Promise<{ name: string; embedding_model: string; default_token_budget: number }[]> {
+  models(
+    tenantId: string,
+    names: string[],
+  ): Promise<{ name: string; embedding_model: string; default_token_budget: number }[]> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('namespaces', 'models', () =>
       this.db.query(
@@ -82,7 +96,10 @@ export class NamespacesRepository {
   list(tenantId: string): Promise<NamespaceRow[]> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('namespaces', 'list', () =>
-      this.db.query<NamespaceRow>(`SELECT ${WITH_COUNT} FROM namespaces n WHERE n.tenant_id = $1 ORDER BY n.name LIMIT 1000`, [tenantId]),
+      this.db.query<NamespaceRow>(
+        `SELECT ${WITH_COUNT} FROM namespaces n WHERE n.tenant_id = $1 ORDER BY n.name LIMIT 1000`,
+        [tenantId],
+      ),
     );
   }
 
@@ -121,7 +138,10 @@ export class NamespacesRepository {
   delete(tenantId: string, name: string): Promise<boolean> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('namespaces', 'delete', async () => {
-      const rows = await this.db.query(`DELETE FROM namespaces WHERE tenant_id = $1 AND name = $2 RETURNING 1`, [tenantId, name]);
+      const rows = await this.db.query(`DELETE FROM namespaces WHERE tenant_id = $1 AND name = $2 RETURNING 1`, [
+        tenantId,
+        name,
+      ]);
       return rows.length > 0;
     });
   }
@@ -156,11 +176,15 @@ export class NamespacesRepository {
           `UPDATE namespaces SET embedding_model = $3, pending_embedding_model = NULL, updated_at = now() WHERE tenant_id = $1 AND name = $2`,
           [tenantId, name, model],
         );
-        await tx.query(`DELETE FROM memory_embeddings WHERE tenant_id = $1 AND namespace = $2 AND model <> $3`, [tenantId, name, model]);
-        await tx.query(`UPDATE memories SET embedding_status = 'ready' WHERE tenant_id = $1 AND namespace = $2 AND embedding_status <> 'ready'`, [
+        await tx.query(`DELETE FROM memory_embeddings WHERE tenant_id = $1 AND namespace = $2 AND model <> $3`, [
           tenantId,
           name,
+          model,
         ]);
+        await tx.query(
+          `UPDATE memories SET embedding_status = 'ready' WHERE tenant_id = $1 AND namespace = $2 AND embedding_status <> 'ready'`,
+          [tenantId, name],
+        );
         return true;
       }),
     );
@@ -183,6 +207,9 @@ export class NamespacesRepository {
 }
 
 export function modelIndexName(model: string): string {
-  const readable = model.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 30);
+  const readable = model
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 30);
   return `memory_embeddings_hnsw_${readable}_${createHash('sha256').update(model).digest('hex').slice(0, 8)}`;
 }

@@ -60,7 +60,9 @@ export class NamespacesService {
   }
 
   list(tenantId: string): Promise<{ namespaces: NamespaceView[] }> {
-    return this.ops.observe('namespace_list', async () => ({ namespaces: (await this.repository.list(tenantId)).map(toView) }));
+    return this.ops.observe('namespace_list', async () => ({
+      namespaces: (await this.repository.list(tenantId)).map(toView),
+    }));
   }
 
   get(tenantId: string, name: string): Promise<NamespaceView> {
@@ -110,7 +112,12 @@ export class NamespacesService {
     }
     const row = await this.repository.get(tenantId, name, false);
     if (!row) {
-      return { name, embedding_model: this.models.defaultModel, pending_embedding_model: null, default_token_budget: DEFAULT_TOKEN_BUDGET };
+      return {
+        name,
+        embedding_model: this.models.defaultModel,
+        pending_embedding_model: null,
+        default_token_budget: DEFAULT_TOKEN_BUDGET,
+      };
     }
     const settings = {
       name: row.name,
@@ -129,7 +136,10 @@ export class NamespacesService {
    * Existing namespaces' settings (never creates); absent names are left out. Cached like
    * `settings`: search and context ask on every request.
    */
-  async existing(tenantId: string, names: string[]): Promise<{ name: string; embedding_model: string; default_token_budget: number }[]> {
+  async existing(
+    tenantId: string,
+    names: string[],
+  ): Promise<{ name: string; embedding_model: string; default_token_budget: number }[]> {
     const key = `${tenantId}\u0000${names.join('\u0000')}`;
     const cached = this.existingCache.get(key);
     if (cached && cached.until > Date.now()) {

@@ -118,6 +118,8 @@ export function fuse(
 }
 
 function ranks(candidates: Candidate[], score: (c: Candidate) => number | null): Map<string, number> {
-  const scored = candidates.filter((c) => score(c) !== null).sort((a, b) => score(b)! - score(a)! || a.id.localeCompare(b.id));
+  const scored = candidates
+    .filter((c) => score(c) !== null)
+    .sort((a, b) => score(b)! - score(a)! || a.id.localeCompare(b.id));
   return new Map(scored.map((c, i) => [c.id, i + 1]));
 }

@@ -13,7 +13,9 @@ export class SearchController {
   @Post('search')
   @HttpCode(200)
   @RequirePermission('memory', 'read')
-  @ApiOperation({ summary: 'Hybrid search: full text and vectors fused with recency, importance, access and relations' })
+  @ApiOperation({
+    summary: 'Hybrid search: full text and vectors fused with recency, importance, access and relations',
+  })
   @ApiJsonBody(searchSchema)
   async run(@Body() body: unknown): Promise<SearchView> {
     const input = parseOrThrow(searchSchema, body, 'body');

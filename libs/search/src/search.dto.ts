@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { memoryFiltersSchema, memoryIdSchema, namespaceNameSchema, relationNameSchema, MemoryView } from '@engram/memories';
+import {
+  memoryFiltersSchema,
+  memoryIdSchema,
+  namespaceNameSchema,
+  relationNameSchema,
+  MemoryView,
+} from '@engram/memories';
 import { tenantIdSchema } from '@engram/pins';
 import { ScoreComponents } from './fusion';
 

@@ -35,7 +35,12 @@ describe.each(['postgres', 'pglite'] as const)('search over HTTP (%s)', (databas
   it('finds memories by words and ranks the best match first, with components on explain', async () => {
     const tenant = uniqueTenant();
     await seed(tenant);
-    const response = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'facts', query: 'what tea does Alice drink?', explain: true });
+    const response = await t.request('POST', SEARCH, {
+      tenant_id: tenant,
+      namespace: 'facts',
+      query: 'what tea does Alice drink?',
+      explain: true,
+    });
     expect(response.status).toBe(200);
     expect(response.body.fusion).toBe('rrf');
     const [top] = response.body.results;
@@ -51,14 +56,37 @@ describe.each(['postgres', 'pglite'] as const)('search over HTTP (%s)', (databas
   it('applies k, filters and min_score, and weighted fusion on request', async () => {
     const tenant = uniqueTenant();
     await seed(tenant);
-    await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'facts', content: 'Alice likes hiking', type: 'episodic', tags: ['hobby'] });
+    await t.request('POST', MEMORIES, {
+      tenant_id: tenant,
+      namespace: 'facts',
+      content: 'Alice likes hiking',
+      type: 'episodic',
+      tags: ['hobby'],
+    });
     const k1 = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'facts', query: 'alice', k: 1 });
     expect(k1.body.results).toHaveLength(1);
-    const filtered = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'facts', query: 'alice', filters: { types: ['episodic'], tags: ['hobby'] } });
-    expect(filtered.body.results.map((r: { memory: { content: string } }) => r.memory.content)).toEqual(['Alice likes hiking']);
-    const strict = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'facts', query: 'alice', min_score: 0.99 });
+    const filtered = await t.request('POST', SEARCH, {
+      tenant_id: tenant,
+      namespace: 'facts',
+      query: 'alice',
+      filters: { types: ['episodic'], tags: ['hobby'] },
+    });
+    expect(filtered.body.results.map((r: { memory: { content: string } }) => r.memory.content)).toEqual([
+      'Alice likes hiking',
+    ]);
+    const strict = await t.request('POST', SEARCH, {
+      tenant_id: tenant,
+      namespace: 'facts',
+      query: 'alice',
+      min_score: 0.99,
+    });
     expect(strict.body.results).toEqual([]);
-    const weighted = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'facts', query: 'peanut allergy', fusion: 'weighted' });
+    const weighted = await t.request('POST', SEARCH, {
+      tenant_id: tenant,
+      namespace: 'facts',
+      query: 'peanut allergy',
+      fusion: 'weighted',
+    });
     expect(weighted.body.fusion).toBe('weighted');
     expect(weighted.body.results[0].memory.content).toBe(FACTS[2]);
   });
@@ -66,7 +94,10 @@ describe.each(['postgres', 'pglite'] as const)('search over HTTP (%s)', (databas
   it('boosts or restricts to the neighbours of related_to', async () => {
     const tenant = uniqueTenant();
     const ids = await seed(tenant);
-    await t.request('POST', `${MEMORIES}/${ids[FACTS[4]]}/relations`, { tenant_id: tenant, relations: [{ to: ids[FACTS[1]], relation: 'about' }] });
+    await t.request('POST', `${MEMORIES}/${ids[FACTS[4]]}/relations`, {
+      tenant_id: tenant,
+      relations: [{ to: ids[FACTS[1]], relation: 'about' }],
+    });
     const restricted = await t.request('POST', SEARCH, {
       tenant_id: tenant,
       namespace: 'facts',
@@ -98,10 +129,20 @@ describe.each(['postgres', 'pglite'] as const)('search over HTTP (%s)', (databas
   it('never returns a deleted or expired memory, and counts accesses off the request path', async () => {
     const tenant = uniqueTenant();
     const ids = await seed(tenant);
-    await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'facts', content: 'Alice had a short-lived note', ttl_seconds: 1 });
+    await t.request('POST', MEMORIES, {
+      tenant_id: tenant,
+      namespace: 'facts',
+      content: 'Alice had a short-lived note',
+      ttl_seconds: 1,
+    });
     expect((await t.request('DELETE', `${MEMORIES}/${ids[FACTS[0]]}?tenant_id=${tenant}`)).status).toBe(204);
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    const response = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'facts', query: 'Alice green tea morning short-lived note', k: 50 });
+    const response = await t.request('POST', SEARCH, {
+      tenant_id: tenant,
+      namespace: 'facts',
+      query: 'Alice green tea morning short-lived note',
+      k: 50,
+    });
     const contents = response.body.results.map((r: { memory: { content: string } }) => r.memory.content);
     expect(contents).toContain(FACTS[4]);
     expect(contents).not.toContain(FACTS[0]);
@@ -118,7 +159,9 @@ describe.each(['postgres', 'pglite'] as const)('search over HTTP (%s)', (databas
     await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'b', content: 'Alice owns a cat' });
     const both = await t.request('POST', SEARCH, { tenant_id: tenant, namespaces: ['a', 'b'], query: 'alice cat' });
     expect(both.body.results[0].memory.content).toBe('Alice owns a cat');
-    expect(new Set(both.body.results.map((r: { memory: { namespace: string } }) => r.memory.namespace))).toEqual(new Set(['a', 'b']));
+    expect(new Set(both.body.results.map((r: { memory: { namespace: string } }) => r.memory.namespace))).toEqual(
+      new Set(['a', 'b']),
+    );
     const none = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'nope', query: 'alice' });
     expect(none.status).toBe(200);
     expect(none.body.results).toEqual([]);

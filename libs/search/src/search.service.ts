@@ -2,7 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@engram/config';
 import { EmbeddingModels, toVectorLiteral } from '@engram/embeddings';
 import { MetricsService } from '@engram/metrics';
-import { MemoryAccessTracker, MemoryFilters, MemoryOperations, MemoryView, NamespacesService, toMemoryView } from '@engram/memories';
+import {
+  MemoryAccessTracker,
+  MemoryFilters,
+  MemoryOperations,
+  MemoryView,
+  NamespacesService,
+  toMemoryView,
+} from '@engram/memories';
 import { DEFAULT_WEIGHTS, FusionMethod, SearchWeights, fuse } from './fusion';
 import { SearchInput, SearchResultView, SearchView } from './search.dto';
 import { CandidatePlan, SearchRepository } from './search.repository';
@@ -37,6 +44,7 @@ export class SearchService {
   private readonly exactScanMaxRows: number;
   private readonly efSearch: number;
   private readonly halfLifeHours: number;
+  private readonly lexicalMatch: 'all' | 'any';
   private readonly searchLatency;
   private readonly degraded;
 
@@ -52,8 +60,13 @@ export class SearchService {
     this.exactScanMaxRows = config.get('SEARCH_EXACT_SCAN_MAX_ROWS');
     this.efSearch = config.get('SEARCH_HNSW_EF_SEARCH');
     this.halfLifeHours = config.get('SEARCH_RECENCY_HALF_LIFE_HOURS');
-    this.searchLatency = metrics.histogram('memory_search_latency_seconds', 'Hybrid search latency by vector mode', ['mode']);
-    this.degraded = metrics.counter('memory_search_lexical_only_total', 'Searches answered without the vector stage', ['reason']);
+    this.lexicalMatch = config.get('SEARCH_LEXICAL_MATCH');
+    this.searchLatency = metrics.histogram('memory_search_latency_seconds', 'Hybrid search latency by vector mode', [
+      'mode',
+    ]);
+    this.degraded = metrics.counter('memory_search_lexical_only_total', 'Searches answered without the vector stage', [
+      'reason',
+    ]);
   }
 
   async search(tenantId: string, input: SearchInput): Promise<SearchView> {
@@ -65,7 +78,12 @@ export class SearchService {
         filters: input.filters,
         minScore: input.min_score,
         related: input.related_to
-          ? { id: input.related_to, mode: input.related_mode, depth: input.related_depth, relations: input.related_relations ?? null }
+          ? {
+              id: input.related_to,
+              mode: input.related_mode,
+              depth: input.related_depth,
+              relations: input.related_relations ?? null,
+            }
           : undefined,
         fusion: input.fusion,
         weights: input.weights,
@@ -83,7 +101,10 @@ export class SearchService {
   }
 
   /** The ranked memories for a request; used by search and by context assembly. */
-  async rank(tenantId: string, request: RankRequest): Promise<{ results: RankedMemory[]; lexicalOnly: boolean; fusion: FusionMethod }> {
+  async rank(
+    tenantId: string,
+    request: RankRequest,
+  ): Promise<{ results: RankedMemory[]; lexicalOnly: boolean; fusion: FusionMethod }> {
     const started = performance.now();
     const fusion = request.fusion ?? DEFAULT_FUSION;
     const namespaces = [...new Set(request.namespaces)];
@@ -97,10 +118,16 @@ export class SearchService {
       namespaces: settings.map((s) => s.name),
       query: request.query,
       lexicalLimit: poolSize,
+      lexicalMatch: this.lexicalMatch,
       vector,
       filters: request.filters,
       related: request.related
-        ? { id: request.related.id, depth: request.related.depth, relations: request.related.relations, restrict: request.related.mode === 'restrict' }
+        ? {
+            id: request.related.id,
+            depth: request.related.depth,
+            relations: request.related.relations,
+            restrict: request.related.mode === 'restrict',
+          }
         : null,
     };
     const rows = await this.repository.candidates(tenantId, plan);
@@ -123,7 +150,10 @@ export class SearchService {
       .filter((s) => request.minScore === undefined || s.score >= request.minScore)
       .slice(0, request.k)
       .map((s) => ({ memory: toMemoryView(byId.get(s.id)!), score: round(s.score), components: s.components }));
-    this.searchLatency.observe({ mode: vector === null ? 'lexical' : vector.exact ? 'exact' : 'hnsw' }, (performance.now() - started) / 1000);
+    this.searchLatency.observe(
+      { mode: vector === null ? 'lexical' : vector.exact ? 'exact' : 'hnsw' },
+      (performance.now() - started) / 1000,
+    );
     return { results, lexicalOnly: vector === null, fusion };
   }
 
