@@ -104,7 +104,10 @@ async function loadOtherTenants(db: Client, total: number): Promise<void> {
   const perTenant = 10_000;
   for (let t = 0; t * perTenant < total; t++) {
     const tenant = `bench-other-${t}`;
-    await db.query(`INSERT INTO namespaces (tenant_id, name, embedding_model) VALUES ($1, $2, 'local-hash-384') ON CONFLICT DO NOTHING`, [tenant, NAMESPACE]);
+    await db.query(
+      `INSERT INTO namespaces (tenant_id, name, embedding_model) VALUES ($1, $2, 'local-hash-384') ON CONFLICT DO NOTHING`,
+      [tenant, NAMESPACE],
+    );
     await db.query(
       `WITH inserted AS (
          INSERT INTO memories (tenant_id, namespace, content, type, embedding_status)
@@ -139,7 +142,10 @@ async function main(): Promise<void> {
     // The scratch database is dropped WITH (FORCE) on the way out, which ends this connection.
     db.on('error', () => undefined);
     await db.connect();
-    await db.query(`INSERT INTO namespaces (tenant_id, name, embedding_model) VALUES ($1, $2, 'local-hash-384')`, [TENANT, NAMESPACE]);
+    await db.query(`INSERT INTO namespaces (tenant_id, name, embedding_model) VALUES ($1, $2, 'local-hash-384')`, [
+      TENANT,
+      NAMESPACE,
+    ]);
     // HNSW inserts cost ~7 ms each: load first, index after.
     await db.query('DROP INDEX memory_embeddings_hnsw_local_hash_384');
     if (OTHER_TOTAL > 0) {
@@ -174,7 +180,11 @@ async function main(): Promise<void> {
       const queries = Array.from({ length: QUERIES }, (_, i) => queryText(i));
       const post = async (path: string, body: unknown) => {
         const t0 = performance.now();
-        const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const response = await fetch(`${base}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         await response.arrayBuffer();
         if (response.status >= 300) {
           throw new Error(`${path} answered ${response.status}`);
@@ -184,19 +194,32 @@ async function main(): Promise<void> {
       for (const q of queries.slice(0, 20)) {
         await post('/api/v1/memories/search', { tenant_id: TENANT, namespace: NAMESPACE, query: q, k: 10 });
       }
-      const exact = (await repository.scopeSize(TENANT, 'local-hash-384', [NAMESPACE])) <= config.SEARCH_EXACT_SCAN_MAX_ROWS;
+      const exact =
+        (await repository.scopeSize(TENANT, 'local-hash-384', [NAMESPACE])) <= config.SEARCH_EXACT_SCAN_MAX_ROWS;
       const sqlTimes: number[] = [];
       const searchTimes: number[] = [];
       const contextTimes: number[] = [];
       for (const q of queries) {
-        searchTimes.push(await post('/api/v1/memories/search', { tenant_id: TENANT, namespace: NAMESPACE, query: q, k: 10 }));
-        contextTimes.push(await post('/api/v1/context', { tenant_id: TENANT, namespace: NAMESPACE, query: q, token_budget: 4000 }));
+        searchTimes.push(
+          await post('/api/v1/memories/search', { tenant_id: TENANT, namespace: NAMESPACE, query: q, k: 10 }),
+        );
+        contextTimes.push(
+          await post('/api/v1/context', { tenant_id: TENANT, namespace: NAMESPACE, query: q, token_budget: 4000 }),
+        );
         // The same candidate SQL the search path runs, on a bare connection.
         const { sql, values } = repository.buildSql(TENANT, {
           namespaces: [NAMESPACE],
           query: q,
           lexicalLimit: 100,
-          vector: { model: 'local-hash-384', dimensions: 384, namespaces: [NAMESPACE], literal: toVectorLiteral(embedText(q)), limit: 100, exact, efSearch: 100 },
+          vector: {
+            model: 'local-hash-384',
+            dimensions: 384,
+            namespaces: [NAMESPACE],
+            literal: toVectorLiteral(embedText(q)),
+            limit: 100,
+            exact,
+            efSearch: 100,
+          },
           related: null,
         });
         const t0 = performance.now();
@@ -211,7 +234,13 @@ async function main(): Promise<void> {
       }
       const writeTimes: number[] = [];
       for (let i = 0; i < WRITES; i++) {
-        writeTimes.push(await post('/api/v1/memories', { tenant_id: TENANT, namespace: 'writes', content: `write ${size} ${i} ${content(i)}` }));
+        writeTimes.push(
+          await post('/api/v1/memories', {
+            tenant_id: TENANT,
+            namespace: 'writes',
+            content: `write ${size} ${i} ${content(i)}`,
+          }),
+        );
       }
       const sqlStats = stats(sqlTimes);
       const total = size + OTHER_TOTAL;
@@ -233,7 +262,15 @@ async function main(): Promise<void> {
           namespaces: [NAMESPACE],
           query: queries[0],
           lexicalLimit: 100,
-          vector: { model: 'local-hash-384', dimensions: 384, namespaces: [NAMESPACE], literal: toVectorLiteral(embedText(queries[0])), limit: 100, exact, efSearch: 100 },
+          vector: {
+            model: 'local-hash-384',
+            dimensions: 384,
+            namespaces: [NAMESPACE],
+            literal: toVectorLiteral(embedText(queries[0])),
+            limit: 100,
+            exact,
+            efSearch: 100,
+          },
           related: null,
         });
         await db.query('BEGIN; SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = 100');

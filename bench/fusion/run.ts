@@ -12,14 +12,17 @@ import { FusionMethod, SearchService, SearchWeights } from '@engram/search';
  * configuration) on SciFact's 300 test queries: nDCG@10 and R@100. Used to choose the default
  * fusion. Evaluation data only (CC BY-NC): nothing of it is stored in the product.
  *
- *   npm run build && node dist/bench/fusion/run.js
+ *   npm run build && [SEARCH_LEXICAL_MATCH=any] node dist/bench/fusion/run.js
  */
 const DATA = process.env.SCIFACT_DIR ?? join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'scifact');
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TENANT = 'scifact';
 
 function jsonl<T>(file: string): T[] {
-  return readFileSync(join(DATA, file), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as T);
+  return readFileSync(join(DATA, file), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as T);
 }
 
 function ndcgAt10(ranked: string[], relevant: Set<string>): number {
@@ -45,7 +48,12 @@ async function main(): Promise<void> {
   url.pathname = `/${dbName}`;
   try {
     await migrateUp(url.toString());
-    const config = parseConfig({ LOG_LEVEL: 'warn', DATABASE_URL: url.toString(), MIGRATE_ON_START: 'false' });
+    const config = parseConfig({
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: url.toString(),
+      MIGRATE_ON_START: 'false',
+      SEARCH_LEXICAL_MATCH: process.env.SEARCH_LEXICAL_MATCH ?? 'all',
+    });
     const app = await createApi(config, { databaseUrl: url.toString(), embeddedDatabase: false, worker: true });
     const memories = app.get(MemoriesService);
     const search = app.get(SearchService);
@@ -56,12 +64,26 @@ async function main(): Promise<void> {
       const slice = corpus.slice(i, i + 500);
       const result = await memories.createBatch(TENANT, {
         namespace: 'scifact',
-        memories: slice.map((doc) => ({ content: `${doc.title} ${doc.text}`, type: 'semantic', metadata: { doc: doc._id } })),
+        memories: slice.map((doc) => ({
+          content: `${doc.title} ${doc.text}`,
+          type: 'semantic',
+          metadata: { doc: doc._id },
+        })),
       });
       result.memories.forEach((memory, j) => idOf.set(memory.id, slice[j]._id));
     }
+    // A freshly loaded table has no statistics until autovacuum gets to it; plans without them
+    // are not what a running system sees.
+    const db = new Client({ connectionString: url.toString() });
+    await db.connect();
+    await db.query('ANALYZE memories');
+    await db.query('ANALYZE memory_embeddings');
+    await db.end();
     const qrels = new Map<string, Set<string>>();
-    for (const line of readFileSync(join(DATA, 'qrels', 'test.tsv'), 'utf8').split('\n').slice(1).filter(Boolean)) {
+    for (const line of readFileSync(join(DATA, 'qrels', 'test.tsv'), 'utf8')
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)) {
       const [query, doc] = line.split('\t');
       qrels.set(query, (qrels.get(query) ?? new Set()).add(doc));
     }
@@ -70,8 +92,16 @@ async function main(): Promise<void> {
     const variants: { name: string; fusion: FusionMethod; weights: Partial<SearchWeights> }[] = [
       { name: 'rrf (default weights)', fusion: 'rrf', weights: {} },
       { name: 'weighted (default weights)', fusion: 'weighted', weights: {} },
-      { name: 'lexical stage only', fusion: 'weighted', weights: { vector: 0, relevance: 1, recency: 0, importance: 0, access: 0, relation: 0 } },
-      { name: 'vector stage only', fusion: 'weighted', weights: { lexical: 0, relevance: 1, recency: 0, importance: 0, access: 0, relation: 0 } },
+      {
+        name: 'lexical stage only',
+        fusion: 'weighted',
+        weights: { vector: 0, relevance: 1, recency: 0, importance: 0, access: 0, relation: 0 },
+      },
+      {
+        name: 'vector stage only',
+        fusion: 'weighted',
+        weights: { lexical: 0, relevance: 1, recency: 0, importance: 0, access: 0, relation: 0 },
+      },
     ];
     console.log('| variant | nDCG@10 | R@100 |');
     console.log('|---|---|---|');
@@ -79,13 +109,21 @@ async function main(): Promise<void> {
       let ndcg = 0;
       let recall = 0;
       for (const query of queries) {
-        const { results } = await search.rank(TENANT, { query: query.text, namespaces: ['scifact'], k: 100, fusion: variant.fusion, weights: variant.weights });
+        const { results } = await search.rank(TENANT, {
+          query: query.text,
+          namespaces: ['scifact'],
+          k: 100,
+          fusion: variant.fusion,
+          weights: variant.weights,
+        });
         const ranked = results.map((r) => idOf.get(r.memory.id)!);
         const relevant = qrels.get(query._id)!;
         ndcg += ndcgAt10(ranked, relevant);
         recall += ranked.filter((id) => relevant.has(id)).length / relevant.size;
       }
-      console.log(`| ${variant.name} | ${(ndcg / queries.length).toFixed(4)} | ${(recall / queries.length).toFixed(4)} |`);
+      console.log(
+        `| ${variant.name} | ${(ndcg / queries.length).toFixed(4)} | ${(recall / queries.length).toFixed(4)} |`,
+      );
     }
     await app.close();
   } finally {

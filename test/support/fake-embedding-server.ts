@@ -43,9 +43,15 @@ export async function startFakeEmbeddingServer(dimensions: number): Promise<Fake
         response.writeHead(failure, { 'content-type': 'application/json' }).end('{"error":"injected"}');
         return;
       }
-      const data = body.input.map((text, index) => ({ object: 'embedding', index, embedding: fakeVector(text, dimensions) }));
+      const data = body.input.map((text, index) => ({
+        object: 'embedding',
+        index,
+        embedding: fakeVector(text, dimensions),
+      }));
       // Out of order on purpose: clients must sort by index.
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: data.reverse(), model: body.model }));
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ object: 'list', data: data.reverse(), model: body.model }));
     })();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

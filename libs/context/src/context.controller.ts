@@ -14,7 +14,10 @@ export class ContextController {
   @Post()
   @HttpCode(200)
   @RequirePermission('context', 'read')
-  @ApiOperation({ summary: 'The best memories and pins for a query, packed under a token budget in critical, middle and recency zones' })
+  @ApiOperation({
+    summary:
+      'The best memories and pins for a query, packed under a token budget in critical, middle and recency zones',
+  })
   @ApiJsonBody(contextSchema)
   async assemble(@Body() body: unknown): Promise<AssembledContext> {
     const input = parseOrThrow(contextSchema, body, 'body');

@@ -17,7 +17,11 @@ describe.each(['postgres', 'pglite'] as const)('context over HTTP (%s)', (databa
 
   it('packs pins and memories into zones under the budget, with provenance in a data block', async () => {
     const tenant = await newTenant(t);
-    await t.request('POST', '/api/v1/memory/pins', { tenant_id: tenant, key: 'config:style', value: { tone: 'brief' } });
+    await t.request('POST', '/api/v1/memory/pins', {
+      tenant_id: tenant,
+      key: 'config:style',
+      value: { tone: 'brief' },
+    });
     await t.request('POST', '/api/v1/memory/pins', { tenant_id: tenant, key: 'other:x', value: 1 });
     await t.request('POST', `${MEMORIES}/batch`, {
       tenant_id: tenant,
@@ -42,12 +46,25 @@ describe.each(['postgres', 'pglite'] as const)('context over HTTP (%s)', (databa
     expect(body.tokens_used).toBe(tokenCount(body.text));
     expect(body.tokens_used).toBeLessThanOrEqual(400);
     expect(body.text.startsWith('You are the account assistant.\n\n<retrieved_memories')).toBe(true);
-    expect(body.blocks[0]).toMatchObject({ zone: 'critical', memory_id: null, pin_key: 'config:style', content: '{"tone":"brief"}' });
-    expect(body.blocks[1]).toMatchObject({ zone: 'critical', content: 'The customer Acme renews its contract in March' });
+    expect(body.blocks[0]).toMatchObject({
+      zone: 'critical',
+      memory_id: null,
+      pin_key: 'config:style',
+      content: '{"tone":"brief"}',
+    });
+    expect(body.blocks[1]).toMatchObject({
+      zone: 'critical',
+      content: 'The customer Acme renews its contract in March',
+    });
     expect(body.text).toContain('source="crm"');
     expect(body.text).not.toContain('other:x');
     const zones = body.blocks.map((b: { zone: string }) => b.zone);
-    expect(zones).toEqual([...zones].sort((a: string, b: string) => ['critical', 'middle', 'recency'].indexOf(a) - ['critical', 'middle', 'recency'].indexOf(b)));
+    expect(zones).toEqual(
+      [...zones].sort(
+        (a: string, b: string) =>
+          ['critical', 'middle', 'recency'].indexOf(a) - ['critical', 'middle', 'recency'].indexOf(b),
+      ),
+    );
     expect(body.blocks.find((b: { content: string }) => b.content.startsWith('scratch:')).zone).toBe('recency');
     expect(Object.keys(body.zones)).toEqual(['critical', 'middle', 'recency']);
     expect(body.considered).toBe(body.blocks.length + body.skipped.length);
@@ -61,7 +78,12 @@ describe.each(['postgres', 'pglite'] as const)('context over HTTP (%s)', (databa
       memories: Array.from({ length: 30 }, (_, i) => ({ content: `fact ${i} about widgets: ${'detail '.repeat(20)}` })),
     });
     for (const budget of [64, 100, 250, 777]) {
-      const response = await t.request('POST', CONTEXT, { tenant_id: tenant, namespace: 'n', query: 'widgets', token_budget: budget });
+      const response = await t.request('POST', CONTEXT, {
+        tenant_id: tenant,
+        namespace: 'n',
+        query: 'widgets',
+        token_budget: budget,
+      });
       expect(response.status).toBe(200);
       expect(response.body.tokens_used).toBeLessThanOrEqual(budget);
       expect(response.body.tokens_used).toBe(tokenCount(response.body.text));
@@ -72,25 +94,55 @@ describe.each(['postgres', 'pglite'] as const)('context over HTTP (%s)', (databa
 
   it('uses the namespace default budget, filters by type, and rejects an oversized system prompt', async () => {
     const tenant = await newTenant(t);
-    expect((await t.request('POST', '/api/v1/namespaces', { tenant_id: tenant, name: 'small', default_token_budget: 80 })).status).toBe(201);
+    expect(
+      (await t.request('POST', '/api/v1/namespaces', { tenant_id: tenant, name: 'small', default_token_budget: 80 }))
+        .status,
+    ).toBe(201);
     await t.request('POST', `${MEMORIES}/batch`, {
       tenant_id: tenant,
       namespace: 'small',
-      memories: Array.from({ length: 10 }, (_, i) => ({ content: `gadget note ${i} ${'more words '.repeat(10)}`, type: i === 0 ? 'procedural' : 'semantic' })),
+      memories: Array.from({ length: 10 }, (_, i) => ({
+        content: `gadget note ${i} ${'more words '.repeat(10)}`,
+        type: i === 0 ? 'procedural' : 'semantic',
+      })),
     });
     const response = await t.request('POST', CONTEXT, { tenant_id: tenant, namespace: 'small', query: 'gadget' });
     expect(response.body.tokens_used).toBeLessThanOrEqual(80);
-    const typed = await t.request('POST', CONTEXT, { tenant_id: tenant, namespace: 'small', query: 'gadget', types: ['procedural'], token_budget: 2000 });
-    expect(typed.body.blocks.map((b: { content: string }) => b.content)).toEqual([expect.stringMatching(/^gadget note 0 /)]);
-    const tooLong = await t.request('POST', CONTEXT, { tenant_id: tenant, namespace: 'small', query: 'gadget', token_budget: 64, system_prompt: 'word '.repeat(100) });
+    const typed = await t.request('POST', CONTEXT, {
+      tenant_id: tenant,
+      namespace: 'small',
+      query: 'gadget',
+      types: ['procedural'],
+      token_budget: 2000,
+    });
+    expect(typed.body.blocks.map((b: { content: string }) => b.content)).toEqual([
+      expect.stringMatching(/^gadget note 0 /),
+    ]);
+    const tooLong = await t.request('POST', CONTEXT, {
+      tenant_id: tenant,
+      namespace: 'small',
+      query: 'gadget',
+      token_budget: 64,
+      system_prompt: 'word '.repeat(100),
+    });
     expect([tooLong.status, tooLong.body.error.code]).toEqual([400, 'system_prompt_over_budget']);
-    const badBudget = await t.request('POST', CONTEXT, { tenant_id: tenant, namespace: 'small', query: 'gadget', token_budget: 10 });
+    const badBudget = await t.request('POST', CONTEXT, {
+      tenant_id: tenant,
+      namespace: 'small',
+      query: 'gadget',
+      token_budget: 10,
+    });
     expect([badBudget.status, badBudget.body.error.code]).toEqual([400, 'invalid_token_budget']);
   });
 
   it('never brings back a deleted memory from get, list, search or context', async () => {
     const tenant = await newTenant(t);
-    const created = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'the vault code is 1234', importance: 1 });
+    const created = await t.request('POST', MEMORIES, {
+      tenant_id: tenant,
+      namespace: 'n',
+      content: 'the vault code is 1234',
+      importance: 1,
+    });
     await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'the vault is in the basement' });
     const id = created.body.id;
     const before = await t.request('POST', CONTEXT, { tenant_id: tenant, namespace: 'n', query: 'vault code' });
@@ -101,14 +153,24 @@ describe.each(['postgres', 'pglite'] as const)('context over HTTP (%s)', (databa
     const list = await t.request('GET', `${MEMORIES}?tenant_id=${tenant}`);
     expect(list.body.memories.map((m: { id: string }) => m.id)).not.toContain(id);
     for (const fusion of ['rrf', 'weighted']) {
-      const search = await t.request('POST', `${MEMORIES}/search`, { tenant_id: tenant, namespace: 'n', query: 'vault code 1234', k: 200, fusion });
+      const search = await t.request('POST', `${MEMORIES}/search`, {
+        tenant_id: tenant,
+        namespace: 'n',
+        query: 'vault code 1234',
+        k: 200,
+        fusion,
+      });
       expect(search.body.results.map((r: { memory: { id: string } }) => r.memory.id)).not.toContain(id);
     }
     const after = await t.request('POST', CONTEXT, { tenant_id: tenant, namespace: 'n', query: 'vault code 1234' });
     expect(after.body.text).not.toContain('1234');
     expect(after.body.blocks.map((b: { memory_id: string }) => b.memory_id)).not.toContain(id);
     // Re-storing the same content is a new memory, not the old one coming back.
-    const again = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'the vault code is 1234' });
+    const again = await t.request('POST', MEMORIES, {
+      tenant_id: tenant,
+      namespace: 'n',
+      content: 'the vault code is 1234',
+    });
     expect(again.status).toBe(201);
     expect(again.body.id).not.toBe(id);
   });

@@ -31,14 +31,24 @@ export class ContextService {
     metrics: MetricsService,
   ) {
     this.latency = metrics.histogram('memory_context_latency_seconds', 'Context assembly latency', []);
-    this.tokens = metrics.histogram('memory_context_tokens', 'Tokens in each assembled context', [], [64, 256, 512, 1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000]);
+    this.tokens = metrics.histogram(
+      'memory_context_tokens',
+      'Tokens in each assembled context',
+      [],
+      [64, 256, 512, 1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000],
+    );
   }
 
   async assemble(tenantId: string, input: ContextInput): Promise<AssembledContext> {
     return this.ops.observe('context', async () => {
       const end = this.latency.startTimer();
       const [ranked, pins, settings] = await Promise.all([
-        this.search.rank(tenantId, { query: input.query, namespaces: [input.namespace], k: input.k, filters: input.types ? { types: input.types } : undefined }),
+        this.search.rank(tenantId, {
+          query: input.query,
+          namespaces: [input.namespace],
+          k: input.k,
+          filters: input.types ? { types: input.types } : undefined,
+        }),
         this.pins.listByPrefixes(tenantId, input.pin_prefixes ?? [], MAX_PINS),
         input.token_budget === undefined ? this.namespaces.existing(tenantId, [input.namespace]) : Promise.resolve([]),
       ]);

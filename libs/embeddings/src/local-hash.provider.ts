@@ -4,9 +4,10 @@ export const LOCAL_HASH_MODEL = 'local-hash-384';
 const DIMENSIONS = 384;
 
 const STOPWORDS = new Set(
-  ('a an and are as at be but by for from has have he her his i if in into is it its me my not of on or our she so ' +
-    'than that the their them then there these they this to was we were what when which who will with you your')
-    .split(' '),
+  (
+    'a an and are as at be but by for from has have he her his i if in into is it its me my not of on or our she so ' +
+    'than that the their them then there these they this to was we were what when which who will with you your'
+  ).split(' '),
 );
 
 /** Weights per feature kind: whole words matter most, neighbours next, spelling fragments least. */
@@ -49,7 +50,11 @@ export function embedText(text: string): number[] {
 }
 
 export function tokenize(text: string): string[] {
-  const words = text.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words =
+    text
+      .toLowerCase()
+      .normalize('NFKC')
+      .match(/[\p{L}\p{N}]+/gu) ?? [];
   return words.filter((word) => !STOPWORDS.has(word)).map(stem);
 }
 

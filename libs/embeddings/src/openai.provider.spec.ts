@@ -13,7 +13,17 @@ describe('OpenAiEmbeddingProvider against a fake server', () => {
   });
 
   const provider = (overrides: Partial<ConstructorParameters<typeof OpenAiEmbeddingProvider>[0]> = {}) =>
-    new OpenAiEmbeddingProvider({ url: server.url, model: 'fake', apiKey: 'sk-test', dimensions: 8, batchSize: 2, timeoutMs: 300, maxRetries: 2, backoffMs: 10, ...overrides });
+    new OpenAiEmbeddingProvider({
+      url: server.url,
+      model: 'fake',
+      apiKey: 'sk-test',
+      dimensions: 8,
+      batchSize: 2,
+      timeoutMs: 300,
+      maxRetries: 2,
+      backoffMs: 10,
+      ...overrides,
+    });
 
   it('sends batches with the key, and returns normalised vectors in input order', async () => {
     const texts = ['a', 'bb', 'ccc', 'dddd', 'eeeee'];
@@ -74,7 +84,9 @@ describe('LocalHashEmbeddingProvider', () => {
 
   it('scores word overlap, not meaning', () => {
     const query = embedText('where does the cat sleep');
-    expect(cosine(query, embedText('the cat sleeps on the sofa'))).toBeGreaterThan(cosine(query, embedText('stock prices fell today')) + 0.3);
+    expect(cosine(query, embedText('the cat sleeps on the sofa'))).toBeGreaterThan(
+      cosine(query, embedText('stock prices fell today')) + 0.3,
+    );
     // Synonyms share no words: the local model cannot relate them.
     expect(Math.abs(cosine(embedText('car'), embedText('automobile')))).toBeLessThan(0.3);
   });

@@ -79,22 +79,34 @@ export class OpenAiEmbeddingProvider implements EmbeddingProvider {
       });
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';
-      throw new EmbeddingProviderError(timedOut ? `timed out after ${this.options.timeoutMs} ms` : 'network error', true);
+      throw new EmbeddingProviderError(
+        timedOut ? `timed out after ${this.options.timeoutMs} ms` : 'network error',
+        true,
+      );
     }
     if (!response.ok) {
       // The body is not echoed: servers sometimes repeat the request, credentials included.
       await response.body?.cancel();
-      throw new EmbeddingProviderError(`server answered ${response.status}`, response.status === 429 || response.status >= 500);
+      throw new EmbeddingProviderError(
+        `server answered ${response.status}`,
+        response.status === 429 || response.status >= 500,
+      );
     }
     const body = (await response.json()) as { data?: { index: number; embedding: number[] }[] };
     const data = body.data;
     if (!Array.isArray(data) || data.length !== texts.length) {
-      throw new EmbeddingProviderError(`expected ${texts.length} embeddings, got ${Array.isArray(data) ? data.length : 'none'}`, false);
+      throw new EmbeddingProviderError(
+        `expected ${texts.length} embeddings, got ${Array.isArray(data) ? data.length : 'none'}`,
+        false,
+      );
     }
     const ordered = [...data].sort((a, b) => a.index - b.index);
     return ordered.map((item) => {
       if (!Array.isArray(item.embedding) || item.embedding.length !== this.dimensions) {
-        throw new EmbeddingProviderError(`expected ${this.dimensions} dimensions, got ${item.embedding?.length}`, false);
+        throw new EmbeddingProviderError(
+          `expected ${this.dimensions} dimensions, got ${item.embedding?.length}`,
+          false,
+        );
       }
       return l2Normalise(item.embedding);
     });

@@ -15,6 +15,9 @@ export interface LexicalStagePlaceholders {
   limit: string;
 }
 
+/** `all`: every word must match (websearch syntax); `any`: OR of the query's lexemes. */
+export type LexicalMatch = 'all' | 'any';
+
 /**
  * Full text over the stored `tsv` column, served by the (tenant_id, tsv) GIN index:
  * websearch_to_tsquery (all words must match; quotes, "or" and "-word" work as on a search
@@ -23,11 +26,17 @@ export interface LexicalStagePlaceholders {
  * Why AND and not OR: ranking costs ~3 µs per matching row, and OR-ing a question's words
  * matched 82% of a 100k-memory tenant in bench/context (500 ms). The vector stage already
  * supplies any-word overlap (the local embedding is a bag of words), from an index, so the
- * lexical stage adds the precise all-words matches.
+ * lexical stage adds the precise all-words matches. `any` (SEARCH_LEXICAL_MATCH) ORs the
+ * query's lexemes instead: better recall on long queries, but cost grows with the tenant.
  */
-export function lexicalCandidatesSql(p: LexicalStagePlaceholders): string {
+export function lexicalCandidatesSql(p: LexicalStagePlaceholders, match: LexicalMatch = 'all'): string {
+  const tsquery =
+    match === 'all'
+      ? `websearch_to_tsquery('english', ${p.query}::text)`
+      : `(SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery
+          FROM unnest(tsvector_to_array(to_tsvector('english', ${p.query}::text))) AS lexeme)`;
   return `SELECT m.id AS memory_id, ts_rank_cd(m.tsv, q.tsq, 32)::float8 AS lexical_score
-    FROM memories m, websearch_to_tsquery('english', ${p.query}::text) q(tsq)
+    FROM memories m, ${tsquery} q(tsq)
     WHERE m.tenant_id = ${p.tenant} AND m.namespace = ANY(${p.namespaces}::text[]) AND m.tsv @@ q.tsq
       AND (m.expires_at IS NULL OR m.expires_at > now())
     ORDER BY lexical_score DESC
@@ -41,14 +50,18 @@ export async function lexicalCandidates(
   namespaces: string[],
   query: string,
   limit: number,
+  match: LexicalMatch = 'all',
 ): Promise<{ memory_id: string; lexical_score: number }[]> {
   assertTenant(tenantId);
   const params = new SqlParams();
-  const sql = lexicalCandidatesSql({
-    tenant: params.add(tenantId),
-    namespaces: params.add(namespaces),
-    query: params.add(query),
-    limit: params.add(limit),
-  });
+  const sql = lexicalCandidatesSql(
+    {
+      tenant: params.add(tenantId),
+      namespaces: params.add(namespaces),
+      query: params.add(query),
+      limit: params.add(limit),
+    },
+    match,
+  );
   return db.query(sql, params.values);
 }

@@ -3,12 +3,13 @@ import { Database, assertTenant } from '@engram/db';
 import { MODEL_NAME_PATTERN } from '@engram/embeddings';
 import { MEMORY_COLUMNS, MemoryFilters, MemoryRow, SqlParams, memoryFilterSql, neighboursSql } from '@engram/memories';
 import { MetricsService } from '@engram/metrics';
-import { lexicalCandidatesSql } from './lexical-candidates';
+import { LexicalMatch, lexicalCandidatesSql } from './lexical-candidates';
 
 export interface CandidatePlan {
   namespaces: string[];
   query: string;
   lexicalLimit: number;
+  lexicalMatch?: LexicalMatch;
   /** Null skips the vector stage. */
   vector: null | {
     model: string;
@@ -91,9 +92,11 @@ export class SearchRepository {
     const p = new SqlParams();
     const tenant = p.add(tenantId);
     const namespaces = p.add(plan.namespaces);
-    const ctes = [
-      `lexical AS (${lexicalCandidatesSql({ tenant, namespaces, query: p.add(plan.query), limit: p.add(plan.lexicalLimit) })})`,
-    ];
+    const lexical = lexicalCandidatesSql(
+      { tenant, namespaces, query: p.add(plan.query), limit: p.add(plan.lexicalLimit) },
+      plan.lexicalMatch,
+    );
+    const ctes = [`lexical AS (${lexical})`];
     const sources = ['SELECT memory_id FROM lexical'];
     let similarity = 'NULL::float8';
     let similarityJoin = '';

@@ -44,6 +44,7 @@ export class SearchService {
   private readonly exactScanMaxRows: number;
   private readonly efSearch: number;
   private readonly halfLifeHours: number;
+  private readonly lexicalMatch: 'all' | 'any';
   private readonly searchLatency;
   private readonly degraded;
 
@@ -59,6 +60,7 @@ export class SearchService {
     this.exactScanMaxRows = config.get('SEARCH_EXACT_SCAN_MAX_ROWS');
     this.efSearch = config.get('SEARCH_HNSW_EF_SEARCH');
     this.halfLifeHours = config.get('SEARCH_RECENCY_HALF_LIFE_HOURS');
+    this.lexicalMatch = config.get('SEARCH_LEXICAL_MATCH');
     this.searchLatency = metrics.histogram('memory_search_latency_seconds', 'Hybrid search latency by vector mode', [
       'mode',
     ]);
@@ -116,6 +118,7 @@ export class SearchService {
       namespaces: settings.map((s) => s.name),
       query: request.query,
       lexicalLimit: poolSize,
+      lexicalMatch: this.lexicalMatch,
       vector,
       filters: request.filters,
       related: request.related
