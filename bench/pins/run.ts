@@ -70,6 +70,15 @@ function upsertBody(key: string, n: number): string {
 
 /** Stores every key once (also checks the server answers what the bench expects). */
 async function seed(server: ServerProcess): Promise<void> {
+  // Data routes need an existing tenant; the bare server has no tenant registry (404 is fine there).
+  const created = await fetch(`${server.url}/api/v1/admin/tenants`, {
+    method: 'POST',
+    headers: HEADERS,
+    body: JSON.stringify({ id: TENANT, name: 'Bench', plan: 'premium' }),
+  });
+  if (![201, 404, 409].includes(created.status)) {
+    throw new Error(`${server.name}: creating tenant ${TENANT} answered ${created.status}: ${await created.text()}`);
+  }
   const nextKey = cycle(KEYS);
   const worker = async () => {
     for (let i = 0; i < Math.ceil(KEYS.length / 16); i++) {

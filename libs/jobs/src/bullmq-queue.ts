@@ -12,7 +12,8 @@ export interface BullMqOptions {
 }
 
 const PRODUCE_TIMEOUT_MS = 2000;
-const KEEP_COMPLETED = { age: 3600, count: 1000 };
+// Completed jobs are kept briefly for inspection; audit batches are large, so few are kept.
+const KEEP_COMPLETED = { age: 600, count: 100 };
 const KEEP_FAILED = { age: 7 * 24 * 3600, count: 5000 };
 
 /**
