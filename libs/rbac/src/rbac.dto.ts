@@ -1,3 +1,4 @@
+import { RbacAuditEvent } from './rbac-audit.types';
 import { z } from 'zod';
 import { ACTIONS, RESOURCES, ROLES } from './rbac.constants';
 
@@ -18,19 +19,8 @@ export const auditQuerySchema = z.strictObject({
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
-export interface RbacAuditView {
-  id: string;
-  ts: string;
-  tenant_id: string;
-  actor: string;
-  role: string;
-  resource: string;
-  action: string;
-  decision: 'allow' | 'deny';
-  reason: string;
-  enforced: boolean;
-  request_id: string | null;
-}
+/** An audited decision as the API returns it: the stored event, unchanged. */
+export type RbacAuditView = RbacAuditEvent;
 
 export interface RbacAuditPage {
   decisions: RbacAuditView[];
