@@ -1,0 +1,15 @@
+import { lexicalStatsDownSql, lexicalStatsUpSql } from '@engram/search';
+import { SqlMigration } from './migration';
+
+/**
+ * BM25 statistics for memories' full-text column: per-(tenant, namespace) document count and
+ * total length, per-lexeme document frequency, kept exactly by statement-level triggers on
+ * `memories` (see libs/search/src/lexical/bm25.sql.ts). Needs the `memories` table with
+ * tenant_id, id, namespace and a `tsv` tsvector column; it backfills rows already there.
+ */
+export class MemoryLexicalStats1763800000015 extends SqlMigration {
+  readonly name = 'MemoryLexicalStats1763800000015';
+  readonly previous = 'MemoryAudit1763800000004';
+  protected readonly upSql = lexicalStatsUpSql();
+  protected readonly downSql = lexicalStatsDownSql();
+}
