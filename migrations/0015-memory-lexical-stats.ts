@@ -1,15 +1,18 @@
-import { lexicalStatsDownSql, lexicalStatsUpSql } from '@engram/search';
+import { lexicalProbeIndexDownSql, lexicalProbeIndexUpSql, lexicalStatsDownSql, lexicalStatsUpSql } from '@engram/search';
 import { SqlMigration } from './migration';
 
 /**
  * BM25 statistics for memories' full-text column: per-(tenant, namespace) document count and
  * total length, per-lexeme document frequency, kept exactly by statement-level triggers on
  * `memories` (see libs/search/src/lexical/bm25.sql.ts). Needs the `memories` table with
- * tenant_id, id, namespace and a `tsv` tsvector column; it backfills rows already there.
+ * tenant_id, id, namespace and a `tsv` tsvector column; it backfills rows already there. Also
+ * the (tenant_id, namespace, tsv) GIN index the BM25 candidate probe plans on (btree_gin).
+ * The SQL comes from the search lib so review sees it next to the query that relies on it; once
+ * released, a change to that SQL needs a new migration, never an edit of this one.
  */
 export class MemoryLexicalStats1763800000015 extends SqlMigration {
   readonly name = 'MemoryLexicalStats1763800000015';
   readonly previous = 'MemoryAudit1763800000004';
-  protected readonly upSql = lexicalStatsUpSql();
-  protected readonly downSql = lexicalStatsDownSql();
+  protected readonly upSql = lexicalStatsUpSql() + lexicalProbeIndexUpSql();
+  protected readonly downSql = lexicalProbeIndexDownSql() + lexicalStatsDownSql();
 }

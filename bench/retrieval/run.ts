@@ -100,6 +100,9 @@ async function offlineStudy(data: SciFact, adminUrl: string, scaleCopies: number
         `insert statements of 1000 rows with statistics triggers: ${loadTimings.map((t) => t.toFixed(0)).join(', ')} ms`,
     );
 
+    const plainTimings = await study.load(TENANT, data.docs, { embed: true, table: 'memories_plain' });
+    console.log(`the same inserts into a twin table without the statistics triggers: ${plainTimings.map((t) => t.toFixed(0)).join(', ')} ms`);
+
     const rows: Row[] = [];
     const timed = async (label: string, search: Search): Promise<SplitRuns> => {
       const t0 = performance.now();
@@ -128,7 +131,7 @@ async function offlineStudy(data: SciFact, adminUrl: string, scaleCopies: number
     rows.push(row(data, 'BM25 SQL, english, dl = tokens, every lexeme probes', bm25Tokens));
     const cutRows: Row[] = [];
     const bm25Runs = new Map<number, SplitRuns>();
-    for (const maxDocFrequency of [1, 0.5, 0.25, 0.1]) {
+    for (const maxDocFrequency of [1, 0.25, 0.1, 0.05]) {
       const runs = await timed(`bm25 english maxDf ${maxDocFrequency}`, (q) =>
         study.bm25(q, { config: 'english', parameters: { ...DEFAULT_BM25, maxDocFrequency }, limit: DEPTH, docLength: 'lexemes' }),
       );
@@ -162,9 +165,15 @@ async function offlineStudy(data: SciFact, adminUrl: string, scaleCopies: number
     }
     rows.push(...fusionRows);
 
-    const lexicalChoice = bestOnTrain([cutRows[0], ...cutRows.slice(1)]);
+    // The cut-off trades nothing but candidates: keep the smallest one whose train nDCG@10 and
+    // R@100 stay within 0.001 of probing every lexeme.
+    const lexicalChoice = [...cutRows]
+      .reverse()
+      .find(
+        (r) => r.train!.ndcg10 >= cutRows[0].train!.ndcg10 - 0.001 && r.train!.recall100 >= cutRows[0].train!.recall100 - 0.001,
+      )!;
     const fusionChoice = bestOnTrain([cutRows[0], ...fusionRows]);
-    console.log(`\nchosen on train: lexical = "${lexicalChoice.system}"; overall = "${fusionChoice.system}"\n`);
+    console.log(`\nchosen on train: lexical = "${lexicalChoice.system}"; best of BM25 alone and the fusions = "${fusionChoice.system}"\n`);
     console.log(table([...rows, ...PUBLISHED.map((p) => ({ system: p.system, test: p.metrics }))]));
 
     console.log('\nlatency, one client, named statements, after a warm-up pass (300 test queries):');

@@ -6,6 +6,7 @@ import {
   DocLength,
   hashingEmbedding,
   LexicalSchema,
+  lexicalProbeIndexUpSql,
   lexicalStatsUpSql,
   MEMORIES_LEXICAL_SCHEMA,
   ScoredDoc,
@@ -75,11 +76,14 @@ export class ScratchStudy {
         PRIMARY KEY (tenant_id, id)
       );
       CREATE INDEX memories_namespace_idx ON memories (tenant_id, namespace);
-      CREATE INDEX memories_tsv_idx ON memories USING gin (tsv);
-      CREATE INDEX memories_tsv_simple_idx ON memories USING gin (tsv_simple);
+      -- Without statistics triggers: the write-cost baseline.
+      CREATE TABLE memories_plain (LIKE memories INCLUDING ALL);
     `);
-    await pool.query(lexicalStatsUpSql(MEMORIES_LEXICAL_SCHEMA));
-    await pool.query(lexicalStatsUpSql(SIMPLE_LEXICAL_SCHEMA));
+    await pool.query(lexicalStatsUpSql(MEMORIES_LEXICAL_SCHEMA) + lexicalProbeIndexUpSql(MEMORIES_LEXICAL_SCHEMA));
+    await pool.query(lexicalStatsUpSql(SIMPLE_LEXICAL_SCHEMA) + lexicalProbeIndexUpSql(SIMPLE_LEXICAL_SCHEMA));
+    await pool.query(
+      `CREATE INDEX ON memories_plain USING gin (tenant_id, namespace, tsv); CREATE INDEX ON memories_plain USING gin (tenant_id, namespace, tsv_simple);`,
+    );
     return new ScratchStudy(pool);
   }
 
@@ -92,7 +96,11 @@ export class ScratchStudy {
    * Inserts the corpus in statements of `batch` rows (as the batch API would), so the
    * statistics triggers run per statement; returns the milliseconds each statement took.
    */
-  async load(tenantId: string, docs: readonly SciFactDoc[], options: { embed: boolean; batch?: number }): Promise<number[]> {
+  async load(
+    tenantId: string,
+    docs: readonly SciFactDoc[],
+    options: { embed: boolean; batch?: number; table?: 'memories' | 'memories_plain' },
+  ): Promise<number[]> {
     const batch = options.batch ?? 1000;
     const timings: number[] = [];
     for (let start = 0; start < docs.length; start += batch) {
@@ -100,7 +108,7 @@ export class ScratchStudy {
       const embeddings = options.embed ? chunk.map((doc) => toPgVector(hashingEmbedding(doc.content))) : chunk.map(() => null);
       const began = performance.now();
       const rows = await this.query<{ id: string; doc_id: string }>(
-        `INSERT INTO memories (tenant_id, namespace, content, doc_id, embedding)
+        `INSERT INTO ${options.table ?? 'memories'} (tenant_id, namespace, content, doc_id, embedding)
          SELECT $1, $2, c.content, c.doc_id, c.embedding::vector
            FROM unnest($3::text[], $4::text[], $5::text[]) AS c(content, doc_id, embedding)
          RETURNING id, doc_id`,

@@ -1,5 +1,12 @@
 import { createPostgresDatabase, TestDatabase } from '../../../../test/support/database';
-import { DEFAULT_BM25, lexicalStatsDownSql, lexicalStatsUpSql, searchBm25 } from './bm25.sql';
+import {
+  DEFAULT_BM25,
+  lexicalProbeIndexDownSql,
+  lexicalProbeIndexUpSql,
+  lexicalStatsDownSql,
+  lexicalStatsUpSql,
+  searchBm25,
+} from './bm25.sql';
 
 /**
  * Real Postgres. The `memories` table belongs to the memories feature and is not migrated on
@@ -14,7 +21,6 @@ const STAND_IN = `
     tsv        tsvector GENERATED ALWAYS AS (to_tsvector('english', content)) STORED,
     PRIMARY KEY (tenant_id, id)
   );
-  CREATE INDEX memories_tsv_idx ON memories USING gin (tsv);
 `;
 
 describe('BM25 over Postgres full-text statistics', () => {
@@ -23,7 +29,7 @@ describe('BM25 over Postgres full-text statistics', () => {
   beforeAll(async () => {
     database = await createPostgresDatabase();
     await database.db.query(STAND_IN);
-    await database.db.query(lexicalStatsUpSql());
+    await database.db.query(lexicalStatsUpSql() + lexicalProbeIndexUpSql());
   });
   afterAll(() => database.drop());
 
@@ -94,8 +100,8 @@ describe('BM25 over Postgres full-text statistics', () => {
 
   it('rolls the statistics migration back and re-applies it, backfilling existing memories', async () => {
     await insert('t-migrate', 'n', 'stored before the statistics existed'); // stor, statist, exist
-    await database.db.query(lexicalStatsDownSql());
-    await database.db.query(lexicalStatsUpSql());
+    await database.db.query(lexicalProbeIndexDownSql() + lexicalStatsDownSql());
+    await database.db.query(lexicalStatsUpSql() + lexicalProbeIndexUpSql());
     expect(await stats('t-migrate', 'n')).toEqual([{ doc_count: '1', total_lexemes: '3', total_tokens: '3' }]);
   });
 
