@@ -1,4 +1,4 @@
-import { lexicalProbeIndexDownSql, lexicalProbeIndexUpSql, lexicalStatsDownSql, lexicalStatsUpSql } from '@engram/search';
+import { lexicalProbeIndexDownSql, lexicalProbeIndexUpSql, lexicalStatsDownSql, lexicalStatsUpSql } from '../libs/search/src/lexical/bm25.ddl';
 import { SqlMigration } from './migration';
 
 /**

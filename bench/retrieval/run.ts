@@ -9,15 +9,7 @@
  * test claims are only ever reported. Ties: score descending, then doc id ascending.
  */
 import { Command } from 'commander';
-import {
-  DEFAULT_BM25,
-  evaluateRuns,
-  Judgements,
-  reciprocalRankFusion,
-  RunMetrics,
-  ScoredDoc,
-  weightedScoreFusion,
-} from '@engram/search';
+import { Candidate, DEFAULT_BM25, evaluateRuns, fuse, FusionMethod, Judgements, RunMetrics, ScoredDoc } from '@engram/search';
 import { loadViaApi, searchViaApi } from './api';
 import { latencyLine, machineLine, PUBLISHED, Row, table } from './report';
 import { defaultSciFactDir, loadSciFact, SciFact, sciFactAvailable } from './scifact';
@@ -63,18 +55,30 @@ function fuseRuns(a: Run, b: Run, fuse: (a: ScoredDoc[], b: ScoredDoc[]) => Scor
   return fused;
 }
 
-const asList = (docs: ScoredDoc[], weight: number) => ({ weight, candidates: docs.map((d) => ({ id: d.docId, score: d.score })) });
-const asDocs = (fused: { id: string; score: number }[]): ScoredDoc[] => fused.map((c) => ({ docId: c.id, score: c.score }));
-
-function rrf(lexicalWeight: number, k = 60) {
-  return (lexical: ScoredDoc[], vector: ScoredDoc[]) =>
-    asDocs(reciprocalRankFusion([asList(lexical, lexicalWeight), asList(vector, 1 - lexicalWeight)], k));
+/**
+ * The product's fusion (libs/search/src/fusion.ts) over two result lists, relevance only (no
+ * recency, importance, access or relation: the corpus has none): what search ranks by.
+ */
+function productFusion(method: FusionMethod, lexicalWeight: number) {
+  return (lexical: ScoredDoc[], vector: ScoredDoc[]): ScoredDoc[] => {
+    const pool = new Map<string, Candidate>();
+    const entry = (id: string): Candidate => {
+      let candidate = pool.get(id);
+      if (candidate === undefined) {
+        candidate = { id, lexicalScore: null, vectorScore: null, createdAt: new Date(0), importance: 0, accessCount: 0, relationDepth: null, relationWeight: null };
+        pool.set(id, candidate);
+      }
+      return candidate;
+    };
+    lexical.forEach((doc) => (entry(doc.docId).lexicalScore = doc.score));
+    vector.forEach((doc) => (entry(doc.docId).vectorScore = doc.score));
+    const weights = { vector: 1 - lexicalWeight, lexical: lexicalWeight, relevance: 1, recency: 0, importance: 0, access: 0, relation: 0 };
+    return fuse([...pool.values()], { method, weights, halfLifeHours: 1, now: 0 }).map((s) => ({ docId: s.id, score: s.score }));
+  };
 }
 
-function weighted(lexicalWeight: number) {
-  return (lexical: ScoredDoc[], vector: ScoredDoc[]) =>
-    asDocs(weightedScoreFusion([asList(lexical, lexicalWeight), asList(vector, 1 - lexicalWeight)]));
-}
+const rrf = (lexicalWeight: number) => productFusion('rrf', lexicalWeight);
+const weighted = (lexicalWeight: number) => productFusion('weighted', lexicalWeight);
 
 /** Picks the variant with the best train nDCG@10 (ties: the earlier, i.e. simpler, one). */
 function bestOnTrain(rows: Row[]): Row {
@@ -157,7 +161,7 @@ async function offlineStudy(data: SciFact, adminUrl: string, scaleCopies: number
     }
     for (const w of [0.3, 0.5, 0.6, 0.7, 0.8, 0.9]) {
       fusionRows.push(
-        row(data, `min-max weighted sum, lexical ${w} / vector ${(1 - w).toFixed(1)}`, {
+        row(data, `weighted sum (search's fusion), lexical ${w} / vector ${(1 - w).toFixed(1)}`, {
           train: fuseRuns(exactBm25.train, vector.train, weighted(w)),
           test: fuseRuns(exactBm25.test, vector.test, weighted(w)),
         }),

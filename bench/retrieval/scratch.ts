@@ -4,14 +4,13 @@ import {
   Bm25Parameters,
   DEFAULT_DOC_LENGTH,
   DocLength,
-  hashingEmbedding,
   LexicalSchema,
   lexicalProbeIndexUpSql,
   lexicalStatsUpSql,
   MEMORIES_LEXICAL_SCHEMA,
   ScoredDoc,
-  toPgVector,
 } from '@engram/search';
+import { embedText, toVectorLiteral } from '@engram/embeddings';
 import { SciFactDoc } from './scifact';
 
 /**
@@ -105,7 +104,7 @@ export class ScratchStudy {
     const timings: number[] = [];
     for (let start = 0; start < docs.length; start += batch) {
       const chunk = docs.slice(start, start + batch);
-      const embeddings = options.embed ? chunk.map((doc) => toPgVector(hashingEmbedding(doc.content))) : chunk.map(() => null);
+      const embeddings = options.embed ? chunk.map((doc) => toVectorLiteral(embedText(doc.content))) : chunk.map(() => null);
       const began = performance.now();
       const rows = await this.query<{ id: string; doc_id: string }>(
         `INSERT INTO ${options.table ?? 'memories'} (tenant_id, namespace, content, doc_id, embedding)
@@ -160,12 +159,12 @@ export class ScratchStudy {
 
   /** Exact cosine search (sequential scan: at 5k rows exact is cheap and has perfect recall). */
   async vector(query: string, limit: number): Promise<ScoredDoc[]> {
-    const embedding = hashingEmbedding(query);
+    const embedding = embedText(query);
     const rows = await this.query<{ id: string; score: number }>(
       `SELECT id, (1 - (embedding <=> $3::vector))::float8 AS score
          FROM memories WHERE tenant_id = $1 AND namespace = $2
         ORDER BY embedding <=> $3::vector, id LIMIT $4`,
-      [TENANT, NAMESPACE, toPgVector(embedding), limit],
+      [TENANT, NAMESPACE, toVectorLiteral(embedding), limit],
       'vector_exact',
     );
     return this.toDocs(rows);

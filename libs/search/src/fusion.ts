@@ -24,6 +24,34 @@ export const DEFAULT_WEIGHTS: SearchWeights = {
   relation: 0.05,
 };
 
+export interface Ranking {
+  method: FusionMethod;
+  weights: SearchWeights;
+}
+
+/**
+ * The ranking a search gets when it names none, by the namespace's embedding model. Measured on
+ * SciFact's train claims (bench/README.md, "retrieval" and "fusion"): with the offline hashing
+ * model every fusion with the vector list lowers nDCG@10 below BM25 alone (0.6930), so that
+ * model ranks by BM25 (vector weight 0; its candidates still fill a pool the lexical stage
+ * leaves short). Other models keep RRF with equal weights until measured with that model.
+ */
+export function defaultRanking(model: string, localModel: string): Ranking {
+  return model === localModel
+    ? { method: 'weighted', weights: { ...DEFAULT_WEIGHTS, vector: 0, lexical: 1 } }
+    : { method: 'rrf', weights: DEFAULT_WEIGHTS };
+}
+
+/**
+ * The ranking of one request: its fusion method and weights over the model's default. A request
+ * naming a method other than the default starts from equal list weights, so `fusion: 'rrf'`
+ * alone really fuses both lists.
+ */
+export function requestRanking(defaults: Ranking, method?: FusionMethod, weights?: Partial<SearchWeights>): Ranking {
+  const base = method === undefined || method === defaults.method ? defaults.weights : DEFAULT_WEIGHTS;
+  return { method: method ?? defaults.method, weights: { ...base, ...weights } };
+}
+
 /** The usual RRF constant: ranks 1 and 10 differ by ~15%, so one list cannot swamp the other. */
 export const RRF_K = 60;
 

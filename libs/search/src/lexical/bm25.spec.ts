@@ -1,16 +1,10 @@
 import { createPostgresDatabase, TestDatabase } from '../../../../test/support/database';
-import {
-  DEFAULT_BM25,
-  lexicalProbeIndexDownSql,
-  lexicalProbeIndexUpSql,
-  lexicalStatsDownSql,
-  lexicalStatsUpSql,
-  searchBm25,
-} from './bm25.sql';
+import { lexicalProbeIndexDownSql, lexicalProbeIndexUpSql, lexicalStatsDownSql, lexicalStatsUpSql } from './bm25.ddl';
+import { DEFAULT_BM25, searchBm25 } from './bm25.sql';
 
 /**
- * Real Postgres. The `memories` table belongs to the memories feature and is not migrated on
- * this branch, so the test creates a stand-in with the columns the statistics rely on.
+ * Real Postgres, an empty database: the scorer and its statistics on a stand-in with only the
+ * columns they rely on (search.http.spec.ts covers them on the migrated `memories` table).
  */
 const STAND_IN = `
   CREATE TABLE memories (
@@ -27,7 +21,7 @@ describe('BM25 over Postgres full-text statistics', () => {
   let database: TestDatabase;
 
   beforeAll(async () => {
-    database = await createPostgresDatabase();
+    database = await createPostgresDatabase({ empty: true });
     await database.db.query(STAND_IN);
     await database.db.query(lexicalStatsUpSql() + lexicalProbeIndexUpSql());
   });

@@ -1,4 +1,5 @@
 import { assertTenant, Queryable } from '@engram/db';
+import { LexicalSchema, MEMORIES_LEXICAL_SCHEMA } from './bm25.ddl';
 
 /**
  * BM25 ranking inside Postgres, over the `memories` full-text column.
@@ -30,27 +31,6 @@ import { assertTenant, Queryable } from '@engram/db';
  * schema with a second, 'simple'-config column), hence the builder functions.
  */
 
-export interface LexicalSchema {
-  /** Table holding the memories: tenant_id text, id uuid, namespace text, and the tsvector column. */
-  memories: string;
-  tsvColumn: string;
-  /** Text search configuration the tsvector column was built with; the query must use the same one. */
-  config: string;
-  statsTable: string;
-  termsTable: string;
-  /** Prefix for the trigger functions and triggers. */
-  prefix: string;
-}
-
-export const MEMORIES_LEXICAL_SCHEMA: LexicalSchema = {
-  memories: 'memories',
-  tsvColumn: 'tsv',
-  config: 'english',
-  statsTable: 'memory_lexical_stats',
-  termsTable: 'memory_lexical_terms',
-  prefix: 'memory_lexical',
-};
-
 export interface Bm25Parameters {
   k1: number;
   b: number;
@@ -67,194 +47,98 @@ export interface Bm25Parameters {
 export const DEFAULT_DOC_LENGTH: DocLength = 'lexemes';
 export const DEFAULT_BM25: Bm25Parameters = { k1: 0.9, b: 0.4, maxDocFrequency: 0.1 };
 
-/**
- * The index the candidate probe needs: tenant, namespace and tsvector in one GIN (btree_gin).
- * With a GIN on the tsvector alone the planner reads the whole namespace through the tenant btree
- * and tests every row's tsvector (detoasting each); with this one it visits only matching rows.
- * On PGlite the `btree_gin` extension must be loaded (`@electric-sql/pglite/contrib/btree_gin`).
- */
-export function lexicalProbeIndexUpSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): string {
-  return `
-    CREATE EXTENSION IF NOT EXISTS btree_gin;
-    CREATE INDEX ${s.prefix}_probe_idx ON ${s.memories} USING gin (tenant_id, namespace, ${s.tsvColumn});
-  `;
-}
-
-export function lexicalProbeIndexDownSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): string {
-  // btree_gin stays: other indexes may use it.
-  return `DROP INDEX ${s.prefix}_probe_idx;`;
-}
-
-/** DDL for the statistics tables, the token-count function and the triggers that maintain them. */
-export function lexicalStatsUpSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): string {
-  return `
-    CREATE TABLE ${s.statsTable} (
-      tenant_id     text NOT NULL,
-      namespace     text NOT NULL,
-      doc_count      bigint NOT NULL,
-      total_tokens   bigint NOT NULL,
-      total_lexemes  bigint NOT NULL,
-      PRIMARY KEY (tenant_id, namespace)
-    );
-    CREATE TABLE ${s.termsTable} (
-      tenant_id  text NOT NULL,
-      namespace  text NOT NULL,
-      lexeme     text NOT NULL,
-      doc_freq   integer NOT NULL,
-      PRIMARY KEY (tenant_id, namespace, lexeme)
-    );
-
-    -- Token count of a document: positions per lexeme summed (a lexeme stored without positions counts once).
-    CREATE OR REPLACE FUNCTION tsvector_token_count(tsvector) RETURNS integer
-      LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-      AS $fn$ SELECT coalesce(sum(coalesce(array_length(positions, 1), 1)), 0)::integer FROM unnest($1) $fn$;
-
-    -- Applies signed per-document changes. Rows are upserted in key order so that concurrent
-    -- writers to one namespace queue on the same locks in the same order instead of deadlocking.
-    CREATE FUNCTION ${s.prefix}_apply(tenant_ids text[], namespaces text[], tsvs tsvector[], signs integer[])
-      RETURNS void LANGUAGE plpgsql AS $fn$
-    BEGIN
-      INSERT INTO ${s.statsTable} AS st (tenant_id, namespace, doc_count, total_tokens, total_lexemes)
-      SELECT c.tenant_id, c.namespace, sum(c.sign), sum(c.sign * tsvector_token_count(c.tsv)), sum(c.sign * length(c.tsv))
-        FROM unnest(tenant_ids, namespaces, tsvs, signs) AS c(tenant_id, namespace, tsv, sign)
-       GROUP BY 1, 2 ORDER BY 1, 2
-      ON CONFLICT (tenant_id, namespace) DO UPDATE
-        SET doc_count = st.doc_count + excluded.doc_count,
-            total_tokens = st.total_tokens + excluded.total_tokens,
-            total_lexemes = st.total_lexemes + excluded.total_lexemes;
-
-      INSERT INTO ${s.termsTable} AS tt (tenant_id, namespace, lexeme, doc_freq)
-      SELECT c.tenant_id, c.namespace, l.lexeme, sum(c.sign)
-        FROM unnest(tenant_ids, namespaces, tsvs, signs) AS c(tenant_id, namespace, tsv, sign)
-        CROSS JOIN LATERAL unnest(c.tsv) AS l
-       GROUP BY 1, 2, 3 HAVING sum(c.sign) <> 0 ORDER BY 1, 2, 3
-      ON CONFLICT (tenant_id, namespace, lexeme) DO UPDATE SET doc_freq = tt.doc_freq + excluded.doc_freq;
-
-      IF -1 = ANY (signs) THEN
-        DELETE FROM ${s.termsTable} tt
-         USING (SELECT DISTINCT c.tenant_id, c.namespace, l.lexeme
-                  FROM unnest(tenant_ids, namespaces, tsvs, signs) AS c(tenant_id, namespace, tsv, sign)
-                  CROSS JOIN LATERAL unnest(c.tsv) AS l WHERE c.sign < 0) gone
-         WHERE tt.tenant_id = gone.tenant_id AND tt.namespace = gone.namespace AND tt.lexeme = gone.lexeme
-           AND tt.doc_freq <= 0;
-        DELETE FROM ${s.statsTable} st
-         WHERE st.doc_count <= 0
-           AND (st.tenant_id, st.namespace) IN
-               (SELECT c.tenant_id, c.namespace FROM unnest(tenant_ids, namespaces, signs) AS c(tenant_id, namespace, sign));
-      END IF;
-    END
-    $fn$;
-
-    CREATE FUNCTION ${s.prefix}_on_insert() RETURNS trigger LANGUAGE plpgsql AS $fn$
-    BEGIN
-      PERFORM ${s.prefix}_apply(array_agg(tenant_id), array_agg(namespace), array_agg(${s.tsvColumn}), array_agg(1))
-         FROM new_rows HAVING count(*) > 0;
-      RETURN NULL;
-    END
-    $fn$;
-    CREATE FUNCTION ${s.prefix}_on_delete() RETURNS trigger LANGUAGE plpgsql AS $fn$
-    BEGIN
-      PERFORM ${s.prefix}_apply(array_agg(tenant_id), array_agg(namespace), array_agg(${s.tsvColumn}), array_agg(-1))
-         FROM old_rows HAVING count(*) > 0;
-      RETURN NULL;
-    END
-    $fn$;
-    -- Only rows whose text or namespace changed count: an update of metadata or access
-    -- statistics leaves the statistics (and their row locks) alone.
-    CREATE FUNCTION ${s.prefix}_on_update() RETURNS trigger LANGUAGE plpgsql AS $fn$
-    BEGIN
-      PERFORM ${s.prefix}_apply(array_agg(c.tenant_id), array_agg(c.namespace), array_agg(c.tsv), array_agg(c.sign))
-         FROM (SELECT o.tenant_id, o.namespace, o.${s.tsvColumn} AS tsv, -1 AS sign
-                 FROM old_rows o JOIN new_rows n ON n.tenant_id = o.tenant_id AND n.id = o.id
-                WHERE o.${s.tsvColumn} IS DISTINCT FROM n.${s.tsvColumn} OR o.namespace IS DISTINCT FROM n.namespace
-               UNION ALL
-               SELECT n.tenant_id, n.namespace, n.${s.tsvColumn}, 1
-                 FROM old_rows o JOIN new_rows n ON n.tenant_id = o.tenant_id AND n.id = o.id
-                WHERE o.${s.tsvColumn} IS DISTINCT FROM n.${s.tsvColumn} OR o.namespace IS DISTINCT FROM n.namespace) c
-       HAVING count(*) > 0;
-      RETURN NULL;
-    END
-    $fn$;
-
-    CREATE TRIGGER ${s.prefix}_insert AFTER INSERT ON ${s.memories}
-      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s.prefix}_on_insert();
-    CREATE TRIGGER ${s.prefix}_delete AFTER DELETE ON ${s.memories}
-      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s.prefix}_on_delete();
-    CREATE TRIGGER ${s.prefix}_update AFTER UPDATE ON ${s.memories}
-      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s.prefix}_on_update();
-
-    -- Existing memories (the migration may run after memories were written).
-    SELECT ${s.prefix}_apply(array_agg(tenant_id), array_agg(namespace), array_agg(${s.tsvColumn}), array_agg(1))
-      FROM ${s.memories} HAVING count(*) > 0;
-  `;
-}
-
-export function lexicalStatsDownSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): string {
-  return `
-    DROP TRIGGER ${s.prefix}_insert ON ${s.memories};
-    DROP TRIGGER ${s.prefix}_delete ON ${s.memories};
-    DROP TRIGGER ${s.prefix}_update ON ${s.memories};
-    DROP FUNCTION ${s.prefix}_on_insert();
-    DROP FUNCTION ${s.prefix}_on_delete();
-    DROP FUNCTION ${s.prefix}_on_update();
-    DROP FUNCTION ${s.prefix}_apply(text[], text[], tsvector[], integer[]);
-    DROP FUNCTION tsvector_token_count(tsvector);
-    DROP TABLE ${s.termsTable};
-    DROP TABLE ${s.statsTable};
-  `;
-}
-
 /** Which document length BM25 normalises by; see DEFAULT_DOC_LENGTH for the measured choice. */
 export type DocLength = 'tokens' | 'lexemes';
 
+/** SQL placeholders (or expressions) the BM25 stage is built over; the caller binds them. */
+export interface Bm25Placeholders {
+  tenant: string;
+  /** A text[] of namespace names: statistics are summed over them (one collection). */
+  namespaces: string;
+  query: string;
+  limit: string;
+  k1: string;
+  b: string;
+  maxDocFrequency: string;
+}
+
+export interface Bm25SqlOptions {
+  schema?: LexicalSchema;
+  docLength?: DocLength;
+  /** Only memories that have not expired (the product; the bench's scratch table has no expiry). */
+  liveOnly?: boolean;
+}
+
 /**
- * The BM25 search statement. Parameters: $1 tenant_id, $2 namespace, $3 query text, $4 limit,
- * $5 k1, $6 b, $7 maxDocFrequency. Returns `id` and `score`, best first, ties by id.
- * An empty result when the query has no lexeme known to the namespace.
+ * The BM25 stage as a chain of CTEs ending in `lexical (memory_id, lexical_score)`, best first,
+ * at most `limit` rows, so it can open a larger statement (search's candidate query) or stand
+ * alone (bm25SearchSql). Empty when the query has no lexeme known to the namespaces.
+ *
+ * Over several namespaces the statistics are summed: the namespaces searched together are
+ * scored as one collection. Expired memories not yet deleted by the expiry job still count in
+ * the statistics (a small, short-lived share), but never become candidates.
  *
  * Plan shape (bench/README.md has the EXPLAIN): the query's lexemes are looked up by primary key
  * in the term table; the probe tsquery is an InitPlan, so candidates come from a bitmap scan of
- * the GIN index; per candidate, `setweight` + `ts_filter` cut the tsvector down to the query's
- * lexemes in C before it is unnested (unnesting whole documents in SQL costs far more).
- * With `docLength` 'lexemes', dl = length(tsv) (distinct lexemes, O(1)); with 'tokens' it is
- * the token count, which costs an unnest of every candidate.
+ * the (tenant_id, namespace, tsv) GIN index; per candidate, `setweight` + `ts_filter` cut the
+ * tsvector down to the query's lexemes in C before it is unnested (unnesting whole documents in
+ * SQL costs far more). With `docLength` 'lexemes', dl = length(tsv) (distinct lexemes, O(1));
+ * with 'tokens' it is the token count, which costs an unnest of every candidate.
  */
-export function bm25SearchSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA, docLength: DocLength = DEFAULT_DOC_LENGTH): string {
+export function bm25CandidateCtes(p: Bm25Placeholders, options: Bm25SqlOptions = {}): string {
+  const s = options.schema ?? MEMORIES_LEXICAL_SCHEMA;
   const [total, dl] =
-    docLength === 'tokens' ? ['total_tokens', `tsvector_token_count(m.${s.tsvColumn})`] : ['total_lexemes', `length(m.${s.tsvColumn})`];
-  return `
-    WITH stats AS MATERIALIZED (
-      SELECT doc_count::float8 AS n, ${total}::float8 / doc_count AS avgdl
-        FROM ${s.statsTable} WHERE tenant_id = $1 AND namespace = $2 AND doc_count > 0
-    ), query_terms AS MATERIALIZED (
+    (options.docLength ?? DEFAULT_DOC_LENGTH) === 'tokens'
+      ? ['total_tokens', `tsvector_token_count(m.${s.tsvColumn})`]
+      : ['total_lexemes', `length(m.${s.tsvColumn})`];
+  const live = options.liveOnly ? 'AND (m.expires_at IS NULL OR m.expires_at > now())' : '';
+  return `lexical_stats AS MATERIALIZED (
+      SELECT sum(doc_count)::float8 AS n, sum(${total})::float8 / sum(doc_count) AS avgdl
+        FROM ${s.statsTable} WHERE tenant_id = ${p.tenant} AND namespace = ANY(${p.namespaces}::text[])
+      HAVING sum(doc_count) > 0
+    ), lexical_terms AS MATERIALIZED (
       SELECT q.lexeme,
              coalesce(array_length(q.positions, 1), 1) * ln(1 + (st.n - t.doc_freq + 0.5) / (t.doc_freq + 0.5)) AS weight,
-             t.doc_freq <= $7::float8 * st.n AS probes
-        FROM stats st
-       CROSS JOIN unnest(to_tsvector('${s.config}', $3)) AS q
-       CROSS JOIN LATERAL (SELECT doc_freq FROM ${s.termsTable} t
-                            WHERE t.tenant_id = $1 AND t.namespace = $2 AND t.lexeme = q.lexeme) t
-    ), candidates AS MATERIALIZED (
+             t.doc_freq <= ${p.maxDocFrequency}::float8 * st.n AS probes
+        FROM lexical_stats st
+       CROSS JOIN unnest(to_tsvector('${s.config}', ${p.query}::text)) AS q
+       CROSS JOIN LATERAL (SELECT sum(t.doc_freq)::float8 AS doc_freq FROM ${s.termsTable} t
+                            WHERE t.tenant_id = ${p.tenant} AND t.namespace = ANY(${p.namespaces}::text[]) AND t.lexeme = q.lexeme) t
+       WHERE t.doc_freq > 0
+    ), lexical_matches AS MATERIALIZED (
       SELECT m.id, ${dl} AS dl,
-             ts_filter(setweight(setweight(m.${s.tsvColumn}, 'D'), 'A', (SELECT array_agg(lexeme) FROM query_terms)), '{a}') AS matched
+             ts_filter(setweight(setweight(m.${s.tsvColumn}, 'D'), 'A', (SELECT array_agg(lexeme) FROM lexical_terms)), '{a}') AS matched
         FROM ${s.memories} m
-       WHERE m.tenant_id = $1 AND m.namespace = $2
+       WHERE m.tenant_id = ${p.tenant} AND m.namespace = ANY(${p.namespaces}::text[]) ${live}
          -- Lexemes quoted for tsquery input: embedded quotes and backslashes doubled.
          AND m.${s.tsvColumn} @@ (SELECT string_agg('''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''', ' | ')::tsquery
-                                    FROM query_terms
-                                   WHERE probes OR NOT EXISTS (SELECT 1 FROM query_terms WHERE probes))
-    )
-    SELECT c.id,
-           sum(qt.weight * tf.tf * ($5::float8 + 1)
-               / (tf.tf + $5::float8 * (1 - $6::float8 + $6::float8 * c.dl / st.avgdl)))::float8 AS score
-      FROM candidates c
-     CROSS JOIN stats st
-     CROSS JOIN LATERAL (SELECT d.lexeme, coalesce(array_length(d.positions, 1), 1) AS tf FROM unnest(c.matched) AS d) tf
-      JOIN query_terms qt ON qt.lexeme = tf.lexeme
-     GROUP BY c.id
-     ORDER BY score DESC, c.id
-     LIMIT $4
-  `;
+                                    FROM lexical_terms
+                                   WHERE probes OR NOT EXISTS (SELECT 1 FROM lexical_terms WHERE probes))
+    ), lexical AS (
+      SELECT c.id AS memory_id,
+             sum(qt.weight * tf.tf * (${p.k1}::float8 + 1)
+                 / (tf.tf + ${p.k1}::float8 * (1 - ${p.b}::float8 + ${p.b}::float8 * c.dl / st.avgdl)))::float8 AS lexical_score
+        FROM lexical_matches c
+       CROSS JOIN lexical_stats st
+       CROSS JOIN LATERAL (SELECT d.lexeme, coalesce(array_length(d.positions, 1), 1) AS tf FROM unnest(c.matched) AS d) tf
+        JOIN lexical_terms qt ON qt.lexeme = tf.lexeme
+       GROUP BY c.id
+       ORDER BY lexical_score DESC, c.id
+       LIMIT ${p.limit}
+    )`;
+}
+
+/**
+ * The BM25 stage on its own, for one namespace. Parameters: $1 tenant_id, $2 namespace,
+ * $3 query text, $4 limit, $5 k1, $6 b, $7 maxDocFrequency. Returns `id` and `score`, best
+ * first, ties by id.
+ */
+export function bm25SearchSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA, docLength: DocLength = DEFAULT_DOC_LENGTH): string {
+  const ctes = bm25CandidateCtes(
+    { tenant: '$1', namespaces: 'ARRAY[$2::text]', query: '$3', limit: '$4', k1: '$5', b: '$6', maxDocFrequency: '$7' },
+    { schema: s, docLength },
+  );
+  return `WITH ${ctes} SELECT memory_id AS id, lexical_score AS score FROM lexical ORDER BY score DESC, id`;
 }
 
 export interface LexicalHit {
