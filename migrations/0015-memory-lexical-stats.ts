@@ -1,4 +1,9 @@
-import { lexicalProbeIndexDownSql, lexicalProbeIndexUpSql, lexicalStatsDownSql, lexicalStatsUpSql } from '../libs/search/src/lexical/bm25.ddl';
+import {
+  lexicalProbeIndexDownSql,
+  lexicalProbeIndexUpSql,
+  lexicalStatsDownSql,
+  lexicalStatsUpSql,
+} from '../libs/search/src/lexical/bm25.ddl';
 import { SqlMigration } from './migration';
 
 /**
@@ -20,6 +25,12 @@ export class MemoryLexicalStats1763800000015 extends SqlMigration {
     lexicalStatsUpSql() +
     lexicalProbeIndexUpSql() +
     `SELECT engram_enable_tenant_rls('memory_lexical_stats');
-    SELECT engram_enable_tenant_rls('memory_lexical_terms');`;
-  protected readonly downSql = lexicalProbeIndexDownSql() + lexicalStatsDownSql();
+    SELECT engram_enable_tenant_rls('memory_lexical_terms');
+    DROP INDEX memories_tsv_idx;`;
+  // memories_tsv_idx (tenant_id, tsv) served the all-words stage BM25 replaced; the probe index
+  // leads with the same columns, so keeping both would only double the GIN writes.
+  protected readonly downSql =
+    'CREATE INDEX memories_tsv_idx ON memories USING gin (tenant_id, tsv);' +
+    lexicalProbeIndexDownSql() +
+    lexicalStatsDownSql();
 }

@@ -11,7 +11,12 @@ export interface ApiTarget {
   namespace: string;
 }
 
-async function call<T>(target: ApiTarget, method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
+async function call<T>(
+  target: ApiTarget,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: T }> {
   const response = await fetch(new URL(path, target.base), {
     method,
     headers: {
@@ -51,7 +56,11 @@ interface SearchResponse {
 }
 
 export async function searchViaApi(target: ApiTarget, query: string, k = 100): Promise<ScoredDoc[]> {
-  const response = await call<SearchResponse>(target, 'POST', '/api/v1/memories/search', { query, namespace: target.namespace, k });
+  const response = await call<SearchResponse>(target, 'POST', '/api/v1/memories/search', {
+    query,
+    namespace: target.namespace,
+    k,
+  });
   if (response.status !== 200) {
     throw new Error(`search: HTTP ${response.status} ${JSON.stringify(response.json)}`);
   }

@@ -3,9 +3,15 @@ import { RunMetrics } from '@engram/search';
 
 /** Published numbers from the SciFact README (Anserini regressions, trec_eval). */
 export const PUBLISHED: readonly { system: string; metrics: Omit<RunMetrics, 'queries'> }[] = [
-  { system: 'published: BM25 flat (title+text), Lucene', metrics: { ndcg10: 0.6789, recall100: 0.9253, recall1000: 0.9767 } },
+  {
+    system: 'published: BM25 flat (title+text), Lucene',
+    metrics: { ndcg10: 0.6789, recall100: 0.9253, recall1000: 0.9767 },
+  },
   { system: 'published: BM25 multifield, Lucene', metrics: { ndcg10: 0.6647, recall100: 0.9076, recall1000: 0.98 } },
-  { system: 'published: BGE-base-en-v1.5 dense, exact', metrics: { ndcg10: 0.7408, recall100: 0.9667, recall1000: 0.9967 } },
+  {
+    system: 'published: BGE-base-en-v1.5 dense, exact',
+    metrics: { ndcg10: 0.7408, recall100: 0.9667, recall1000: 0.9967 },
+  },
 ];
 
 export interface Row {

@@ -38,7 +38,9 @@ export function defaultSciFactDir(): string {
 }
 
 export function sciFactAvailable(dir: string): boolean {
-  return ['corpus.jsonl', 'queries.jsonl', 'qrels/test.tsv', 'qrels/train.tsv'].every((file) => existsSync(join(dir, file)));
+  return ['corpus.jsonl', 'queries.jsonl', 'qrels/test.tsv', 'qrels/train.tsv'].every((file) =>
+    existsSync(join(dir, file)),
+  );
 }
 
 function jsonLines<T>(path: string): T[] {
@@ -68,6 +70,14 @@ export function loadSciFact(dir: string): SciFact {
     id: doc._id,
     content: `${doc.title} ${doc.text}`,
   }));
-  const queries = new Map(jsonLines<{ _id: string; text: string }>(join(dir, 'queries.jsonl')).map((q) => [q._id, q.text]));
-  return { dir, docs, queries, test: readQrels(join(dir, 'qrels/test.tsv')), train: readQrels(join(dir, 'qrels/train.tsv')) };
+  const queries = new Map(
+    jsonLines<{ _id: string; text: string }>(join(dir, 'queries.jsonl')).map((q) => [q._id, q.text]),
+  );
+  return {
+    dir,
+    docs,
+    queries,
+    test: readQrels(join(dir, 'qrels/test.tsv')),
+    train: readQrels(join(dir, 'qrels/train.tsv')),
+  };
 }

@@ -61,7 +61,9 @@ export class ScratchStudy {
     url.pathname = `/${SCRATCH_DATABASE}`;
     const pool = new Pool({ connectionString: url.toString(), max: 2, options: `-c search_path=${SCHEMA},public` });
     pool.on('error', () => undefined);
-    await pool.query(`CREATE EXTENSION IF NOT EXISTS vector; DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; CREATE SCHEMA ${SCHEMA};`);
+    await pool.query(
+      `CREATE EXTENSION IF NOT EXISTS vector; DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; CREATE SCHEMA ${SCHEMA};`,
+    );
     await pool.query(`
       CREATE TABLE memories (
         tenant_id   text NOT NULL,
@@ -104,7 +106,9 @@ export class ScratchStudy {
     const timings: number[] = [];
     for (let start = 0; start < docs.length; start += batch) {
       const chunk = docs.slice(start, start + batch);
-      const embeddings = options.embed ? chunk.map((doc) => toVectorLiteral(embedText(doc.content))) : chunk.map(() => null);
+      const embeddings = options.embed
+        ? chunk.map((doc) => toVectorLiteral(embedText(doc.content)))
+        : chunk.map(() => null);
       const began = performance.now();
       const rows = await this.query<{ id: string; doc_id: string }>(
         `INSERT INTO ${options.table ?? 'memories'} (tenant_id, namespace, content, doc_id, embedding)
@@ -127,7 +131,10 @@ export class ScratchStudy {
   }
 
   /** Postgres' built-in ranking over the OR of the query's lexemes (or, with `and`, websearch_to_tsquery). */
-  async tsRank(query: string, options: { config: TextConfig; cover: boolean; and?: boolean; limit: number }): Promise<ScoredDoc[]> {
+  async tsRank(
+    query: string,
+    options: { config: TextConfig; cover: boolean; and?: boolean; limit: number },
+  ): Promise<ScoredDoc[]> {
     const column = tsvColumn(options.config);
     const tsquery = options.and ? `websearch_to_tsquery('${options.config}', $3)` : orQuery(options.config);
     const rank = options.cover ? 'ts_rank_cd' : 'ts_rank';
@@ -145,7 +152,13 @@ export class ScratchStudy {
 
   async bm25(
     query: string,
-    options: { config: TextConfig; parameters: Bm25Parameters; limit: number; tenantId?: string; docLength?: DocLength },
+    options: {
+      config: TextConfig;
+      parameters: Bm25Parameters;
+      limit: number;
+      tenantId?: string;
+      docLength?: DocLength;
+    },
   ): Promise<ScoredDoc[]> {
     const schema = options.config === 'english' ? MEMORIES_LEXICAL_SCHEMA : SIMPLE_LEXICAL_SCHEMA;
     const { k1, b, maxDocFrequency } = options.parameters;

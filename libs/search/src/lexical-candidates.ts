@@ -15,7 +15,7 @@ import { Bm25Parameters, DEFAULT_BM25, bm25CandidateCtes } from './lexical/bm25.
  */
 export function lexicalCandidateCtes(
   params: SqlParams,
-  stage: { tenant: string; namespaces: string; query: string; limit: number },
+  stage: { tenant: string; namespaces: string; namespaceCount: number; query: string; limit: number },
   bm25: Bm25Parameters = DEFAULT_BM25,
 ): string {
   return bm25CandidateCtes(
@@ -28,7 +28,7 @@ export function lexicalCandidateCtes(
       b: params.add(bm25.b),
       maxDocFrequency: params.add(bm25.maxDocFrequency),
     },
-    { liveOnly: true },
+    { liveOnly: true, singleNamespace: stage.namespaceCount === 1 },
   );
 }
 
@@ -45,8 +45,12 @@ export async function lexicalCandidates(
   const ctes = lexicalCandidateCtes(params, {
     tenant: params.add(tenantId),
     namespaces: params.add(namespaces),
+    namespaceCount: namespaces.length,
     query: params.add(query),
     limit,
   });
-  return db.query(`WITH ${ctes} SELECT memory_id, lexical_score FROM lexical ORDER BY lexical_score DESC, memory_id`, params.values);
+  return db.query(
+    `WITH ${ctes} SELECT memory_id, lexical_score FROM lexical ORDER BY lexical_score DESC, memory_id`,
+    params.values,
+  );
 }

@@ -251,7 +251,9 @@ describe.each(['postgres', 'pglite'] as const)('search over HTTP (%s)', (databas
       content: 'Alice drinks black coffee at night',
     });
     expect(patched.status).toBe(200);
-    expect((await t.request('PATCH', `${MEMORIES}/${ids[FACTS[1]]}`, { tenant_id: tenant, importance: 0.9 })).status).toBe(200);
+    expect(
+      (await t.request('PATCH', `${MEMORIES}/${ids[FACTS[1]]}`, { tenant_id: tenant, importance: 0.9 })).status,
+    ).toBe(200);
     await expectExact();
 
     expect((await t.request('DELETE', `${MEMORIES}/${ids[FACTS[2]]}?tenant_id=${tenant}`)).status).toBe(204);

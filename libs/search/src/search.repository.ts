@@ -91,7 +91,15 @@ export class SearchRepository {
     const p = new SqlParams();
     const tenant = p.add(tenantId);
     const namespaces = p.add(plan.namespaces);
-    const ctes = [lexicalCandidateCtes(p, { tenant, namespaces, query: p.add(plan.query), limit: plan.lexicalLimit })];
+    const ctes = [
+      lexicalCandidateCtes(p, {
+        tenant,
+        namespaces,
+        namespaceCount: plan.namespaces.length,
+        query: p.add(plan.query),
+        limit: plan.lexicalLimit,
+      }),
+    ];
     const sources = ['SELECT memory_id FROM lexical'];
     let similarity = 'NULL::float8';
     let similarityJoin = '';

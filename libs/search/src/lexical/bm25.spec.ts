@@ -57,7 +57,8 @@ describe('BM25 over Postgres full-text statistics', () => {
     const avgdl = 5 / 3;
     const idfApple = Math.log(1 + (3 - 2 + 0.5) / (2 + 0.5));
     const idfCherry = Math.log(1 + (3 - 1 + 0.5) / (1 + 0.5));
-    const term = (idf: number, tf: number, dl: number) => (idf * tf * 1.9) / (tf + 0.9 * (1 - 0.4 + (0.4 * dl) / avgdl));
+    const term = (idf: number, tf: number, dl: number) =>
+      (idf * tf * 1.9) / (tf + 0.9 * (1 - 0.4 + (0.4 * dl) / avgdl));
     expect(hits.map((hit) => hit.id)).toEqual([cherry, banana]);
     expect(hits[0].score).toBeCloseTo(term(idfApple, 2, 2) + term(idfCherry, 1, 2), 10);
     expect(hits[1].score).toBeCloseTo(term(idfApple, 1, 2), 10);
@@ -68,10 +69,16 @@ describe('BM25 over Postgres full-text statistics', () => {
     expect(await stats('t-stats', 'a')).toEqual([{ doc_count: '2', total_lexemes: '5', total_tokens: '6' }]);
     expect(await docFreq('t-stats', 'a')).toEqual({ red: 2, fox: 1, jump: 1, hen: 1 });
 
-    await database.db.query(`UPDATE memories SET content = 'blue fox' WHERE tenant_id = $1 AND id = $2`, ['t-stats', first]);
+    await database.db.query(`UPDATE memories SET content = 'blue fox' WHERE tenant_id = $1 AND id = $2`, [
+      't-stats',
+      first,
+    ]);
     expect(await docFreq('t-stats', 'a')).toEqual({ red: 1, fox: 1, blue: 1, hen: 1 });
 
-    await database.db.query(`UPDATE memories SET namespace = 'b' WHERE tenant_id = $1 AND id = $2`, ['t-stats', second]);
+    await database.db.query(`UPDATE memories SET namespace = 'b' WHERE tenant_id = $1 AND id = $2`, [
+      't-stats',
+      second,
+    ]);
     expect(await docFreq('t-stats', 'a')).toEqual({ fox: 1, blue: 1 });
     expect(await docFreq('t-stats', 'b')).toEqual({ red: 1, hen: 1 });
 
@@ -83,7 +90,10 @@ describe('BM25 over Postgres full-text statistics', () => {
 
   it('still finds documents when every query lexeme is too common to probe, and survives quotes and backslashes', async () => {
     const ids = await insert('t-common', 'n', 'common word one', 'common word two', 'common word three', 'rare thing');
-    const hits = await searchBm25(database.db, 't-common', 'n', 'common', 10, { ...DEFAULT_BM25, maxDocFrequency: 0.1 });
+    const hits = await searchBm25(database.db, 't-common', 'n', 'common', 10, {
+      ...DEFAULT_BM25,
+      maxDocFrequency: 0.1,
+    });
     expect(hits.map((hit) => hit.id).sort()).toEqual(ids.slice(0, 3).sort());
 
     await insert('t-common', 'n', "o'brien \\path");

@@ -67,6 +67,11 @@ export interface Bm25SqlOptions {
   docLength?: DocLength;
   /** Only memories that have not expired (the product; the bench's scratch table has no expiry). */
   liveOnly?: boolean;
+  /**
+   * The namespaces array holds exactly one name. GIN cannot use `= ANY(array)`, so with one
+   * namespace the probe says `namespace = array[1]` and the index narrows by namespace too.
+   */
+  singleNamespace?: boolean;
 }
 
 /**
@@ -92,6 +97,9 @@ export function bm25CandidateCtes(p: Bm25Placeholders, options: Bm25SqlOptions =
       ? ['total_tokens', `tsvector_token_count(m.${s.tsvColumn})`]
       : ['total_lexemes', `length(m.${s.tsvColumn})`];
   const live = options.liveOnly ? 'AND (m.expires_at IS NULL OR m.expires_at > now())' : '';
+  const inScope = options.singleNamespace
+    ? `m.namespace = (${p.namespaces}::text[])[1]`
+    : `m.namespace = ANY(${p.namespaces}::text[])`;
   return `lexical_stats AS MATERIALIZED (
       SELECT sum(doc_count)::float8 AS n, sum(${total})::float8 / sum(doc_count) AS avgdl
         FROM ${s.statsTable} WHERE tenant_id = ${p.tenant} AND namespace = ANY(${p.namespaces}::text[])
@@ -109,7 +117,7 @@ export function bm25CandidateCtes(p: Bm25Placeholders, options: Bm25SqlOptions =
       SELECT m.id, ${dl} AS dl,
              ts_filter(setweight(setweight(m.${s.tsvColumn}, 'D'), 'A', (SELECT array_agg(lexeme) FROM lexical_terms)), '{a}') AS matched
         FROM ${s.memories} m
-       WHERE m.tenant_id = ${p.tenant} AND m.namespace = ANY(${p.namespaces}::text[]) ${live}
+       WHERE m.tenant_id = ${p.tenant} AND ${inScope} ${live}
          -- Lexemes quoted for tsquery input: embedded quotes and backslashes doubled.
          AND m.${s.tsvColumn} @@ (SELECT string_agg('''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''', ' | ')::tsquery
                                     FROM lexical_terms
@@ -133,10 +141,13 @@ export function bm25CandidateCtes(p: Bm25Placeholders, options: Bm25SqlOptions =
  * $3 query text, $4 limit, $5 k1, $6 b, $7 maxDocFrequency. Returns `id` and `score`, best
  * first, ties by id.
  */
-export function bm25SearchSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA, docLength: DocLength = DEFAULT_DOC_LENGTH): string {
+export function bm25SearchSql(
+  s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA,
+  docLength: DocLength = DEFAULT_DOC_LENGTH,
+): string {
   const ctes = bm25CandidateCtes(
     { tenant: '$1', namespaces: 'ARRAY[$2::text]', query: '$3', limit: '$4', k1: '$5', b: '$6', maxDocFrequency: '$7' },
-    { schema: s, docLength },
+    { schema: s, docLength, singleNamespace: true },
   );
   return `WITH ${ctes} SELECT memory_id AS id, lexical_score AS score FROM lexical ORDER BY score DESC, id`;
 }
