@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { Database, Queryable, assertTenant } from '@engram/db';
+import { Database, assertTenant } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 import { MODEL_NAME_PATTERN } from '@engram/embeddings';
 
