@@ -1,4 +1,3 @@
-import { Queryable, assertTenant } from '@engram/db';
 import { SqlParams } from '@engram/memories';
 import { Bm25Parameters, DEFAULT_BM25, bm25CandidateCtes } from './lexical/bm25.sql';
 
@@ -29,28 +28,5 @@ export function lexicalCandidateCtes(
       maxDocFrequency: params.add(bm25.maxDocFrequency),
     },
     { liveOnly: true, singleNamespace: stage.namespaceCount === 1 },
-  );
-}
-
-/** The lexical stage on its own (benchmarks, diagnostics); search opens its candidate query with the same CTEs. */
-export async function lexicalCandidates(
-  db: Queryable,
-  tenantId: string,
-  namespaces: string[],
-  query: string,
-  limit: number,
-): Promise<{ memory_id: string; lexical_score: number }[]> {
-  assertTenant(tenantId);
-  const params = new SqlParams();
-  const ctes = lexicalCandidateCtes(params, {
-    tenant: params.add(tenantId),
-    namespaces: params.add(namespaces),
-    namespaceCount: namespaces.length,
-    query: params.add(query),
-    limit,
-  });
-  return db.query(
-    `WITH ${ctes} SELECT memory_id, lexical_score FROM lexical ORDER BY lexical_score DESC, memory_id`,
-    params.values,
   );
 }
