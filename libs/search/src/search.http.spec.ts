@@ -47,7 +47,9 @@ describe.each(['postgres', 'pglite'] as const)('search over HTTP (%s)', (databas
     expect(response.body.fusion).toBe('weighted');
     const [top] = response.body.results;
     expect(top.memory.content).toBe(FACTS[0]);
-    expect(top.components).toMatchObject({ vector_rank: 1, lexical_rank: 1, relevance: 1 });
+    expect(top.components).toMatchObject({ vector_rank: 1, lexical_rank: 1 });
+    // Default with the local model: 0.8 × BM25 / best + 0.2 × cosine.
+    expect(top.components.relevance).toBeCloseTo(0.8 + 0.2 * top.components.vector, 5);
     const rrf = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'facts', query: 'tea', fusion: 'rrf' });
     expect(rrf.body.fusion).toBe('rrf');
     expect(rrf.body.results[0].memory.content).toBe(FACTS[0]);
