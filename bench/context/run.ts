@@ -145,6 +145,7 @@ async function main(): Promise<void> {
     await db.connect();
     // Memories belong to a registered tenant: the API answers 404 for any other.
     await db.query(`INSERT INTO tenants (id, name, plan) VALUES ($1, $1, 'premium')`, [TENANT]);
+    await db.query(`INSERT INTO tenant_usage (tenant_id) VALUES ($1)`, [TENANT]);
     await db.query(`INSERT INTO namespaces (tenant_id, name, embedding_model) VALUES ($1, $2, 'local-hash-384')`, [
       TENANT,
       NAMESPACE,
@@ -188,9 +189,9 @@ async function main(): Promise<void> {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(body),
         });
-        await response.arrayBuffer();
+        const text = await response.text();
         if (response.status >= 300) {
-          throw new Error(`${path} answered ${response.status}`);
+          throw new Error(`${path} answered ${response.status}: ${text.slice(0, 300)}`);
         }
         return performance.now() - t0;
       };
