@@ -26,11 +26,11 @@ const f = (value: number | undefined): string => (value === undefined ? '' : val
 /** A markdown table, so a run's output can be pasted into bench/README.md as it is. */
 export function table(rows: readonly Row[]): string {
   const lines = [
-    '| system | train nDCG@10 | test nDCG@10 | test R@100 | test R@1000 | note |',
-    '| --- | ---: | ---: | ---: | ---: | --- |',
+    '| system | train nDCG@10 | train R@100 | test nDCG@10 | test R@100 | test R@1000 | note |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
     ...rows.map(
       (row) =>
-        `| ${row.system} | ${f(row.train?.ndcg10)} | ${f(row.test.ndcg10)} | ${f(row.test.recall100)} | ${f(row.test.recall1000)} | ${row.note ?? ''} |`,
+        `| ${row.system} | ${f(row.train?.ndcg10)} | ${f(row.train?.recall100)} | ${f(row.test.ndcg10)} | ${f(row.test.recall100)} | ${f(row.test.recall1000)} | ${row.note ?? ''} |`,
     ),
   ];
   return lines.join('\n');

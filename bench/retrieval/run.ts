@@ -10,6 +10,7 @@
  */
 import { Command } from 'commander';
 import {
+  bm25SearchSql,
   Candidate,
   DEFAULT_BM25,
   evaluateRuns,
@@ -152,9 +153,7 @@ async function offlineStudy(data: SciFact, adminUrl: string, scaleCopies: number
     const timed = async (label: string, search: Search): Promise<SplitRuns> => {
       const t0 = performance.now();
       const runs = await both(data, search);
-      console.log(
-        `  ${label}: ${(((performance.now() - t0) / (data.train.size + data.test.size)) * 1).toFixed(2)} ms/query`,
-      );
+      console.log(`  ${label}: ${((performance.now() - t0) / (data.train.size + data.test.size)).toFixed(2)} ms/query`);
       return runs;
     };
 
@@ -267,7 +266,6 @@ async function offlineStudy(data: SciFact, adminUrl: string, scaleCopies: number
     await latency(`vector exact, ${data.docs.length} docs, k=100`, (q) => study.vector(q, 100));
 
     const sampleQuery = data.queries.get([...data.test.keys()][0])!;
-    const { bm25SearchSql } = await import('@engram/search');
     const params = (tenantId: string) => [
       tenantId,
       'scifact',
