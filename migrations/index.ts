@@ -12,6 +12,7 @@ import { Namespaces1763800000011 } from './0011-namespaces';
 import { Memories1763800000012 } from './0012-memories';
 import { MemoryEmbeddings1763800000013 } from './0013-memory-embeddings';
 import { MemoryRelations1763800000014 } from './0014-memory-relations';
+import { MemoryLexicalStats1763800000015 } from './0015-memory-lexical-stats';
 import { SqlMigration } from './migration';
 
 /** Every migration, oldest first. A new migration is added here and names the last as `previous`. */
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   Memories1763800000012,
   MemoryEmbeddings1763800000013,
   MemoryRelations1763800000014,
+  MemoryLexicalStats1763800000015,
 ];
 
 export { SqlMigration, verifyChain } from './migration';

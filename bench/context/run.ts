@@ -104,6 +104,7 @@ async function loadOtherTenants(db: Client, total: number): Promise<void> {
   const perTenant = 10_000;
   for (let t = 0; t * perTenant < total; t++) {
     const tenant = `bench-other-${t}`;
+    await db.query(`INSERT INTO tenants (id, name) VALUES ($1, $1) ON CONFLICT DO NOTHING`, [tenant]);
     await db.query(
       `INSERT INTO namespaces (tenant_id, name, embedding_model) VALUES ($1, $2, 'local-hash-384') ON CONFLICT DO NOTHING`,
       [tenant, NAMESPACE],
@@ -142,6 +143,9 @@ async function main(): Promise<void> {
     // The scratch database is dropped WITH (FORCE) on the way out, which ends this connection.
     db.on('error', () => undefined);
     await db.connect();
+    // Memories belong to a registered tenant: the API answers 404 for any other.
+    await db.query(`INSERT INTO tenants (id, name, plan) VALUES ($1, $1, 'premium')`, [TENANT]);
+    await db.query(`INSERT INTO tenant_usage (tenant_id) VALUES ($1)`, [TENANT]);
     await db.query(`INSERT INTO namespaces (tenant_id, name, embedding_model) VALUES ($1, $2, 'local-hash-384')`, [
       TENANT,
       NAMESPACE,
@@ -185,9 +189,9 @@ async function main(): Promise<void> {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify(body),
         });
-        await response.arrayBuffer();
+        const text = await response.text();
         if (response.status >= 300) {
-          throw new Error(`${path} answered ${response.status}`);
+          throw new Error(`${path} answered ${response.status}: ${text.slice(0, 300)}`);
         }
         return performance.now() - t0;
       };

@@ -6,13 +6,16 @@ import { parseConfig } from '@engram/config';
 import { migrateUp } from '@engram/db';
 import { MemoriesService } from '@engram/memories';
 import { FusionMethod, SearchService, SearchWeights } from '@engram/search';
+import { TenantsService } from '@engram/tenants';
 
 /**
  * Compares fusion methods through the real search path (SearchService.rank, default offline
- * configuration) on SciFact's 300 test queries: nDCG@10 and R@100. Used to choose the default
- * fusion. Evaluation data only (CC BY-NC): nothing of it is stored in the product.
+ * configuration) on SciFact: nDCG@10 and R@100 per split (BENCH_SPLITS, default `test`: the
+ * 300 test queries; choose weights on `train`, report `test`). The first row is the product's
+ * default (no `fusion`, no `weights` in the request). Evaluation data only (CC BY-NC): nothing
+ * of it is stored in the product.
  *
- *   npm run build && [SEARCH_LEXICAL_MATCH=any] node dist/bench/fusion/run.js
+ *   npm run build && BENCH_SPLITS=train,test [BENCH_VECTOR_WEIGHTS=0.05,0.1] node dist/bench/fusion/run.js
  */
 const DATA = process.env.SCIFACT_DIR ?? join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'scifact');
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -52,9 +55,9 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       DATABASE_URL: url.toString(),
       MIGRATE_ON_START: 'false',
-      SEARCH_LEXICAL_MATCH: process.env.SEARCH_LEXICAL_MATCH ?? 'all',
     });
     const app = await createApi(config, { databaseUrl: url.toString(), embeddedDatabase: false, worker: true });
+    await app.get(TenantsService).create({ id: TENANT, name: 'SciFact', plan: 'standard' });
     const memories = app.get(MemoriesService);
     const search = app.get(SearchService);
 
@@ -79,51 +82,58 @@ async function main(): Promise<void> {
     await db.query('ANALYZE memories');
     await db.query('ANALYZE memory_embeddings');
     await db.end();
-    const qrels = new Map<string, Set<string>>();
-    for (const line of readFileSync(join(DATA, 'qrels', 'test.tsv'), 'utf8')
-      .split('\n')
-      .slice(1)
-      .filter(Boolean)) {
-      const [query, doc] = line.split('\t');
-      qrels.set(query, (qrels.get(query) ?? new Set()).add(doc));
-    }
-    const queries = jsonl<{ _id: string; text: string }>('queries.jsonl').filter((q) => qrels.has(q._id));
-
-    const variants: { name: string; fusion: FusionMethod; weights: Partial<SearchWeights> }[] = [
-      { name: 'rrf (default weights)', fusion: 'rrf', weights: {} },
-      { name: 'weighted (default weights)', fusion: 'weighted', weights: {} },
-      {
-        name: 'lexical stage only',
-        fusion: 'weighted',
-        weights: { vector: 0, relevance: 1, recency: 0, importance: 0, access: 0, relation: 0 },
-      },
+    const variants: { name: string; fusion?: FusionMethod; weights?: Partial<SearchWeights> }[] = [
+      { name: 'default (request names no fusion or weights)' },
+      { name: 'rrf, equal list weights', fusion: 'rrf', weights: { vector: 1, lexical: 1 } },
+      { name: 'weighted, equal list weights', fusion: 'weighted', weights: { vector: 1, lexical: 1 } },
+      ...(process.env.BENCH_VECTOR_WEIGHTS ?? '0.1').split(',').map((w) => ({
+        name: `weighted, lexical ${(1 - Number(w)).toFixed(2)} / vector ${Number(w).toFixed(2)}`,
+        fusion: 'weighted' as const,
+        weights: { vector: Number(w), lexical: 1 - Number(w) },
+      })),
       {
         name: 'vector stage only',
         fusion: 'weighted',
-        weights: { lexical: 0, relevance: 1, recency: 0, importance: 0, access: 0, relation: 0 },
+        weights: { vector: 1, lexical: 0, relevance: 1, recency: 0, importance: 0, access: 0, relation: 0 },
       },
     ];
-    console.log('| variant | nDCG@10 | R@100 |');
-    console.log('|---|---|---|');
-    for (const variant of variants) {
-      let ndcg = 0;
-      let recall = 0;
-      for (const query of queries) {
-        const { results } = await search.rank(TENANT, {
-          query: query.text,
-          namespaces: ['scifact'],
-          k: 100,
-          fusion: variant.fusion,
-          weights: variant.weights,
-        });
-        const ranked = results.map((r) => idOf.get(r.memory.id)!);
-        const relevant = qrels.get(query._id)!;
-        ndcg += ndcgAt10(ranked, relevant);
-        recall += ranked.filter((id) => relevant.has(id)).length / relevant.size;
+    for (const split of (process.env.BENCH_SPLITS ?? 'test').split(',')) {
+      const qrels = new Map<string, Set<string>>();
+      for (const line of readFileSync(join(DATA, 'qrels', `${split}.tsv`), 'utf8')
+        .split('\n')
+        .slice(1)
+        .filter(Boolean)) {
+        const [query, doc] = line.split('\t');
+        qrels.set(query, (qrels.get(query) ?? new Set()).add(doc));
       }
-      console.log(
-        `| ${variant.name} | ${(ndcg / queries.length).toFixed(4)} | ${(recall / queries.length).toFixed(4)} |`,
-      );
+      const queries = jsonl<{ _id: string; text: string }>('queries.jsonl').filter((q) => qrels.has(q._id));
+      console.log(`\n${split}: ${queries.length} queries\n`);
+      console.log('| variant | nDCG@10 | R@100 | fusion | mean ms/query |');
+      console.log('|---|---|---|---|---|');
+      for (const variant of variants) {
+        let ndcg = 0;
+        let recall = 0;
+        let fusionUsed = '';
+        const began = performance.now();
+        for (const query of queries) {
+          const { results, fusion } = await search.rank(TENANT, {
+            query: query.text,
+            namespaces: ['scifact'],
+            k: 100,
+            fusion: variant.fusion,
+            weights: variant.weights,
+          });
+          fusionUsed = fusion;
+          const ranked = results.map((r) => idOf.get(r.memory.id)!);
+          const relevant = qrels.get(query._id)!;
+          ndcg += ndcgAt10(ranked, relevant);
+          recall += ranked.filter((id) => relevant.has(id)).length / relevant.size;
+        }
+        const ms = (performance.now() - began) / queries.length;
+        console.log(
+          `| ${variant.name} | ${(ndcg / queries.length).toFixed(4)} | ${(recall / queries.length).toFixed(4)} | ${fusionUsed} | ${ms.toFixed(1)} |`,
+        );
+      }
     }
     await app.close();
   } finally {

@@ -78,8 +78,6 @@ export const configSchema = z.object({
   /** Below this many vectors in the searched scope an exact scan beats HNSW with a tenant filter. */
   SEARCH_EXACT_SCAN_MAX_ROWS: z.coerce.number().int().min(0).default(5000),
   SEARCH_HNSW_EF_SEARCH: z.coerce.number().int().min(10).max(1000).default(100),
-  /** Lexical stage: all query words must match, or any (better recall, cost grows with the tenant). */
-  SEARCH_LEXICAL_MATCH: z.enum(['all', 'any']).default('all'),
   SEARCH_RECENCY_HALF_LIFE_HOURS: z.coerce.number().positive().default(168),
   MEMORY_EXPIRY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   MEMORY_ACCESS_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(500),

@@ -24,6 +24,34 @@ export const DEFAULT_WEIGHTS: SearchWeights = {
   relation: 0.05,
 };
 
+export interface Ranking {
+  method: FusionMethod;
+  weights: SearchWeights;
+}
+
+/**
+ * The ranking a search gets when it names none, by the namespace's embedding model. Chosen on
+ * SciFact's 809 train claims through this search path (bench/README.md, "fusion"): with the
+ * offline hashing model, BM25-dominant weighting wins — lexical 0.8 / vector 0.2 scored best
+ * (train nDCG@10 0.6951; BM25 alone 0.6930, equal weights 0.6916, RRF 0.5883). Other models keep
+ * RRF with equal weights until measured with that model.
+ */
+export function defaultRanking(model: string, localModel: string): Ranking {
+  return model === localModel
+    ? { method: 'weighted', weights: { ...DEFAULT_WEIGHTS, vector: 0.2, lexical: 0.8 } }
+    : { method: 'rrf', weights: DEFAULT_WEIGHTS };
+}
+
+/**
+ * The ranking of one request: its fusion method and weights over the model's default. A request
+ * naming a method other than the default starts from equal list weights, so `fusion: 'rrf'`
+ * alone really fuses both lists.
+ */
+export function requestRanking(defaults: Ranking, method?: FusionMethod, weights?: Partial<SearchWeights>): Ranking {
+  const base = method === undefined || method === defaults.method ? defaults.weights : DEFAULT_WEIGHTS;
+  return { method: method ?? defaults.method, weights: { ...base, ...weights } };
+}
+
 /** The usual RRF constant: ranks 1 and 10 differ by ~15%, so one list cannot swamp the other. */
 export const RRF_K = 60;
 

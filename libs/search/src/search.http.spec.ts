@@ -1,6 +1,7 @@
 import { MemoryAccessTracker } from '@engram/memories';
-import { TestApp, startTestApp } from '../../../test/support/app';
-import { newTenant } from '../../../test/support/fixtures';
+import { MemoryExpiryHandler } from '../../memories/src/memories.jobs';
+import { TestApp, eventually, startTestApp } from '../../../test/support/app';
+import { adminHeaders, newTenant, ownerQuery } from '../../../test/support/fixtures';
 
 const MEMORIES = '/api/v1/memories';
 const SEARCH = '/api/v1/memories/search';
@@ -43,10 +44,15 @@ describe.each(['postgres', 'pglite'] as const)('search over HTTP (%s)', (databas
       explain: true,
     });
     expect(response.status).toBe(200);
-    expect(response.body.fusion).toBe('rrf');
+    expect(response.body.fusion).toBe('weighted');
     const [top] = response.body.results;
     expect(top.memory.content).toBe(FACTS[0]);
-    expect(top.components).toMatchObject({ vector_rank: 1, lexical_rank: 1, relevance: 1 });
+    expect(top.components).toMatchObject({ vector_rank: 1, lexical_rank: 1 });
+    // Default with the local model: 0.8 × BM25 / best + 0.2 × cosine.
+    expect(top.components.relevance).toBeCloseTo(0.8 + 0.2 * top.components.vector, 5);
+    const rrf = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'facts', query: 'tea', fusion: 'rrf' });
+    expect(rrf.body.fusion).toBe('rrf');
+    expect(rrf.body.results[0].memory.content).toBe(FACTS[0]);
     expect(top.score).toBeGreaterThan(0.7);
     const scores = response.body.results.map((r: { score: number }) => r.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
@@ -166,5 +172,117 @@ describe.each(['postgres', 'pglite'] as const)('search over HTTP (%s)', (databas
     const none = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'nope', query: 'alice' });
     expect(none.status).toBe(200);
     expect(none.body.results).toEqual([]);
+  });
+  it('ranks by BM25: a rare word outranks a common one, and a question matching some of its words finds the memory', async () => {
+    const tenant = await newTenant(t);
+    const batch = await t.request('POST', `${MEMORIES}/batch`, {
+      tenant_id: tenant,
+      namespace: 'bm25',
+      memories: [
+        { content: 'The project meeting is on Monday' },
+        { content: 'The project budget was approved' },
+        { content: 'The project wiki moved' },
+        { content: 'Quarterly project review' },
+        { content: 'Zanzibar trip planned for the project team' },
+      ],
+    });
+    expect(batch.status).toBe(201);
+    const rare = await t.request('POST', SEARCH, {
+      tenant_id: tenant,
+      namespace: 'bm25',
+      query: 'project zanzibar',
+      explain: true,
+    });
+    expect(rare.body.results[0].memory.content).toBe('Zanzibar trip planned for the project team');
+    expect(rare.body.results[0].components.lexical_rank).toBe(1);
+    // Every memory matches "project"; only one matches "zanzibar": BM25 gives it far more.
+    expect(rare.body.results[1].components.lexical).toBeLessThan(rare.body.results[0].components.lexical / 2);
+
+    // An all-words match would need "when", "approve", "spend" and "money" in one memory: none has them.
+    const question = await t.request('POST', SEARCH, {
+      tenant_id: tenant,
+      namespace: 'bm25',
+      query: 'when was the budget for spending money approved?',
+      explain: true,
+    });
+    expect(question.body.results[0].memory.content).toBe('The project budget was approved');
+    expect(question.body.results[0].components.lexical).toBeGreaterThan(0);
+  });
+
+  it('keeps the lexical statistics equal to a recount through every write path, and under RLS', async () => {
+    const tenant = await newTenant(t);
+    const stored = (sql: string) => ownerQuery(t, sql, [tenant]);
+    const expectExact = async () => {
+      expect(
+        await stored(
+          `SELECT namespace, doc_count::int, total_lexemes::int, total_tokens::int FROM memory_lexical_stats
+           WHERE tenant_id = $1 ORDER BY namespace`,
+        ),
+      ).toEqual(
+        await stored(
+          `SELECT namespace, count(*)::int AS doc_count, sum(length(tsv))::int AS total_lexemes,
+                  sum(tsvector_token_count(tsv))::int AS total_tokens
+           FROM memories WHERE tenant_id = $1 GROUP BY namespace ORDER BY namespace`,
+        ),
+      );
+      expect(
+        await stored(
+          `SELECT namespace, lexeme, doc_freq FROM memory_lexical_terms WHERE tenant_id = $1 ORDER BY namespace, lexeme`,
+        ),
+      ).toEqual(
+        await stored(
+          `SELECT m.namespace, l.lexeme, count(*)::int AS doc_freq FROM memories m, unnest(m.tsv) l
+           WHERE m.tenant_id = $1 GROUP BY m.namespace, l.lexeme ORDER BY m.namespace, l.lexeme`,
+        ),
+      );
+    };
+    const ids = await seed(tenant, 'a');
+    await seed(tenant, 'b');
+    const single = await t.request('POST', MEMORIES, {
+      tenant_id: tenant,
+      namespace: 'a',
+      content: 'A note that will expire soon',
+      ttl_seconds: 1,
+    });
+    expect(single.status).toBe(201);
+    await expectExact();
+    expect((await stored('SELECT 1 FROM memory_lexical_stats WHERE tenant_id = $1')).length).toBe(2);
+
+    const patched = await t.request('PATCH', `${MEMORIES}/${ids[FACTS[0]]}`, {
+      tenant_id: tenant,
+      content: 'Alice drinks black coffee at night',
+    });
+    expect(patched.status).toBe(200);
+    expect(
+      (await t.request('PATCH', `${MEMORIES}/${ids[FACTS[1]]}`, { tenant_id: tenant, importance: 0.9 })).status,
+    ).toBe(200);
+    await expectExact();
+
+    expect((await t.request('DELETE', `${MEMORIES}/${ids[FACTS[2]]}?tenant_id=${tenant}`)).status).toBe(204);
+    await expectExact();
+
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await t.app.get(MemoryExpiryHandler).handle();
+    expect(await stored(`SELECT 1 FROM memories WHERE tenant_id = $1 AND content LIKE 'A note%'`)).toEqual([]);
+    await expectExact();
+
+    expect((await t.request('DELETE', `/api/v1/namespaces/b?tenant_id=${tenant}`)).status).toBe(204);
+    await expectExact();
+    expect(await stored(`SELECT 1 FROM memory_lexical_terms WHERE tenant_id = $1 AND namespace = 'b'`)).toEqual([]);
+
+    // RLS: the app role sees only the tenant's own statistics.
+    const other = await newTenant(t);
+    await seed(other, 'a');
+    const visible = await t.db.withTenant(tenant, (tx) =>
+      tx.query<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM memory_lexical_terms'),
+    );
+    expect(visible).toEqual([{ tenant_id: tenant }]);
+
+    const erased = await t.request('DELETE', `/api/v1/admin/tenants/${tenant}`, undefined, adminHeaders(t));
+    expect(erased.status).toBe(202);
+    await eventually(async () => (await stored('SELECT 1 FROM tenants WHERE id = $1')).length === 0, 10_000);
+    expect(await stored('SELECT 1 FROM memory_lexical_stats WHERE tenant_id = $1')).toEqual([]);
+    expect(await stored('SELECT 1 FROM memory_lexical_terms WHERE tenant_id = $1')).toEqual([]);
+    expect(await ownerQuery(t, 'SELECT 1 FROM memory_lexical_stats WHERE tenant_id = $1', [other])).toHaveLength(1);
   });
 });

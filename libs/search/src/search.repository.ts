@@ -3,13 +3,12 @@ import { Database, assertTenant } from '@engram/db';
 import { MODEL_NAME_PATTERN } from '@engram/embeddings';
 import { MEMORY_COLUMNS, MemoryFilters, MemoryRow, SqlParams, memoryFilterSql, neighboursSql } from '@engram/memories';
 import { MetricsService } from '@engram/metrics';
-import { LexicalMatch, lexicalCandidatesSql } from './lexical-candidates';
+import { lexicalCandidateCtes } from './lexical-candidates';
 
 export interface CandidatePlan {
   namespaces: string[];
   query: string;
   lexicalLimit: number;
-  lexicalMatch?: LexicalMatch;
   /** Null skips the vector stage. */
   vector: null | {
     model: string;
@@ -92,11 +91,15 @@ export class SearchRepository {
     const p = new SqlParams();
     const tenant = p.add(tenantId);
     const namespaces = p.add(plan.namespaces);
-    const lexical = lexicalCandidatesSql(
-      { tenant, namespaces, query: p.add(plan.query), limit: p.add(plan.lexicalLimit) },
-      plan.lexicalMatch,
-    );
-    const ctes = [`lexical AS (${lexical})`];
+    const ctes = [
+      lexicalCandidateCtes(p, {
+        tenant,
+        namespaces,
+        namespaceCount: plan.namespaces.length,
+        query: p.add(plan.query),
+        limit: plan.lexicalLimit,
+      }),
+    ];
     const sources = ['SELECT memory_id FROM lexical'];
     let similarity = 'NULL::float8';
     let similarityJoin = '';

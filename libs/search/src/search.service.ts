@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@engram/config';
-import { EmbeddingModels, toVectorLiteral } from '@engram/embeddings';
+import { EmbeddingModels, LOCAL_HASH_MODEL, toVectorLiteral } from '@engram/embeddings';
 import { MetricsService } from '@engram/metrics';
 import {
   MemoryAccessTracker,
@@ -10,7 +10,7 @@ import {
   NamespacesService,
   toMemoryView,
 } from '@engram/memories';
-import { DEFAULT_WEIGHTS, FusionMethod, SearchWeights, fuse } from './fusion';
+import { FusionMethod, SearchWeights, defaultRanking, fuse, requestRanking } from './fusion';
 import { SearchInput, SearchResultView, SearchView } from './search.dto';
 import { CandidatePlan, SearchRepository } from './search.repository';
 
@@ -31,9 +31,6 @@ export interface RankedMemory {
   components: SearchResultView['components'] & object;
 }
 
-/** Default fusion: RRF. Rank-based, so it needs no calibration between cosine and ts_rank scales. */
-export const DEFAULT_FUSION: FusionMethod = 'rrf';
-
 /**
  * Hybrid retrieval: lexical and vector candidates (one SQL statement), fused with recency,
  * importance, access frequency and relation proximity into one ranking.
@@ -44,7 +41,6 @@ export class SearchService {
   private readonly exactScanMaxRows: number;
   private readonly efSearch: number;
   private readonly halfLifeHours: number;
-  private readonly lexicalMatch: 'all' | 'any';
   private readonly searchLatency;
   private readonly degraded;
 
@@ -60,7 +56,6 @@ export class SearchService {
     this.exactScanMaxRows = config.get('SEARCH_EXACT_SCAN_MAX_ROWS');
     this.efSearch = config.get('SEARCH_HNSW_EF_SEARCH');
     this.halfLifeHours = config.get('SEARCH_RECENCY_HALF_LIFE_HOURS');
-    this.lexicalMatch = config.get('SEARCH_LEXICAL_MATCH');
     this.searchLatency = metrics.histogram('memory_search_latency_seconds', 'Hybrid search latency by vector mode', [
       'mode',
     ]);
@@ -106,9 +101,14 @@ export class SearchService {
     request: RankRequest,
   ): Promise<{ results: RankedMemory[]; lexicalOnly: boolean; fusion: FusionMethod }> {
     const started = performance.now();
-    const fusion = request.fusion ?? DEFAULT_FUSION;
     const namespaces = [...new Set(request.namespaces)];
     const settings = await this.namespaces.existing(tenantId, namespaces);
+    const ranking = requestRanking(
+      defaultRanking(settings[0]?.embedding_model ?? LOCAL_HASH_MODEL, LOCAL_HASH_MODEL),
+      request.fusion,
+      request.weights,
+    );
+    const fusion = ranking.method;
     if (settings.length === 0) {
       return { results: [], lexicalOnly: false, fusion };
     }
@@ -118,7 +118,6 @@ export class SearchService {
       namespaces: settings.map((s) => s.name),
       query: request.query,
       lexicalLimit: poolSize,
-      lexicalMatch: this.lexicalMatch,
       vector,
       filters: request.filters,
       related: request.related
@@ -131,7 +130,6 @@ export class SearchService {
         : null,
     };
     const rows = await this.repository.candidates(tenantId, plan);
-    const weights = { ...DEFAULT_WEIGHTS, ...request.weights };
     const scored = fuse(
       rows.map((row) => ({
         id: row.id,
@@ -143,7 +141,7 @@ export class SearchService {
         relationDepth: row.relation_depth,
         relationWeight: row.relation_weight,
       })),
-      { method: fusion, weights, halfLifeHours: this.halfLifeHours, now: Date.now() },
+      { method: fusion, weights: ranking.weights, halfLifeHours: this.halfLifeHours, now: Date.now() },
     );
     const byId = new Map(rows.map((row) => [row.id, row]));
     const results = scored

@@ -1,0 +1,72 @@
+import { ScoredDoc } from '@engram/search';
+import { SciFactDoc } from './scifact';
+
+/**
+ * The product's search path over HTTP: SciFact loaded through `POST /api/v1/memories/batch`
+ * into namespace `scifact` (doc id in metadata), queried through `POST /api/v1/memories/search`.
+ */
+export interface ApiTarget {
+  base: string;
+  token?: string;
+  namespace: string;
+}
+
+async function call<T>(
+  target: ApiTarget,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: T }> {
+  const response = await fetch(new URL(path, target.base), {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, json: (text ? JSON.parse(text) : {}) as T };
+}
+
+/** Creates the namespace (an existing one is fine) and loads the corpus in batches of 1000. */
+export async function loadViaApi(target: ApiTarget, docs: readonly SciFactDoc[]): Promise<number[]> {
+  const created = await call(target, 'POST', '/api/v1/namespaces', { name: target.namespace });
+  if (created.status >= 400 && created.status !== 409) {
+    throw new Error(`creating namespace ${target.namespace}: HTTP ${created.status} ${JSON.stringify(created.json)}`);
+  }
+  const timings: number[] = [];
+  for (let start = 0; start < docs.length; start += 1000) {
+    const chunk = docs.slice(start, start + 1000);
+    const began = performance.now();
+    const response = await call(target, 'POST', '/api/v1/memories/batch', {
+      namespace: target.namespace,
+      memories: chunk.map((doc) => ({ content: doc.content, type: 'semantic', metadata: { doc_id: doc.id } })),
+    });
+    timings.push(performance.now() - began);
+    if (response.status >= 300) {
+      throw new Error(`batch at ${start}: HTTP ${response.status} ${JSON.stringify(response.json)}`);
+    }
+  }
+  return timings;
+}
+
+interface SearchResponse {
+  results: { memory: { id: string; metadata?: { doc_id?: string } }; score: number }[];
+}
+
+export async function searchViaApi(target: ApiTarget, query: string, k = 100): Promise<ScoredDoc[]> {
+  const response = await call<SearchResponse>(target, 'POST', '/api/v1/memories/search', {
+    query,
+    namespace: target.namespace,
+    k,
+  });
+  if (response.status !== 200) {
+    throw new Error(`search: HTTP ${response.status} ${JSON.stringify(response.json)}`);
+  }
+  // The API's order is kept (scores may tie after rounding); rank stands in for the score.
+  return response.json.results.map((result, rank) => ({
+    docId: result.memory.metadata?.doc_id ?? `memory:${result.memory.id}`,
+    score: -rank,
+  }));
+}

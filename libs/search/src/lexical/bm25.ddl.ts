@@ -1,0 +1,163 @@
+/**
+ * DDL of the BM25 statistics (see bm25.sql.ts for the model). Free of imports: migration 0015
+ * builds its SQL from here, and migrations must not depend on the libraries that depend on the
+ * database layer. Once released, a change here needs a new migration, never an edit of 0015.
+ */
+
+export interface LexicalSchema {
+  /** Table holding the memories: tenant_id text, id uuid, namespace text, and the tsvector column. */
+  memories: string;
+  tsvColumn: string;
+  /** Text search configuration the tsvector column was built with; the query must use the same one. */
+  config: string;
+  statsTable: string;
+  termsTable: string;
+  /** Prefix for the trigger functions and triggers. */
+  prefix: string;
+}
+
+export const MEMORIES_LEXICAL_SCHEMA: LexicalSchema = {
+  memories: 'memories',
+  tsvColumn: 'tsv',
+  config: 'english',
+  statsTable: 'memory_lexical_stats',
+  termsTable: 'memory_lexical_terms',
+  prefix: 'memory_lexical',
+};
+
+/**
+ * The index the candidate probe needs: tenant, namespace and tsvector in one GIN (btree_gin).
+ * With a GIN on the tsvector alone the planner reads the whole namespace through the tenant btree
+ * and tests every row's tsvector (detoasting each); with this one it visits only matching rows.
+ * On PGlite the `btree_gin` extension must be loaded (`@electric-sql/pglite/contrib/btree_gin`).
+ */
+export function lexicalProbeIndexUpSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): string {
+  return `
+    CREATE EXTENSION IF NOT EXISTS btree_gin;
+    CREATE INDEX ${s.prefix}_probe_idx ON ${s.memories} USING gin (tenant_id, namespace, ${s.tsvColumn});
+  `;
+}
+
+export function lexicalProbeIndexDownSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): string {
+  // btree_gin stays: other indexes may use it.
+  return `DROP INDEX ${s.prefix}_probe_idx;`;
+}
+
+/** DDL for the statistics tables, the token-count function and the triggers that maintain them. */
+export function lexicalStatsUpSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): string {
+  return `
+    CREATE TABLE ${s.statsTable} (
+      tenant_id     text NOT NULL,
+      namespace     text NOT NULL,
+      doc_count      bigint NOT NULL,
+      total_tokens   bigint NOT NULL,
+      total_lexemes  bigint NOT NULL,
+      PRIMARY KEY (tenant_id, namespace)
+    );
+    CREATE TABLE ${s.termsTable} (
+      tenant_id  text NOT NULL,
+      namespace  text NOT NULL,
+      lexeme     text NOT NULL,
+      doc_freq   integer NOT NULL,
+      PRIMARY KEY (tenant_id, namespace, lexeme)
+    );
+
+    -- Token count of a document: positions per lexeme summed (a lexeme stored without positions counts once).
+    CREATE OR REPLACE FUNCTION tsvector_token_count(tsvector) RETURNS integer
+      LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+      AS $fn$ SELECT coalesce(sum(coalesce(array_length(positions, 1), 1)), 0)::integer FROM unnest($1) $fn$;
+
+    -- Applies signed per-document changes. Rows are upserted in key order so that concurrent
+    -- writers to one namespace queue on the same locks in the same order instead of deadlocking.
+    CREATE FUNCTION ${s.prefix}_apply(tenant_ids text[], namespaces text[], tsvs tsvector[], signs integer[])
+      RETURNS void LANGUAGE plpgsql AS $fn$
+    BEGIN
+      INSERT INTO ${s.statsTable} AS st (tenant_id, namespace, doc_count, total_tokens, total_lexemes)
+      SELECT c.tenant_id, c.namespace, sum(c.sign), sum(c.sign * tsvector_token_count(c.tsv)), sum(c.sign * length(c.tsv))
+        FROM unnest(tenant_ids, namespaces, tsvs, signs) AS c(tenant_id, namespace, tsv, sign)
+       GROUP BY 1, 2 ORDER BY 1, 2
+      ON CONFLICT (tenant_id, namespace) DO UPDATE
+        SET doc_count = st.doc_count + excluded.doc_count,
+            total_tokens = st.total_tokens + excluded.total_tokens,
+            total_lexemes = st.total_lexemes + excluded.total_lexemes;
+
+      INSERT INTO ${s.termsTable} AS tt (tenant_id, namespace, lexeme, doc_freq)
+      SELECT c.tenant_id, c.namespace, l.lexeme, sum(c.sign)
+        FROM unnest(tenant_ids, namespaces, tsvs, signs) AS c(tenant_id, namespace, tsv, sign)
+        CROSS JOIN LATERAL unnest(c.tsv) AS l
+       GROUP BY 1, 2, 3 HAVING sum(c.sign) <> 0 ORDER BY 1, 2, 3
+      ON CONFLICT (tenant_id, namespace, lexeme) DO UPDATE SET doc_freq = tt.doc_freq + excluded.doc_freq;
+
+      IF -1 = ANY (signs) THEN
+        DELETE FROM ${s.termsTable} tt
+         USING (SELECT DISTINCT c.tenant_id, c.namespace, l.lexeme
+                  FROM unnest(tenant_ids, namespaces, tsvs, signs) AS c(tenant_id, namespace, tsv, sign)
+                  CROSS JOIN LATERAL unnest(c.tsv) AS l WHERE c.sign < 0) gone
+         WHERE tt.tenant_id = gone.tenant_id AND tt.namespace = gone.namespace AND tt.lexeme = gone.lexeme
+           AND tt.doc_freq <= 0;
+        DELETE FROM ${s.statsTable} st
+         WHERE st.doc_count <= 0
+           AND (st.tenant_id, st.namespace) IN
+               (SELECT c.tenant_id, c.namespace FROM unnest(tenant_ids, namespaces, signs) AS c(tenant_id, namespace, sign));
+      END IF;
+    END
+    $fn$;
+
+    CREATE FUNCTION ${s.prefix}_on_insert() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    BEGIN
+      PERFORM ${s.prefix}_apply(array_agg(tenant_id), array_agg(namespace), array_agg(${s.tsvColumn}), array_agg(1))
+         FROM new_rows HAVING count(*) > 0;
+      RETURN NULL;
+    END
+    $fn$;
+    CREATE FUNCTION ${s.prefix}_on_delete() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    BEGIN
+      PERFORM ${s.prefix}_apply(array_agg(tenant_id), array_agg(namespace), array_agg(${s.tsvColumn}), array_agg(-1))
+         FROM old_rows HAVING count(*) > 0;
+      RETURN NULL;
+    END
+    $fn$;
+    -- Only rows whose text or namespace changed count: an update of metadata or access
+    -- statistics leaves the statistics (and their row locks) alone.
+    CREATE FUNCTION ${s.prefix}_on_update() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    BEGIN
+      PERFORM ${s.prefix}_apply(array_agg(c.tenant_id), array_agg(c.namespace), array_agg(c.tsv), array_agg(c.sign))
+         FROM (SELECT o.tenant_id, o.namespace, o.${s.tsvColumn} AS tsv, -1 AS sign
+                 FROM old_rows o JOIN new_rows n ON n.tenant_id = o.tenant_id AND n.id = o.id
+                WHERE o.${s.tsvColumn} IS DISTINCT FROM n.${s.tsvColumn} OR o.namespace IS DISTINCT FROM n.namespace
+               UNION ALL
+               SELECT n.tenant_id, n.namespace, n.${s.tsvColumn}, 1
+                 FROM old_rows o JOIN new_rows n ON n.tenant_id = o.tenant_id AND n.id = o.id
+                WHERE o.${s.tsvColumn} IS DISTINCT FROM n.${s.tsvColumn} OR o.namespace IS DISTINCT FROM n.namespace) c
+       HAVING count(*) > 0;
+      RETURN NULL;
+    END
+    $fn$;
+
+    CREATE TRIGGER ${s.prefix}_insert AFTER INSERT ON ${s.memories}
+      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s.prefix}_on_insert();
+    CREATE TRIGGER ${s.prefix}_delete AFTER DELETE ON ${s.memories}
+      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s.prefix}_on_delete();
+    CREATE TRIGGER ${s.prefix}_update AFTER UPDATE ON ${s.memories}
+      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s.prefix}_on_update();
+
+    -- Existing memories (the migration may run after memories were written).
+    SELECT ${s.prefix}_apply(array_agg(tenant_id), array_agg(namespace), array_agg(${s.tsvColumn}), array_agg(1))
+      FROM ${s.memories} HAVING count(*) > 0;
+  `;
+}
+
+export function lexicalStatsDownSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): string {
+  return `
+    DROP TRIGGER ${s.prefix}_insert ON ${s.memories};
+    DROP TRIGGER ${s.prefix}_delete ON ${s.memories};
+    DROP TRIGGER ${s.prefix}_update ON ${s.memories};
+    DROP FUNCTION ${s.prefix}_on_insert();
+    DROP FUNCTION ${s.prefix}_on_delete();
+    DROP FUNCTION ${s.prefix}_on_update();
+    DROP FUNCTION ${s.prefix}_apply(text[], text[], tsvector[], integer[]);
+    DROP FUNCTION tsvector_token_count(tsvector);
+    DROP TABLE ${s.termsTable};
+    DROP TABLE ${s.statsTable};
+  `;
+}
