@@ -13,6 +13,7 @@ import { Memories1763800000012 } from './0012-memories';
 import { MemoryEmbeddings1763800000013 } from './0013-memory-embeddings';
 import { MemoryRelations1763800000014 } from './0014-memory-relations';
 import { MemoryLexicalStats1763800000015 } from './0015-memory-lexical-stats';
+import { PinGetFunction1763800000016 } from './0016-pin-get-function';
 import { SqlMigration } from './migration';
 
 /** Every migration, oldest first. A new migration is added here and names the last as `previous`. */
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   MemoryEmbeddings1763800000013,
   MemoryRelations1763800000014,
   MemoryLexicalStats1763800000015,
+  PinGetFunction1763800000016,
 ];
 
 export { SqlMigration, verifyChain } from './migration';

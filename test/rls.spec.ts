@@ -33,6 +33,26 @@ describe('row-level security', () => {
     await database.drop();
   });
 
+  it('engram_pin_get sets the tenant for its own statement only: nothing leaks to the next one', async () => {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      await client.query('SET ROLE engram_app');
+      const got = await client.query('SELECT key, value FROM engram_pin_get($1, $2)', [a, 'x']);
+      expect(got.rows).toEqual([{ key: 'x', value: 1 }]);
+      // Same session, next statement: the setting is gone and row-level security hides everything.
+      expect((await client.query(`SELECT current_setting('app.tenant_id', true) AS t`)).rows[0].t).toBe('');
+      expect((await client.query('SELECT count(*)::int AS n FROM memory_pins')).rows[0].n).toBe(0);
+      // It reads only the tenant it was given, and refuses none.
+      expect((await client.query('SELECT 1 FROM engram_pin_get($1, $2)', [b, 'y'])).rows).toEqual([]);
+      await expect(client.query('SELECT 1 FROM engram_pin_get($1, $2)', ['', 'x'])).rejects.toThrow(
+        'tenant is required',
+      );
+    } finally {
+      await client.end();
+    }
+  });
+
   it('shows the app role nothing without app.tenant_id and only that tenant with it', async () => {
     // As the owner, all three rows exist.
     expect(await database.db.query(`SELECT 1 FROM memory_pins WHERE tenant_id IN ($1, $2)`, [a, b])).toHaveLength(3);
@@ -46,12 +66,14 @@ describe('row-level security', () => {
         { tenant_id: a, key: 'y' },
       ]);
       // Asking for the other tenant explicitly still finds nothing.
-      expect((await client.query('SELECT count(*)::int AS n FROM memory_pins WHERE tenant_id = $1', [b])).rows[0].n).toBe(0);
+      expect(
+        (await client.query('SELECT count(*)::int AS n FROM memory_pins WHERE tenant_id = $1', [b])).rows[0].n,
+      ).toBe(0);
       expect((await client.query('UPDATE memory_pins SET value = $2 WHERE tenant_id = $1', [b, '9'])).rowCount).toBe(0);
       expect((await client.query('DELETE FROM memory_pins WHERE tenant_id = $1', [b])).rowCount).toBe(0);
-      await expect(client.query(`INSERT INTO memory_pins (tenant_id, key, value) VALUES ($1, 'z', '1')`, [b])).rejects.toThrow(
-        /row-level security/,
-      );
+      await expect(
+        client.query(`INSERT INTO memory_pins (tenant_id, key, value) VALUES ($1, 'z', '1')`, [b]),
+      ).rejects.toThrow(/row-level security/);
     });
   });
 
@@ -104,7 +126,9 @@ describe.each(['postgres', 'pglite'] as const)('the app runs as the app role (%s
 
   it('queries as engram_app, and a pooled connection carries no tenant between transactions', async () => {
     const tenant = await newTenant(t);
-    expect((await t.request('POST', '/api/v1/memory/pins', { tenant_id: tenant, key: 'k', value: 1 })).status).toBe(201);
+    expect((await t.request('POST', '/api/v1/memory/pins', { tenant_id: tenant, key: 'k', value: 1 })).status).toBe(
+      201,
+    );
     const [who] = await t.db.query<{ current_user: string; tenant: string | null }>(
       `SELECT current_user, NULLIF(current_setting('app.tenant_id', true), '') AS tenant`,
     );

@@ -98,12 +98,11 @@ export class PinsRepository {
   /** The live pin under `key`, or null; an expired row is invisible even before cleanup. */
   get(tenantId: string, key: string): Promise<PinRow | null> {
     assertTenant(tenantId);
-    return this.metrics.timeQuery('pins', 'get', () =>
-      this.db.withTenant(tenantId, async (tx) => {
-        const rows = await tx.query<PinRow>(PIN_SQL.get, [tenantId, key], 'pins_get');
-        return rows[0] ?? null;
-      }),
-    );
+    // One round trip: the function sets the tenant for row-level security itself (migration 0016).
+    return this.metrics.timeQuery('pins', 'get', async () => {
+      const rows = await this.db.query<PinRow>('SELECT * FROM engram_pin_get($1, $2)', [tenantId, key], 'pins_get');
+      return rows[0] ?? null;
+    });
   }
 
   /**
