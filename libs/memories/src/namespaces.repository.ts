@@ -3,20 +3,10 @@ import { createHash } from 'node:crypto';
 import { Database, assertTenant } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 import { MODEL_NAME_PATTERN } from '@engram/embeddings';
+import { NamespaceView } from './memories.dto';
 
-export interface NamespaceRow {
-  tenant_id: string;
-  name: string;
-  id: string;
-  description: string | null;
-  default_token_budget: number;
-  embedding_model: string;
-  pending_embedding_model: string | null;
-  retention_days: number | null;
-  memory_count: number;
-  created_at: Date;
-  updated_at: Date;
-}
+/** A namespace as stored: the API view with its timestamps as Dates. */
+export type NamespaceRow = Omit<NamespaceView, 'created_at' | 'updated_at'> & { created_at: Date; updated_at: Date };
 
 const COLUMNS = `n.tenant_id, n.name, n.id, n.description, n.default_token_budget, n.embedding_model,
   n.pending_embedding_model, n.retention_days, n.created_at, n.updated_at`;
