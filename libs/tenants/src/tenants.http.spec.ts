@@ -20,7 +20,12 @@ describe('tenants admin API', () => {
 
   it('creates, reads, updates and refuses duplicates and bad ids', async () => {
     const id = uniqueTenant('crud');
-    const created = await t.request('POST', TENANTS, { id, name: 'Acme', plan: 'free', quotas: { max_pins: 5 } }, admin);
+    const created = await t.request(
+      'POST',
+      TENANTS,
+      { id, name: 'Acme', plan: 'free', quotas: { max_pins: 5 } },
+      admin,
+    );
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
       id,
@@ -32,9 +37,9 @@ describe('tenants admin API', () => {
     });
     expect((await t.request('POST', TENANTS, { id, name: 'again' }, admin)).body.error.code).toBe('tenant_exists');
     expect((await t.request('POST', TENANTS, { id: 'Bad Id', name: 'x' }, admin)).body.error.code).toBe('invalid_id');
-    expect((await t.request('POST', TENANTS, { id: uniqueTenant(), name: 'x', plan: 'gold' }, admin)).body.error.code).toBe(
-      'invalid_plan',
-    );
+    expect(
+      (await t.request('POST', TENANTS, { id: uniqueTenant(), name: 'x', plan: 'gold' }, admin)).body.error.code,
+    ).toBe('invalid_plan');
 
     const updated = await t.request(
       'PATCH',
@@ -49,7 +54,9 @@ describe('tenants admin API', () => {
       quotas: { max_pins: 10_000_000, requests_per_minute: 7 },
     });
     expect((await t.request('GET', `${TENANTS}/${id}`, undefined, admin)).body.plan).toBe('premium');
-    expect((await t.request('GET', `${TENANTS}/${uniqueTenant()}`, undefined, admin)).body.error.code).toBe('tenant_not_found');
+    expect((await t.request('GET', `${TENANTS}/${uniqueTenant()}`, undefined, admin)).body.error.code).toBe(
+      'tenant_not_found',
+    );
   });
 
   it('lists with status and plan filters in cursor pages', async () => {
@@ -72,22 +79,30 @@ describe('tenants admin API', () => {
       cursor = page.body.next_cursor;
     } while (cursor);
     expect(seen.filter((id) => id.startsWith(label))).toEqual([ids[0], ids[2], ids[3], ids[4]]);
-    expect((await t.request('GET', `${TENANTS}?cursor=garbage`, undefined, admin)).body.error.code).toBe('invalid_cursor');
-    expect((await t.request('GET', `${TENANTS}?status=zombie`, undefined, admin)).body.error.code).toBe('invalid_status');
+    expect((await t.request('GET', `${TENANTS}?cursor=garbage`, undefined, admin)).body.error.code).toBe(
+      'invalid_cursor',
+    );
+    expect((await t.request('GET', `${TENANTS}?status=zombie`, undefined, admin)).body.error.code).toBe(
+      'invalid_status',
+    );
   });
 
   it('protects the global tenant', async () => {
     const deleted = await t.request('DELETE', `${TENANTS}/global`, undefined, admin);
     expect(deleted.status).toBe(409);
     expect(deleted.body.error.code).toBe('tenant_protected');
-    expect((await t.request('POST', `${TENANTS}/global/suspend`, undefined, admin)).body.error.code).toBe('tenant_protected');
+    expect((await t.request('POST', `${TENANTS}/global/suspend`, undefined, admin)).body.error.code).toBe(
+      'tenant_protected',
+    );
     expect((await t.request('GET', `${TENANTS}/global`, undefined, admin)).body.status).toBe('active');
   });
 
   it('enforces max_pins exactly under 50 concurrent inserts, and frees quota on delete', async () => {
     const tenant = await newTenant(t, { quotas: { max_pins: 10 } });
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => t.request('POST', PINS, { tenant_id: tenant, key: `k${i}`, value: i }, admin)),
+      Array.from({ length: 50 }, (_, i) =>
+        t.request('POST', PINS, { tenant_id: tenant, key: `k${i}`, value: i }, admin),
+      ),
     );
     const statuses = results.map((response) => response.status);
     expect(statuses.filter((status) => status === 201)).toHaveLength(10);
@@ -108,7 +123,9 @@ describe('tenants admin API', () => {
     expect((await t.request('DELETE', `${PINS}/${stored}?tenant_id=${tenant}`, undefined, admin)).status).toBe(204);
     expect((await t.request('GET', `${TENANTS}/${tenant}/usage`, undefined, admin)).body.usage.pins).toBe(9);
     expect((await t.request('POST', PINS, { tenant_id: tenant, key: 'fresh', value: 1 }, admin)).status).toBe(201);
-    expect((await t.request('POST', PINS, { tenant_id: tenant, key: 'one-too-many', value: 1 }, admin)).status).toBe(403);
+    expect((await t.request('POST', PINS, { tenant_id: tenant, key: 'one-too-many', value: 1 }, admin)).status).toBe(
+      403,
+    );
     const metrics = await t.request('GET', '/metrics');
     expect(metrics.text).toMatch(/quota_rejections_total\{quota="max_pins"\} 4[1-9]/);
   });
@@ -117,7 +134,9 @@ describe('tenants admin API', () => {
     const tenant = await newTenant(t, { quotas: { max_pins: 2 } });
     await t.request('POST', PINS, { tenant_id: tenant, key: 'a', value: 1 }, admin);
     await t.request('POST', PINS, { tenant_id: tenant, key: 'b', value: 1 }, admin);
-    await t.database.db.query(`UPDATE memory_pins SET expires_at = now() - interval '1 second' WHERE tenant_id = $1`, [tenant]);
+    await t.database.db.query(`UPDATE memory_pins SET expires_at = now() - interval '1 second' WHERE tenant_id = $1`, [
+      tenant,
+    ]);
     const cleanup = await t.request('POST', `${PINS}/cleanup`, { tenant_id: tenant }, admin);
     expect(cleanup.body.deleted).toBe(2);
     expect((await t.request('GET', `${TENANTS}/${tenant}/usage`, undefined, admin)).body.usage.pins).toBe(0);
@@ -144,7 +163,10 @@ describe('tenants admin API', () => {
       expect((await t.request('GET', `${TENANTS}/${tenant}/usage`, undefined, admin)).body.usage.pins).toBe(1);
       expect((await t.request('GET', `${PINS}/live?tenant_id=${tenant}`, undefined, admin)).status).toBe(200);
     }
-    const left = await t.database.db.query(`SELECT 1 FROM memory_pins WHERE tenant_id IN ($1, $2) AND key = 'old'`, [one, two]);
+    const left = await t.database.db.query(`SELECT 1 FROM memory_pins WHERE tenant_id IN ($1, $2) AND key = 'old'`, [
+      one,
+      two,
+    ]);
     expect(left).toHaveLength(0);
   });
 
@@ -174,30 +196,57 @@ describe('tenants admin API', () => {
     const key = await newApiKey(t, tenant);
     for (let i = 0; i < 5; i++) {
       expect(
-        (await t.request('POST', PINS, { key: `p${i}`, value: i, ttl_seconds: i % 2 ? 3600 : null }, key.headers)).status,
+        (await t.request('POST', PINS, { key: `p${i}`, value: i, ttl_seconds: i % 2 ? 3600 : null }, key.headers))
+          .status,
       ).toBe(201);
     }
+    const first = await t.request('POST', '/api/v1/memories', { namespace: 'n', content: 'first memory' }, key.headers);
+    expect(first.status).toBe(201);
+    const related = { namespace: 'n', content: 'second memory', relations: [{ to: first.body.id, relation: 'about' }] };
+    expect((await t.request('POST', '/api/v1/memories', related, key.headers)).status).toBe(201);
+    // A denied request (machine keys do not delete) leaves an rbac_audit row for this tenant.
+    expect((await t.request('DELETE', `/api/v1/memories/${first.body.id}`, undefined, key.headers)).status).toBe(403);
     await t.settle();
+    const owned = [
+      'memory_audit',
+      'rbac_audit',
+      'namespaces',
+      'memories',
+      'memory_embeddings',
+      'memory_relations',
+      'memory_lexical_terms',
+    ];
+    // Every kind of row exists before the erasure, so "nothing remains" below means something.
     await eventually(async () => {
-      const [{ count }] = await t.database.db.query<{ count: number }>(
-        'SELECT count(*)::int AS count FROM memory_audit WHERE tenant_id = $1',
-        [tenant],
-      );
-      return count >= 5;
+      for (const table of owned) {
+        const [{ count }] = await t.database.db.query<{ count: number }>(
+          `SELECT count(*)::int AS count FROM "${table}" WHERE tenant_id = $1`,
+          [tenant],
+        );
+        if (count === 0) {
+          return false;
+        }
+      }
+      return true;
     });
     const deleted = await t.request('DELETE', `${TENANTS}/${tenant}`, undefined, admin);
     expect(deleted.status).toBe(202);
     expect(deleted.body.status).toBe('pending_deletion');
     expect((await t.request('GET', PINS, undefined, key.headers)).body.error.code).toBe('revoked_credentials');
-    expect((await t.request('GET', `${PINS}?tenant_id=${tenant}`, undefined, admin)).body.error.code).toBe('tenant_not_found');
+    expect((await t.request('GET', `${PINS}?tenant_id=${tenant}`, undefined, admin)).body.error.code).toBe(
+      'tenant_not_found',
+    );
 
-    await eventually(async () => (await t.request('GET', `${TENANTS}/${tenant}`, undefined, admin)).status === 404, 10_000);
+    await eventually(
+      async () => (await t.request('GET', `${TENANTS}/${tenant}`, undefined, admin)).status === 404,
+      10_000,
+    );
     await t.settle();
     const tables = await t.database.db.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.columns WHERE table_schema = 'public' AND column_name = 'tenant_id'`,
     );
     expect(tables.map((row) => row.table_name)).toEqual(
-      expect.arrayContaining(['memory_pins', 'api_keys', 'tenant_usage', 'memory_audit']),
+      expect.arrayContaining(['memory_pins', 'api_keys', 'tenant_usage', ...owned]),
     );
     for (const { table_name } of tables) {
       const [{ count }] = await t.database.db.query<{ count: number }>(
