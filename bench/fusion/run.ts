@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { createApi } from '../../apps/api/src/bootstrap';
 import { parseConfig } from '@engram/config';
 import { migrateUp } from '@engram/db';
 import { MemoriesService } from '@engram/memories';
-import { FusionMethod, SearchService, SearchWeights } from '@engram/search';
+import { FusionMethod, SearchService, SearchWeights, ndcgAt, recallAt } from '@engram/search';
 import { TenantsService } from '@engram/tenants';
+import { defaultSciFactDir, loadSciFact } from '../retrieval/scifact';
 
 /**
  * Compares fusion methods through the real search path (SearchService.rank, default offline
@@ -17,30 +16,9 @@ import { TenantsService } from '@engram/tenants';
  *
  *   npm run build && BENCH_SPLITS=train,test [BENCH_VECTOR_WEIGHTS=0.05,0.1] node dist/bench/fusion/run.js
  */
-const DATA = process.env.SCIFACT_DIR ?? join(__dirname, '..', '..', '..', '..', 'shared', 'data', 'scifact');
+const DATA = process.env.SCIFACT_DIR ?? defaultSciFactDir();
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TENANT = 'scifact';
-
-function jsonl<T>(file: string): T[] {
-  return readFileSync(join(DATA, file), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as T);
-}
-
-function ndcgAt10(ranked: string[], relevant: Set<string>): number {
-  let dcg = 0;
-  ranked.slice(0, 10).forEach((id, i) => {
-    if (relevant.has(id)) {
-      dcg += 1 / Math.log2(i + 2);
-    }
-  });
-  let ideal = 0;
-  for (let i = 0; i < Math.min(10, relevant.size); i++) {
-    ideal += 1 / Math.log2(i + 2);
-  }
-  return dcg / ideal;
-}
 
 async function main(): Promise<void> {
   const dbName = `engram_bench_fusion_${process.pid}`;
@@ -61,19 +39,20 @@ async function main(): Promise<void> {
     const memories = app.get(MemoriesService);
     const search = app.get(SearchService);
 
-    const corpus = jsonl<{ _id: string; title: string; text: string }>('corpus.jsonl');
+    const scifact = loadSciFact(DATA);
+    const corpus = scifact.docs;
     const idOf = new Map<string, string>();
     for (let i = 0; i < corpus.length; i += 500) {
       const slice = corpus.slice(i, i + 500);
       const result = await memories.createBatch(TENANT, {
         namespace: 'scifact',
         memories: slice.map((doc) => ({
-          content: `${doc.title} ${doc.text}`,
+          content: doc.content,
           type: 'semantic',
-          metadata: { doc: doc._id },
+          metadata: { doc: doc.id },
         })),
       });
-      result.memories.forEach((memory, j) => idOf.set(memory.id, slice[j]._id));
+      result.memories.forEach((memory, j) => idOf.set(memory.id, slice[j].id));
     }
     // A freshly loaded table has no statistics until autovacuum gets to it; plans without them
     // are not what a running system sees.
@@ -98,15 +77,8 @@ async function main(): Promise<void> {
       },
     ];
     for (const split of (process.env.BENCH_SPLITS ?? 'test').split(',')) {
-      const qrels = new Map<string, Set<string>>();
-      for (const line of readFileSync(join(DATA, 'qrels', `${split}.tsv`), 'utf8')
-        .split('\n')
-        .slice(1)
-        .filter(Boolean)) {
-        const [query, doc] = line.split('\t');
-        qrels.set(query, (qrels.get(query) ?? new Set()).add(doc));
-      }
-      const queries = jsonl<{ _id: string; text: string }>('queries.jsonl').filter((q) => qrels.has(q._id));
+      const qrels = split === 'train' ? scifact.train : scifact.test;
+      const queries = [...qrels.keys()].map((id) => ({ _id: id, text: scifact.queries.get(id)! }));
       console.log(`\n${split}: ${queries.length} queries\n`);
       console.log('| variant | nDCG@10 | R@100 | fusion | mean ms/query |');
       console.log('|---|---|---|---|---|');
@@ -124,10 +96,11 @@ async function main(): Promise<void> {
             weights: variant.weights,
           });
           fusionUsed = fusion;
-          const ranked = results.map((r) => idOf.get(r.memory.id)!);
-          const relevant = qrels.get(query._id)!;
-          ndcg += ndcgAt10(ranked, relevant);
-          recall += ranked.filter((id) => relevant.has(id)).length / relevant.size;
+          // Search order as returned (score descending); each doc appears once.
+          const ranked = results.map((r, i) => ({ docId: idOf.get(r.memory.id)!, score: results.length - i }));
+          const judgements = qrels.get(query._id)!;
+          ndcg += ndcgAt(ranked, judgements, 10);
+          recall += recallAt(ranked, judgements, 100);
         }
         const ms = (performance.now() - began) / queries.length;
         console.log(
