@@ -4,7 +4,7 @@ import { Principal } from '@engram/common';
 import { ConfigService, isLoopbackHost } from '@engram/config';
 import { API_KEY_PATTERN, ApiKeysService, CROSS_TENANT_ROLES, ROLES, TENANT_ID_PATTERN } from '@engram/tenants';
 import { AuthenticationError } from './auth.errors';
-import { JWT_SHAPE, bearerToken, secretEquals, singleHeader } from './secrets';
+import { JWT_SHAPE, Secret, bearerToken, singleHeader } from './secrets';
 
 type Jose = typeof import('jose');
 
@@ -27,8 +27,8 @@ const OPEN_PRINCIPAL: Principal = {
  */
 @Injectable()
 export class CredentialsService implements OnModuleInit {
-  private readonly adminToken: string | undefined;
-  private readonly machineToken: string | undefined;
+  private readonly adminToken: Secret | undefined;
+  private readonly machineToken: Secret | undefined;
   private readonly jwtSecret: Uint8Array | undefined;
   private readonly openModeAllowed: boolean;
   private jose: Jose | undefined;
@@ -37,8 +37,10 @@ export class CredentialsService implements OnModuleInit {
     private readonly keys: ApiKeysService,
     config: ConfigService,
   ) {
-    this.adminToken = config.get('ENGRAM_ADMIN_TOKEN');
-    this.machineToken = config.get('MACHINE_SECRET_TOKEN');
+    const adminToken = config.get('ENGRAM_ADMIN_TOKEN');
+    const machineToken = config.get('MACHINE_SECRET_TOKEN');
+    this.adminToken = adminToken === undefined ? undefined : new Secret(adminToken);
+    this.machineToken = machineToken === undefined ? undefined : new Secret(machineToken);
     const jwtSecret = config.get('JWT_SECRET');
     this.jwtSecret = jwtSecret === undefined ? undefined : new TextEncoder().encode(jwtSecret);
     this.openModeAllowed =
@@ -79,7 +81,7 @@ export class CredentialsService implements OnModuleInit {
     if (token === null || token.length === 0) {
       throw new AuthenticationError('malformed', 'X-Machine-Token must be sent once, non-empty');
     }
-    if (this.machineToken === undefined || !secretEquals(token, this.machineToken)) {
+    if (this.machineToken === undefined || !this.machineToken.matches(token)) {
       throw new AuthenticationError('unknown', 'The machine token is not valid');
     }
     return {
@@ -123,7 +125,7 @@ export class CredentialsService implements OnModuleInit {
     if (JWT_SHAPE.test(token) && this.jwtSecret !== undefined) {
       return this.fromJwt(token);
     }
-    if (this.adminToken !== undefined && secretEquals(token, this.adminToken)) {
+    if (this.adminToken !== undefined && this.adminToken.matches(token)) {
       return {
         kind: 'admin_token',
         role: 'admin',

@@ -1,11 +1,19 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-/** Constant-time comparison that does not leak the expected secret's length either. */
-export function secretEquals(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+/** A configured secret, hashed once at start so each request hashes only what it was given. */
+export class Secret {
+  private readonly digest: Buffer;
+
+  constructor(value: string) {
+    this.digest = createHash('sha256').update(value).digest();
+  }
+
+  /** Constant-time comparison that does not leak the secret's length either. */
+  matches(given: string): boolean {
+    return timingSafeEqual(createHash('sha256').update(given).digest(), this.digest);
+  }
 }
+
 
 /** Reads `Authorization: Bearer <token>`; undefined when absent, null when malformed. */
 export function bearerToken(header: string | string[] | undefined): string | undefined | null {
