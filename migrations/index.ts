@@ -14,6 +14,7 @@ import { MemoryEmbeddings1763800000013 } from './0013-memory-embeddings';
 import { MemoryRelations1763800000014 } from './0014-memory-relations';
 import { MemoryLexicalStats1763800000015 } from './0015-memory-lexical-stats';
 import { PinGetFunction1763800000016 } from './0016-pin-get-function';
+import { MemoryLexicalPostings1763800000017 } from './0017-memory-lexical-postings';
 import { SqlMigration } from './migration';
 
 /** Every migration, oldest first. A new migration is added here and names the last as `previous`. */
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   MemoryRelations1763800000014,
   MemoryLexicalStats1763800000015,
   PinGetFunction1763800000016,
+  MemoryLexicalPostings1763800000017,
 ];
 
 export { SqlMigration, verifyChain } from './migration';

@@ -2,10 +2,8 @@ import { Client, Pool, QueryResultRow } from 'pg';
 import {
   bm25SearchSql,
   Bm25Parameters,
-  DEFAULT_DOC_LENGTH,
-  DocLength,
   LexicalSchema,
-  lexicalProbeIndexUpSql,
+  lexicalPostingsUpSql,
   lexicalStatsUpSql,
   MEMORIES_LEXICAL_SCHEMA,
   ScoredDoc,
@@ -30,6 +28,8 @@ export const SIMPLE_LEXICAL_SCHEMA: LexicalSchema = {
   config: 'simple',
   statsTable: 'memory_lexical_simple_stats',
   termsTable: 'memory_lexical_simple_terms',
+  postingsTable: 'memory_lexical_simple_postings',
+  expiresAtColumn: null,
   prefix: 'memory_lexical_simple',
 };
 
@@ -80,11 +80,12 @@ export class ScratchStudy {
       -- Without statistics triggers: the write-cost baseline.
       CREATE TABLE memories_plain (LIKE memories INCLUDING ALL);
     `);
-    await pool.query(lexicalStatsUpSql(MEMORIES_LEXICAL_SCHEMA) + lexicalProbeIndexUpSql(MEMORIES_LEXICAL_SCHEMA));
-    await pool.query(lexicalStatsUpSql(SIMPLE_LEXICAL_SCHEMA) + lexicalProbeIndexUpSql(SIMPLE_LEXICAL_SCHEMA));
+    // The stand-in has no expiry column: the product's postings DDL without expires_at.
     await pool.query(
-      `CREATE INDEX ON memories_plain USING gin (tenant_id, namespace, tsv); CREATE INDEX ON memories_plain USING gin (tenant_id, namespace, tsv_simple);`,
+      lexicalStatsUpSql(MEMORIES_LEXICAL_SCHEMA) +
+        lexicalPostingsUpSql({ ...MEMORIES_LEXICAL_SCHEMA, expiresAtColumn: null }),
     );
+    await pool.query(lexicalStatsUpSql(SIMPLE_LEXICAL_SCHEMA) + lexicalPostingsUpSql(SIMPLE_LEXICAL_SCHEMA));
     return new ScratchStudy(pool);
   }
 
@@ -157,15 +158,14 @@ export class ScratchStudy {
       parameters: Bm25Parameters;
       limit: number;
       tenantId?: string;
-      docLength?: DocLength;
     },
   ): Promise<ScoredDoc[]> {
     const schema = options.config === 'english' ? MEMORIES_LEXICAL_SCHEMA : SIMPLE_LEXICAL_SCHEMA;
-    const { k1, b, maxDocFrequency } = options.parameters;
+    const { k1, b, maxDocFrequency, rescoreFactor } = options.parameters;
     const rows = await this.query<{ id: string; score: number }>(
-      bm25SearchSql(schema, options.docLength ?? DEFAULT_DOC_LENGTH),
-      [options.tenantId ?? TENANT, NAMESPACE, query, options.limit, k1, b, maxDocFrequency],
-      `bm25_${options.config}_${options.docLength ?? DEFAULT_DOC_LENGTH}`,
+      bm25SearchSql(schema),
+      [options.tenantId ?? TENANT, NAMESPACE, query, options.limit, k1, b, maxDocFrequency, rescoreFactor],
+      `bm25_${options.config}`,
     );
     return this.toDocs(rows);
   }

@@ -1,9 +1,19 @@
 import { MemoryAccessTracker } from '@engram/memories';
+import { SearchRepository } from './search.repository';
 import { MemoryExpiryHandler } from '../../memories/src/memories.jobs';
 import { TestApp, eventually, startTestApp } from '../../../test/support/app';
 import { adminHeaders, newTenant, ownerQuery } from '../../../test/support/fixtures';
 
 const MEMORIES = '/api/v1/memories';
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  Plans?: PlanNode[];
+}
+
+const planNodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(planNodes)];
 const SEARCH = '/api/v1/memories/search';
 
 const FACTS = [
@@ -209,6 +219,34 @@ describe.each(['postgres', 'pglite'] as const)('search over HTTP (%s)', (databas
     expect(question.body.results[0].components.lexical).toBeGreaterThan(0);
   });
 
+  it('plans the lexical stage on the postings index as the app role under row-level security', async () => {
+    const tenant = await newTenant(t);
+    await seed(tenant);
+    const { sql, values } = t.app.get(SearchRepository).buildSql(tenant, {
+      namespaces: ['facts'],
+      query: 'what tea does Alice drink?',
+      lexicalLimit: 100,
+      vector: null,
+      related: null,
+    });
+    // With sequential scans priced out, a plan that still scans `memories` has no usable index:
+    // what happened when the probe was `tsv @@ query`, which is not leakproof, under a policy.
+    const [role, plan] = await t.db.withTenant(tenant, async (tx) => {
+      await tx.query('SET LOCAL enable_seqscan = off');
+      const [{ current_user }] = await tx.query<{ current_user: string }>('SELECT current_user');
+      const rows = await tx.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${sql}`, values);
+      return [current_user, rows[0]['QUERY PLAN'][0].Plan] as const;
+    });
+    expect(role).toBe('engram_app');
+    const scans = planNodes(plan).filter((node) => node['Relation Name'] !== undefined);
+    const on = (relation: string) => scans.filter((node) => node['Relation Name'] === relation);
+    expect(on('memory_lexical_postings').length).toBeGreaterThan(0);
+    for (const node of on('memory_lexical_postings')) {
+      expect(node).toMatchObject({ 'Node Type': 'Index Only Scan', 'Index Name': 'memory_lexical_postings_pkey' });
+    }
+    expect(on('memories').map((node) => node['Node Type'])).not.toContain('Seq Scan');
+  });
+
   it('keeps the lexical statistics equal to a recount through every write path, and under RLS', async () => {
     const tenant = await newTenant(t);
     const stored = (sql: string) => ownerQuery(t, sql, [tenant]);
@@ -233,6 +271,18 @@ describe.each(['postgres', 'pglite'] as const)('search over HTTP (%s)', (databas
         await stored(
           `SELECT m.namespace, l.lexeme, count(*)::int AS doc_freq FROM memories m, unnest(m.tsv) l
            WHERE m.tenant_id = $1 GROUP BY m.namespace, l.lexeme ORDER BY m.namespace, l.lexeme`,
+        ),
+      );
+      expect(
+        await stored(
+          `SELECT namespace, lexeme, memory_id, tf, dl, expires_at FROM memory_lexical_postings
+           WHERE tenant_id = $1 ORDER BY namespace, lexeme, memory_id`,
+        ),
+      ).toEqual(
+        await stored(
+          `SELECT m.namespace, l.lexeme, m.id AS memory_id, coalesce(array_length(l.positions, 1), 1)::smallint AS tf,
+                  length(m.tsv) AS dl, m.expires_at
+           FROM memories m, unnest(m.tsv) l WHERE m.tenant_id = $1 ORDER BY m.namespace, l.lexeme, m.id`,
         ),
       );
     };
@@ -273,16 +323,19 @@ describe.each(['postgres', 'pglite'] as const)('search over HTTP (%s)', (databas
     // RLS: the app role sees only the tenant's own statistics.
     const other = await newTenant(t);
     await seed(other, 'a');
-    const visible = await t.db.withTenant(tenant, (tx) =>
-      tx.query<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM memory_lexical_terms'),
-    );
-    expect(visible).toEqual([{ tenant_id: tenant }]);
+    for (const table of ['memory_lexical_terms', 'memory_lexical_postings']) {
+      const visible = await t.db.withTenant(tenant, (tx) =>
+        tx.query<{ tenant_id: string }>(`SELECT DISTINCT tenant_id FROM ${table}`),
+      );
+      expect(visible).toEqual([{ tenant_id: tenant }]);
+    }
 
     const erased = await t.request('DELETE', `/api/v1/admin/tenants/${tenant}`, undefined, adminHeaders(t));
     expect(erased.status).toBe(202);
     await eventually(async () => (await stored('SELECT 1 FROM tenants WHERE id = $1')).length === 0, 10_000);
     expect(await stored('SELECT 1 FROM memory_lexical_stats WHERE tenant_id = $1')).toEqual([]);
     expect(await stored('SELECT 1 FROM memory_lexical_terms WHERE tenant_id = $1')).toEqual([]);
+    expect(await stored('SELECT 1 FROM memory_lexical_postings WHERE tenant_id = $1')).toEqual([]);
     expect(await ownerQuery(t, 'SELECT 1 FROM memory_lexical_stats WHERE tenant_id = $1', [other])).toHaveLength(1);
   });
 });

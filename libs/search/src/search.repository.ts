@@ -95,7 +95,6 @@ export class SearchRepository {
       lexicalCandidateCtes(p, {
         tenant,
         namespaces,
-        namespaceCount: plan.namespaces.length,
         query: p.add(plan.query),
         limit: plan.lexicalLimit,
       }),

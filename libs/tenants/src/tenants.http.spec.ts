@@ -215,6 +215,7 @@ describe('tenants admin API', () => {
       'memory_embeddings',
       'memory_relations',
       'memory_lexical_terms',
+      'memory_lexical_postings',
     ];
     // Every kind of row exists before the erasure, so "nothing remains" below means something.
     await eventually(async () => {

@@ -12,6 +12,10 @@ export interface LexicalSchema {
   config: string;
   statsTable: string;
   termsTable: string;
+  /** One row per (memory, lexeme): what BM25 needs of a document, readable from an index alone. */
+  postingsTable: string;
+  /** The memories' expiry column, copied into the postings; null when the table has none. */
+  expiresAtColumn: string | null;
   /** Prefix for the trigger functions and triggers. */
   prefix: string;
 }
@@ -22,11 +26,15 @@ export const MEMORIES_LEXICAL_SCHEMA: LexicalSchema = {
   config: 'english',
   statsTable: 'memory_lexical_stats',
   termsTable: 'memory_lexical_terms',
+  postingsTable: 'memory_lexical_postings',
+  expiresAtColumn: 'expires_at',
   prefix: 'memory_lexical',
 };
 
 /**
- * The index the candidate probe needs: tenant, namespace and tsvector in one GIN (btree_gin).
+ * The index the first BM25 candidate probe used (migration 0015), replaced by the postings
+ * (migration 0017); kept for those migrations' up and down steps.
+ * Tenant, namespace and tsvector in one GIN (btree_gin).
  * With a GIN on the tsvector alone the planner reads the whole namespace through the tenant btree
  * and tests every row's tsvector (detoasting each); with this one it visits only matching rows.
  * On PGlite the `btree_gin` extension must be loaded (`@electric-sql/pglite/contrib/btree_gin`).
@@ -159,5 +167,102 @@ export function lexicalStatsDownSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA):
     DROP FUNCTION tsvector_token_count(tsvector);
     DROP TABLE ${s.termsTable};
     DROP TABLE ${s.statsTable};
+  `;
+}
+
+/**
+ * The postings: for every memory and each lexeme of its tsvector, the lexeme's frequency in it
+ * (tf), its length in distinct lexemes (dl) and its expiry. BM25 reads candidates and scores
+ * from the primary key alone (an index-only scan, no tsvector detoasted), and every predicate
+ * on it is a leakproof equality, so it stays an index scan under row-level security — unlike
+ * `tsv @@ query`, whose operator is not leakproof: under a policy the planner may not use it as
+ * an index condition and falls back to scanning the tenant's rows (docs/adr/0005).
+ *
+ * Statement-level triggers keep the postings equal to the memories' tsvectors in the writing
+ * transaction: insert adds a memory's rows, delete removes them by primary key, an update of the
+ * text or namespace replaces them and an update of the expiry rewrites it; an update of anything
+ * else (metadata, access counts) finds no changed row and writes nothing. (Postgres refuses a
+ * column list on triggers with transition tables, so the update trigger fires for every update.)
+ */
+export function lexicalPostingsUpSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): string {
+  const expires = (alias: string) => (s.expiresAtColumn ? `${alias}.${s.expiresAtColumn}` : 'NULL::timestamptz');
+  /** `rows` is a table or a parenthesised subquery of memories, read as `alias`. */
+  const insertPostings = (rows: string, alias: string) =>
+    `INSERT INTO ${s.postingsTable} (tenant_id, namespace, lexeme, memory_id, tf, dl, expires_at)
+     SELECT ${alias}.tenant_id, ${alias}.namespace, l.lexeme, ${alias}.id, coalesce(array_length(l.positions, 1), 1),
+            length(${alias}.${s.tsvColumn}), ${expires(alias)}
+       FROM ${rows} ${alias} CROSS JOIN LATERAL unnest(${alias}.${s.tsvColumn}) AS l`;
+  const deletePostings = (rows: string, alias: string) =>
+    `DELETE FROM ${s.postingsTable} p
+       USING (SELECT ${alias}.tenant_id, ${alias}.namespace, ${alias}.id, l.lexeme
+                FROM ${rows} ${alias} CROSS JOIN LATERAL unnest(${alias}.${s.tsvColumn}) AS l) gone
+       WHERE p.tenant_id = gone.tenant_id AND p.namespace = gone.namespace AND p.lexeme = gone.lexeme
+         AND p.memory_id = gone.id`;
+  const changed = `o.${s.tsvColumn} IS DISTINCT FROM n.${s.tsvColumn} OR o.namespace IS DISTINCT FROM n.namespace`;
+  const paired = 'old_rows o JOIN new_rows n ON n.tenant_id = o.tenant_id AND n.id = o.id';
+  const expiryUpdate = s.expiresAtColumn
+    ? `UPDATE ${s.postingsTable} p SET expires_at = moved.expires_at
+         FROM (SELECT n.tenant_id, n.namespace, n.id, n.${s.expiresAtColumn} AS expires_at, l.lexeme
+                 FROM ${paired} CROSS JOIN LATERAL unnest(n.${s.tsvColumn}) AS l
+                WHERE NOT (${changed}) AND o.${s.expiresAtColumn} IS DISTINCT FROM n.${s.expiresAtColumn}) moved
+        WHERE p.tenant_id = moved.tenant_id AND p.namespace = moved.namespace AND p.lexeme = moved.lexeme
+          AND p.memory_id = moved.id;`
+    : '';
+  return `
+    -- tf is at most 256 (a tsvector keeps that many positions per lexeme); dl can exceed int2.
+    -- The primary key carries tf, dl and expires_at so BM25 never visits the heap.
+    CREATE TABLE ${s.postingsTable} (
+      tenant_id   text NOT NULL,
+      namespace   text COLLATE "C" NOT NULL,
+      lexeme      text COLLATE "C" NOT NULL,
+      memory_id   uuid NOT NULL,
+      tf          smallint NOT NULL,
+      dl          integer NOT NULL,
+      expires_at  timestamptz,
+      PRIMARY KEY (tenant_id, namespace, lexeme, memory_id) INCLUDE (tf, dl, expires_at)
+    );
+
+    CREATE FUNCTION ${s.prefix}_postings_on_insert() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    BEGIN
+      ${insertPostings('new_rows', 'n')};
+      RETURN NULL;
+    END
+    $fn$;
+    CREATE FUNCTION ${s.prefix}_postings_on_delete() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    BEGIN
+      ${deletePostings('old_rows', 'o')};
+      RETURN NULL;
+    END
+    $fn$;
+    CREATE FUNCTION ${s.prefix}_postings_on_update() RETURNS trigger LANGUAGE plpgsql AS $fn$
+    BEGIN
+      ${deletePostings(`(SELECT o.* FROM ${paired} WHERE ${changed})`, 'o')};
+      ${insertPostings(`(SELECT n.* FROM ${paired} WHERE ${changed})`, 'n')};
+      ${expiryUpdate}
+      RETURN NULL;
+    END
+    $fn$;
+
+    CREATE TRIGGER ${s.prefix}_postings_insert AFTER INSERT ON ${s.memories}
+      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s.prefix}_postings_on_insert();
+    CREATE TRIGGER ${s.prefix}_postings_delete AFTER DELETE ON ${s.memories}
+      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s.prefix}_postings_on_delete();
+    CREATE TRIGGER ${s.prefix}_postings_update AFTER UPDATE ON ${s.memories}
+      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s.prefix}_postings_on_update();
+
+    -- Existing memories (the migration may run after memories were written).
+    ${insertPostings(s.memories, 'm')};
+  `;
+}
+
+export function lexicalPostingsDownSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): string {
+  return `
+    DROP TRIGGER ${s.prefix}_postings_insert ON ${s.memories};
+    DROP TRIGGER ${s.prefix}_postings_delete ON ${s.memories};
+    DROP TRIGGER ${s.prefix}_postings_update ON ${s.memories};
+    DROP FUNCTION ${s.prefix}_postings_on_insert();
+    DROP FUNCTION ${s.prefix}_postings_on_delete();
+    DROP FUNCTION ${s.prefix}_postings_on_update();
+    DROP TABLE ${s.postingsTable};
   `;
 }

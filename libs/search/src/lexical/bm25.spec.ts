@@ -1,5 +1,5 @@
 import { createPostgresDatabase, TestDatabase } from '../../../../test/support/database';
-import { lexicalProbeIndexDownSql, lexicalProbeIndexUpSql, lexicalStatsDownSql, lexicalStatsUpSql } from './bm25.ddl';
+import { lexicalPostingsDownSql, lexicalPostingsUpSql, lexicalStatsDownSql, lexicalStatsUpSql } from './bm25.ddl';
 import { DEFAULT_BM25, searchBm25 } from './bm25.sql';
 
 /**
@@ -12,6 +12,7 @@ const STAND_IN = `
     id         uuid NOT NULL DEFAULT gen_random_uuid(),
     namespace  text NOT NULL,
     content    text NOT NULL,
+    expires_at timestamptz,
     tsv        tsvector GENERATED ALWAYS AS (to_tsvector('english', content)) STORED,
     PRIMARY KEY (tenant_id, id)
   );
@@ -23,7 +24,7 @@ describe('BM25 over Postgres full-text statistics', () => {
   beforeAll(async () => {
     database = await createPostgresDatabase({ empty: true });
     await database.db.query(STAND_IN);
-    await database.db.query(lexicalStatsUpSql() + lexicalProbeIndexUpSql());
+    await database.db.query(lexicalStatsUpSql() + lexicalPostingsUpSql());
   });
   afterAll(() => database.drop());
 
@@ -46,6 +47,21 @@ describe('BM25 over Postgres full-text statistics', () => {
     );
     return Object.fromEntries(rows.map((row) => [row.lexeme, row.doc_freq]));
   };
+
+  const postings = (tenantId: string) =>
+    database.db.query(
+      `SELECT namespace, lexeme, memory_id, tf, dl, expires_at FROM memory_lexical_postings
+        WHERE tenant_id = $1 ORDER BY namespace, lexeme, memory_id`,
+      [tenantId],
+    );
+  const recountedPostings = (tenantId: string) =>
+    database.db.query(
+      `SELECT m.namespace, l.lexeme, m.id AS memory_id, coalesce(array_length(l.positions, 1), 1)::smallint AS tf,
+              length(m.tsv) AS dl, m.expires_at
+         FROM memories m CROSS JOIN LATERAL unnest(m.tsv) AS l
+        WHERE m.tenant_id = $1 ORDER BY m.namespace, l.lexeme, m.id`,
+      [tenantId],
+    );
 
   it('scores with BM25 (k1 0.9, b 0.4, dl = distinct lexemes) exactly as computed by hand', async () => {
     const [banana, cherry] = await insert('t-score', 'n', 'apple banana', 'apple apple cherry', 'durian');
@@ -88,6 +104,64 @@ describe('BM25 over Postgres full-text statistics', () => {
     expect(await docFreq('t-stats', 'b')).toEqual({});
   });
 
+  it('keeps the postings equal to the tsvectors through insert, rewording, move, expiry change and delete', async () => {
+    const [first, second] = await insert('t-postings', 'a', 'red fox jumps over the red hen', 'blue sky');
+    // red (tf 2), fox, jump, hen (dl 4); blue, sky (dl 2). "over" and "the" are stop words.
+    expect(await postings('t-postings')).toHaveLength(6);
+    expect(await postings('t-postings')).toContainEqual(
+      expect.objectContaining({ lexeme: 'red', memory_id: first, tf: 2, dl: 4 }),
+    );
+    expect(await postings('t-postings')).toEqual(await recountedPostings('t-postings'));
+    const update = (set: string, id: string) =>
+      database.db.query(`UPDATE memories SET ${set} WHERE tenant_id = $1 AND id = $2`, ['t-postings', id]);
+
+    await update(`content = 'green fox'`, first);
+    expect(await postings('t-postings')).toEqual(await recountedPostings('t-postings'));
+    await update(`namespace = 'b'`, second);
+    expect(await postings('t-postings')).toEqual(await recountedPostings('t-postings'));
+    await update(`expires_at = now() + interval '1 hour'`, second);
+    expect(await postings('t-postings')).toEqual(await recountedPostings('t-postings'));
+    expect((await postings('t-postings')).filter((row) => row.expires_at !== null)).toHaveLength(2);
+    await database.db.query(`DELETE FROM memories WHERE tenant_id = $1 AND id = $2`, ['t-postings', first]);
+    expect(await postings('t-postings')).toEqual(await recountedPostings('t-postings'));
+    expect(await postings('t-postings')).toHaveLength(2);
+  });
+
+  it('adds the common lexemes to the best candidates, and never returns an expired memory', async () => {
+    // 20 documents: "alpha" in 4 (common: above 10%), "zebra" in 2 (rare: probes).
+    const [both, short] = await insert(
+      't-rescore',
+      'n',
+      'zebra alpha',
+      'zebra',
+      ...Array.from({ length: 3 }, (_, i) => `alpha filler${i}`),
+      ...Array.from({ length: 15 }, (_, i) => `plain filler${i + 3}`),
+    );
+    const hits = await searchBm25(database.db, 't-rescore', 'n', 'zebra alpha', 10);
+
+    const avgdl = (2 + 1 + 18 * 2) / 20;
+    const idf = (df: number) => Math.log(1 + (20 - df + 0.5) / (df + 0.5));
+    const term = (df: number, dl: number) => (idf(df) * 1.9) / (1 + 0.9 * (1 - 0.4 + (0.4 * dl) / avgdl));
+    // Only the zebra documents are candidates; "alpha" still counts in their scores.
+    expect(hits.map((hit) => hit.id)).toEqual([both, short]);
+    expect(hits[0].score).toBeCloseTo(term(2, 2) + term(4, 2), 10);
+    expect(hits[1].score).toBeCloseTo(term(2, 1), 10);
+
+    expect((await searchBm25(database.db, 't-rescore', 'n', 'zebra alpha', 1)).map((hit) => hit.id)).toEqual([both]);
+    // With room to rescore only the limit (1 × 1), the candidate best on "zebra" alone is kept.
+    const narrow = await searchBm25(database.db, 't-rescore', 'n', 'zebra alpha', 1, {
+      ...DEFAULT_BM25,
+      rescoreFactor: 1,
+    });
+    expect(narrow.map((hit) => hit.id)).toEqual([short]);
+
+    await database.db.query(
+      `UPDATE memories SET expires_at = now() - interval '1 second' WHERE tenant_id = $1 AND id = $2`,
+      ['t-rescore', both],
+    );
+    expect((await searchBm25(database.db, 't-rescore', 'n', 'zebra alpha', 10)).map((hit) => hit.id)).toEqual([short]);
+  });
+
   it('still finds documents when every query lexeme is too common to probe, and survives quotes and backslashes', async () => {
     const ids = await insert('t-common', 'n', 'common word one', 'common word two', 'common word three', 'rare thing');
     const hits = await searchBm25(database.db, 't-common', 'n', 'common', 10, {
@@ -104,9 +178,10 @@ describe('BM25 over Postgres full-text statistics', () => {
 
   it('rolls the statistics migration back and re-applies it, backfilling existing memories', async () => {
     await insert('t-migrate', 'n', 'stored before the statistics existed'); // stor, statist, exist
-    await database.db.query(lexicalProbeIndexDownSql() + lexicalStatsDownSql());
-    await database.db.query(lexicalStatsUpSql() + lexicalProbeIndexUpSql());
+    await database.db.query(lexicalPostingsDownSql() + lexicalStatsDownSql());
+    await database.db.query(lexicalStatsUpSql() + lexicalPostingsUpSql());
     expect(await stats('t-migrate', 'n')).toEqual([{ doc_count: '1', total_lexemes: '3', total_tokens: '3' }]);
+    expect(await postings('t-migrate')).toEqual(await recountedPostings('t-migrate'));
   });
 
   it('refuses an empty tenant id', async () => {
