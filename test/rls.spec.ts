@@ -137,4 +137,18 @@ describe.each(['postgres', 'pglite'] as const)('the app runs as the app role (%s
     expect(await t.db.withTenant(tenant, (tx) => tx.query('SELECT 1 FROM memory_pins'))).toHaveLength(1);
     expect(await ownerQuery(t, 'SELECT 1 FROM memory_pins WHERE tenant_id = $1', [tenant])).toHaveLength(1);
   });
+
+  it('applies transaction-local settings with the tenant, and forgets them at commit', async () => {
+    const tenant = await newTenant(t);
+    const read = "SELECT current_setting('hnsw.ef_search') AS ef, current_setting('app.tenant_id') AS tenant";
+    const inside = await t.db.withTenant(tenant, (tx) => tx.query<{ ef: string; tenant: string }>(read), {
+      'hnsw.ef_search': 321,
+    });
+    expect(inside).toEqual([{ ef: '321', tenant }]);
+    const [after] = await t.db.query<{ ef: string | null }>("SELECT current_setting('hnsw.ef_search', true) AS ef");
+    expect(after.ef).not.toBe('321'); // nothing leaked to the pooled connection
+    await expect(t.db.withTenant(tenant, (tx) => tx.query('SELECT 1'), { 'x; DROP TABLE y': 1 })).rejects.toThrow(
+      'refusing setting name',
+    );
+  });
 });

@@ -4,6 +4,7 @@ import { parseConfig } from '@engram/config';
 import { migrateUp } from '@engram/db';
 import { embedText, toVectorLiteral } from '@engram/embeddings';
 import { SearchRepository, SearchService } from '@engram/search';
+import { loadAverage, postgresVersion, printMachine } from '../lib/machine';
 
 /**
  * Search and context latency over HTTP at growing tenant sizes, next to the bare SQL of the same
@@ -23,6 +24,8 @@ const QUERIES = Number(process.env.BENCH_QUERIES ?? '200');
 const WRITES = Number(process.env.BENCH_WRITES ?? '300');
 const TENANT = 'bench-main';
 const NAMESPACE = 'main';
+/** What Database.withTenant opens: the app role (row-level security applies) and the tenant. */
+const APP_TRANSACTION = `BEGIN; SET LOCAL ROLE engram_app; SELECT set_config('app.tenant_id', '${TENANT}', true)`;
 
 /**
  * Synthetic text with a Zipf-like vocabulary (a few very common words, a long tail of rare
@@ -139,6 +142,7 @@ async function main(): Promise<void> {
   };
   try {
     await migrateUp(databaseUrl);
+    printMachine({ database: await postgresVersion(databaseUrl) });
     const db = new Client({ connectionString: databaseUrl });
     // The scratch database is dropped WITH (FORCE) on the way out, which ends this connection.
     db.on('error', () => undefined);
@@ -164,18 +168,25 @@ async function main(): Promise<void> {
     let loaded = 0;
     for (const size of SIZES) {
       const started = Date.now();
+      // Dropped before the load, not after: each insert into an HNSW graph costs ~7 ms.
+      await db.query('DROP INDEX IF EXISTS memory_embeddings_hnsw_local_hash_384');
       await loadTenant(db, loaded, size);
       loaded = size;
-      await db.query('DROP INDEX IF EXISTS memory_embeddings_hnsw_local_hash_384');
-      await db.query(`SET maintenance_work_mem = '512MB'`);
+      // The graph of 1M 384-d vectors (~1.6 GB) builds several times faster when it fits in memory.
+      await db.query(`SET maintenance_work_mem = '${OTHER_TOTAL > 0 ? '3GB' : '512MB'}'`);
       await db.query(
         `CREATE INDEX memory_embeddings_hnsw_local_hash_384 ON memory_embeddings
          USING hnsw ((embedding::vector(384)) vector_cosine_ops) WHERE model = 'local-hash-384'`,
       );
       await db.query('VACUUM ANALYZE memories');
       await db.query('VACUUM ANALYZE memory_embeddings');
+      await db.query('VACUUM ANALYZE memory_lexical_postings');
+      // Flush the load's dirty pages now, so the checkpoint they would cause does not land in
+      // the middle of the measurements.
+      await db.query('CHECKPOINT');
       console.error(`size ${size}: loaded and indexed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
+      console.error(`size ${size}: load average ${loadAverage()} before measuring`);
       const app = await createApi(config, { databaseUrl, embeddedDatabase: false, worker: true });
       await app.listen({ port: 0, host: '127.0.0.1' });
       const base = await app.getUrl();
@@ -200,18 +211,9 @@ async function main(): Promise<void> {
       }
       const exact =
         (await repository.scopeSize(TENANT, 'local-hash-384', [NAMESPACE])) <= config.SEARCH_EXACT_SCAN_MAX_ROWS;
-      const sqlTimes: number[] = [];
-      const searchTimes: number[] = [];
-      const contextTimes: number[] = [];
-      for (const q of queries) {
-        searchTimes.push(
-          await post('/api/v1/memories/search', { tenant_id: TENANT, namespace: NAMESPACE, query: q, k: 10 }),
-        );
-        contextTimes.push(
-          await post('/api/v1/context', { tenant_id: TENANT, namespace: NAMESPACE, query: q, token_budget: 4000 }),
-        );
-        // The same candidate SQL the search path runs, on a bare connection.
-        const { sql, values } = repository.buildSql(TENANT, {
+      // What SearchService plans for k 10 (a pool of 100) and SearchRepository sets for HNSW.
+      const candidateSql = (q: string) =>
+        repository.buildSql(TENANT, {
           namespaces: [NAMESPACE],
           query: q,
           lexicalLimit: 100,
@@ -222,18 +224,31 @@ async function main(): Promise<void> {
             literal: toVectorLiteral(embedText(q)),
             limit: 100,
             exact,
-            efSearch: 100,
+            efSearch: config.SEARCH_HNSW_EF_SEARCH,
+            maxScanTuples: config.SEARCH_HNSW_MAX_SCAN_TUPLES,
           },
           related: null,
         });
+      const begin = exact
+        ? APP_TRANSACTION
+        : `${APP_TRANSACTION}; SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = ${config.SEARCH_HNSW_EF_SEARCH}; SET LOCAL hnsw.max_scan_tuples = ${config.SEARCH_HNSW_MAX_SCAN_TUPLES}`;
+      const sqlTimes: number[] = [];
+      const searchTimes: number[] = [];
+      const contextTimes: number[] = [];
+      for (const q of queries) {
+        searchTimes.push(
+          await post('/api/v1/memories/search', { tenant_id: TENANT, namespace: NAMESPACE, query: q, k: 10 }),
+        );
+        contextTimes.push(
+          await post('/api/v1/context', { tenant_id: TENANT, namespace: NAMESPACE, query: q, token_budget: 4000 }),
+        );
+        // The same candidate SQL the search path runs, on a bare connection, timed from BEGIN to
+        // COMMIT as the app runs it: as the app role, under row-level security.
+        const { sql, values } = candidateSql(q);
         const t0 = performance.now();
-        if (exact) {
-          await db.query(sql, values);
-        } else {
-          await db.query('BEGIN; SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = 100');
-          await db.query(sql, values);
-          await db.query('COMMIT');
-        }
+        await db.query(begin);
+        await db.query(sql, values);
+        await db.query('COMMIT');
         sqlTimes.push(performance.now() - t0);
       }
       const writeTimes: number[] = [];
@@ -262,25 +277,24 @@ async function main(): Promise<void> {
       const sample = await search.rank(TENANT, { query: queries[0], namespaces: [NAMESPACE], k: 10 });
       console.error(`sample top result for "${queries[0]}": ${sample.results[0]?.memory.content}`);
       if (process.env.BENCH_EXPLAIN) {
-        const { sql, values } = repository.buildSql(TENANT, {
-          namespaces: [NAMESPACE],
-          query: queries[0],
-          lexicalLimit: 100,
-          vector: {
-            model: 'local-hash-384',
-            dimensions: 384,
-            namespaces: [NAMESPACE],
-            literal: toVectorLiteral(embedText(queries[0])),
-            limit: 100,
-            exact,
-            efSearch: 100,
-          },
-          related: null,
-        });
-        await db.query('BEGIN; SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = 100');
-        const plan = await db.query(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${sql}`, values);
-        await db.query('COMMIT');
-        console.error(plan.rows.map((row: Record<string, string>) => row['QUERY PLAN']).join('\n'));
+        // The first query's plan, and the slowest one's: the tail is where a plan goes wrong.
+        const slowest = sqlTimes.indexOf(Math.max(...sqlTimes));
+        for (const [label, index] of [
+          ['first', 0],
+          [`slowest (${sqlTimes[slowest].toFixed(1)} ms when measured)`, slowest],
+        ] as const) {
+          const { sql, values } = candidateSql(queries[index]);
+          await db.query(begin);
+          const plan = await db.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, values);
+          await db.query('COMMIT');
+          // The probe vector is 384 numbers: elided so the plan stays readable.
+          console.error(`\nEXPLAIN, ${label} query "${queries[index]}":`);
+          console.error(
+            plan.rows
+              .map((row: Record<string, string>) => row['QUERY PLAN'].replace(/'\[[^\]]*\]'/g, "'[…]'"))
+              .join('\n'),
+          );
+        }
       }
       await app.close();
     }

@@ -6,6 +6,7 @@ import { MemoriesService } from '@engram/memories';
 import { FusionMethod, SearchService, SearchWeights, ndcgAt, recallAt } from '@engram/search';
 import { TenantsService } from '@engram/tenants';
 import { defaultSciFactDir, loadSciFact } from '../retrieval/scifact';
+import { postgresVersion, printMachine } from '../lib/machine';
 
 /**
  * Compares fusion methods through the real search path (SearchService.rank, default offline
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
     await db.connect();
     await db.query('ANALYZE memories');
     await db.query('ANALYZE memory_embeddings');
+    await db.query('ANALYZE memory_lexical_postings');
+    printMachine({ database: await postgresVersion(url.toString()) });
     await db.end();
     const variants: { name: string; fusion?: FusionMethod; weights?: Partial<SearchWeights> }[] = [
       { name: 'default (request names no fusion or weights)' },

@@ -24,14 +24,17 @@ export const configSchema = z.object({
     z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   ),
   ENGRAM_DATA_DIR: z.string().min(1).default('./data'),
-  ENGRAM_ADMIN_TOKEN: optionalString().pipe(
-    z.string().min(16, 'must be at least 16 characters').optional(),
-  ),
+  ENGRAM_ADMIN_TOKEN: optionalString().pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15000),
   MIGRATE_ON_START: z.stringbool().default(true),
-  PIN_VALUE_MAX_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+  PIN_VALUE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(256 * 1024),
   PIN_EXPIRY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   PIN_CLEANUP_BATCH_SIZE: z.coerce.number().int().min(1).max(50000).default(1000),
   AUDIT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(200),
@@ -49,7 +52,10 @@ export const configSchema = z.object({
   /** The fallback when file events are missed (network mounts, some editors); 0 turns polling off. */
   RBAC_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
   /** The role the app switches to on each connection so row-level security applies to it. */
-  DATABASE_APP_ROLE: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a plain role name').default('engram_app'),
+  DATABASE_APP_ROLE: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a plain role name')
+    .default('engram_app'),
   /** X-Machine-Token value for the platform's machine callers (role machine). */
   MACHINE_SECRET_TOKEN: optionalString().pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** HS256 secret for JWTs (claims sub, tenant_id, role). */
@@ -64,7 +70,12 @@ export const configSchema = z.object({
   RATE_LIMIT_ENABLED: z.stringbool().default(true),
   /** How often each replica adds its rate-limit counts to Redis and reads the shared ones. */
   RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(10).max(10000).default(100),
-  MEMORY_CONTENT_MAX_BYTES: z.coerce.number().int().min(1024).max(1024 * 1024).default(64 * 1024),
+  MEMORY_CONTENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024)
+    .default(64 * 1024),
   /** The model new namespaces embed with: the built-in offline one, or `openai:<model>` when configured. */
   EMBEDDING_DEFAULT_MODEL: z.string().min(1).default('local-hash-384'),
   /** An OpenAI-compatible server's base URL (…/v1); its `/embeddings` endpoint is called. */
@@ -78,6 +89,13 @@ export const configSchema = z.object({
   /** Below this many vectors in the searched scope an exact scan beats HNSW with a tenant filter. */
   SEARCH_EXACT_SCAN_MAX_ROWS: z.coerce.number().int().min(0).default(5000),
   SEARCH_HNSW_EF_SEARCH: z.coerce.number().int().min(10).max(1000).default(100),
+  /**
+   * Most index tuples one HNSW iterative scan may visit. A tenant that is a small share of a
+   * shared index, asked about something the index holds little of, otherwise walks up to
+   * pgvector's default 20,000 (~100 ms at 1M vectors here) for a handful of rows; capped, it
+   * gets fewer vector candidates and the lexical stage still answers. bench/README "context".
+   */
+  SEARCH_HNSW_MAX_SCAN_TUPLES: z.coerce.number().int().min(100).max(1_000_000).default(5000),
   SEARCH_RECENCY_HALF_LIFE_HOURS: z.coerce.number().positive().default(168),
   MEMORY_EXPIRY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   MEMORY_ACCESS_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(500),

@@ -52,7 +52,8 @@ export class Database implements Queryable {
       ...(options.appRole === undefined
         ? {}
         : {
-            onConnect: async (client: ClientBase) => void (await client.query(`SET ROLE ${escapeIdentifier(options.appRole!)}`)),
+            onConnect: async (client: ClientBase) =>
+              void (await client.query(`SET ROLE ${escapeIdentifier(options.appRole!)}`)),
           }),
     };
     this.pool = new Pool(config as PoolConfig);
@@ -98,10 +99,19 @@ export class Database implements Queryable {
    * tenant's rows. BEGIN and the transaction-local setting travel in one simple-protocol round
    * trip (the id is escaped as a literal, since that protocol has no parameters); the setting
    * dies with the transaction, so a pooled connection never carries it to its next user.
+   * `settings` become `SET LOCAL`s in that same round trip (planner or index settings for the
+   * transaction's statements).
    */
-  async withTenant<T>(tenantId: string, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  async withTenant<T>(
+    tenantId: string,
+    work: (tx: Queryable) => Promise<T>,
+    settings: Readonly<Record<string, string | number>> = {},
+  ): Promise<T> {
     assertTenant(tenantId);
-    return this.inTransaction(`BEGIN; SELECT set_config('app.tenant_id', ${escapeLiteral(tenantId)}, true)`, work);
+    return this.inTransaction(
+      `BEGIN; SELECT set_config('app.tenant_id', ${escapeLiteral(tenantId)}, true)${localSettingsSql(settings)}`,
+      work,
+    );
   }
 
   /**
@@ -115,7 +125,9 @@ export class Database implements Queryable {
 
   async query<R extends QueryResultRow>(sql: string, params: unknown[] = [], name?: string): Promise<R[]> {
     const result = await this.pool.query<R>(
-      name !== undefined && this.options.preparedStatements ? { name, text: sql, values: params } : { text: sql, values: params },
+      name !== undefined && this.options.preparedStatements
+        ? { name, text: sql, values: params }
+        : { text: sql, values: params },
     );
     return result.rows;
   }
@@ -227,4 +239,19 @@ export function assertTenant(tenantId: string): void {
   if (typeof tenantId !== 'string' || tenantId.length === 0) {
     throw new Error('tenant id is required for every tenant-owned query');
   }
+}
+
+/** `; SET LOCAL name = value` for each setting; names must be plain (dotted) identifiers. */
+function localSettingsSql(settings: Readonly<Record<string, string | number>>): string {
+  return Object.entries(settings)
+    .map(([name, value]) => {
+      if (!/^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/.test(name)) {
+        throw new Error(`refusing setting name ${name}`);
+      }
+      if (typeof value === 'number' && !Number.isFinite(value)) {
+        throw new Error(`refusing setting ${name} = ${value}`);
+      }
+      return `; SET LOCAL ${name} = ${typeof value === 'number' ? String(value) : escapeLiteral(value)}`;
+    })
+    .join('');
 }

@@ -339,3 +339,46 @@ describe.each(['postgres', 'pglite'] as const)('search over HTTP (%s)', (databas
     expect(await ownerQuery(t, 'SELECT 1 FROM memory_lexical_stats WHERE tenant_id = $1', [other])).toHaveLength(1);
   });
 });
+
+describe.each(['postgres', 'pglite'] as const)('search through the HNSW index (%s)', (database) => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // Every scope is "large": the vector stage walks the HNSW graph with an iterative scan.
+    t = await startTestApp({
+      database,
+      queue: 'inline',
+      env: { SEARCH_EXACT_SCAN_MAX_ROWS: '0', SEARCH_HNSW_MAX_SCAN_TUPLES: '100' },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('finds by vector and by words with the scan bounded, and counts the mode', async () => {
+    const tenant = await newTenant(t);
+    const other = await newTenant(t);
+    for (const owner of [tenant, other]) {
+      const batch = await t.request('POST', `${MEMORIES}/batch`, {
+        tenant_id: owner,
+        namespace: 'facts',
+        memories: FACTS.map((content) => ({ content: `${content} (${owner})` })),
+      });
+      expect(batch.status).toBe(201);
+    }
+    const response = await t.request('POST', SEARCH, {
+      tenant_id: tenant,
+      namespace: 'facts',
+      query: 'what tea does Alice drink?',
+      explain: true,
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.results[0].memory.content).toBe(`${FACTS[0]} (${tenant})`);
+    expect(response.body.results[0].components.vector_rank).toBe(1);
+    expect(response.body.results.map((r: { memory: { tenant_id: string } }) => r.memory.tenant_id)).toEqual(
+      response.body.results.map(() => tenant),
+    );
+    const metrics = await t.request('GET', '/metrics', undefined, adminHeaders(t));
+    expect(metrics.text).toMatch(/memory_search_latency_seconds_count\{mode="hnsw"\} [1-9]/);
+  });
+});

@@ -19,6 +19,7 @@ export interface CandidatePlan {
     /** Exact scan (small scopes) or HNSW with an iterative scan (large ones). */
     exact: boolean;
     efSearch: number;
+    maxScanTuples: number;
   };
   filters?: MemoryFilters;
   related: null | { id: string; depth: number; relations: string[] | null; restrict: boolean };
@@ -48,18 +49,20 @@ export class SearchRepository {
 
   candidates(tenantId: string, plan: CandidatePlan): Promise<CandidateRow[]> {
     assertTenant(tenantId);
-    return this.metrics.timeQuery('search', 'candidates', async () => {
+    return this.metrics.timeQuery('search', 'candidates', () => {
       const { sql, values } = this.buildSql(tenantId, plan);
-      if (!plan.vector || plan.vector.exact) {
-        return this.db.withTenant(tenantId, (tx) => tx.query<CandidateRow>(sql, values));
-      }
-      const efSearch = Math.trunc(plan.vector.efSearch);
-      return this.db.withTenant(tenantId, async (tx) => {
-        // relaxed_order keeps scanning the graph until enough rows pass the tenant filter;
-        // without it a small tenant in a big index gets a fraction of k (pgvector >= 0.8).
-        await tx.query(`SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = ${efSearch}`);
-        return tx.query<CandidateRow>(sql, values);
-      });
+      const hnsw: Record<string, string | number> =
+        plan.vector && !plan.vector.exact
+          ? {
+              // relaxed_order keeps scanning the graph until enough rows pass the tenant filter;
+              // without it a small tenant in a big index gets a fraction of k (pgvector >= 0.8).
+              // max_scan_tuples bounds how far it goes (SEARCH_HNSW_MAX_SCAN_TUPLES).
+              'hnsw.iterative_scan': 'relaxed_order',
+              'hnsw.ef_search': Math.trunc(plan.vector.efSearch),
+              'hnsw.max_scan_tuples': Math.trunc(plan.vector.maxScanTuples),
+            }
+          : {};
+      return this.db.withTenant(tenantId, (tx) => tx.query<CandidateRow>(sql, values), hnsw);
     });
   }
 

@@ -40,6 +40,7 @@ export class SearchService {
   private readonly logger = new Logger('SearchService');
   private readonly exactScanMaxRows: number;
   private readonly efSearch: number;
+  private readonly maxScanTuples: number;
   private readonly halfLifeHours: number;
   private readonly searchLatency;
   private readonly degraded;
@@ -55,6 +56,7 @@ export class SearchService {
   ) {
     this.exactScanMaxRows = config.get('SEARCH_EXACT_SCAN_MAX_ROWS');
     this.efSearch = config.get('SEARCH_HNSW_EF_SEARCH');
+    this.maxScanTuples = config.get('SEARCH_HNSW_MAX_SCAN_TUPLES');
     this.halfLifeHours = config.get('SEARCH_RECENCY_HALF_LIFE_HOURS');
     this.searchLatency = metrics.histogram('memory_search_latency_seconds', 'Hybrid search latency by vector mode', [
       'mode',
@@ -189,6 +191,7 @@ export class SearchService {
       limit,
       exact: size <= this.exactScanMaxRows,
       efSearch: Math.max(this.efSearch, limit),
+      maxScanTuples: this.maxScanTuples,
     };
   }
 }
