@@ -142,12 +142,7 @@ export function lexicalStatsUpSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): s
     END
     $fn$;
 
-    CREATE TRIGGER ${s.prefix}_insert AFTER INSERT ON ${s.memories}
-      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s.prefix}_on_insert();
-    CREATE TRIGGER ${s.prefix}_delete AFTER DELETE ON ${s.memories}
-      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s.prefix}_on_delete();
-    CREATE TRIGGER ${s.prefix}_update AFTER UPDATE ON ${s.memories}
-      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s.prefix}_on_update();
+${statementTriggersSql(s.memories, s.prefix)}
 
     -- Existing memories (the migration may run after memories were written).
     SELECT ${s.prefix}_apply(array_agg(tenant_id), array_agg(namespace), array_agg(${s.tsvColumn}), array_agg(1))
@@ -157,12 +152,7 @@ export function lexicalStatsUpSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): s
 
 export function lexicalStatsDownSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): string {
   return `
-    DROP TRIGGER ${s.prefix}_insert ON ${s.memories};
-    DROP TRIGGER ${s.prefix}_delete ON ${s.memories};
-    DROP TRIGGER ${s.prefix}_update ON ${s.memories};
-    DROP FUNCTION ${s.prefix}_on_insert();
-    DROP FUNCTION ${s.prefix}_on_delete();
-    DROP FUNCTION ${s.prefix}_on_update();
+    ${dropStatementTriggersSql(s.memories, s.prefix)}
     DROP FUNCTION ${s.prefix}_apply(text[], text[], tsvector[], integer[]);
     DROP FUNCTION tsvector_token_count(tsvector);
     DROP TABLE ${s.termsTable};
@@ -243,12 +233,7 @@ export function lexicalPostingsUpSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA)
     END
     $fn$;
 
-    CREATE TRIGGER ${s.prefix}_postings_insert AFTER INSERT ON ${s.memories}
-      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s.prefix}_postings_on_insert();
-    CREATE TRIGGER ${s.prefix}_postings_delete AFTER DELETE ON ${s.memories}
-      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s.prefix}_postings_on_delete();
-    CREATE TRIGGER ${s.prefix}_postings_update AFTER UPDATE ON ${s.memories}
-      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${s.prefix}_postings_on_update();
+${statementTriggersSql(s.memories, `${s.prefix}_postings`)}
 
     -- Existing memories (the migration may run after memories were written).
     ${insertPostings(s.memories, 'm')};
@@ -257,12 +242,27 @@ export function lexicalPostingsUpSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA)
 
 export function lexicalPostingsDownSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): string {
   return `
-    DROP TRIGGER ${s.prefix}_postings_insert ON ${s.memories};
-    DROP TRIGGER ${s.prefix}_postings_delete ON ${s.memories};
-    DROP TRIGGER ${s.prefix}_postings_update ON ${s.memories};
-    DROP FUNCTION ${s.prefix}_postings_on_insert();
-    DROP FUNCTION ${s.prefix}_postings_on_delete();
-    DROP FUNCTION ${s.prefix}_postings_on_update();
+    ${dropStatementTriggersSql(s.memories, `${s.prefix}_postings`)}
     DROP TABLE ${s.postingsTable};
   `;
+}
+
+/**
+ * Statement-level AFTER INSERT, DELETE and UPDATE triggers `<prefix>_insert|delete|update` on
+ * `table`, calling `<prefix>_on_insert|on_delete|on_update()` with transition tables `new_rows`
+ * and `old_rows`.
+ */
+function statementTriggersSql(table: string, prefix: string): string {
+  return `CREATE TRIGGER ${prefix}_insert AFTER INSERT ON ${table}
+      REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${prefix}_on_insert();
+    CREATE TRIGGER ${prefix}_delete AFTER DELETE ON ${table}
+      REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${prefix}_on_delete();
+    CREATE TRIGGER ${prefix}_update AFTER UPDATE ON ${table}
+      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${prefix}_on_update();`;
+}
+
+function dropStatementTriggersSql(table: string, prefix: string): string {
+  return ['insert', 'delete', 'update']
+    .map((event) => `DROP TRIGGER ${prefix}_${event} ON ${table}; DROP FUNCTION ${prefix}_on_${event}();`)
+    .join('\n    ');
 }
