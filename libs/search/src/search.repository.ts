@@ -122,7 +122,9 @@ export class SearchRepository {
         LIMIT ${p.add(v.limit)})`);
       sources.push('SELECT memory_id FROM vector');
       similarity = `1 - (ve.embedding <=> ${query}::vector)`;
-      similarityJoin = `LEFT JOIN memory_embeddings ve ON ve.tenant_id = ${tenant} AND ve.memory_id = m.id AND ve.model = '${v.model}'`;
+      similarityJoin = `LEFT JOIN LATERAL (
+          SELECT ve.embedding FROM memory_embeddings ve
+           WHERE ve.tenant_id = ${tenant} AND ve.memory_id = m.id AND ve.model = '${v.model}' OFFSET 0) ve ON true`;
     }
     let relationSelect = 'NULL::int AS relation_depth, NULL::real AS relation_weight';
     let relationJoin = '';
@@ -143,15 +145,23 @@ export class SearchRepository {
         restrict = 'AND n.id IS NOT NULL';
       }
     }
+    // The pool's memories and vectors are primary-key lookups in LATERAL (… OFFSET 0) subqueries,
+    // like the postings in the lexical stage, so the plan stays a few hundred index probes even
+    // without table statistics. PGlite has no autovacuum: there an unanalyzed table got a plan
+    // that scanned the tenant's memories against the pool (10 s at 5k memories instead of ms).
     const sql = `WITH ${ctes.join(',\n')},
-      pool AS (${sources.join(' UNION ')})
+      pool AS MATERIALIZED (${sources.join(' UNION ')})
       SELECT ${MEMORY_COLUMNS}, l.lexical_score, ${similarity} AS vector_score, ${relationSelect}
       FROM pool c
-      JOIN memories m ON m.tenant_id = ${tenant} AND m.id = c.memory_id
+      CROSS JOIN LATERAL (
+        SELECT m.* FROM memories m
+         WHERE m.tenant_id = ${tenant} AND m.id = c.memory_id
+           AND m.namespace = ANY(${namespaces}::text[]) AND ${memoryFilterSql(plan.filters, p)}
+        OFFSET 0) m
       LEFT JOIN lexical l ON l.memory_id = m.id
       ${similarityJoin}
       ${relationJoin}
-      WHERE m.namespace = ANY(${namespaces}::text[]) AND ${memoryFilterSql(plan.filters, p)} ${restrict}`;
+      WHERE true ${restrict}`;
     return { sql, values: p.values };
   }
 }
