@@ -1,20 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Extension } from '@electric-sql/pglite';
-import { Client } from 'pg';
 
 /** btree_gin lets memories' full-text index lead with tenant_id. */
 const BTREE_GIN_MODULE = '@electric-sql/pglite/contrib/btree_gin';
-
-/**
- * PGlite has no autovacuum, so nothing would ever ANALYZE: plans then run on default estimates
- * (a 5k-memory search took 370 ms unanalyzed against 47 ms analyzed). This does autovacuum's
- * analyze step instead: a table whose changes since its last ANALYZE exceed 50 rows plus 10% of
- * its size (autovacuum's defaults) is analyzed. The statistics counters restart with the
- * process, so the first pass analyzes every table once.
- */
-const AUTO_ANALYZE_SQL = `SELECT format('%I.%I', schemaname, relname) AS name FROM pg_stat_user_tables
-  WHERE $1 OR n_mod_since_analyze > 50 + 0.1 * n_live_tup`;
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL for the loopback socket, usable by `pg` and TypeORM unchanged. */
@@ -31,10 +20,7 @@ export interface EmbeddedPostgres {
  * transaction's statements together. Session state (SET, named prepared statements) is therefore
  * shared too, which is why the embedded pool turns named statements off.
  */
-export async function startEmbeddedPostgres(
-  dataDir: string | null,
-  options: { analyzeIntervalMs?: number } = {},
-): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(dataDir: string | null): Promise<EmbeddedPostgres> {
   // PGlite and its socket server are ES modules; dynamic import keeps this file CommonJS.
   const { PGlite } = await import('@electric-sql/pglite');
   const { vector } = await import('@electric-sql/pglite-pgvector');
@@ -54,42 +40,10 @@ export async function startEmbeddedPostgres(
   await server.start();
   const port = Number(server.getServerConn().split(':').pop());
 
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  // Through the socket like any client, so a pass never lands inside an app transaction (the
-  // socket server keeps those together); as the owner (the session's role may be the app's).
-  const analyzer = new Client({ connectionString: url });
-  analyzer.on('error', () => undefined);
-  const connected = analyzer.connect();
-  let firstPass = true;
-  let analyzing: Promise<void> = Promise.resolve();
-  const analyze = async () => {
-    await connected;
-    await analyzer.query('BEGIN; SET LOCAL ROLE NONE');
-    try {
-      const { rows } = await analyzer.query<{ name: string }>(AUTO_ANALYZE_SQL, [firstPass]);
-      for (const { name } of rows) {
-        await analyzer.query(`ANALYZE ${name}`);
-      }
-      await analyzer.query('COMMIT');
-      firstPass = false;
-    } catch (error) {
-      await analyzer.query('ROLLBACK');
-      throw error;
-    }
-  };
-  const timer = setInterval(() => {
-    // A failed pass (e.g. a table dropped meanwhile) is retried at the next tick.
-    analyzing = analyzing.then(analyze).catch(() => undefined);
-  }, options.analyzeIntervalMs ?? 60_000);
-  timer.unref();
-
   return {
-    url,
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     dataDir: absoluteDir,
     async stop() {
-      clearInterval(timer);
-      await analyzing;
-      await connected.then(() => analyzer.end()).catch(() => undefined);
       await server.stop();
       await db.close();
     },

@@ -1,4 +1,5 @@
 export * from './database';
 export * from './db.module';
+export * from './embedded-analyze';
 export * from './embedded-postgres';
 export * from './migrator';

@@ -67,7 +67,10 @@ export async function migrateDown(url: string, steps = 1): Promise<string[]> {
 export async function migrationStatus(url: string): Promise<MigrationStatus[]> {
   return withMigrationLock(url, async (dataSource) => {
     const applied = new Set(await appliedNames(dataSource));
-    return MIGRATIONS.map((MigrationClass) => new MigrationClass().name).map((name) => ({ name, applied: applied.has(name) }));
+    return MIGRATIONS.map((MigrationClass) => new MigrationClass().name).map((name) => ({
+      name,
+      applied: applied.has(name),
+    }));
   });
 }
 
