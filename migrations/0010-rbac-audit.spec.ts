@@ -13,7 +13,8 @@ describe('migration RbacAudit1763800000010', () => {
   });
 
   const table = async () =>
-    (await database.db.query<{ present: boolean }>(`SELECT to_regclass('rbac_audit') IS NOT NULL AS present`))[0].present;
+    (await database.db.query<{ present: boolean }>(`SELECT to_regclass('rbac_audit') IS NOT NULL AS present`))[0]
+      .present;
 
   it('rolls back and applies again', async () => {
     expect(await table()).toBe(true);

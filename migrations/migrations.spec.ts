@@ -28,12 +28,28 @@ describe('migration chain', () => {
   });
 
   it.each([
-    ['a broken link', [migration('A1763800000001', null), migration('B1763800000002', 'X1763800000009')], /chain broken/],
+    [
+      'a broken link',
+      [migration('A1763800000001', null), migration('B1763800000002', 'X1763800000009')],
+      /chain broken/,
+    ],
     ['two roots', [migration('A1763800000001', null), migration('B1763800000002', null)], /chain broken/],
-    ['a fork (two children of one parent)', [migration('A1763800000001', null), migration('B1763800000002', 'A1763800000001'), migration('C1763800000003', 'A1763800000001')], /chain broken/],
+    [
+      'a fork (two children of one parent)',
+      [
+        migration('A1763800000001', null),
+        migration('B1763800000002', 'A1763800000001'),
+        migration('C1763800000003', 'A1763800000001'),
+      ],
+      /chain broken/,
+    ],
     ['a duplicate', [migration('A1763800000001', null), migration('A1763800000001', 'A1763800000001')], /twice/],
     ['a name without a timestamp', [migration('NoTimestamp', null)], /13-digit/],
-    ['timestamps out of order', [migration('A1763800000002', null), migration('B1763800000001', 'A1763800000002')], /later timestamp/],
+    [
+      'timestamps out of order',
+      [migration('A1763800000002', null), migration('B1763800000001', 'A1763800000002')],
+      /later timestamp/,
+    ],
   ])('rejects %s', (_label, chain, message) => {
     expect(() => verifyChain(chain)).toThrow(message);
   });

@@ -13,7 +13,8 @@ describe('ops/expire-memory-pins', () => {
   /** Two expired pins and two live ones (one never expires, one later) in a fresh tenant. */
   async function tenantWithPins(expired = 2): Promise<string> {
     const tenant = await newTenant(t);
-    await ownerQuery(t, 
+    await ownerQuery(
+      t,
       `INSERT INTO memory_pins (tenant_id, key, value, expires_at)
        SELECT $1, 'expired:' || n, '{"n": 1}'::jsonb, now() - interval '1 hour' FROM generate_series(1, $2::int) n
        UNION ALL SELECT $1, 'live:forever', '"x"'::jsonb, NULL
@@ -24,12 +25,17 @@ describe('ops/expire-memory-pins', () => {
   }
 
   async function keysOf(tenant: string): Promise<string[]> {
-    const rows = await ownerQuery<{ key: string }>(t, 'SELECT key FROM memory_pins WHERE tenant_id = $1 ORDER BY key', [tenant]);
+    const rows = await ownerQuery<{ key: string }>(t, 'SELECT key FROM memory_pins WHERE tenant_id = $1 ORDER BY key', [
+      tenant,
+    ]);
     return rows.map((row) => row.key);
   }
 
   async function expiredEverywhere(): Promise<number> {
-    const [row] = await ownerQuery<{ count: number }>(t, 'SELECT count(*)::int AS count FROM memory_pins WHERE expires_at <= now()');
+    const [row] = await ownerQuery<{ count: number }>(
+      t,
+      'SELECT count(*)::int AS count FROM memory_pins WHERE expires_at <= now()',
+    );
     return row.count;
   }
 
@@ -38,12 +44,21 @@ describe('ops/expire-memory-pins', () => {
   }
 
   function api(args: string[], env: Record<string, string> = {}) {
-    return runScript(EXPIRE_SCRIPT, ['--via-api', '--base', base, ...args], { ENGRAM_TOKEN: TOKEN, EXPIRE_RETRIES: '0', ...env });
+    return runScript(EXPIRE_SCRIPT, ['--via-api', '--base', base, ...args], {
+      ENGRAM_TOKEN: TOKEN,
+      EXPIRE_RETRIES: '0',
+      ...env,
+    });
   }
 
   beforeAll(async () => {
     // No worker: its scheduled expiry job would race the script for the same rows.
-    t = await startTestApp({ database: 'postgres', queue: 'bullmq', worker: false, env: { ENGRAM_ADMIN_TOKEN: TOKEN } });
+    t = await startTestApp({
+      database: 'postgres',
+      queue: 'bullmq',
+      worker: false,
+      env: { ENGRAM_ADMIN_TOKEN: TOKEN },
+    });
     base = await t.listen();
   });
   afterAll(async () => {
@@ -55,7 +70,14 @@ describe('ops/expire-memory-pins', () => {
       const tenant = await tenantWithPins(3);
       const result = await sql(['--tenant', tenant, '--dry-run', '--json']);
       expect(result.code).toBe(0);
-      expect(result.json).toMatchObject({ ok: true, mode: 'sql', dry_run: true, tenant_id: tenant, deleted: 3, per_tenant: { [tenant]: 3 } });
+      expect(result.json).toMatchObject({
+        ok: true,
+        mode: 'sql',
+        dry_run: true,
+        tenant_id: tenant,
+        deleted: 3,
+        per_tenant: { [tenant]: 3 },
+      });
       expect(await keysOf(tenant)).toHaveLength(5);
     });
 

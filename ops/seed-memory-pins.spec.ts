@@ -9,7 +9,9 @@ import { SEED_SCRIPT, closedPort, runScript } from './lib/run-script';
 
 const TOKEN = 'seed-spec-admin-token-0123456789';
 const SEED_FILE = path.join(__dirname, 'memory-pins-seed.json');
-const DEFAULT_PINS: { tenant_id: string; key: string; value: unknown }[] = JSON.parse(readFileSync(SEED_FILE, 'utf8')).pins;
+const DEFAULT_PINS: { tenant_id: string; key: string; value: unknown }[] = JSON.parse(
+  readFileSync(SEED_FILE, 'utf8'),
+).pins;
 const PINS = '/api/v1/memory/pins';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
 
@@ -42,18 +44,30 @@ describe('ops/seed-memory-pins', () => {
     const first = await seed(['--file', SEED_FILE, '--base', base, '--json']);
     expect(first.code).toBe(0);
     expect(first.json.counts).toEqual({ created: 7, updated: 0, unchanged: 0 });
-    const rowsBefore = await ownerQuery<{ key: string; id: string; updated_at: Date }>(t, 
+    const rowsBefore = await ownerQuery<{ key: string; id: string; updated_at: Date }>(
+      t,
       `SELECT key, id, updated_at FROM memory_pins WHERE tenant_id = 'global' ORDER BY key`,
     );
-    expect(rowsBefore.map((row) => row.key)).toEqual(
-      ['budget:monthly', 'config:feature_flags', 'config:observability', 'config:rate_limits', 'config:retry_policy', 'registry:skills', 'system:version'],
-    );
+    expect(rowsBefore.map((row) => row.key)).toEqual([
+      'budget:monthly',
+      'config:feature_flags',
+      'config:observability',
+      'config:rate_limits',
+      'config:retry_policy',
+      'registry:skills',
+      'system:version',
+    ]);
 
     const second = await seed(['--file', SEED_FILE, '--base', base, '--json']);
     expect(second.code).toBe(0);
     expect(second.json.counts).toEqual({ created: 0, updated: 0, unchanged: 7 });
-    expect(second.json.pins.map((pin: { id: string }) => pin.id)).toEqual(first.json.pins.map((pin: { id: string }) => pin.id));
-    const rowsAfter = await ownerQuery(t, `SELECT key, id, updated_at FROM memory_pins WHERE tenant_id = 'global' ORDER BY key`);
+    expect(second.json.pins.map((pin: { id: string }) => pin.id)).toEqual(
+      first.json.pins.map((pin: { id: string }) => pin.id),
+    );
+    const rowsAfter = await ownerQuery(
+      t,
+      `SELECT key, id, updated_at FROM memory_pins WHERE tenant_id = 'global' ORDER BY key`,
+    );
     expect(rowsAfter).toEqual(rowsBefore);
 
     const listed = await t.request('GET', `${PINS}?tenant_id=global&limit=100`, undefined, AUTH);
@@ -69,7 +83,12 @@ describe('ops/seed-memory-pins', () => {
 
   it('replaces a pin whose value drifted, keeping its id, and reports it as updated', async () => {
     const tenant = await newTenant(t);
-    const file = seedFile({ pins: [{ tenant_id: tenant, key: 'config:a', value: { n: 1 } }, { tenant_id: tenant, key: 'config:b', value: [1, 2] }] });
+    const file = seedFile({
+      pins: [
+        { tenant_id: tenant, key: 'config:a', value: { n: 1 } },
+        { tenant_id: tenant, key: 'config:b', value: [1, 2] },
+      ],
+    });
     const first = await seed(['--file', file, '--base', base, '--json']);
     expect(first.json.counts).toEqual({ created: 2, updated: 0, unchanged: 0 });
     await t.request('POST', PINS, { tenant_id: tenant, key: 'config:a', value: { n: 'drifted' } }, AUTH);
@@ -78,7 +97,8 @@ describe('ops/seed-memory-pins', () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toContain('0 created, 1 updated, 1 unchanged');
     expect(second.stdout).toContain(first.json.pins[0].id);
-    const [row] = await ownerQuery<{ id: string; value: unknown }>(t, 
+    const [row] = await ownerQuery<{ id: string; value: unknown }>(
+      t,
       `SELECT id, value FROM memory_pins WHERE tenant_id = $1 AND key = 'config:a'`,
       [tenant],
     );
@@ -86,7 +106,9 @@ describe('ops/seed-memory-pins', () => {
   });
 
   it('verifies over the API and over SQL', async () => {
-    const result = await seed(['--file', SEED_FILE, '--base', base, '--verify', '--sql-verify'], { DATABASE_URL: t.database.url });
+    const result = await seed(['--file', SEED_FILE, '--base', base, '--verify', '--sql-verify'], {
+      DATABASE_URL: t.database.url,
+    });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('verified over the API: 7/7 match');
     expect(result.stdout).toContain('verified over SQL: 7/7 match');
@@ -95,7 +117,9 @@ describe('ops/seed-memory-pins', () => {
   it('exits 4 when SQL verification finds the pins missing (another database)', async () => {
     const other = await createTestDatabase('postgres');
     try {
-      const result = await seed(['--file', SEED_FILE, '--base', base, '--sql-verify', '--json'], { DATABASE_URL: other.url });
+      const result = await seed(['--file', SEED_FILE, '--base', base, '--sql-verify', '--json'], {
+        DATABASE_URL: other.url,
+      });
       expect(result.code).toBe(4);
       expect(result.json.error.kind).toBe('verification_failed');
       expect(result.json.verify.sql.mismatches).toHaveLength(7);
@@ -113,7 +137,14 @@ describe('ops/seed-memory-pins', () => {
     expect(result.stdout).toContain(`POST ${base}${PINS} {"tenant_id":"${tenant}","key":"dry:run"`);
     expect(await ownerQuery(t, 'SELECT 1 FROM memory_pins WHERE tenant_id = $1', [tenant])).toEqual([]);
     // Nothing listens there: a dry run that tried to send would fail.
-    const offline = await seed(['--file', file, '--base', `http://127.0.0.1:${await closedPort()}`, '--dry-run', '--json']);
+    const offline = await seed([
+      '--file',
+      file,
+      '--base',
+      `http://127.0.0.1:${await closedPort()}`,
+      '--dry-run',
+      '--json',
+    ]);
     expect(offline.code).toBe(0);
     expect(offline.json.requests).toHaveLength(1);
   });
@@ -124,16 +155,21 @@ describe('ops/seed-memory-pins', () => {
     const live = await seed(['--file', file, '--base', base, '--wait', '--wait-timeout', '5']);
     expect(live.code).toBe(0);
 
-    const closed = await seed(['--file', file, '--base', `http://127.0.0.1:${await closedPort()}`, '--wait', '--wait-timeout', '1'], {
-      SEED_TIMEOUT: '0.2',
-    });
+    const closed = await seed(
+      ['--file', file, '--base', `http://127.0.0.1:${await closedPort()}`, '--wait', '--wait-timeout', '1'],
+      {
+        SEED_TIMEOUT: '0.2',
+      },
+    );
     expect(closed.code).toBe(3);
     expect(closed.stderr).toMatch(/did not answer 200 within 1 s \(last: .*ECONNREFUSED/);
     expect(closed.elapsedMs).toBeLessThan(4000);
   });
 
   it('exits 3 when the API is unreachable after the retries', async () => {
-    const result = await seed(['--file', SEED_FILE, '--base', `http://127.0.0.1:${await closedPort()}`], { SEED_RETRIES: '1' });
+    const result = await seed(['--file', SEED_FILE, '--base', `http://127.0.0.1:${await closedPort()}`], {
+      SEED_RETRIES: '1',
+    });
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('retrying');
     expect(result.stderr).toMatch(/unreachable: .*ECONNREFUSED.*after 2 attempts/);
@@ -145,9 +181,22 @@ describe('ops/seed-memory-pins', () => {
     ['a bad key', { pins: [{ key: 'has space', value: 1 }] }, /pins\[0\]\.key: must match/],
     ['a bad tenant', { pins: [{ tenant_id: 'Upper', key: 'k', value: 1 }] }, /pins\[0\]\.tenant_id: must match/],
     ['no value', { pins: [{ key: 'k' }] }, /pins\[0\]\.value: missing/],
-    ['a ttl out of range', { pins: [{ key: 'k', value: 1, ttl_seconds: 31_536_001 }] }, /ttl_seconds: must be null or an integer/],
+    [
+      'a ttl out of range',
+      { pins: [{ key: 'k', value: 1, ttl_seconds: 31_536_001 }] },
+      /ttl_seconds: must be null or an integer/,
+    ],
     ['an unknown field', { pins: [{ key: 'k', value: 1, tll_seconds: 5 }] }, /unknown field "tll_seconds"/],
-    ['a duplicate key', { pins: [{ key: 'k', value: 1 }, { key: 'k', value: 2 }] }, /global\/k appears twice/],
+    [
+      'a duplicate key',
+      {
+        pins: [
+          { key: 'k', value: 1 },
+          { key: 'k', value: 2 },
+        ],
+      },
+      /global\/k appears twice/,
+    ],
   ])('exits 2 on a seed file with %s, sending nothing', async (_label, content, message) => {
     const result = await seed(['--file', seedFile(content), '--base', `http://127.0.0.1:${await closedPort()}`]);
     expect(result.code).toBe(2);
@@ -200,7 +249,9 @@ describe('ops/seed-memory-pins', () => {
           }
           posts += 1;
           const status = answers.shift() ?? 500;
-          response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ id: 'stub-id', error: { code: `stub_${status}` } }));
+          response
+            .writeHead(status, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ id: 'stub-id', error: { code: `stub_${status}` } }));
         });
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

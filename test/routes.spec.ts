@@ -34,7 +34,8 @@ describe('every route declares a permission or @Public()', () => {
           }
           handlers += 1;
           const declared = [PERMISSION_KEY, PUBLIC_KEY].some(
-            (key) => Reflect.getMetadata(key, handler) !== undefined || Reflect.getMetadata(key, controller) !== undefined,
+            (key) =>
+              Reflect.getMetadata(key, handler) !== undefined || Reflect.getMetadata(key, controller) !== undefined,
           );
           if (!declared) {
             undeclared.push(`${controller.name}.${name} (${String(Reflect.getMetadata(PATH_METADATA, handler))})`);
@@ -54,9 +55,17 @@ describe('every route declares a permission or @Public()', () => {
     const unexpected: string[] = [];
     for (const route of routes) {
       const url = route.path.replace(/:[A-Za-z]+/g, 'x').replace('*', 'x');
-      const response = await t.request(route.method as 'GET', url, ['POST', 'PATCH'].includes(route.method) ? {} : undefined);
+      const response = await t.request(
+        route.method as 'GET',
+        url,
+        ['POST', 'PATCH'].includes(route.method) ? {} : undefined,
+      );
       const isPublic = PUBLIC_ROUTES.has(route.id);
-      if (isPublic ? response.status === 401 : response.status !== 401 || response.body?.error?.code !== 'missing_credentials') {
+      if (
+        isPublic
+          ? response.status === 401
+          : response.status !== 401 || response.body?.error?.code !== 'missing_credentials'
+      ) {
         unexpected.push(`${route.id} → ${response.status} ${response.body?.error?.code ?? ''}`);
       }
     }

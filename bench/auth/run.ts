@@ -22,7 +22,9 @@ import { Client } from 'pg';
 import { Database } from '@engram/db';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon = require('autocannon') as (options: Record<string, unknown>) => Promise<{ requests: { average: number }; non2xx: number; errors: number; latency: { p50: number; p99: number } }>;
+const autocannon = require('autocannon') as (
+  options: Record<string, unknown>,
+) => Promise<{ requests: { average: number }; non2xx: number; errors: number; latency: { p50: number; p99: number } }>;
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -115,7 +117,13 @@ async function startServer(name: string, port: number, env: Record<string, strin
   };
 }
 
-async function call(server: Server, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<any> {
+async function call(
+  server: Server,
+  method: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<any> {
   const response = await fetch(`${server.url}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...headers },
@@ -154,7 +162,13 @@ async function load(server: Server): Promise<{ rps: number; p50: number; p99: nu
 }
 
 async function timeTenantContext(databaseUrl: string, tenantId: string): Promise<void> {
-  const db = new Database({ url: databaseUrl, poolMax: 1, statementTimeoutMs: 0, preparedStatements: true, appRole: 'engram_app' });
+  const db = new Database({
+    url: databaseUrl,
+    poolMax: 1,
+    statementTimeoutMs: 0,
+    preparedStatements: true,
+    appRole: 'engram_app',
+  });
   const owner = new Database({ url: databaseUrl, poolMax: 1, statementTimeoutMs: 0, preparedStatements: true });
   const sql = `SELECT key, value FROM memory_pins WHERE tenant_id = $1 AND key = $2`;
   const runs = 2000;
@@ -191,10 +205,28 @@ async function main(): Promise<void> {
     servers.push(auth);
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
     // Room for the whole run: the point is the limiter's cost, not its refusals.
-    await call(auth, 'POST', '/api/v1/admin/tenants', { id: 'bench', name: 'Bench', quotas: { requests_per_minute: 1_000_000_000 } }, admin);
-    const key = await call(auth, 'POST', '/api/v1/admin/tenants/bench/api-keys', { name: 'bench', role: 'machine' }, admin);
+    await call(
+      auth,
+      'POST',
+      '/api/v1/admin/tenants',
+      { id: 'bench', name: 'Bench', quotas: { requests_per_minute: 1_000_000_000 } },
+      admin,
+    );
+    const key = await call(
+      auth,
+      'POST',
+      '/api/v1/admin/tenants/bench/api-keys',
+      { name: 'bench', role: 'machine' },
+      admin,
+    );
     auth.headers = { 'x-api-key': key.key };
-    await call(auth, 'POST', '/api/v1/memory/pins', { key: PIN_KEY, value: { limit: 42, tiers: ['a', 'b'] } }, auth.headers);
+    await call(
+      auth,
+      'POST',
+      '/api/v1/memory/pins',
+      { key: PIN_KEY, value: { limit: 42, tiers: ['a', 'b'] } },
+      auth.headers,
+    );
 
     console.log(
       `pins GET, ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} rounds, database: ${process.env.BENCH_DATABASE_URL ? 'postgres' : 'pglite'}, ` +
@@ -215,7 +247,9 @@ async function main(): Promise<void> {
       }
     }
     const ratio = totals.auth / totals.open;
-    console.log(`auth / open throughput: ${(ratio * 100).toFixed(1)}% (${((1 - ratio) * 100).toFixed(1)}% lower; target < 10%)`);
+    console.log(
+      `auth / open throughput: ${(ratio * 100).toFixed(1)}% (${((1 - ratio) * 100).toFixed(1)}% lower; target < 10%)`,
+    );
     const cpuRatio = cpu.auth / cpu.open;
     console.log(
       `auth / open server CPU per request: ${(cpuRatio * 100).toFixed(1)}% ` +

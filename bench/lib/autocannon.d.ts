@@ -52,8 +52,8 @@ declare module 'autocannon' {
       '2xx': number;
     }
 
-  /** Resolves with the result; emits 'response' (client, statusCode, bytes, milliseconds). */
-  interface Instance extends NodeJS.EventEmitter, PromiseLike<Result> {}
+    /** Resolves with the result; emits 'response' (client, statusCode, bytes, milliseconds). */
+    interface Instance extends NodeJS.EventEmitter, PromiseLike<Result> {}
   }
 
   function autocannon(options: autocannon.Options): autocannon.Instance;

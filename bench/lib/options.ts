@@ -28,7 +28,10 @@ export function readOptions<K extends string>(bench: string, specs: Record<K, Op
   }
   const result = {} as Record<K, string>;
   for (const name of Object.keys(specs) as K[]) {
-    result[name] = ((values as Record<string, unknown>)[name] as string | undefined) ?? process.env[specs[name].env] ?? specs[name].default;
+    result[name] =
+      ((values as Record<string, unknown>)[name] as string | undefined) ??
+      process.env[specs[name].env] ??
+      specs[name].default;
   }
   return result;
 }
@@ -43,7 +46,10 @@ export function numberOption(name: string, raw: string, min?: number): number {
 }
 
 export function list<T extends string>(name: string, raw: string, allowed: readonly T[]): T[] {
-  const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   const unknown = items.filter((item) => !allowed.includes(item as T));
   if (items.length === 0 || unknown.length > 0) {
     throw new Error(`--${name}: expected a comma-separated subset of ${allowed.join(', ')}, got "${raw}"`);

@@ -27,8 +27,16 @@ type ServerKind = 'engram' | 'bare';
 const raw = readOptions('bench:pins', {
   connections: { env: 'BENCH_CONNECTIONS', default: '10', description: 'concurrent HTTP connections' },
   duration: { env: 'BENCH_DURATION', default: '10', description: 'measured seconds per scenario and server' },
-  warmup: { env: 'BENCH_WARMUP', default: '3', description: 'warm-up seconds per server before each scenario (discarded)' },
-  rounds: { env: 'BENCH_ROUNDS', default: '5', description: 'alternating Engram/bare rounds the duration is split into' },
+  warmup: {
+    env: 'BENCH_WARMUP',
+    default: '3',
+    description: 'warm-up seconds per server before each scenario (discarded)',
+  },
+  rounds: {
+    env: 'BENCH_ROUNDS',
+    default: '5',
+    description: 'alternating Engram/bare rounds the duration is split into',
+  },
   keys: { env: 'BENCH_KEYS', default: '1000', description: 'pre-seeded keys the requests cycle through' },
   paths: { env: 'BENCH_PATHS', default: PATHS.join(','), description: 'storage paths to run' },
   scenarios: { env: 'BENCH_SCENARIOS', default: SCENARIOS.join(','), description: 'scenarios to run' },
@@ -61,7 +69,13 @@ const KEYS = Array.from({ length: options.keys }, (_, i) => `bench:pin/${String(
 
 /** A typical small configuration pin (~170 bytes of JSON). */
 function pinValue(n: number): unknown {
-  return { model: 'small-2025', temperature: 0.2, limits: { rpm: 600, tpm: 90_000 }, tags: ['bench', 'pins'], revision: n };
+  return {
+    model: 'small-2025',
+    temperature: 0.2,
+    limits: { rpm: 600, tpm: 90_000 },
+    tags: ['bench', 'pins'],
+    revision: n,
+  };
 }
 
 function upsertBody(key: string, n: number): string {
@@ -99,10 +113,23 @@ async function seed(server: ServerProcess): Promise<void> {
 function requestsFor(scenario: Scenario) {
   const nextKey = cycle(KEYS);
   if (scenario === 'get') {
-    return [{ method: 'GET', headers: HEADERS, setupRequest: (request: object) => ({ ...request, path: `${PINS}/${nextKey()}?tenant_id=${TENANT}` }) }];
+    return [
+      {
+        method: 'GET',
+        headers: HEADERS,
+        setupRequest: (request: object) => ({ ...request, path: `${PINS}/${nextKey()}?tenant_id=${TENANT}` }),
+      },
+    ];
   }
   let revision = 0;
-  return [{ method: 'POST', path: PINS, headers: HEADERS, setupRequest: (request: object) => ({ ...request, body: upsertBody(nextKey(), ++revision) }) }];
+  return [
+    {
+      method: 'POST',
+      path: PINS,
+      headers: HEADERS,
+      setupRequest: (request: object) => ({ ...request, body: upsertBody(nextKey(), ++revision) }),
+    },
+  ];
 }
 
 interface PathSetup {
@@ -122,7 +149,13 @@ async function postgresPath(): Promise<PathSetup> {
       await migrateUp(database.url);
       const port = await freePort();
       if (kind === 'bare') {
-        const server = await startServer({ name: 'bare (postgres)', script: BARE, env: { DATABASE_URL: database.url }, port, readyPath: '/health' });
+        const server = await startServer({
+          name: 'bare (postgres)',
+          script: BARE,
+          env: { DATABASE_URL: database.url },
+          port,
+          readyPath: '/health',
+        });
         return { server, stop: () => server.stop() };
       }
       const env = {
@@ -135,8 +168,22 @@ async function postgresPath(): Promise<PathSetup> {
         HOST: '127.0.0.1',
       };
       // As deployed: the API and the worker (which writes the audit log) in separate processes.
-      const worker = await startServer({ name: 'engram worker', script: CLI, args: ['worker'], env, port: await freePort(), ready: () => workerListening(prefix) });
-      const server = await startServer({ name: 'engram api (postgres)', script: CLI, args: ['api'], env, port, readyPath: '/ready' });
+      const worker = await startServer({
+        name: 'engram worker',
+        script: CLI,
+        args: ['worker'],
+        env,
+        port: await freePort(),
+        ready: () => workerListening(prefix),
+      });
+      const server = await startServer({
+        name: 'engram api (postgres)',
+        script: CLI,
+        args: ['api'],
+        env,
+        port,
+        readyPath: '/ready',
+      });
       return {
         server,
         async stop() {
@@ -191,12 +238,23 @@ async function embeddedPath(): Promise<PathSetup> {
       const port = await freePort();
       const server =
         kind === 'bare'
-          ? await startServer({ name: 'bare (pglite)', script: BARE, env: { BARE_DATA_DIR: scratch() }, port, readyPath: '/health' })
+          ? await startServer({
+              name: 'bare (pglite)',
+              script: BARE,
+              env: { BARE_DATA_DIR: scratch() },
+              port,
+              readyPath: '/health',
+            })
           : await startServer({
               name: 'engram serve (embedded)',
               script: CLI,
               args: ['serve'],
-              env: { ENGRAM_DATA_DIR: scratch(), ENGRAM_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'warn', HOST: '127.0.0.1' },
+              env: {
+                ENGRAM_DATA_DIR: scratch(),
+                ENGRAM_ADMIN_TOKEN: ADMIN_TOKEN,
+                LOG_LEVEL: 'warn',
+                HOST: '127.0.0.1',
+              },
               port,
               readyPath: '/ready',
             });
@@ -265,9 +323,14 @@ function printPath(path: PathName, results: Results): void {
   const rows: string[][] = [];
   for (const scenario of options.scenarios) {
     const { engram, bare } = results[path]![scenario]!;
-    rows.push(loadRow(`${scenario}  engram`, engram), loadRow(`${scenario}  bare`, bare), ratioRow(`${scenario}  engram/bare`, engram, bare));
+    rows.push(
+      loadRow(`${scenario}  engram`, engram),
+      loadRow(`${scenario}  bare`, bare),
+      ratioRow(`${scenario}  engram/bare`, engram, bare),
+    );
   }
-  const title = path === 'postgres' ? 'Postgres path (Postgres + BullMQ on Redis)' : 'Embedded path (PGlite + inline queue)';
+  const title =
+    path === 'postgres' ? 'Postgres path (Postgres + BullMQ on Redis)' : 'Embedded path (PGlite + inline queue)';
   console.log(`\n${title}\n${formatTable(LOAD_HEADERS, rows)}`);
 }
 
@@ -282,7 +345,9 @@ async function main(): Promise<void> {
       await redis.connect();
       versions.redis = `Redis ${/redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? '?'}`;
     } catch (error) {
-      throw new Error(`Redis is not reachable at ${options.redisUrl} (run ops/test-services): ${(error as Error).message}`);
+      throw new Error(
+        `Redis is not reachable at ${options.redisUrl} (run ops/test-services): ${(error as Error).message}`,
+      );
     } finally {
       redis.disconnect();
     }
@@ -310,7 +375,9 @@ async function main(): Promise<void> {
   for (const path of options.paths) {
     printPath(path, results);
   }
-  console.log(`\nratio = engram / bare (req/s: higher is better; latency: lower is better). ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  console.log(
+    `\nratio = engram / bare (req/s: higher is better; latency: lower is better). ${((Date.now() - started) / 1000).toFixed(0)} s.`,
+  );
   const file = writeResults('pins', { machine, parameters, results, finished: new Date().toISOString() });
   console.log(`raw results: ${file}`);
 }

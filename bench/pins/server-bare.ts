@@ -32,7 +32,8 @@ async function main(): Promise<void> {
   const named = embedded === null;
   const pool = new Pool({ connectionString: url, max: embedded ? 1 : Number(process.env.DB_POOL_MAX ?? 10) });
   pool.on('error', () => undefined);
-  const query = (name: string, text: string, values: unknown[]) => pool.query(named ? { name, text, values } : { text, values });
+  const query = (name: string, text: string, values: unknown[]) =>
+    pool.query(named ? { name, text, values } : { text, values });
 
   const app = Fastify({ logger: false, routerOptions: { maxParamLength: 1024 } });
   app.get('/health', async () => ({ status: 'ok' }));
@@ -50,14 +51,17 @@ async function main(): Promise<void> {
     return reply.status(created ? 201 : 200).send(pin);
   });
 
-  app.get<{ Params: { '*': string }; Querystring: { tenant_id: string } }>('/api/v1/memory/pins/*', async (request, reply) => {
-    const { rows } = await query('pins_get', GET_SQL, [request.query.tenant_id, request.params['*']]);
-    if (rows.length === 0) {
-      return reply.status(404).send({ error: { code: 'pin_not_found' } });
-    }
-    const { value_hash: _hash, ...pin } = rows[0];
-    return pin;
-  });
+  app.get<{ Params: { '*': string }; Querystring: { tenant_id: string } }>(
+    '/api/v1/memory/pins/*',
+    async (request, reply) => {
+      const { rows } = await query('pins_get', GET_SQL, [request.query.tenant_id, request.params['*']]);
+      if (rows.length === 0) {
+        return reply.status(404).send({ error: { code: 'pin_not_found' } });
+      }
+      const { value_hash: _hash, ...pin } = rows[0];
+      return pin;
+    },
+  );
 
   await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' });
   const shutdown = async () => {

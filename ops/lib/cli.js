@@ -67,7 +67,9 @@ function parseNumber(raw, name, { fallback, min, max, integer = false }) {
   }
   const value = Number(raw);
   if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new BadInputError(`${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max} (got "${raw}")`);
+    throw new BadInputError(
+      `${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max} (got "${raw}")`,
+    );
   }
   return value;
 }

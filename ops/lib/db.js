@@ -3,7 +3,15 @@
 const { BadInputError, CliError, EXIT, UnreachableError } = require('./cli');
 
 /** Socket-level failures mean "could not reach Postgres" (exit 3), not a failed query. */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 function isUnreachable(error) {
   return UNREACHABLE_CODES.has(error.code) || /timeout|terminated unexpectedly/i.test(String(error.message));

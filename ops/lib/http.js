@@ -18,7 +18,9 @@ function backoffMs(attempt, retryAfterHeader) {
   const exponential = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
   const jittered = exponential / 2 + Math.random() * (exponential / 2);
   const retryAfter = Number(retryAfterHeader) * 1000;
-  return Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(BACKOFF_CAP_MS, Math.max(jittered, retryAfter)) : jittered;
+  return Number.isFinite(retryAfter) && retryAfter > 0
+    ? Math.min(BACKOFF_CAP_MS, Math.max(jittered, retryAfter))
+    : jittered;
 }
 
 /** A short reason for a failed fetch: the socket error code or the timeout, never headers. */
@@ -90,9 +92,12 @@ function createApiClient({ base, token, timeoutMs, retries, onRetry = () => {} }
       } catch (error) {
         const reason = networkReason(error, timeoutMs);
         if (attempt >= retries) {
-          throw new UnreachableError(`${base} is unreachable: ${method} ${path}: ${reason} (after ${attempt + 1} attempts)`, {
-            attempts: attempt + 1,
-          });
+          throw new UnreachableError(
+            `${base} is unreachable: ${method} ${path}: ${reason} (after ${attempt + 1} attempts)`,
+            {
+              attempts: attempt + 1,
+            },
+          );
         }
         const delay = backoffMs(attempt);
         onRetry(`${method} ${path}: ${reason}; retrying in ${Math.round(delay)} ms`);

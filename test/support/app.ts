@@ -35,7 +35,12 @@ export interface TestApp {
   queue: JobQueue;
   /** The app's own pool, for assertions (safe on PGlite too). */
   db: Database;
-  request(method: InjectOptions['method'], url: string, body?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  request(
+    method: InjectOptions['method'],
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<TestResponse>;
   /** Sends buffered audit events and waits for queued jobs (inline queue) to finish. */
   settle(): Promise<void>;
   /** Listens on a random loopback port; returns the base URL. */
@@ -111,7 +116,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
 }
 
 /** Polls until `check` returns a truthy value or the time runs out; always sleeps between tries. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, everyMs = 50): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

@@ -12,7 +12,9 @@ export default async function globalSetup(): Promise<void> {
   try {
     await admin.connect();
   } catch (error) {
-    throw new Error(`Postgres is not reachable at ${ADMIN_DATABASE_URL} (run ops/test-services): ${(error as Error).message}`);
+    throw new Error(
+      `Postgres is not reachable at ${ADMIN_DATABASE_URL} (run ops/test-services): ${(error as Error).message}`,
+    );
   }
   try {
     await admin.query(`CREATE DATABASE "${TEMPLATE_DATABASE}"`);

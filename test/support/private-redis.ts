@@ -10,7 +10,9 @@ export interface PrivateRedis {
 }
 
 function redisServerBinary(): string {
-  return execFileSync('bash', ['-lc', 'command -v redis-server || ls /usr/bin/redis-server'], { encoding: 'utf8' }).trim();
+  return execFileSync('bash', ['-lc', 'command -v redis-server || ls /usr/bin/redis-server'], {
+    encoding: 'utf8',
+  }).trim();
 }
 
 export async function startPrivateRedis(): Promise<PrivateRedis> {

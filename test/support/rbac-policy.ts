@@ -39,7 +39,12 @@ export function policyDir(initial: Record<string, unknown> | string = defaultPol
 }
 
 /** The default policy without one action of one role's rule on one resource. */
-export function policyWithout(role: string, resource: string, action: string, version: number | string = 'narrowed'): Record<string, any> {
+export function policyWithout(
+  role: string,
+  resource: string,
+  action: string,
+  version: number | string = 'narrowed',
+): Record<string, any> {
   const policy = defaultPolicy();
   policy.version = version;
   policy.rules = policy.rules.flatMap((rule: { role: string; resource: string; actions: string[] }) => {

@@ -15,7 +15,9 @@ export const PUBLIC_ROUTES = new Set(['GET /openapi.json', 'GET /metrics', 'GET 
  * routes Fastify adds beside GET are left out.
  */
 export function registeredRoutes(app: NestFastifyApplication): RegisteredRoute[] {
-  const fastify = app.getHttpAdapter().getInstance() as unknown as { printRoutes(options: { commonPrefix: boolean }): string };
+  const fastify = app.getHttpAdapter().getInstance() as unknown as {
+    printRoutes(options: { commonPrefix: boolean }): string;
+  };
   const stack: { depth: number; path: string }[] = [];
   const routes: RegisteredRoute[] = [];
   for (const line of fastify.printRoutes({ commonPrefix: false }).split('\n')) {

@@ -50,7 +50,9 @@ describe('HTTP basics', () => {
     // Audit batches are processed by the BullMQ worker asynchronously.
     const response = await eventually(async () => {
       const scrape = await t.request('GET', '/metrics');
-      return /engram_queue_job_outcomes_total\{queue="audit.write",outcome="completed"\} [1-9]/.test(scrape.text) ? scrape : null;
+      return /engram_queue_job_outcomes_total\{queue="audit.write",outcome="completed"\} [1-9]/.test(scrape.text)
+        ? scrape
+        : null;
     });
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toContain('text/plain');

@@ -33,7 +33,12 @@ async function runServer(options: { api: boolean; worker: boolean }): Promise<vo
       .getHttpAdapter()
       .getInstance()
       .log.info(
-        { port: config.PORT, host: config.HOST, database: storage.embedded ? 'pglite' : 'postgres', queue: config.REDIS_URL ? 'bullmq' : 'inline' },
+        {
+          port: config.PORT,
+          host: config.HOST,
+          database: storage.embedded ? 'pglite' : 'postgres',
+          queue: config.REDIS_URL ? 'bullmq' : 'inline',
+        },
         `engram listening on http://${config.HOST}:${config.PORT}`,
       );
   } else {

@@ -15,7 +15,14 @@ const STARTUP_TIMEOUT_MS = 60_000;
 const CLI = join(__dirname, '../../../dist/apps/cli/src/main.js');
 
 function serve(dataDir: string, port: number, extraEnv: Record<string, string> = {}): ChildProcess {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ENGRAM_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn', ...extraEnv };
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ENGRAM_DATA_DIR: dataDir,
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
   return spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
@@ -44,35 +51,47 @@ describe('engram serve (embedded default)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'engram-serve-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('answers the pins scenario with nothing else installed, and keeps pins across a restart', async () => {
-    expect(existsSync(CLI)).toBe(true);
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    let child = serve(dataDir, port);
-    try {
-      await eventually(async () => (await fetch(`${base}/ready`, { signal: AbortSignal.timeout(5000) })).ok, STARTUP_TIMEOUT_MS, 200);
-      const ready = await json(`${base}/ready`);
-      expect(ready.body.details.queue.driver).toBe('inline');
+  it(
+    'answers the pins scenario with nothing else installed, and keeps pins across a restart',
+    async () => {
+      expect(existsSync(CLI)).toBe(true);
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      let child = serve(dataDir, port);
+      try {
+        await eventually(
+          async () => (await fetch(`${base}/ready`, { signal: AbortSignal.timeout(5000) })).ok,
+          STARTUP_TIMEOUT_MS,
+          200,
+        );
+        const ready = await json(`${base}/ready`);
+        expect(ready.body.details.queue.driver).toBe('inline');
 
-      const put = await json(`${base}/api/v1/memory/pins`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ key: 'system:version', value: { version: '1.0.0' }, ttl_seconds: 3600 }),
-      });
-      expect(put.status).toBe(201);
-      expect((await json(`${base}/api/v1/memory/pins/system:version`)).body.value).toEqual({ version: '1.0.0' });
-      expect((await json(`${base}/api/v1/memory/pins`)).body.total).toBe(1);
-      expect(await stop(child)).toBe(0);
+        const put = await json(`${base}/api/v1/memory/pins`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ key: 'system:version', value: { version: '1.0.0' }, ttl_seconds: 3600 }),
+        });
+        expect(put.status).toBe(201);
+        expect((await json(`${base}/api/v1/memory/pins/system:version`)).body.value).toEqual({ version: '1.0.0' });
+        expect((await json(`${base}/api/v1/memory/pins`)).body.total).toBe(1);
+        expect(await stop(child)).toBe(0);
 
-      child = serve(dataDir, port);
-      await eventually(async () => (await fetch(`${base}/ready`, { signal: AbortSignal.timeout(5000) })).ok, STARTUP_TIMEOUT_MS, 200);
-      const again = await json(`${base}/api/v1/memory/pins/system:version`);
-      expect(again.body.id).toBe(put.body.id);
-    } finally {
-      await stop(child);
-    }
-    expect(existsSync(join(dataDir, 'pglite'))).toBe(true);
-  }, 3 * STARTUP_TIMEOUT_MS);
+        child = serve(dataDir, port);
+        await eventually(
+          async () => (await fetch(`${base}/ready`, { signal: AbortSignal.timeout(5000) })).ok,
+          STARTUP_TIMEOUT_MS,
+          200,
+        );
+        const again = await json(`${base}/api/v1/memory/pins/system:version`);
+        expect(again.body.id).toBe(put.body.id);
+      } finally {
+        await stop(child);
+      }
+      expect(existsSync(join(dataDir, 'pglite'))).toBe(true);
+    },
+    3 * STARTUP_TIMEOUT_MS,
+  );
 
   it('refuses to start with a bad configuration, listing every bad key, exit code 2', async () => {
     const { code, stderr } = await runToExit({ PORT: 'eighty', LOG_LEVEL: 'loud' });
@@ -89,7 +108,10 @@ describe('engram serve (embedded default)', () => {
 });
 
 async function runToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve'], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'serve'], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -14,7 +14,13 @@ export class WorkerModule {
   static forRoot(config: EngramConfig, runtime: Omit<RuntimeOptions, 'worker'>): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [...coreImports(config, { ...runtime, worker: true }), TenantsModule, PinsModule, MemoriesModule, RbacAuditModule],
+      imports: [
+        ...coreImports(config, { ...runtime, worker: true }),
+        TenantsModule,
+        PinsModule,
+        MemoriesModule,
+        RbacAuditModule,
+      ],
     };
   }
 }

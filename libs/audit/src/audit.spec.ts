@@ -8,7 +8,8 @@ const PINS = '/api/v1/memory/pins';
 type AuditRow = Omit<AuditEvent, 'id' | 'ts' | 'affected'>;
 
 async function auditRows(t: TestApp, tenant: string): Promise<AuditRow[]> {
-  return ownerQuery<AuditRow>(t, 
+  return ownerQuery<AuditRow>(
+    t,
     `SELECT tenant_id, operation, key, success, latency_ms, value_hash, request_id, actor
      FROM memory_audit WHERE tenant_id = $1 ORDER BY ts, operation`,
     [tenant],
@@ -27,7 +28,12 @@ describe('audit trail of pin operations', () => {
 
   it('writes one event per operation, with request id, hash, outcome and latency', async () => {
     const tenant = await newTenant(t);
-    const put = await t.request('POST', PINS, { tenant_id: tenant, key: 'a', value: { x: 1 } }, { 'x-request-id': 'req-audit-1' });
+    const put = await t.request(
+      'POST',
+      PINS,
+      { tenant_id: tenant, key: 'a', value: { x: 1 } },
+      { 'x-request-id': 'req-audit-1' },
+    );
     expect(put.headers['x-request-id']).toBe('req-audit-1');
     await t.request('GET', `${PINS}/a?tenant_id=${tenant}`);
     await t.request('GET', `${PINS}?tenant_id=${tenant}&prefix=a`);
@@ -104,7 +110,11 @@ describe('audit when Redis is down', () => {
       expect(performance.now() - started).toBeLessThan(500);
     }
     await t.settle();
-    const parked = await ownerQuery<{ count: number }>(t, `SELECT count(*)::int AS count FROM audit_outbox WHERE tenant_id = $1`, [tenant]);
+    const parked = await ownerQuery<{ count: number }>(
+      t,
+      `SELECT count(*)::int AS count FROM audit_outbox WHERE tenant_id = $1`,
+      [tenant],
+    );
     expect(parked[0].count).toBe(10);
     expect(await auditRows(t, tenant)).toHaveLength(0);
     const metrics = await t.request('GET', '/metrics');
@@ -113,12 +123,20 @@ describe('audit when Redis is down', () => {
     expect(metrics.text).toMatch(/engram_queue_up 0/);
 
     await redis.start();
-    const written = await eventually(async () => {
-      const rows = await auditRows(t, tenant);
-      return rows.length === 10 ? rows : null;
-    }, 20_000, 200);
+    const written = await eventually(
+      async () => {
+        const rows = await auditRows(t, tenant);
+        return rows.length === 10 ? rows : null;
+      },
+      20_000,
+      200,
+    );
     expect(written.every((row) => row.operation === 'upsert' && row.success)).toBe(true);
-    const left = await ownerQuery<{ count: number }>(t, `SELECT count(*)::int AS count FROM audit_outbox WHERE tenant_id = $1`, [tenant]);
+    const left = await ownerQuery<{ count: number }>(
+      t,
+      `SELECT count(*)::int AS count FROM audit_outbox WHERE tenant_id = $1`,
+      [tenant],
+    );
     expect(left[0].count).toBe(0);
     expect((await t.request('GET', '/ready')).status).toBe(200);
   }, 40_000);

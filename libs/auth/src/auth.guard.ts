@@ -1,7 +1,15 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Authorizer, PERMISSION_KEY, PUBLIC_KEY, Permission, Principal, bindTenant, requestContext } from '@engram/common';
+import {
+  Authorizer,
+  PERMISSION_KEY,
+  PUBLIC_KEY,
+  Permission,
+  Principal,
+  bindTenant,
+  requestContext,
+} from '@engram/common';
 import { ConfigService } from '@engram/config';
 import { MetricsService } from '@engram/metrics';
 import { TenantsService } from '@engram/tenants';
@@ -31,7 +39,9 @@ export class AuthGuard implements CanActivate {
     config: ConfigService,
     metrics: MetricsService,
   ) {
-    this.failures = metrics.counter('auth_failures_total', 'Requests refused by authentication or authorization', ['reason']);
+    this.failures = metrics.counter('auth_failures_total', 'Requests refused by authentication or authorization', [
+      'reason',
+    ]);
     this.rateLimited = metrics.counter('rate_limited_total', 'Requests refused by the per-credential rate limit', []);
     this.rateLimitEnabled = config.get('RATE_LIMIT_ENABLED');
     this.tenantGate = (tenantId) => this.tenants.requireActive(tenantId);

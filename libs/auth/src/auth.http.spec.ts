@@ -8,7 +8,10 @@ const MACHINE_TOKEN = 'machine-token-' + randomBytes(12).toString('hex');
 const JWT_SECRET = randomBytes(32).toString('hex');
 const ENV = { ENGRAM_ADMIN_TOKEN: ADMIN_TOKEN, MACHINE_SECRET_TOKEN: MACHINE_TOKEN, JWT_SECRET };
 
-async function signJwt(claims: Record<string, unknown>, options: { secret?: string; expiresIn?: string | number } = {}) {
+async function signJwt(
+  claims: Record<string, unknown>,
+  options: { secret?: string; expiresIn?: string | number } = {},
+) {
   const { SignJWT } = await import('jose');
   let jwt = new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuedAt();
   if (options.expiresIn !== undefined) {
@@ -40,7 +43,11 @@ describe('authentication', () => {
     ];
     for (const [headers, code] of cases) {
       const response = await t.request('GET', PINS, undefined, headers);
-      expect({ headers, status: response.status, code: response.body.error.code }).toEqual({ headers, status: 401, code });
+      expect({ headers, status: response.status, code: response.body.error.code }).toEqual({
+        headers,
+        status: 401,
+        code,
+      });
     }
   });
 
@@ -67,7 +74,9 @@ describe('authentication', () => {
       revoked_at: null,
     });
     expect(listed.body.api_keys[0].last_used_at).not.toBeNull();
-    const [stored] = await t.database.db.query<{ key_hash: Buffer }>('SELECT key_hash FROM api_keys WHERE id = $1', [key.id]);
+    const [stored] = await t.database.db.query<{ key_hash: Buffer }>('SELECT key_hash FROM api_keys WHERE id = $1', [
+      key.id,
+    ]);
     expect(stored.key_hash.toString('hex')).toBe((await import('@engram/tenants')).hashApiKey(key.key).toString('hex'));
   });
 
@@ -107,7 +116,12 @@ describe('authentication', () => {
     const tenant = await newTenant(t);
     const key = await newApiKey(t, tenant);
     expect((await t.request('GET', PINS, undefined, key.headers)).status).toBe(200);
-    const revoked = await t.request('DELETE', `/api/v1/admin/tenants/${tenant}/api-keys/${key.id}`, undefined, adminHeaders(t));
+    const revoked = await t.request(
+      'DELETE',
+      `/api/v1/admin/tenants/${tenant}/api-keys/${key.id}`,
+      undefined,
+      adminHeaders(t),
+    );
     expect(revoked.status).toBe(204);
     const after = await t.request('GET', PINS, undefined, key.headers);
     expect(after.status).toBe(401);
@@ -186,7 +200,10 @@ describe('authentication', () => {
     expect((await t.request('GET', PINS, undefined, { authorization: `Bearer ${expired}` })).body.error.code).toBe(
       'expired_credentials',
     );
-    const forged = await signJwt({ sub: 'a', tenant_id: tenant, role: 'admin' }, { secret: randomBytes(32).toString('hex') });
+    const forged = await signJwt(
+      { sub: 'a', tenant_id: tenant, role: 'admin' },
+      { secret: randomBytes(32).toString('hex') },
+    );
     expect((await t.request('GET', PINS, undefined, { authorization: `Bearer ${forged}` })).body.error.code).toBe(
       'unknown_credentials',
     );
@@ -202,11 +219,15 @@ describe('authentication', () => {
     expect(unknown.body.error.code).toBe('tenant_not_found');
     const tenant = await newTenant(t);
     const key = await newApiKey(t, tenant);
-    expect((await t.request('POST', `/api/v1/admin/tenants/${tenant}/suspend`, undefined, adminHeaders(t))).status).toBe(200);
+    expect(
+      (await t.request('POST', `/api/v1/admin/tenants/${tenant}/suspend`, undefined, adminHeaders(t))).status,
+    ).toBe(200);
     const suspended = await t.request('GET', PINS, undefined, key.headers);
     expect(suspended.status).toBe(403);
     expect(suspended.body.error.code).toBe('tenant_suspended');
-    expect((await t.request('POST', `/api/v1/admin/tenants/${tenant}/activate`, undefined, adminHeaders(t))).status).toBe(200);
+    expect(
+      (await t.request('POST', `/api/v1/admin/tenants/${tenant}/activate`, undefined, adminHeaders(t))).status,
+    ).toBe(200);
     expect((await t.request('GET', PINS, undefined, key.headers)).status).toBe(200);
   });
 

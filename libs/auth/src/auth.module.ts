@@ -11,11 +11,7 @@ import { RateLimiter } from './rate-limiter';
  */
 @Module({
   imports: [TenantsModule],
-  providers: [
-    CredentialsService,
-    RateLimiter,
-    { provide: APP_GUARD, useClass: AuthGuard },
-  ],
+  providers: [CredentialsService, RateLimiter, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [CredentialsService],
 })
 export class AuthModule {}

@@ -153,7 +153,12 @@ export class CredentialsService implements OnModuleInit {
       throw new AuthenticationError('malformed', 'The JWT could not be read or its claims are not valid');
     }
     const { sub, role, tenant_id: tenantId } = payload as { sub?: unknown; role?: unknown; tenant_id?: unknown };
-    if (typeof sub !== 'string' || sub.length === 0 || typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
+    if (
+      typeof sub !== 'string' ||
+      sub.length === 0 ||
+      typeof role !== 'string' ||
+      !(ROLES as readonly string[]).includes(role)
+    ) {
       throw new AuthenticationError('malformed', 'The JWT needs claims sub and role (one of the known roles)');
     }
     const crossTenant = CROSS_TENANT_ROLES.includes(role);

@@ -14,7 +14,6 @@ export class Secret {
   }
 }
 
-
 /** Reads `Authorization: Bearer <token>`; undefined when absent, null when malformed. */
 export function bearerToken(header: string | string[] | undefined): string | undefined | null {
   if (header === undefined) {

@@ -23,7 +23,9 @@ export function createLogger(level: string): Logger {
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     mixin() {
       const context = requestContext.current();
-      return context ? { request_id: context.requestId, ...(context.tenantId ? { tenant_id: context.tenantId } : {}) } : {};
+      return context
+        ? { request_id: context.requestId, ...(context.tenantId ? { tenant_id: context.tenantId } : {}) }
+        : {};
     },
   });
 }

@@ -25,7 +25,9 @@ export function bindTenant(requested: string | undefined): string {
   }
   const bound = principal.tenantId;
   if (bound !== null && requested !== undefined && requested !== bound) {
-    throw new TenantMismatchError(`This credential belongs to another tenant than ${requested}`, { tenant_id: requested });
+    throw new TenantMismatchError(`This credential belongs to another tenant than ${requested}`, {
+      tenant_id: requested,
+    });
   }
   const tenantId = requested ?? bound ?? DEFAULT_TENANT;
   store.tenantId = tenantId;

@@ -31,7 +31,11 @@ export class HealthController {
   async ready(@Res() reply: FastifyReply): Promise<void> {
     try {
       const result = await this.health.check([
-        () => this.indicators.check('database').attempt(() => this.database.ping()).withTimeout(CHECK_TIMEOUT_MS),
+        () =>
+          this.indicators
+            .check('database')
+            .attempt(() => this.database.ping())
+            .withTimeout(CHECK_TIMEOUT_MS),
         () =>
           this.indicators
             .check('queue')

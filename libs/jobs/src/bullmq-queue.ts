@@ -72,10 +72,7 @@ export class BullMqJobQueue extends JobQueue {
     await this.produce(() => this.queue(name).add(name, payload, this.jobOptions(name, options)));
   }
 
-  async addBulk<N extends JobName>(
-    name: N,
-    jobs: { payload: JobPayloads[N]; options?: JobOptions }[],
-  ): Promise<void> {
+  async addBulk<N extends JobName>(name: N, jobs: { payload: JobPayloads[N]; options?: JobOptions }[]): Promise<void> {
     await this.produce(() =>
       this.queue(name).addBulk(
         jobs.map((job) => ({ name, data: job.payload, opts: this.jobOptions(name, job.options ?? {}) })),
@@ -97,7 +94,10 @@ export class BullMqJobQueue extends JobQueue {
       await Promise.race([
         send(),
         new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`queue add timed out after ${PRODUCE_TIMEOUT_MS} ms`)), PRODUCE_TIMEOUT_MS);
+          timer = setTimeout(
+            () => reject(new Error(`queue add timed out after ${PRODUCE_TIMEOUT_MS} ms`)),
+            PRODUCE_TIMEOUT_MS,
+          );
         }),
       ]);
     } finally {

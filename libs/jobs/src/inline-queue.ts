@@ -37,10 +37,7 @@ export class InlineJobQueue extends JobQueue {
     this.enqueue(name, payload, options);
   }
 
-  async addBulk<N extends JobName>(
-    name: N,
-    jobs: { payload: JobPayloads[N]; options?: JobOptions }[],
-  ): Promise<void> {
+  async addBulk<N extends JobName>(name: N, jobs: { payload: JobPayloads[N]; options?: JobOptions }[]): Promise<void> {
     for (const job of jobs) {
       this.enqueue(name, job.payload, job.options ?? {});
     }
@@ -165,7 +162,9 @@ export class InlineJobQueue extends JobQueue {
         this.knownIds.delete(job.id);
         this.failed.push({ id: job.id, name: job.name, error: (error as Error).message });
         this.failed.splice(0, Math.max(0, this.failed.length - KEPT_FAILURES));
-        this.logger.error(`job ${job.name} ${job.id} failed after ${job.attempt} attempts: ${(error as Error).message}`);
+        this.logger.error(
+          `job ${job.name} ${job.id} failed after ${job.attempt} attempts: ${(error as Error).message}`,
+        );
       }
     } finally {
       counts.active--;

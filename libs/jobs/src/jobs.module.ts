@@ -49,20 +49,25 @@ export class JobsModule implements OnModuleInit, OnApplicationShutdown {
 /** Queue depth per queue and state, read from the backend at scrape time. */
 export class JobQueueMetrics {
   constructor(@Inject(JobQueue) queue: JobQueue, @Inject(MetricsService) metrics: MetricsService) {
-    metrics.gauge('engram_queue_jobs', 'Jobs per queue and state, read at scrape time', ['queue', 'state'], async function () {
-      this.reset();
-      try {
-        for (const [name, counts] of Object.entries(await queue.counts())) {
-          for (const [state, value] of Object.entries(counts)) {
-            this.set({ queue: name, state }, value);
+    metrics.gauge(
+      'engram_queue_jobs',
+      'Jobs per queue and state, read at scrape time',
+      ['queue', 'state'],
+      async function () {
+        this.reset();
+        try {
+          for (const [name, counts] of Object.entries(await queue.counts())) {
+            for (const [state, value] of Object.entries(counts)) {
+              this.set({ queue: name, state }, value);
+            }
           }
+          metricsUp.set(1);
+        } catch {
+          // Redis away: the scrape still answers; engram_queue_up says why the depths are missing.
+          metricsUp.set(0);
         }
-        metricsUp.set(1);
-      } catch {
-        // Redis away: the scrape still answers; engram_queue_up says why the depths are missing.
-        metricsUp.set(0);
-      }
-    });
+      },
+    );
     const metricsUp = metrics.gauge('engram_queue_up', '1 when the queue backend answered the last scrape', []);
   }
 }

@@ -41,7 +41,12 @@ describe.each(['postgres', 'pglite'] as const)('pins over HTTP (%s)', (database)
     expect(expiresIn).toBeLessThanOrEqual(3601_000);
 
     await new Promise((resolve) => setTimeout(resolve, 10));
-    const second = await t.request('POST', PINS, { tenant_id: tenant, key: 'budget:monthly', value: { usd: 20 }, source: 'ops' });
+    const second = await t.request('POST', PINS, {
+      tenant_id: tenant,
+      key: 'budget:monthly',
+      value: { usd: 20 },
+      source: 'ops',
+    });
     expect(second.status).toBe(200);
     expect(second.body.id).toBe(first.body.id);
     expect(second.body.created_at).toBe(first.body.created_at);

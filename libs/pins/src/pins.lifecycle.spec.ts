@@ -5,7 +5,11 @@ const PINS = '/api/v1/memory/pins';
 
 /** Makes a pin expired without waiting, as if its TTL had run out. */
 async function expire(t: TestApp, tenant: string, key: string): Promise<void> {
-  await ownerQuery(t, `UPDATE memory_pins SET expires_at = now() - interval '1 second' WHERE tenant_id = $1 AND key = $2`, [tenant, key]);
+  await ownerQuery(
+    t,
+    `UPDATE memory_pins SET expires_at = now() - interval '1 second' WHERE tenant_id = $1 AND key = $2`,
+    [tenant, key],
+  );
 }
 
 describe('pins: listing, TTL, cleanup and concurrency', () => {
@@ -45,9 +49,17 @@ describe('pins: listing, TTL, cleanup and concurrency', () => {
     expect(pages).toBe(3);
 
     const all = await t.request('GET', `${PINS}?tenant_id=${tenant}`);
-    expect(all.body.pins.map((pin: { key: string }) => pin.key)).toEqual(
-      ['cfg:0', 'cfg:a', 'cfg:b', 'cfg:c', 'cfg:d', 'cfg:e', 'cfg_', 'cfh', 'other:x'],
-    );
+    expect(all.body.pins.map((pin: { key: string }) => pin.key)).toEqual([
+      'cfg:0',
+      'cfg:a',
+      'cfg:b',
+      'cfg:c',
+      'cfg:d',
+      'cfg:e',
+      'cfg_',
+      'cfh',
+      'other:x',
+    ]);
     expect(all.body).toMatchObject({ total: 9, has_more: false, next_cursor: null });
   });
 
@@ -85,8 +97,12 @@ describe('pins: listing, TTL, cleanup and concurrency', () => {
 
   it('ttl_seconds 0 or null means no expiry', async () => {
     const tenant = await newTenant(t);
-    expect((await t.request('POST', PINS, { tenant_id: tenant, key: 'a', value: 1, ttl_seconds: 0 })).body.expires_at).toBeNull();
-    expect((await t.request('POST', PINS, { tenant_id: tenant, key: 'b', value: 1, ttl_seconds: null })).body.expires_at).toBeNull();
+    expect(
+      (await t.request('POST', PINS, { tenant_id: tenant, key: 'a', value: 1, ttl_seconds: 0 })).body.expires_at,
+    ).toBeNull();
+    expect(
+      (await t.request('POST', PINS, { tenant_id: tenant, key: 'b', value: 1, ttl_seconds: null })).body.expires_at,
+    ).toBeNull();
   });
 
   it('cleanup counts on a dry run, deletes in batches, and can be scoped to one tenant', async () => {
@@ -104,7 +120,8 @@ describe('pins: listing, TTL, cleanup and concurrency', () => {
     const scoped = await t.request('POST', `${PINS}/cleanup`, { tenant_id: a });
     expect(scoped.status).toBe(200);
     expect(scoped.body).toEqual({ deleted: 7, dry_run: false, tenant_id: a });
-    const remaining = await ownerQuery<{ tenant_id: string; count: number }>(t, 
+    const remaining = await ownerQuery<{ tenant_id: string; count: number }>(
+      t,
       `SELECT tenant_id, count(*)::int AS count FROM memory_pins WHERE tenant_id = ANY($1) GROUP BY tenant_id ORDER BY tenant_id`,
       [[a, b]],
     );
@@ -119,8 +136,12 @@ describe('pins: listing, TTL, cleanup and concurrency', () => {
     for (let i = 0; i < 20; i++) {
       await t.request('POST', PINS, { tenant_id: tenant, key: `x:${i}`, value: i, ttl_seconds: 60 });
     }
-    await ownerQuery(t, `UPDATE memory_pins SET expires_at = now() - interval '1 second' WHERE tenant_id = $1`, [tenant]);
-    const results = await Promise.all([1, 2, 3, 4].map(() => t.request('POST', `${PINS}/cleanup`, { tenant_id: tenant })));
+    await ownerQuery(t, `UPDATE memory_pins SET expires_at = now() - interval '1 second' WHERE tenant_id = $1`, [
+      tenant,
+    ]);
+    const results = await Promise.all(
+      [1, 2, 3, 4].map(() => t.request('POST', `${PINS}/cleanup`, { tenant_id: tenant })),
+    );
     expect(results.every((result) => result.status === 200)).toBe(true);
     expect(results.reduce((sum, result) => sum + result.body.deleted, 0)).toBe(20);
   });
@@ -130,10 +151,16 @@ describe('pins: listing, TTL, cleanup and concurrency', () => {
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) => t.request('POST', PINS, { tenant_id: tenant, key: 'hot', value: { i } })),
     );
-    expect(responses.map((response) => response.status).filter((status) => status !== 200 && status !== 201)).toEqual([]);
+    expect(responses.map((response) => response.status).filter((status) => status !== 200 && status !== 201)).toEqual(
+      [],
+    );
     expect(responses.filter((response) => response.status === 201)).toHaveLength(1);
     expect(new Set(responses.map((response) => response.body.id)).size).toBe(1);
-    const rows = await ownerQuery<{ count: number }>(t, `SELECT count(*)::int AS count FROM memory_pins WHERE tenant_id = $1`, [tenant]);
+    const rows = await ownerQuery<{ count: number }>(
+      t,
+      `SELECT count(*)::int AS count FROM memory_pins WHERE tenant_id = $1`,
+      [tenant],
+    );
     expect(rows[0].count).toBe(1);
   });
 });
@@ -152,7 +179,8 @@ describe('pins: the repeatable expiry job', () => {
       }, 8000);
       const audit = await eventually(async () => {
         await t.settle();
-        const rows = await ownerQuery<{ affected: number; actor: string }>(t, 
+        const rows = await ownerQuery<{ affected: number; actor: string }>(
+          t,
           `SELECT affected, actor FROM memory_audit WHERE tenant_id = $1 AND operation = 'expire'`,
           [tenant],
         );

@@ -146,7 +146,11 @@ export class PinsService {
    * Deletes expired pins in batches (or counts them on a dry run). `tenantId` null covers
    * every tenant. Each affected tenant gets its own audit event.
    */
-  async cleanup(tenantId: string | null, dryRun: boolean, operation: 'cleanup' | 'expire' = 'cleanup'): Promise<CleanupView> {
+  async cleanup(
+    tenantId: string | null,
+    dryRun: boolean,
+    operation: 'cleanup' | 'expire' = 'cleanup',
+  ): Promise<CleanupView> {
     const started = performance.now();
     const end = this.latency.startTimer({ operation });
     try {
@@ -169,7 +173,12 @@ export class PinsService {
       return { deleted: total, dry_run: dryRun, tenant_id: tenantId };
     } catch (error) {
       this.operations.inc({ operation, status: 'error' });
-      this.audit.record({ tenant_id: tenantId ?? 'global', operation, success: false, latency_ms: performance.now() - started });
+      this.audit.record({
+        tenant_id: tenantId ?? 'global',
+        operation,
+        success: false,
+        latency_ms: performance.now() - started,
+      });
       throw error;
     } finally {
       end();

@@ -18,7 +18,11 @@ describe('pins: bad input gets a 400/413/415 with a code naming the field, and w
   });
 
   async function expectNothingWritten(): Promise<void> {
-    const rows = await ownerQuery<{ count: number }>(t, 'SELECT count(*)::int AS count FROM memory_pins WHERE tenant_id = $1', [tenant]);
+    const rows = await ownerQuery<{ count: number }>(
+      t,
+      'SELECT count(*)::int AS count FROM memory_pins WHERE tenant_id = $1',
+      [tenant],
+    );
     expect(rows[0].count).toBe(0);
   }
 
@@ -66,7 +70,11 @@ describe('pins: bad input gets a 400/413/415 with a code naming the field, and w
   });
 
   it('answers 413 payload_too_large for a body past the HTTP limit', async () => {
-    const response = await t.request('POST', PINS, JSON.stringify({ tenant_id: tenant, key: 'k', value: 'x'.repeat(9 * 1024 * 1024) }));
+    const response = await t.request(
+      'POST',
+      PINS,
+      JSON.stringify({ tenant_id: tenant, key: 'k', value: 'x'.repeat(9 * 1024 * 1024) }),
+    );
     expect(response.status).toBe(413);
     expect(response.body.error.code).toBe('payload_too_large');
     await expectNothingWritten();
@@ -76,7 +84,12 @@ describe('pins: bad input gets a 400/413/415 with a code naming the field, and w
     const malformed = await t.request('POST', PINS, '{"key":');
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe('invalid_json');
-    const text = await t.app.inject({ method: 'POST', url: PINS, headers: { 'content-type': 'text/plain' }, payload: 'key=value' });
+    const text = await t.app.inject({
+      method: 'POST',
+      url: PINS,
+      headers: { 'content-type': 'text/plain' },
+      payload: 'key=value',
+    });
     expect(text.statusCode).toBe(415);
     expect(JSON.parse(text.body).error.code).toBe('unsupported_media_type');
   });
@@ -87,7 +100,11 @@ describe('pins: bad input gets a 400/413/415 with a code naming the field, and w
     ['limit not a number', 'limit=ten', 'invalid_limit'],
     ['prefix with bad characters', 'prefix=a%20b', 'invalid_prefix'],
     ['cursor not from this API', 'cursor=bm90LWEtY3Vyc29y', 'invalid_cursor'],
-    ['cursor that decodes to a bad key', `cursor=${Buffer.from(JSON.stringify({ k: "'; --" })).toString('base64url')}`, 'invalid_cursor'],
+    [
+      'cursor that decodes to a bad key',
+      `cursor=${Buffer.from(JSON.stringify({ k: "'; --" })).toString('base64url')}`,
+      'invalid_cursor',
+    ],
     ['unknown parameter', 'sort=desc', 'invalid_query'],
   ])('list with %s → %s', async (_label, query, code) => {
     const response = await t.request('GET', `${PINS}?tenant_id=${tenant}&${query}`);

@@ -11,7 +11,11 @@ export interface PolicyAnnouncement {
   hash: string;
 }
 
-const announcementSchema = z.object({ origin: z.string(), version: z.string(), hash: z.string().regex(/^[0-9a-f]{16}$/) });
+const announcementSchema = z.object({
+  origin: z.string(),
+  version: z.string(),
+  hash: z.string().regex(/^[0-9a-f]{16}$/),
+});
 
 /** Injection token for the transport RbacModule picks from the configuration. */
 export const POLICY_BROADCAST = Symbol('PolicyBroadcast');
@@ -60,7 +64,10 @@ export class RedisPolicyBroadcast implements PolicyBroadcast {
     private readonly channel: string,
   ) {
     // The subscriber waits out outages and resubscribes by itself; the publisher fails fast.
-    this.subscriber = new IORedis(redisUrl, { maxRetriesPerRequest: null, retryStrategy: (n) => Math.min(n * 500, 5000) });
+    this.subscriber = new IORedis(redisUrl, {
+      maxRetriesPerRequest: null,
+      retryStrategy: (n) => Math.min(n * 500, 5000),
+    });
     this.publisher = new IORedis(redisUrl, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -82,7 +89,9 @@ export class RedisPolicyBroadcast implements PolicyBroadcast {
     // Subscribing between connect and ready races ioredis's ready check, so wait for ready; but
     // boot does not wait on Redis for long: polling covers a replica that is not subscribed yet.
     const subscribe = () =>
-      this.subscriber.subscribe(this.channel).catch((error: Error) => logger.warn(`cannot subscribe to ${this.channel}: ${error.message}`));
+      this.subscriber
+        .subscribe(this.channel)
+        .catch((error: Error) => logger.warn(`cannot subscribe to ${this.channel}: ${error.message}`));
     if (this.subscriber.status === 'ready') {
       await subscribe();
       return;
@@ -143,7 +152,8 @@ export class PostgresPolicyBroadcast implements PolicyBroadcast {
     const client = new Client({ connectionString: this.db.url, application_name: 'engram-rbac-listener' });
     this.client = client;
     client.on('notification', (message) => {
-      const announcement = message.channel === PostgresPolicyBroadcast.CHANNEL ? parseAnnouncement(message.payload ?? '') : null;
+      const announcement =
+        message.channel === PostgresPolicyBroadcast.CHANNEL ? parseAnnouncement(message.payload ?? '') : null;
       if (announcement) {
         this.onAnnouncement(announcement);
       }

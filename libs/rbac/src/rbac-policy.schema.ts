@@ -33,7 +33,9 @@ export const policyFileSchema = z
     }),
     description: z.string().max(1000).optional(),
     /** Casbin model text, as one string or as lines; the built-in model when absent. */
-    model: z.union([z.string().min(1), z.array(z.string()).min(1)], { error: 'must be a string or an array of lines' }).optional(),
+    model: z
+      .union([z.string().min(1), z.array(z.string()).min(1)], { error: 'must be a string or an array of lines' })
+      .optional(),
     roles: z
       .record(
         z.string(),
@@ -45,7 +47,11 @@ export const policyFileSchema = z
       .superRefine((roles, context) => {
         for (const name of Object.keys(roles)) {
           if (!(ROLES as readonly string[]).includes(name)) {
-            context.addIssue({ code: 'custom', path: [name], message: `unknown role "${name}"; roles are ${list(ROLES)}` });
+            context.addIssue({
+              code: 'custom',
+              path: [name],
+              message: `unknown role "${name}"; roles are ${list(ROLES)}`,
+            });
           }
         }
       })
@@ -57,13 +63,21 @@ export const policyFileSchema = z
     const declared = new Set(Object.keys(file.roles));
     file.rules.forEach((rule, index) => {
       if (!declared.has(rule.role)) {
-        context.addIssue({ code: 'custom', path: ['rules', index, 'role'], message: `role "${rule.role}" is not declared under "roles"` });
+        context.addIssue({
+          code: 'custom',
+          path: ['rules', index, 'role'],
+          message: `role "${rule.role}" is not declared under "roles"`,
+        });
       }
     });
     for (const [role, definition] of Object.entries(file.roles)) {
       definition.inherits.forEach((parent, index) => {
         if (!declared.has(parent)) {
-          context.addIssue({ code: 'custom', path: ['roles', role, 'inherits', index], message: `role "${parent}" is not declared under "roles"` });
+          context.addIssue({
+            code: 'custom',
+            path: ['roles', role, 'inherits', index],
+            message: `role "${parent}" is not declared under "roles"`,
+          });
         }
       });
     }

@@ -12,7 +12,8 @@ import { PolicyInvalidError } from './rbac.errors';
 import { RbacService } from './rbac.service';
 import { isValidScope, scopesPermit } from './rbac-scopes';
 
-const compile = (text: string): Promise<CompiledPolicy> => compilePolicy({ file: 'test.json', text, hash: policyHash(text) });
+const compile = (text: string): Promise<CompiledPolicy> =>
+  compilePolicy({ file: 'test.json', text, hash: policyHash(text) });
 
 async function issuesOf(text: string): Promise<{ path: string; message: string }[]> {
   try {
@@ -73,8 +74,14 @@ describe('policy validation', () => {
     policy.roles.superuser = {};
     policy.rules.push({ role: 'superuser', resource: '*', actions: ['*'] });
     const issues = await issuesOf(JSON.stringify(policy));
-    expect(issues).toContainEqual({ path: 'roles.superuser', message: expect.stringContaining('unknown role "superuser"') });
-    expect(issues).toContainEqual({ path: 'rules.8.role', message: expect.stringContaining('unknown role "superuser"') });
+    expect(issues).toContainEqual({
+      path: 'roles.superuser',
+      message: expect.stringContaining('unknown role "superuser"'),
+    });
+    expect(issues).toContainEqual({
+      path: 'rules.8.role',
+      message: expect.stringContaining('unknown role "superuser"'),
+    });
   });
 
   it('rejects unknown resources and actions', async () => {
@@ -101,8 +108,13 @@ describe('policy validation', () => {
   it('rejects misspelt keys, missing parts, empty rule lists and undeclared roles', async () => {
     const policy = valid();
     policy.rule = policy.rules;
-    expect(await issuesOf(JSON.stringify(policy))).toContainEqual({ path: '(root)', message: 'Unrecognized key: "rule"' });
-    expect(await issuesOf(JSON.stringify({ ...valid(), rules: [] }))).toEqual([{ path: 'rules', message: 'must hold at least one rule' }]);
+    expect(await issuesOf(JSON.stringify(policy))).toContainEqual({
+      path: '(root)',
+      message: 'Unrecognized key: "rule"',
+    });
+    expect(await issuesOf(JSON.stringify({ ...valid(), rules: [] }))).toEqual([
+      { path: 'rules', message: 'must hold at least one rule' },
+    ]);
     const { roles: _roles, ...withoutRoles } = valid();
     expect((await issuesOf(JSON.stringify(withoutRoles)))[0].path).toBe('roles');
     const undeclared = valid();
@@ -124,7 +136,10 @@ describe('policy validation', () => {
     const broken = { ...valid(), model: '[request_definition]\nr = sub, obj, act' };
     expect((await issuesOf(JSON.stringify(broken)))[0].path).toBe('model');
     const lines: string[] = valid().model;
-    const ignoring = { ...valid(), model: lines.map((line) => (line.startsWith('m =') ? 'm = r.sub == "nobody"' : line)) };
+    const ignoring = {
+      ...valid(),
+      model: lines.map((line) => (line.startsWith('m =') ? 'm = r.sub == "nobody"' : line)),
+    };
     expect(await issuesOf(JSON.stringify(ignoring))).toEqual([
       { path: 'model', message: expect.stringContaining('does not grant the rule (admin, memory_pin, read)') },
     ]);
@@ -177,7 +192,13 @@ describe('RbacService decisions', () => {
     await rbac.onModuleInit();
     return { rbac, metrics };
   }
-  const as = (role: string, scopes?: string[]): Principal => ({ kind: 'api_key', role, tenantId: 'acme', actor: `key:${role}`, scopes });
+  const as = (role: string, scopes?: string[]): Principal => ({
+    kind: 'api_key',
+    role,
+    tenantId: 'acme',
+    actor: `key:${role}`,
+    scopes,
+  });
 
   it('decides every role × resource × action as the matrix says', async () => {
     const { rbac } = await service();
@@ -202,7 +223,9 @@ describe('RbacService decisions', () => {
     const { rbac } = await service();
     const pinWrite = { resource: 'memory_pin', action: 'write' } as const;
     expect(rbac.authorize(as('machine', ['read']), pinWrite)).toMatchObject({ allowed: false, reason: 'scope' });
-    expect(rbac.authorize(as('machine', ['read']), { resource: 'memory_pin', action: 'read' })).toMatchObject({ allowed: true });
+    expect(rbac.authorize(as('machine', ['read']), { resource: 'memory_pin', action: 'read' })).toMatchObject({
+      allowed: true,
+    });
     expect(rbac.authorize(as('machine', ['memory_pin:write']), pinWrite)).toMatchObject({ allowed: true });
     expect(rbac.authorize(as('readonly', ['*']), pinWrite)).toMatchObject({ allowed: false, reason: 'no_rule' });
     expect(rbac.authorize(as('root'), pinWrite)).toMatchObject({ allowed: false, reason: 'unknown_role' });
@@ -215,7 +238,13 @@ describe('RbacService decisions', () => {
     const decision = rbac.authorize(as('readonly'), { resource: 'memory_pin', action: 'write' });
     expect(decision).toEqual({ allowed: true, policyAllows: false, enforced: false, reason: 'no_rule' });
     expect(recorded).toEqual([
-      expect.objectContaining({ tenant_id: 'acme', role: 'readonly', decision: 'deny', enforced: false, reason: 'no_rule' }),
+      expect.objectContaining({
+        tenant_id: 'acme',
+        role: 'readonly',
+        decision: 'deny',
+        enforced: false,
+        reason: 'no_rule',
+      }),
     ]);
     expect(await metrics.registry.getSingleMetricAsString('rbac_decisions_total')).toContain(
       'rbac_decisions_total{resource="memory_pin",action="write",decision="would_deny",reason="no_rule"} 1',

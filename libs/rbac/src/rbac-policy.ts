@@ -27,7 +27,12 @@ export async function readPolicySource(file: string): Promise<PolicySource> {
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw new PolicyInvalidError(file, [{ path: '(file)', message: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` }]);
+    throw new PolicyInvalidError(file, [
+      {
+        path: '(file)',
+        message: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      },
+    ]);
   }
   return { file, text: bytes.toString('utf8'), hash: policyHash(bytes) };
 }
@@ -104,7 +109,10 @@ export async function compilePolicy(source: PolicySource): Promise<CompiledPolic
   const parsed = policyFileSchema.safeParse(json);
   if (!parsed.success) {
     return fail(
-      parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message })),
+      parsed.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.') || '(root)',
+        message: issue.message,
+      })),
     );
   }
   const document = parsed.data;

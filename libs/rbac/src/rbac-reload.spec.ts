@@ -33,7 +33,10 @@ describe('RBAC policy reload from the file', () => {
     t = await startTestApp({ queue: 'inline', env: dir.env({ RBAC_WATCH: 'true', RBAC_WATCH_DEBOUNCE_MS: '20' }) });
     const before = (await t.request('GET', INFO)).body;
     dir.write('{"version": 2, "roles": {"admin": {}}, "rules": [{"role": "admin", "resource": "*", "actions": ["*"]');
-    await eventually(async () => /rbac_policy_loads_total\{status="invalid"\} 1/.test((await t!.request('GET', '/metrics')).text), 5000);
+    await eventually(
+      async () => /rbac_policy_loads_total\{status="invalid"\} 1/.test((await t!.request('GET', '/metrics')).text),
+      5000,
+    );
     expect((await t.request('GET', INFO)).body).toEqual(before);
     dir.write({ ...defaultPolicy(), version: 'fixed' });
     await eventually(async () => (await versionOf(t!)) === 'fixed', 5000);
@@ -88,12 +91,16 @@ describe.each([
     await eventually(async () => (await b.request('GET', INFO)).body.hash === hash, 5000);
     expect(await versionOf(b)).toBe('everywhere');
     // Announcements are idempotent: the same hash announced again (a redelivery) loads nothing.
-    const loadsBefore = (await b.request('GET', '/metrics')).text.match(/rbac_policy_loads_total\{status="success"\} (\d+)/)?.[1];
+    const loadsBefore = (await b.request('GET', '/metrics')).text.match(
+      /rbac_policy_loads_total\{status="success"\} (\d+)/,
+    )?.[1];
     expect(loadsBefore).toBe('2');
     const broadcast = a.app.get<PolicyBroadcast>(POLICY_BROADCAST);
     await broadcast.publish({ origin: 'replayed', version: 'everywhere', hash });
     await broadcast.publish({ origin: 'replayed', version: 'everywhere', hash });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect((await b.request('GET', '/metrics')).text).toContain(`rbac_policy_loads_total{status="success"} ${loadsBefore}`);
+    expect((await b.request('GET', '/metrics')).text).toContain(
+      `rbac_policy_loads_total{status="success"} ${loadsBefore}`,
+    );
   });
 });

@@ -26,7 +26,14 @@ export class RbacController {
   @Get('matrix')
   @RequirePermission('policy', 'read')
   @ApiOperation({ summary: 'What each role may do: role → resource → actions, inheritance applied' })
-  matrix(): { version: string; hash: string; roles: readonly string[]; resources: readonly string[]; actions: readonly string[]; matrix: Matrix } {
+  matrix(): {
+    version: string;
+    hash: string;
+    roles: readonly string[];
+    resources: readonly string[];
+    actions: readonly string[];
+    matrix: Matrix;
+  } {
     const { version, hash } = this.rbac.info();
     return { version, hash, roles: ROLES, resources: RESOURCES, actions: ACTIONS, matrix: this.rbac.matrix() };
   }

@@ -7,7 +7,10 @@ export const MAX_AUDIT_PAGE = 1000;
 export const auditQuerySchema = z.strictObject({
   tenant_id: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be 1..63 characters of a-z, 0-9, "_" and "-", starting with a letter or digit')
+    .regex(
+      /^[a-z0-9][a-z0-9_-]{0,62}$/,
+      'must be 1..63 characters of a-z, 0-9, "_" and "-", starting with a letter or digit',
+    )
     .optional(),
   decision: z.enum(['allow', 'deny']).optional(),
   role: z.enum(ROLES).optional(),

@@ -14,10 +14,10 @@ export class PolicyInvalidError extends AppError {
     readonly file: string,
     readonly issues: PolicyIssue[],
   ) {
-    super(
-      `policy file ${file} is invalid: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
-      { file, issues },
-    );
+    super(`policy file ${file} is invalid: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`, {
+      file,
+      issues,
+    });
   }
 }
 

@@ -96,27 +96,33 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
   });
 
   const truncated = JSON.stringify(defaultPolicy()).slice(0, 200);
-  const unknownRole = { ...defaultPolicy(), rules: [...defaultPolicy().rules, { role: 'root', resource: '*', actions: ['*'] }] };
+  const unknownRole = {
+    ...defaultPolicy(),
+    rules: [...defaultPolicy().rules, { role: 'root', resource: '*', actions: ['*'] }],
+  };
   const wrongTypes = { ...defaultPolicy(), version: ['1'], rules: { role: 'admin' } };
   it.each([
     ['empty', '', '(file)', /is empty/],
     ['truncated JSON', truncated, '(file)', /is not valid JSON/],
     ['unknown role', unknownRole, 'rules.8.role', /unknown role "root"/],
     ['wrong types', wrongTypes, 'version', /non-negative integer/],
-  ])('a malformed file (%s) answers 422 policy_invalid and keeps the last good policy', async (_label, content, path, message) => {
-    const before = (await call('GET', `${RBAC}/info`)).body;
-    dir.write(content as string);
-    const reload = await call('POST', `${RBAC}/reload`);
-    expect(reload.status).toBe(422);
-    expect(reload.body.error.code).toBe('policy_invalid');
-    expect(reload.body.error.details.file).toBe(dir.file);
-    expect(reload.body.error.details.issues).toContainEqual({ path, message: expect.stringMatching(message) });
-    const after = (await call('GET', `${RBAC}/info`)).body;
-    expect(after).toEqual(before);
-    // The old policy still decides: the admin may still write pins.
-    expect((await call('POST', PINS, { key: 'still:allowed', value: 1 })).status).toBeLessThan(300);
-    expect((await t.request('GET', '/metrics')).text).toMatch(/rbac_policy_loads_total\{status="invalid"\} [1-9]/);
-  });
+  ])(
+    'a malformed file (%s) answers 422 policy_invalid and keeps the last good policy',
+    async (_label, content, path, message) => {
+      const before = (await call('GET', `${RBAC}/info`)).body;
+      dir.write(content as string);
+      const reload = await call('POST', `${RBAC}/reload`);
+      expect(reload.status).toBe(422);
+      expect(reload.body.error.code).toBe('policy_invalid');
+      expect(reload.body.error.details.file).toBe(dir.file);
+      expect(reload.body.error.details.issues).toContainEqual({ path, message: expect.stringMatching(message) });
+      const after = (await call('GET', `${RBAC}/info`)).body;
+      expect(after).toEqual(before);
+      // The old policy still decides: the admin may still write pins.
+      expect((await call('POST', PINS, { key: 'still:allowed', value: 1 })).status).toBeLessThan(300);
+      expect((await t.request('GET', '/metrics')).text).toMatch(/rbac_policy_loads_total\{status="invalid"\} [1-9]/);
+    },
+  );
 
   it('denies what the policy does not grant: 403 forbidden, audited as an enforced denial', async () => {
     dir.write(policyWithout('admin', 'memory_pin', 'write'));
@@ -136,7 +142,9 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
       enforced: true,
     });
     const metrics = (await t.request('GET', '/metrics')).text;
-    expect(metrics).toMatch(/rbac_decisions_total\{resource="memory_pin",action="write",decision="deny",reason="no_rule"\} [1-9]/);
+    expect(metrics).toMatch(
+      /rbac_decisions_total\{resource="memory_pin",action="write",decision="deny",reason="no_rule"\} [1-9]/,
+    );
   });
 
   it('GET /rbac/audit pages decisions newest first, with filters and a cursor', async () => {
@@ -158,7 +166,12 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
       expect(page.status).toBe(200);
       expect(page.body.decisions.length).toBeLessThanOrEqual(2);
       for (const decision of page.body.decisions) {
-        expect(decision).toMatchObject({ tenant_id: 'global', decision: 'deny', resource: 'memory_pin', action: 'delete' });
+        expect(decision).toMatchObject({
+          tenant_id: 'global',
+          decision: 'deny',
+          resource: 'memory_pin',
+          action: 'delete',
+        });
         seen.push(decision.request_id);
         times.push(Date.parse(decision.ts));
       }
@@ -188,7 +201,9 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
 
   it('exposes the rbac metrics', async () => {
     await call('GET', PINS);
-    await eventually(async () => (await t.request('GET', '/metrics')).text.includes('rbac_audit_writes_total{status="written"}'));
+    await eventually(async () =>
+      (await t.request('GET', '/metrics')).text.includes('rbac_audit_writes_total{status="written"}'),
+    );
     const metrics = (await t.request('GET', '/metrics')).text;
     for (const series of [
       'rbac_decisions_total{resource="memory_pin",action="read",decision="allow",reason="role"}',
@@ -230,7 +245,9 @@ describe('RBAC shadow mode (postgres, bullmq)', () => {
 
   beforeAll(async () => {
     dir = policyDir(policyWithout('admin', 'memory_pin', 'write'));
-    t = await startTestApp({ env: dir.env({ ENGRAM_ADMIN_TOKEN: TOKEN, RBAC_ENFORCE: 'false', RBAC_AUDIT_ALLOW_SAMPLE_RATE: '0' }) });
+    t = await startTestApp({
+      env: dir.env({ ENGRAM_ADMIN_TOKEN: TOKEN, RBAC_ENFORCE: 'false', RBAC_AUDIT_ALLOW_SAMPLE_RATE: '0' }),
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -249,19 +266,25 @@ describe('RBAC shadow mode (postgres, bullmq)', () => {
       enforced: false,
     });
     const metrics = (await t.request('GET', '/metrics')).text;
-    expect(metrics).toContain('rbac_decisions_total{resource="memory_pin",action="write",decision="would_deny",reason="no_rule"} 1');
+    expect(metrics).toContain(
+      'rbac_decisions_total{resource="memory_pin",action="write",decision="would_deny",reason="no_rule"} 1',
+    );
     // Allows are sampled at 0 here: the read left no row.
     const read = await t.request('GET', `${PINS}/shadowed`, undefined, AUTH);
     expect(read.status).toBe(200);
     await t.settle();
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(await ownerQuery(t, 'SELECT 1 FROM rbac_audit WHERE request_id = $1', [read.headers['x-request-id']])).toEqual([]);
+    expect(
+      await ownerQuery(t, 'SELECT 1 FROM rbac_audit WHERE request_id = $1', [read.headers['x-request-id']]),
+    ).toEqual([]);
   });
 });
 
 describe('RBAC at boot', () => {
   it('refuses to start on an invalid policy file, saying why', async () => {
-    const dir = policyDir('{"version": 1, "roles": {"admin": {}}, "rules": [{"role": "admin", "resource": "tenants", "actions": ["*"]}]}');
+    const dir = policyDir(
+      '{"version": 1, "roles": {"admin": {}}, "rules": [{"role": "admin", "resource": "tenants", "actions": ["*"]}]}',
+    );
     const database = await createTestDatabase('postgres');
     try {
       await expect(startTestApp({ database_: database, queue: 'inline', env: dir.env() })).rejects.toThrow(
@@ -284,7 +307,10 @@ describe('RBAC embedded (pglite, inline queue)', () => {
       expect(denied.status).toBe(403);
       await t.app.get((await import('./rbac-audit.service')).RbacAuditService).flush();
       await t.settle();
-      expect(await auditRowFor(t, denied.headers['x-request-id'] as string)).toMatchObject({ decision: 'deny', actor: 'local' });
+      expect(await auditRowFor(t, denied.headers['x-request-id'] as string)).toMatchObject({
+        decision: 'deny',
+        actor: 'local',
+      });
     } finally {
       await t.close();
       dir.remove();
@@ -301,8 +327,13 @@ describe('RBAC audit with Redis away (postgres)', () => {
       const denied = await t.request('DELETE', `${PINS}/anything`);
       expect(denied.status).toBe(403);
       expect(denied.body.error.code).toBe('forbidden');
-      expect(await auditRowFor(t, denied.headers['x-request-id'] as string)).toMatchObject({ decision: 'deny', enforced: true });
-      expect(await t.app.get(MetricsService).registry.getSingleMetricAsString('rbac_audit_writes_total')).toMatch(/rbac_audit_writes_total\{status="direct"\} [1-9]/);
+      expect(await auditRowFor(t, denied.headers['x-request-id'] as string)).toMatchObject({
+        decision: 'deny',
+        enforced: true,
+      });
+      expect(await t.app.get(MetricsService).registry.getSingleMetricAsString('rbac_audit_writes_total')).toMatch(
+        /rbac_audit_writes_total\{status="direct"\} [1-9]/,
+      );
     } finally {
       await t.close();
       dir.remove();

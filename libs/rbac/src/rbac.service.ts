@@ -239,7 +239,9 @@ export class RbacService extends Authorizer implements OnModuleInit, OnApplicati
     if (trigger !== 'boot' && trigger !== 'remote') {
       this.broadcast
         .publish({ origin: this.instanceId, version: policy.version, hash: policy.hash })
-        .catch((error: Error) => this.logger.warn(`could not announce policy ${policy.hash}: ${error.message}; replicas will poll`));
+        .catch((error: Error) =>
+          this.logger.warn(`could not announce policy ${policy.hash}: ${error.message}; replicas will poll`),
+        );
     }
   }
 
@@ -247,7 +249,9 @@ export class RbacService extends Authorizer implements OnModuleInit, OnApplicati
     this.loads.inc({ status: 'invalid' });
     this.rejectedHash = hash;
     if (error instanceof PolicyInvalidError) {
-      this.logger.error(`${error.message} (on ${trigger}); keeping policy ${this.policy?.version} (${this.policy?.hash})`);
+      this.logger.error(
+        `${error.message} (on ${trigger}); keeping policy ${this.policy?.version} (${this.policy?.hash})`,
+      );
     } else {
       this.logger.error(`policy reload failed on ${trigger}: ${(error as Error).message}`);
     }

@@ -52,7 +52,9 @@ export class ApiKeysRepository {
     assertTenant(tenantId);
     return this.metrics.timeQuery('api_keys', 'list', () =>
       this.db.withTenant(tenantId, (tx) =>
-        tx.query<ApiKeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id`, [tenantId]),
+        tx.query<ApiKeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id`, [
+          tenantId,
+        ]),
       ),
     );
   }

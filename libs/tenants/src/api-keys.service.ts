@@ -99,9 +99,13 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
 
   async create(tenantId: string, input: CreateApiKeyInput): Promise<CreatedApiKeyView> {
     if (CROSS_TENANT_ROLES.includes(input.role) && tenantId !== GLOBAL_TENANT) {
-      throw new ValidationError('invalid_role', `role ${input.role} acts across tenants: create it under ${GLOBAL_TENANT}`, {
-        field: 'role',
-      });
+      throw new ValidationError(
+        'invalid_role',
+        `role ${input.role} acts across tenants: create it under ${GLOBAL_TENANT}`,
+        {
+          field: 'role',
+        },
+      );
     }
     const tenant = await this.tenants.lookup(tenantId);
     if (!tenant || tenant.status === 'pending_deletion') {

@@ -28,7 +28,9 @@ export class QuotaService {
     private readonly db: Database,
     metrics: MetricsService,
   ) {
-    this.rejections = metrics.counter('quota_rejections_total', 'Writes refused because a quota was reached', ['quota']);
+    this.rejections = metrics.counter('quota_rejections_total', 'Writes refused because a quota was reached', [
+      'quota',
+    ]);
   }
 
   /**
@@ -70,7 +72,12 @@ export class QuotaService {
    * Gives back counts for several tenants in one statement, for cross-tenant jobs (expiry) that
    * run in their own cross-tenant transaction `tx`.
    */
-  async releaseMany(counts: Map<string, number>, quota: CountedQuota, tx?: Queryable, tenantId?: string): Promise<void> {
+  async releaseMany(
+    counts: Map<string, number>,
+    quota: CountedQuota,
+    tx?: Queryable,
+    tenantId?: string,
+  ): Promise<void> {
     if (counts.size === 0) {
       return;
     }

@@ -44,7 +44,9 @@ export class TenantEraseHandler implements JobHandlerInstance<'tenants.erase'> {
     }
     const started = performance.now();
     const eraseAudit = this.config.get('TENANT_ERASE_AUDIT');
-    const tables = (await this.repository.tenantOwnedTables()).filter((table) => eraseAudit || !AUDIT_TABLE.test(table));
+    const tables = (await this.repository.tenantOwnedTables()).filter(
+      (table) => eraseAudit || !AUDIT_TABLE.test(table),
+    );
     let affected = 0;
     for (const table of tables) {
       affected += await this.repository.eraseFrom(tenantId, table, ERASE_BATCH);

@@ -45,7 +45,9 @@ export class TenantsRepository {
         if (rows.length === 0) {
           return null;
         }
-        await tx.query('INSERT INTO tenant_usage (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING', [input.id]);
+        await tx.query('INSERT INTO tenant_usage (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING', [
+          input.id,
+        ]);
         return rows[0];
       }),
     );
@@ -53,7 +55,11 @@ export class TenantsRepository {
 
   get(id: string): Promise<TenantRow | null> {
     return this.metrics.timeQuery('tenants', 'get', async () => {
-      const rows = await this.db.query<TenantRow>(`SELECT ${TENANT_COLUMNS} FROM tenants WHERE id = $1`, [id], 'tenants_get');
+      const rows = await this.db.query<TenantRow>(
+        `SELECT ${TENANT_COLUMNS} FROM tenants WHERE id = $1`,
+        [id],
+        'tenants_get',
+      );
       return rows[0] ?? null;
     });
   }
@@ -162,14 +168,15 @@ export class TenantsRepository {
 
   /** Removes the registry row once its data is gone, only if deletion was requested. */
   async deleteErased(id: string): Promise<boolean> {
-    const rows = await this.db.query(`DELETE FROM tenants WHERE id = $1 AND status = 'pending_deletion' RETURNING id`, [id]);
+    const rows = await this.db.query(`DELETE FROM tenants WHERE id = $1 AND status = 'pending_deletion' RETURNING id`, [
+      id,
+    ]);
     return rows.length > 0;
   }
 }
 
 function stripNulls(quotas: QuotaOverrides): Record<string, number> {
-  return Object.fromEntries(Object.entries(quotas).filter(([, value]) => value !== null && value !== undefined)) as Record<
-    string,
-    number
-  >;
+  return Object.fromEntries(
+    Object.entries(quotas).filter(([, value]) => value !== null && value !== undefined),
+  ) as Record<string, number>;
 }

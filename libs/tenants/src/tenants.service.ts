@@ -184,7 +184,12 @@ export class TenantsService implements OnModuleInit {
       });
     }
     const row = await this.db.withTenant(id, async (tx) => {
-      const updated = await this.repository.setStatus(tx, id, ['active', 'suspended', 'pending_deletion'], 'pending_deletion');
+      const updated = await this.repository.setStatus(
+        tx,
+        id,
+        ['active', 'suspended', 'pending_deletion'],
+        'pending_deletion',
+      );
       if (updated) {
         await this.keys.revokeAll(tx, id);
         await this.bus.publish(tx, { kind: 'tenant', id });
@@ -196,7 +201,11 @@ export class TenantsService implements OnModuleInit {
     if (!row) {
       throw new TenantNotFoundError(`no tenant ${id}`, { tenant_id: id });
     }
-    await this.queue.add('tenants.erase', { tenant_id: id }, { jobId: `tenants-erase-${id}-${row.created_at.getTime()}` });
+    await this.queue.add(
+      'tenants.erase',
+      { tenant_id: id },
+      { jobId: `tenants-erase-${id}-${row.created_at.getTime()}` },
+    );
     this.audit.record({
       tenant_id: GLOBAL_TENANT,
       operation: 'tenant_delete',
