@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { ValidationError } from './app-error';
 
 /**
- * Turns the first zod issue into a stable error code naming the field, e.g.
- * `invalid_ttl_seconds`, and lists every issue in `details` for humans.
+ * Turns the first zod issue into a stable error code naming the field by its schema path, e.g.
+ * `invalid_memories_type`: array indices are left out so a client can match the code, and
+ * `details.path` gives the exact location (`["memories", 1, "type"]`). Every issue is listed in
+ * `details.issues` for humans.
  */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, where: string): z.infer<S> {
   const result = schema.safeParse(input);
@@ -12,17 +14,28 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, whe
   }
   const issues = result.error.issues.map((issue) => ({
     field: issue.path.map(String).join('.') || where,
+    path: issue.path.map(jsonPathSegment),
     message: issue.message,
   }));
   const first = issues[0];
-  const fieldCode = first.field.replace(/[^a-zA-Z0-9]+/g, '_').replace(/^_|_$/g, '');
   const firstPath = result.error.issues[0].path;
+  const fieldCode = firstPath
+    .filter((segment) => typeof segment === 'string')
+    .join('_')
+    .replace(/[^a-zA-Z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
   const missing = firstPath.length > 0 && valueAt(input, firstPath) === undefined;
   return throwValidation(
     `${missing ? 'missing' : 'invalid'}_${fieldCode || where}`,
     `${first.field}: ${first.message}`,
+    first.path,
     issues,
   );
+}
+
+/** Array indices stay numbers in `details.path`; symbols (never produced by our schemas) become strings. */
+function jsonPathSegment(segment: PropertyKey): string | number {
+  return typeof segment === 'number' ? segment : String(segment);
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
@@ -36,8 +49,8 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-function throwValidation(code: string, message: string, issues: unknown[]): never {
-  throw new ValidationError(code, message, { issues });
+function throwValidation(code: string, message: string, path: (string | number)[], issues: unknown[]): never {
+  throw new ValidationError(code, message, { path, issues });
 }
 
 /** JSON Schema for OpenAPI, generated from the same zod schema that validates. */

@@ -135,12 +135,23 @@ describe.each(['postgres', 'pglite'] as const)('search over HTTP (%s)', (databas
       [{ query: 'x', namespace: 'n', k: 201 }, 'invalid_k'],
       [{ query: 'x', namespace: 'n', k: 0 }, 'invalid_k'],
       [{ query: 'x', namespace: 'n', min_score: 3 }, 'invalid_min_score'],
-      [{ query: 'x', namespace: 'n', filters: { types: ['nope'] } }, 'invalid_filters_types_0'],
+      [{ query: 'x', namespace: 'n', filters: { types: ['semantic', 'nope'] } }, 'invalid_filters_types'],
     ];
     for (const [body, code] of cases) {
       const response = await t.request('POST', SEARCH, body);
       expect([response.status, response.body.error.code]).toEqual([400, code]);
     }
+  });
+
+  it('names a field without array indices in the code and gives its exact place in details.path', async () => {
+    const response = await t.request('POST', SEARCH, {
+      query: 'x',
+      namespace: 'n',
+      filters: { types: ['semantic', 'nope'] },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('invalid_filters_types');
+    expect(response.body.error.details.path).toEqual(['filters', 'types', 1]);
   });
 
   it('never returns a deleted or expired memory, and counts accesses off the request path', async () => {
