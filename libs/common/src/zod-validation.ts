@@ -27,7 +27,8 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, whe
   const missing = firstPath.length > 0 && valueAt(input, firstPath) === undefined;
   return throwValidation(
     `${missing ? 'missing' : 'invalid'}_${fieldCode || where}`,
-    `${first.field}: ${first.message}`,
+    // zod says "Invalid input" for an absent z.json() field: name what is missing instead.
+    missing ? `${first.field} is required` : `${first.field}: ${first.message}`,
     first.path,
     issues,
   );

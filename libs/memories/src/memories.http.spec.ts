@@ -139,7 +139,7 @@ describe('memories over HTTP (postgres)', () => {
   it('updates fields and re-embeds new content; refuses content another memory has', async () => {
     const tenant = await newTenant(t);
     const a = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'first text' });
-    await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'second text' });
+    const b = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'second text' });
     const patched = await t.request('PATCH', `${MEMORIES}/${a.body.id}`, {
       tenant_id: tenant,
       content: 'first text, revised',
@@ -155,6 +155,7 @@ describe('memories over HTTP (postgres)', () => {
     expect(Date.parse(patched.body.updated_at)).toBeGreaterThan(Date.parse(a.body.updated_at));
     const clash = await t.request('PATCH', `${MEMORIES}/${a.body.id}`, { tenant_id: tenant, content: 'second text' });
     expect([clash.status, clash.body.error.code]).toEqual([409, 'duplicate_content']);
+    expect(clash.body.error.details.id).toBe(b.body.id);
   });
 
   it('lists with filters and cursor pages', async () => {

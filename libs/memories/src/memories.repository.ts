@@ -157,6 +157,22 @@ export class MemoriesRepository {
     });
   }
 
+  /** The id of the memory in `namespace` whose content hashes like `content`, if any. */
+  idByContent(tenantId: string, namespace: string, content: string): Promise<string | null> {
+    assertTenant(tenantId);
+    return this.metrics.timeQuery('memories', 'id_by_content', async () => {
+      const rows = await this.db.withTenant(tenantId, (tx) =>
+        tx.query<{ id: string }>(
+          `SELECT m.id FROM memories m
+           WHERE m.tenant_id = $1 AND m.namespace = $2 AND m.content_hash = memory_content_hash($3)`,
+          [tenantId, namespace, content],
+          'memories_id_by_content',
+        ),
+      );
+      return rows[0]?.id ?? null;
+    });
+  }
+
   /** Newest first, keyset-paged on (created_at, id); returns up to limit + 1 rows. */
   list(
     tenantId: string,

@@ -143,6 +143,13 @@ export class MemoriesService {
     });
   }
 
+  /** The conflict names the memory that already holds the content, not the one being patched. */
+  private async duplicateOf(tenantId: string, id: string, content: string): Promise<DuplicateContentError> {
+    const current = await this.repository.get(tenantId, id);
+    const existing = current ? await this.repository.idByContent(tenantId, current.namespace, content) : null;
+    return new DuplicateContentError('another memory in this namespace has this content', { id: existing ?? id });
+  }
+
   async update(tenantId: string, id: string, input: UpdateMemoryInput): Promise<MemoryView> {
     return this.ops.observe('update', async () => {
       let embedding: { model: string; vector: string | null } | null = null;
@@ -164,7 +171,7 @@ export class MemoriesService {
         row = await this.repository.update(tenantId, id, input, embedding);
       } catch (error) {
         if ((error as { code?: string }).code === '23505') {
-          throw new DuplicateContentError('another memory in this namespace has this content', { id });
+          throw await this.duplicateOf(tenantId, id, input.content ?? '');
         }
         throw error;
       }

@@ -50,6 +50,13 @@ describe('pins: bad input gets a 400/413/415 with a code naming the field, and w
     await expectNothingWritten();
   });
 
+  it('says which field is missing', async () => {
+    const response = await t.request('POST', PINS, { tenant_id: tenant, key: 'k' });
+    expect([response.status, response.body.error.code]).toEqual([400, 'missing_value']);
+    expect(response.body.error.message).toBe('value is required');
+    await expectNothingWritten();
+  });
+
   it('rejects a tenant id that is not a slug', async () => {
     const response = await t.request('POST', PINS, { tenant_id: 'Bad Tenant', key: 'k', value: 1 });
     expect(response.status).toBe(400);
