@@ -28,6 +28,7 @@ export class BullMqJobQueue extends JobQueue {
   private readonly workers: Worker[] = [];
   private readonly workerConnections: IORedis[] = [];
   private readonly schedules = new Map<JobName, { everyMs: number; payload: unknown }>();
+  private readonly scheduleWatchdogs: NodeJS.Timeout[] = [];
 
   constructor(private readonly options: BullMqOptions) {
     super();
@@ -106,14 +107,45 @@ export class BullMqJobQueue extends JobQueue {
   }
 
   async schedule<N extends JobName>(name: N, everyMs: number, payload: JobPayloads[N]): Promise<void> {
+    const first = !this.schedules.has(name);
     this.schedules.set(name, { everyMs, payload });
     await this.upsertScheduler(name, everyMs, payload);
+    if (first) {
+      this.watchSchedule(name);
+    }
+  }
+
+  /**
+   * Redis can lose the scheduler without the connection dropping (FLUSHALL, a failover to an
+   * empty replica, eviction), so 'ready' alone is not enough: once per interval, put the
+   * scheduler back if its key is gone.
+   */
+  private watchSchedule(name: JobName): void {
+    const { everyMs } = this.schedules.get(name)!;
+    const timer = setInterval(() => void this.restoreScheduleIfMissing(name), everyMs);
+    timer.unref();
+    this.scheduleWatchdogs.push(timer);
+  }
+
+  private async restoreScheduleIfMissing(name: JobName): Promise<void> {
+    const schedule = this.schedules.get(name);
+    if (!schedule || this.producerConnection.status !== 'ready') {
+      return;
+    }
+    try {
+      if (!(await this.queue(name).getJobScheduler(schedulerId(name)))) {
+        this.logger.warn(`job scheduler ${name} was missing from Redis; registering it again`);
+        await this.upsertScheduler(name, schedule.everyMs, schedule.payload);
+      }
+    } catch (error) {
+      this.logger.warn(`could not check schedule ${name}: ${(error as Error).message}`);
+    }
   }
 
   private async upsertScheduler(name: JobName, everyMs: number, payload: unknown): Promise<void> {
     const definition = jobDefinition(name);
     await this.queue(name).upsertJobScheduler(
-      `${name}:every`,
+      schedulerId(name),
       { every: everyMs },
       {
         name,
@@ -175,6 +207,9 @@ export class BullMqJobQueue extends JobQueue {
   }
 
   async close(): Promise<void> {
+    for (const timer of this.scheduleWatchdogs.splice(0)) {
+      clearInterval(timer);
+    }
     await Promise.all(this.workers.map((worker) => worker.close()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     this.producerConnection.disconnect();
@@ -215,4 +250,8 @@ export class BullMqJobQueue extends JobQueue {
     this.workerConnections.push(connection);
     return connection;
   }
+}
+
+function schedulerId(name: JobName): string {
+  return `${name}:every`;
 }
