@@ -3,7 +3,7 @@ import { SetMetadata, applyDecorators } from '@nestjs/common';
 export const PERMISSION_KEY = 'engram:permission';
 export const PUBLIC_KEY = 'engram:public';
 
-export type Resource = 'memory_pin' | 'memory' | 'context' | 'tenant' | 'api_key' | 'policy' | 'drift' | 'metrics';
+export type Resource = 'memory_pin' | 'memory' | 'context' | 'tenant' | 'api_key' | 'policy' | 'metrics';
 export type Action = 'read' | 'write' | 'delete' | 'admin' | 'reload';
 
 export interface Permission {

@@ -3,16 +3,7 @@ import type { Action, Resource } from '@engram/common';
 export const ROLES = ['infra', 'admin', 'machine', 'dev', 'readonly'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const RESOURCES = [
-  'memory_pin',
-  'memory',
-  'context',
-  'tenant',
-  'api_key',
-  'policy',
-  'drift',
-  'metrics',
-] as const;
+export const RESOURCES = ['memory_pin', 'memory', 'context', 'tenant', 'api_key', 'policy', 'metrics'] as const;
 export const ACTIONS = ['read', 'write', 'delete', 'admin', 'reload'] as const;
 
 // The lists must name exactly the Resource and Action types the routes declare.
