@@ -4,6 +4,7 @@ export * from './request-context';
 export * from './zod-validation';
 export * from './http-error.filter';
 export * from './permission.decorator';
+export * from './scopes';
 export * from './openapi.decorators';
 export * from './logger';
 export * from './authorizer';

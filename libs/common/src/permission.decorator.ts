@@ -3,8 +3,11 @@ import { SetMetadata, applyDecorators } from '@nestjs/common';
 export const PERMISSION_KEY = 'engram:permission';
 export const PUBLIC_KEY = 'engram:public';
 
-export type Resource = 'memory_pin' | 'memory' | 'context' | 'tenant' | 'api_key' | 'policy' | 'metrics';
-export type Action = 'read' | 'write' | 'delete' | 'admin' | 'reload';
+/** What routes protect: each resource here is declared by at least one route (a test checks). */
+export const RESOURCES = ['memory_pin', 'memory', 'context', 'tenant', 'api_key', 'policy', 'metrics'] as const;
+export type Resource = (typeof RESOURCES)[number];
+export const ACTIONS = ['read', 'write', 'delete', 'admin', 'reload'] as const;
+export type Action = (typeof ACTIONS)[number];
 
 export interface Permission {
   resource: Resource;

@@ -165,7 +165,7 @@ describe('scopes', () => {
     }
   });
 
-  it('narrows: a scope must cover the permission; no scopes leave the role alone', () => {
+  it('narrows: a scope must cover the permission; no scopes leave the role alone, an empty list allows nothing', () => {
     const write = { resource: 'memory_pin', action: 'write' } as const;
     expect(scopesPermit(['read'], write)).toBe(false);
     expect(scopesPermit(['memory:write'], write)).toBe(false);
@@ -174,7 +174,7 @@ describe('scopes', () => {
     expect(scopesPermit(['memory_pin:*'], write)).toBe(true);
     expect(scopesPermit(['*'], write)).toBe(true);
     expect(scopesPermit(undefined, write)).toBe(true);
-    expect(scopesPermit([], write)).toBe(true);
+    expect(scopesPermit([], write)).toBe(false);
   });
 });
 
