@@ -113,7 +113,7 @@ export class AuthGuard implements CanActivate {
       return;
     }
     const subject = principal.keyId ? `key:${principal.keyId}` : `${principal.tenantId}:${principal.actor}`;
-    const decision = this.limiter.hit(subject, tenant.quotas.requests_per_minute);
+    const decision = await this.limiter.hit(subject, tenant.quotas.requests_per_minute);
     void reply.header('ratelimit-limit', decision.limit);
     void reply.header('ratelimit-remaining', decision.remaining);
     void reply.header('ratelimit-reset', decision.resetSeconds);

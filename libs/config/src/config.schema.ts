@@ -70,8 +70,13 @@ export const configSchema = z.object({
   TENANT_ERASE_AUDIT: z.stringbool().default(true),
   /** Per-key request limit; off makes the plan's requests_per_minute informational. */
   RATE_LIMIT_ENABLED: z.stringbool().default(true),
-  /** How often each replica adds its rate-limit counts to Redis and reads the shared ones. */
-  RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(10).max(10000).default(100),
+  /**
+   * The sliding window requests_per_minute is counted over: a minute. Shorter only for tests,
+   * where requests_per_minute then means requests per this window.
+   */
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** How long a request waits for the shared rate-limit count before its replica decides alone. */
+  RATE_LIMIT_REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   MEMORY_CONTENT_MAX_BYTES: z.coerce
     .number()
     .int()
