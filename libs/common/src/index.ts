@@ -10,3 +10,5 @@ export * from './logger';
 export * from './authorizer';
 export * from './tenant-binding';
 export * from './batch-buffer';
+export * from './storable-input';
+export * from './iso-date-time';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { scopesSchema } from '@engram/common';
+import { isoDateTime, scopesSchema } from '@engram/common';
 
 /** Tenant ids are slugs: they appear in keys, logs and SQL settings. */
 export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -80,8 +80,7 @@ export const createApiKeySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   role: z.enum(ROLES),
   scopes: scopesSchema.optional(),
-  expires_at: z.iso
-    .datetime({ offset: true })
+  expires_at: isoDateTime()
     .refine((value) => Date.parse(value) > Date.now(), 'must be in the future')
     .optional(),
 });
