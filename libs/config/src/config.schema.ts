@@ -58,6 +58,8 @@ export const configSchema = z.object({
     .default('engram_app'),
   /** X-Machine-Token value for the platform's machine callers (role machine). */
   MACHINE_SECRET_TOKEN: optionalString().pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Bearer token Prometheus sends to GET /metrics; unset: /metrics is open on a loopback HOST only. */
+  METRICS_TOKEN: optionalString().pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** HS256 secret for JWTs (claims sub, tenant_id, role). */
   JWT_SECRET: optionalString().pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   /** How long a replica trusts its cached API key / tenant entries if an invalidation is missed. */

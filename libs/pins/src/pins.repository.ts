@@ -54,7 +54,7 @@ const PREFIX_UPPER_BOUND = '\u007f';
  * in a transaction scoped to the tenant (Database.withTenant), so row-level security backs the
  * predicate up. A new row reserves max_pins in its own transaction; deletions, by any path, give
  * it back through the table's trigger (migration 0006). Stored bytes are counted by triggers on
- * every write (migration 0018); upserts run with the storage_bytes quota in force. An expired row
+ * every write (migration 0019); upserts run with the storage_bytes quota in force. An expired row
  * still counts until the expiry job deletes it.
  */
 @Injectable()

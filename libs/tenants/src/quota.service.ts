@@ -16,7 +16,7 @@ const USAGE_COLUMN: Record<CountedQuota, string> = {
 /** Quotas counted in rows, reserved by the writer; storage_bytes is counted by the database. */
 export type RowQuota = Exclude<CountedQuota, 'storage_bytes'>;
 
-/** The transaction-local setting the storage triggers (migration 0018) enforce storage_bytes by. */
+/** The transaction-local setting the storage triggers (migration 0019) enforce storage_bytes by. */
 const STORAGE_LIMIT_SETTING = 'engram.storage_bytes_limit';
 /** SQLSTATE those triggers raise when a statement grows the tenant's bytes past the limit. */
 const STORAGE_EXCEEDED = 'EQ001';
@@ -69,7 +69,7 @@ export class QuotaService {
 
   /**
    * Runs `work` in one transaction scoped to the tenant with its storage_bytes quota in force:
-   * the database counts the bytes of every row written or removed (migration 0018), and a
+   * the database counts the bytes of every row written or removed (migration 0019), and a
    * statement that grows the tenant's total past the quota fails; the transaction rolls back and
    * the caller gets 403 quota_exceeded, like the other quotas. Shrinking is always allowed. The
    * tenant's state is read before the transaction opens, so nothing inside it waits on the pool.

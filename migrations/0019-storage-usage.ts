@@ -16,9 +16,9 @@ import { SqlMigration } from './migration';
  * Shrinking is always allowed, even over the limit. Without the setting (jobs, scripts, deletes)
  * the triggers only count.
  */
-export class StorageUsage1763800000018 extends SqlMigration {
-  readonly name = 'StorageUsage1763800000018';
-  readonly previous = 'MemoryLexicalPostings1763800000017';
+export class StorageUsage1763800000019 extends SqlMigration {
+  readonly name = 'StorageUsage1763800000019';
+  readonly previous = 'AuthState1763800000018';
   protected readonly upSql = `
     CREATE FUNCTION engram_pin_bytes(key text, value jsonb, source text) RETURNS bigint
       LANGUAGE sql IMMUTABLE PARALLEL SAFE
