@@ -16,6 +16,7 @@ import { MemoryLexicalStats1763800000015 } from './0015-memory-lexical-stats';
 import { PinGetFunction1763800000016 } from './0016-pin-get-function';
 import { MemoryLexicalPostings1763800000017 } from './0017-memory-lexical-postings';
 import { AuthState1763800000018 } from './0018-auth-state';
+import { StorageUsage1763800000019 } from './0019-storage-usage';
 import { SqlMigration } from './migration';
 
 /** Every migration, oldest first. A new migration is added here and names the last as `previous`. */
@@ -38,6 +39,7 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   PinGetFunction1763800000016,
   MemoryLexicalPostings1763800000017,
   AuthState1763800000018,
+  StorageUsage1763800000019,
 ];
 
 export { SqlMigration, verifyChain } from './migration';

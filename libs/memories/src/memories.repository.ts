@@ -211,10 +211,11 @@ export class MemoriesRepository {
     id: string,
     patch: MemoryPatch,
     embedding: { model: string; vector: string | null } | null,
+    q?: Queryable,
   ): Promise<MemoryRow | null> {
     assertTenant(tenantId);
-    return this.metrics.timeQuery('memories', 'update', () =>
-      this.db.withTenant(tenantId, async (tx) => {
+    return this.metrics.timeQuery('memories', 'update', () => {
+      const run = async (tx: Queryable) => {
         const params = new SqlParams();
         const tenant = params.add(tenantId);
         const memoryId = params.add(id);
@@ -259,8 +260,9 @@ export class MemoriesRepository {
           }
         }
         return row ?? null;
-      }),
-    );
+      };
+      return q ? run(q) : this.db.withTenant(tenantId, run);
+    });
   }
 
   /** Hard delete: the row, and by cascade its vectors and every edge touching it. */

@@ -170,7 +170,9 @@ export class MemoriesService {
       }
       let row;
       try {
-        row = await this.repository.update(tenantId, id, input, embedding);
+        row = await this.quotas.withStorageQuota(tenantId, (tx) =>
+          this.repository.update(tenantId, id, input, embedding, tx),
+        );
       } catch (error) {
         if ((error as { code?: string }).code === '23505') {
           throw await this.duplicateOf(tenantId, id, input.content ?? '');
@@ -249,8 +251,8 @@ export class MemoriesService {
     }));
     const principal = requestContext.current()?.principal;
     const provenance = { actor: principal?.actor ?? null, keyId: principal?.keyId ?? null };
-    // One transaction: the rows, their edges and the max_memories count commit or roll back together.
-    const rows = await this.db.withTenant(tenantId, async (tx) => {
+    // One transaction: the rows, their edges, the max_memories and storage_bytes counts commit or roll back together.
+    const rows = await this.quotas.withStorageQuota(tenantId, async (tx) => {
       const inserted = await this.repository.insertMany(
         tenantId,
         namespace,

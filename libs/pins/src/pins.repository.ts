@@ -53,8 +53,9 @@ const PREFIX_UPPER_BOUND = '\u007f';
  * The memory_pins table. Tenant first in every method; every statement filters on it and runs
  * in a transaction scoped to the tenant (Database.withTenant), so row-level security backs the
  * predicate up. A new row reserves max_pins in its own transaction; deletions, by any path, give
- * it back through the table's trigger (migration 0006). An expired row still counts until the
- * expiry job deletes it.
+ * it back through the table's trigger (migration 0006). Stored bytes are counted by triggers on
+ * every write (migration 0019); upserts run with the storage_bytes quota in force. An expired row
+ * still counts until the expiry job deletes it.
  */
 @Injectable()
 export class PinsRepository {
@@ -80,7 +81,7 @@ export class PinsRepository {
   ): Promise<UpsertPinRow> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('pins', 'upsert', () =>
-      this.db.withTenant(tenantId, async (tx) => {
+      this.quotas.withStorageQuota(tenantId, async (tx) => {
         const rows = await tx.query<UpsertPinRow>(
           PIN_SQL.upsert,
           [tenantId, pin.key, pin.valueJson, pin.source, pin.ttlSeconds],

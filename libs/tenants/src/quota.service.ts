@@ -13,6 +13,14 @@ const USAGE_COLUMN: Record<CountedQuota, string> = {
   storage_bytes: 'storage_bytes',
 };
 
+/** Quotas counted in rows, reserved by the writer; storage_bytes is counted by the database. */
+export type RowQuota = Exclude<CountedQuota, 'storage_bytes'>;
+
+/** The transaction-local setting the storage triggers (migration 0019) enforce storage_bytes by. */
+const STORAGE_LIMIT_SETTING = 'engram.storage_bytes_limit';
+/** SQLSTATE those triggers raise when a statement grows the tenant's bytes past the limit. */
+const STORAGE_EXCEEDED = 'EQ001';
+
 /**
  * Exact usage counting against quotas. A writer reserves inside its own transaction, after its
  * insert: the conditional UPDATE on the tenant's counter row takes the row lock, so concurrent
@@ -37,7 +45,7 @@ export class QuotaService {
    * Counts `n` more against `quota` or throws 403 quota_exceeded. Pass the writer's transaction
    * (`tx`) so the count and the write commit or roll back together.
    */
-  async reserve(tenantId: string, quota: CountedQuota, n: number, tx?: Queryable): Promise<void> {
+  async reserve(tenantId: string, quota: RowQuota, n: number, tx?: Queryable): Promise<void> {
     assertTenant(tenantId);
     const info = await this.tenants.requireActive(tenantId);
     const limit = info.quotas[quota];
@@ -60,10 +68,31 @@ export class QuotaService {
   }
 
   /**
+   * Runs `work` in one transaction scoped to the tenant with its storage_bytes quota in force:
+   * the database counts the bytes of every row written or removed (migration 0019), and a
+   * statement that grows the tenant's total past the quota fails; the transaction rolls back and
+   * the caller gets 403 quota_exceeded, like the other quotas. Shrinking is always allowed. The
+   * tenant's state is read before the transaction opens, so nothing inside it waits on the pool.
+   */
+  async withStorageQuota<T>(tenantId: string, work: (tx: Queryable) => Promise<T>): Promise<T> {
+    assertTenant(tenantId);
+    const limit = (await this.tenants.requireActive(tenantId)).quotas.storage_bytes;
+    try {
+      return await this.db.withTenant(tenantId, work, { [STORAGE_LIMIT_SETTING]: limit });
+    } catch (error) {
+      if ((error as { code?: unknown }).code === STORAGE_EXCEEDED) {
+        this.rejections.inc({ quota: 'storage_bytes' });
+        throw new QuotaExceededError(`quota storage_bytes (${limit}) reached`, { quota: 'storage_bytes', limit });
+      }
+      throw error;
+    }
+  }
+
+  /**
    * Gives back `n`; never below zero. Tables with the engram_release_usage delete trigger (see
    * migration 0006; memory_pins has it) need not call this: the trigger covers every delete path.
    */
-  async release(tenantId: string, quota: CountedQuota, n: number, tx?: Queryable): Promise<void> {
+  async release(tenantId: string, quota: RowQuota, n: number, tx?: Queryable): Promise<void> {
     assertTenant(tenantId);
     await this.releaseMany(new Map([[tenantId, n]]), quota, tx ?? undefined, tenantId);
   }
@@ -72,12 +101,7 @@ export class QuotaService {
    * Gives back counts for several tenants in one statement, for cross-tenant jobs (expiry) that
    * run in their own cross-tenant transaction `tx`.
    */
-  async releaseMany(
-    counts: Map<string, number>,
-    quota: CountedQuota,
-    tx?: Queryable,
-    tenantId?: string,
-  ): Promise<void> {
+  async releaseMany(counts: Map<string, number>, quota: RowQuota, tx?: Queryable, tenantId?: string): Promise<void> {
     if (counts.size === 0) {
       return;
     }
