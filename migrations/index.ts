@@ -15,7 +15,8 @@ import { MemoryRelations1763800000014 } from './0014-memory-relations';
 import { MemoryLexicalStats1763800000015 } from './0015-memory-lexical-stats';
 import { PinGetFunction1763800000016 } from './0016-pin-get-function';
 import { MemoryLexicalPostings1763800000017 } from './0017-memory-lexical-postings';
-import { AuditOutboxRetired1763800000018 } from './0018-audit-outbox-retired';
+import { AuthState1763800000018 } from './0018-auth-state';
+import { AuditOutboxRetired1763800000019 } from './0019-audit-outbox-retired';
 import { SqlMigration } from './migration';
 
 /** Every migration, oldest first. A new migration is added here and names the last as `previous`. */
@@ -37,7 +38,8 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   MemoryLexicalStats1763800000015,
   PinGetFunction1763800000016,
   MemoryLexicalPostings1763800000017,
-  AuditOutboxRetired1763800000018,
+  AuthState1763800000018,
+  AuditOutboxRetired1763800000019,
 ];
 
 export { SqlMigration, verifyChain } from './migration';

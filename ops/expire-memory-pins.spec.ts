@@ -75,9 +75,14 @@ describe('ops/expire-memory-pins', () => {
         mode: 'sql',
         dry_run: true,
         tenant_id: tenant,
-        deleted: 3,
+        deleted: 0,
+        would_delete: 3,
         per_tenant: { [tenant]: 3 },
       });
+      const human = await sql(['--tenant', tenant, '--dry-run']);
+      expect(human.stdout.trim()).toBe(
+        `expire-memory-pins: dry run: 3 expired pins would be deleted (tenant ${tenant}, via sql)`,
+      );
       expect(await keysOf(tenant)).toHaveLength(5);
     });
 
@@ -122,7 +127,14 @@ describe('ops/expire-memory-pins', () => {
 
       const dry = await api(['--tenant', target, '--dry-run', '--json']);
       expect(dry.code).toBe(0);
-      expect(dry.json).toMatchObject({ ok: true, mode: 'api', dry_run: true, tenant_id: target, deleted: 3 });
+      expect(dry.json).toMatchObject({
+        ok: true,
+        mode: 'api',
+        dry_run: true,
+        tenant_id: target,
+        deleted: 0,
+        would_delete: 3,
+      });
       expect(await keysOf(target)).toHaveLength(5);
 
       const scoped = await api(['--tenant', target]);

@@ -1,12 +1,15 @@
 /**
  * Cost of authentication + authorization + tenant binding + rate limiting on pins GET.
  *
- * Starts two `engram serve` processes from dist/ on identical databases, in one run:
- *   open — open local mode (no credentials configured, no key exists): auth is skipped;
- *   auth — ENGRAM_ADMIN_TOKEN set, a tenant and a machine API key; requests send the key.
- * Both serve the same pin; autocannon alternates between them (open, auth, auth, open, …) and the
- * script prints requests/s for each and the ratio. Then it times Database.withTenant (BEGIN +
- * set_config, statement, COMMIT) against a bare statement on the auth database.
+ * Starts three `engram serve` processes from dist/ on identical databases, in one run:
+ *   open    — open local mode (no credentials configured, no key exists): auth is skipped;
+ *   auth    — ENGRAM_ADMIN_TOKEN set, a tenant and a machine API key; requests send the key;
+ *   nolimit — the same as auth with RATE_LIMIT_ENABLED=false: the baseline for the rate limiter.
+ * All serve the same pin; autocannon alternates between them (the order turns each round) and the
+ * script prints requests/s for each and the ratios: auth / open (authentication as a whole) and
+ * auth / nolimit (the rate limiter alone: with BENCH_REDIS_URL one atomic script call per request).
+ * Then it times Database.withTenant (BEGIN + set_config, statement, COMMIT) against a bare
+ * statement on the auth database.
  *
  *   npm run bench:auth                      # PGlite (embedded) databases
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:auth
@@ -19,7 +22,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { RateLimiter } from '@engram/auth';
+import { ConfigService, parseConfig } from '@engram/config';
 import { Database } from '@engram/db';
+import { MetricsService } from '@engram/metrics';
+import { loadAverage, machineInfo } from '../lib/machine';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (
@@ -194,6 +201,67 @@ async function timeTenantContext(databaseUrl: string, tenantId: string): Promise
   await owner.close();
 }
 
+/** A server with an admin token, a tenant and a machine key; requests send the key. */
+async function startKeyed(name: string, port: number, env: Record<string, string>): Promise<Server> {
+  const server = await startServer(name, port, { ENGRAM_ADMIN_TOKEN: ADMIN_TOKEN, ...env });
+  const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  // Room for the whole run: the point is the limiter's cost, not its refusals.
+  await call(
+    server,
+    'POST',
+    '/api/v1/admin/tenants',
+    { id: 'bench', name: 'Bench', quotas: { requests_per_minute: 1_000_000_000 } },
+    admin,
+  );
+  const key = await call(
+    server,
+    'POST',
+    '/api/v1/admin/tenants/bench/api-keys',
+    { name: 'bench', role: 'machine' },
+    admin,
+  );
+  server.headers = { 'x-api-key': key.key };
+  await call(
+    server,
+    'POST',
+    '/api/v1/memory/pins',
+    { key: PIN_KEY, value: { limit: 42, tiers: ['a', 'b'] } },
+    server.headers,
+  );
+  return server;
+}
+
+/**
+ * The limiter's own latency, one decision at a time: in memory, and (with BENCH_REDIS_URL) the
+ * shared decision, one atomic script call on Redis.
+ */
+async function timeLimiter(): Promise<void> {
+  const runs = 5000;
+  const kinds: [string, Record<string, string>][] = [['memory', {}]];
+  if (process.env.BENCH_REDIS_URL) {
+    kinds.push(['redis', { REDIS_URL: process.env.BENCH_REDIS_URL }]);
+  }
+  console.log(`rate limiter decision, sequential, ${runs} runs:`);
+  for (const [kind, env] of kinds) {
+    const config = new ConfigService(
+      parseConfig({ QUEUE_PREFIX: `engram-bench-limiter-${randomBytes(4).toString('hex')}`, ...env }),
+    );
+    const limiter = new RateLimiter(config, new MetricsService());
+    // Connected first: a decision before that is taken locally (fail open), not what this times.
+    await limiter.ready();
+    for (let i = 0; i < 500; i++) {
+      await limiter.hit('bench', 1_000_000_000);
+    }
+    const started = performance.now();
+    for (let i = 0; i < runs; i++) {
+      await limiter.hit('bench', 1_000_000_000);
+    }
+    const micros = ((performance.now() - started) * 1000) / runs;
+    console.log(`  ${kind.padEnd(8)} ${micros.toFixed(1).padStart(7)} µs/decision`);
+    limiter.onApplicationShutdown();
+  }
+}
+
 async function main(): Promise<void> {
   const servers: Server[] = [];
   try {
@@ -201,47 +269,33 @@ async function main(): Promise<void> {
     servers.push(open);
     await call(open, 'POST', '/api/v1/memory/pins', { key: PIN_KEY, value: { limit: 42, tiers: ['a', 'b'] } }, {});
 
-    const auth = await startServer('auth', 18082, { ENGRAM_ADMIN_TOKEN: ADMIN_TOKEN });
+    const auth = await startKeyed('auth', 18082, {});
     servers.push(auth);
-    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
-    // Room for the whole run: the point is the limiter's cost, not its refusals.
-    await call(
-      auth,
-      'POST',
-      '/api/v1/admin/tenants',
-      { id: 'bench', name: 'Bench', quotas: { requests_per_minute: 1_000_000_000 } },
-      admin,
-    );
-    const key = await call(
-      auth,
-      'POST',
-      '/api/v1/admin/tenants/bench/api-keys',
-      { name: 'bench', role: 'machine' },
-      admin,
-    );
-    auth.headers = { 'x-api-key': key.key };
-    await call(
-      auth,
-      'POST',
-      '/api/v1/memory/pins',
-      { key: PIN_KEY, value: { limit: 42, tiers: ['a', 'b'] } },
-      auth.headers,
-    );
+    const nolimit = await startKeyed('nolimit', 18083, { RATE_LIMIT_ENABLED: 'false' });
+    servers.push(nolimit);
 
+    for (const [name, value] of Object.entries(machineInfo())) {
+      console.log(`${name.padEnd(7)} ${value}`);
+    }
+    console.log(`load    ${loadAverage()}`);
     console.log(
       `pins GET, ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} rounds, database: ${process.env.BENCH_DATABASE_URL ? 'postgres' : 'pglite'}, ` +
         `rate limits in ${process.env.BENCH_REDIS_URL ? 'redis' : 'memory'}`,
     );
-    const totals = { open: 0, auth: 0 };
-    const cpu = { open: 0, auth: 0 };
+    type Name = 'open' | 'auth' | 'nolimit';
+    const totals: Record<Name, number> = { open: 0, auth: 0, nolimit: 0 };
+    const cpu: Record<Name, number> = { open: 0, auth: 0, nolimit: 0 };
+    const p50: Record<Name, number> = { open: 0, auth: 0, nolimit: 0 };
+    const order = [open, auth, nolimit];
     for (let round = 1; round <= ROUNDS; round++) {
-      // Alternating which goes first spreads the machine's drift over both.
-      for (const server of round % 2 ? [open, auth] : [auth, open]) {
+      // Turning the order each round spreads the machine's drift over all three.
+      for (const server of [...order.slice(round % 3), ...order.slice(0, round % 3)]) {
         const result = await load(server);
-        totals[server.name as 'open' | 'auth'] += result.rps;
-        cpu[server.name as 'open' | 'auth'] += result.cpuUsPerRequest;
+        totals[server.name as Name] += result.rps;
+        cpu[server.name as Name] += result.cpuUsPerRequest;
+        p50[server.name as Name] += result.p50;
         console.log(
-          `  round ${round} ${server.name.padEnd(5)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  ` +
+          `  round ${round} ${server.name.padEnd(7)} ${result.rps.toFixed(0).padStart(7)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  ` +
             `server CPU ${result.cpuUsPerRequest.toFixed(0)} µs/request`,
         );
       }
@@ -255,6 +309,15 @@ async function main(): Promise<void> {
       `auth / open server CPU per request: ${(cpuRatio * 100).toFixed(1)}% ` +
         `(${(cpu.open / ROUNDS).toFixed(0)} → ${(cpu.auth / ROUNDS).toFixed(0)} µs; throughput on idle cores ≈ ${((1 / cpuRatio) * 100).toFixed(1)}%)`,
     );
+    const limitRatio = totals.auth / totals.nolimit;
+    const limitStore = process.env.BENCH_REDIS_URL ? 'Redis, one atomic script call' : 'memory';
+    console.log(
+      `rate limiter (${limitStore}): auth / nolimit throughput ${(limitRatio * 100).toFixed(1)}%, ` +
+        `server CPU ${(cpu.nolimit / ROUNDS).toFixed(0)} → ${(cpu.auth / ROUNDS).toFixed(0)} µs/request ` +
+        `(${((cpu.auth - cpu.nolimit) / ROUNDS).toFixed(0)} µs per request), ` +
+        `p50 ${(p50.nolimit / ROUNDS).toFixed(2)} → ${(p50.auth / ROUNDS).toFixed(2)} ms`,
+    );
+    await timeLimiter();
     if (auth.databaseUrl) {
       await timeTenantContext(auth.databaseUrl, 'bench');
     }

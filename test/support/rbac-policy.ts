@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ACTIONS, RESOURCES } from '@engram/rbac';
 
 /** The committed default policy, as a mutable object for tests to vary. */
 export function defaultPolicy(): Record<string, any> {
@@ -55,10 +56,12 @@ export function policyWithout(
       const expanded =
         rule.resource === '*'
           ? [
-              ...['memory_pin', 'memory', 'context', 'tenant', 'api_key', 'policy', 'drift', 'metrics']
-                .filter((other) => other !== resource)
-                .map((other) => ({ role, resource: other, actions: ['*'] })),
-              { role, resource, actions: ['read', 'write', 'delete', 'admin', 'reload'].filter((a) => a !== action) },
+              ...RESOURCES.filter((other) => other !== resource).map((other) => ({
+                role,
+                resource: other,
+                actions: ['*'],
+              })),
+              { role, resource, actions: ACTIONS.filter((a) => a !== action) },
             ]
           : [{ ...rule, actions: rule.actions.filter((a) => a !== action) }];
       return expanded.filter((r) => r.actions.length > 0);

@@ -7,7 +7,7 @@ export interface RegisteredRoute {
   id: string;
 }
 
-/** Routes that answer without credentials, on purpose. */
+/** Routes that answer without credentials, on purpose (/metrics: on a loopback HOST without METRICS_TOKEN). */
 export const PUBLIC_ROUTES = new Set(['GET /openapi.json', 'GET /metrics', 'GET /health', 'GET /ready']);
 
 /**

@@ -6,6 +6,7 @@ import {
   PERMISSION_KEY,
   PUBLIC_KEY,
   Permission,
+  SCRAPE_KEY,
   Principal,
   bindTenant,
   requestContext,
@@ -16,6 +17,7 @@ import { TenantsService } from '@engram/tenants';
 import { AuthenticationError, ForbiddenError, PermissionNotDeclaredError, RateLimitedError } from './auth.errors';
 import { CredentialsService } from './credentials.service';
 import { RateLimiter } from './rate-limiter';
+import { ScrapeAccess } from './scrape-access';
 
 /**
  * Every request: the route must declare a permission (or @Public()), else it fails closed;
@@ -29,6 +31,7 @@ export class AuthGuard implements CanActivate {
   private readonly rateLimited;
   private readonly rateLimitEnabled: boolean;
   private readonly tenantGate: (tenantId: string) => Promise<unknown>;
+  private readonly scrape: ScrapeAccess;
 
   constructor(
     private readonly reflector: Reflector,
@@ -45,6 +48,7 @@ export class AuthGuard implements CanActivate {
     this.rateLimited = metrics.counter('rate_limited_total', 'Requests refused by the per-credential rate limit', []);
     this.rateLimitEnabled = config.get('RATE_LIMIT_ENABLED');
     this.tenantGate = (tenantId) => this.tenants.requireActive(tenantId);
+    this.scrape = new ScrapeAccess(config.get('METRICS_TOKEN'), config.get('HOST'));
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -58,9 +62,20 @@ export class AuthGuard implements CanActivate {
       throw new PermissionNotDeclaredError('This route declares no permission and is refused');
     }
     const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const scrape = this.reflector.getAllAndOverride<boolean>(SCRAPE_KEY, targets) === true;
+    if (scrape && this.scrape.admits(request)) {
+      return true;
+    }
     let principal: Principal;
     try {
-      principal = await this.credentials.authenticate(http.getRequest<FastifyRequest>());
+      principal = await this.credentials.authenticate(request);
+      if (scrape && principal.kind === 'anonymous' && this.scrape.requiresCredential) {
+        throw new AuthenticationError(
+          'missing',
+          'Send Authorization: Bearer <METRICS_TOKEN>, or a credential granting metrics:read',
+        );
+      }
     } catch (error) {
       if (error instanceof AuthenticationError) {
         this.failures.inc({ reason: error.reason });
@@ -98,7 +113,7 @@ export class AuthGuard implements CanActivate {
       return;
     }
     const subject = principal.keyId ? `key:${principal.keyId}` : `${principal.tenantId}:${principal.actor}`;
-    const decision = this.limiter.hit(subject, tenant.quotas.requests_per_minute);
+    const decision = await this.limiter.hit(subject, tenant.quotas.requests_per_minute);
     void reply.header('ratelimit-limit', decision.limit);
     void reply.header('ratelimit-remaining', decision.remaining);
     void reply.header('ratelimit-reset', decision.resetSeconds);

@@ -4,7 +4,7 @@ import { Principal } from '@engram/common';
 import { ConfigService, isLoopbackHost } from '@engram/config';
 import { API_KEY_PATTERN, ApiKeysService, CROSS_TENANT_ROLES, ROLES, TENANT_ID_PATTERN } from '@engram/tenants';
 import { AuthenticationError } from './auth.errors';
-import { JWT_SHAPE, Secret, bearerToken, singleHeader } from './secrets';
+import { JWT_SHAPE, Secret, bearerToken, repeatedCredentialHeader, singleHeader } from './secrets';
 
 type Jose = typeof import('jose');
 
@@ -55,6 +55,12 @@ export class CredentialsService implements OnModuleInit {
   }
 
   async authenticate(request: FastifyRequest): Promise<Principal> {
+    // A repeated credential header is ambiguous (which copy is meant?): refuse it rather than
+    // pick one, so a valid copy can never vouch for an invalid one.
+    const repeated = repeatedCredentialHeader(request.raw.rawHeaders);
+    if (repeated !== undefined) {
+      throw new AuthenticationError('malformed', `The ${repeated} header must be sent once`);
+    }
     const headers = request.headers;
     const machine = singleHeader(headers['x-machine-token']);
     if (machine !== undefined) {
@@ -71,7 +77,7 @@ export class CredentialsService implements OnModuleInit {
     if (bearer !== undefined) {
       return this.fromBearer(bearer);
     }
-    if (this.openModeAllowed && !(await this.keys.anyKeyExists())) {
+    if (this.openModeAllowed && !(await this.keys.keyEverCreated())) {
       return OPEN_PRINCIPAL;
     }
     throw new AuthenticationError('missing', 'Send an API key (X-API-Key or Authorization: Bearer), a JWT or a token');

@@ -1,82 +1,112 @@
+import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import IORedis from 'ioredis';
 import { ConfigService } from '@engram/config';
 import { MetricsService } from '@engram/metrics';
+import { SlidingLog } from './sliding-log';
 
-const WINDOW_MS = 60_000;
+/**
+ * One admission decision, atomically, in one round trip: a sliding-window log per credential
+ * (sorted set, score = admission time on the Redis clock, so replicas' clocks do not matter).
+ * Only admitted requests are logged, so the set holds at most `limit` members and expires one
+ * window after the last admission.
+ *   KEYS[1] the credential's log; ARGV[1] limit; ARGV[2] window (ms); ARGV[3] a unique member.
+ *   Returns {admitted (0|1), count in the window, ms until the oldest entry leaves it}.
+ */
+const HIT_SCRIPT = `
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+local admitted = 0
+if count < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window)
+  count = count + 1
+  admitted = 1
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+local wait = 0
+if oldest[2] then wait = tonumber(oldest[2]) + window - now end
+return {admitted, count, wait}`;
 
-/** Adds a replica's pending hits to the window's shared count; sets its expiry on creation. */
-const ADD_SCRIPT = `
-local count = redis.call('INCRBY', KEYS[1], ARGV[1])
-if count == tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return count`;
+/** After Redis fails, decide locally for this long before asking it again (no request waits meanwhile). */
+const REDIS_RETRY_MS = 1000;
 
 export interface RateDecision {
   allowed: boolean;
   limit: number;
   remaining: number;
-  /** Seconds until the window resets. */
+  /** Seconds until the oldest counted request leaves the window (a slot frees). */
   resetSeconds: number;
 }
 
-interface SubjectCount {
-  /** The shared count across replicas, as of the last sync (this replica's hits included). */
-  shared: number;
-  /** This replica's hits not yet added to the shared count. */
-  pending: number;
-}
+type HitReply = [admitted: number, count: number, waitMs: number];
+type LimiterRedis = IORedis & {
+  engramRateHit(key: string, limit: number, windowMs: number, member: string): Promise<HitReply>;
+};
 
 /**
- * Requests per minute per credential, in fixed one-minute windows.
+ * Requests per window (RATE_LIMIT_WINDOW_MS, a minute by default) per credential, as a sliding
+ * window: at most `limit` admissions in any window-long span, not per clock window.
  *
- * Decisions are taken in memory, from the shared count last read from Redis plus this replica's
- * hits since; every RATE_LIMIT_SYNC_MS the replica adds its pending hits to Redis (INCRBY, one
- * pipelined round trip for all active credentials) and reads back the shared count. So no request
- * waits for Redis, and the limit holds across replicas within a bound: each other replica can
- * overshoot by what it admits in one sync interval. On one replica (and without Redis, the
- * embedded path) counting is exact. When Redis does not answer, replicas keep counting locally
- * (fail open to a per-replica limit) and rate_limiter_sync_failures_total says so.
+ * With Redis, every decision is one atomic script call on the shared log, so the limit holds
+ * exactly across any number of replicas. Without Redis (embedded mode) the in-memory log of the
+ * one process decides, also exactly. When Redis fails or times out, each replica decides from
+ * its own log (fail open to the limit per replica, so N replicas admit at most N × limit in a
+ * window) and asks Redis again after REDIS_RETRY_MS; rate_limiter_degraded is 1 meanwhile.
+ * Each replica also refuses on its own log (a credential it alone admitted `limit` times), which
+ * costs no round trip and keeps the per-replica bound true across the switch.
  */
 @Injectable()
 export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RateLimiter');
-  private readonly redis: IORedis | null;
+  private readonly redis: LimiterRedis | null;
   private readonly prefix: string;
-  private readonly syncMs: number;
-  private window = -1;
-  private counts = new Map<string, SubjectCount>();
+  private readonly windowMs: number;
+  private readonly replica = randomBytes(6).toString('hex');
+  private sequence = 0;
+  private logs = new Map<string, SlidingLog>();
+  private retryAt = 0;
   private timer: NodeJS.Timeout | undefined;
-  private syncing: Promise<void> | null = null;
-  private readonly syncFailures;
+  private readonly redisFailures;
+  private readonly degraded;
 
   constructor(config: ConfigService, metrics: MetricsService) {
     const url = config.get('REDIS_URL');
-    this.prefix = `${config.get('QUEUE_PREFIX')}:ratelimit`;
-    this.syncMs = config.get('RATE_LIMIT_SYNC_MS');
+    this.prefix = `${config.get('QUEUE_PREFIX')}:ratelimit-log`;
+    this.windowMs = config.get('RATE_LIMIT_WINDOW_MS');
     this.redis = url
-      ? new IORedis(url, {
+      ? (new IORedis(url, {
+          // A request never waits for a reconnect: a command on a broken connection fails at once.
           enableOfflineQueue: false,
           maxRetriesPerRequest: 0,
-          commandTimeout: 1000,
+          commandTimeout: config.get('RATE_LIMIT_REDIS_TIMEOUT_MS'),
           connectTimeout: 2000,
           retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-        })
+        }) as LimiterRedis)
       : null;
     this.redis?.on('error', (error) => this.logger.warn(`redis: ${error.message}`));
     // Sent once, then called by its SHA1 (EVALSHA).
-    this.redis?.defineCommand('engramRateAdd', { numberOfKeys: 1, lua: ADD_SCRIPT });
-    this.syncFailures = metrics.counter(
-      'rate_limiter_sync_failures_total',
-      'Rate-limit syncs with Redis that failed (replicas then count locally)',
+    this.redis?.defineCommand('engramRateHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+    this.redisFailures = metrics.counter(
+      'rate_limiter_redis_failures_total',
+      'Rate-limit decisions Redis failed to take (the replica then decides on its own count)',
       [],
     );
+    this.degraded = metrics.gauge(
+      'rate_limiter_degraded',
+      '1 while rate limits are decided per replica because Redis does not answer',
+      [],
+    );
+    this.degraded.set(0);
   }
 
   onModuleInit(): void {
-    if (this.redis) {
-      this.timer = setInterval(() => void this.sync(), this.syncMs);
-      this.timer.unref();
-    }
+    // Forget credentials idle for a whole window.
+    this.timer = setInterval(() => this.sweep(Date.now()), this.windowMs);
+    this.timer.unref();
   }
 
   onApplicationShutdown(): void {
@@ -84,63 +114,89 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
     this.redis?.disconnect();
   }
 
-  hit(subject: string, limit: number, now = Date.now()): RateDecision {
-    const window = Math.floor(now / WINDOW_MS);
-    if (window !== this.window) {
-      this.window = window;
-      this.counts = new Map();
+  /** Resolves once Redis is connected (at once without Redis). */
+  async ready(): Promise<void> {
+    if (this.redis && this.redis.status !== 'ready') {
+      await new Promise((resolve) => this.redis!.once('ready', resolve));
     }
-    let entry = this.counts.get(subject);
-    if (!entry) {
-      entry = { shared: 0, pending: 0 };
-      this.counts.set(subject, entry);
-      // A credential new to this replica learns the shared count at once, not a tick later.
-      void this.sync();
-    }
-    entry.pending += 1;
-    const count = entry.shared + entry.pending;
-    const resetSeconds = Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
-    return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetSeconds };
   }
 
-  /** Adds every pending count to Redis and reads the shared counts back, in one round trip. */
-  async sync(): Promise<void> {
-    if (!this.redis || this.syncing) {
-      return this.syncing ?? undefined;
+  async hit(subject: string, limit: number): Promise<RateDecision> {
+    const log = this.logFor(subject);
+    if (log.count(Date.now()) >= limit) {
+      return this.localDecision(log, limit);
     }
-    const window = this.window;
-    const entries = [...this.counts.entries()];
-    if (entries.length === 0) {
-      return;
+    const shared = await this.askRedis(subject, limit);
+    if (shared === null) {
+      return this.localDecision(log, limit);
     }
-    const sent = entries.map(([, entry]) => entry.pending);
-    const redis = this.redis as IORedis & { engramRateAdd(key: string, n: number, ttlMs: number): Promise<number> };
-    this.syncing = (async () => {
-      try {
-        const pipeline = redis.pipeline() as unknown as {
-          engramRateAdd(key: string, n: number, ttlMs: number): void;
-          exec(): Promise<[Error | null, unknown][] | null>;
-        };
-        for (const [subject, entry] of entries) {
-          pipeline.engramRateAdd(`${this.prefix}:${subject}:${window}`, entry.pending, WINDOW_MS);
-        }
-        const results = (await pipeline.exec()) ?? [];
-        if (window !== this.window) {
-          return;
-        }
-        entries.forEach(([, entry], index) => {
-          const [error, shared] = results[index] ?? [new Error('no reply'), null];
-          if (!error) {
-            entry.pending -= sent[index];
-            entry.shared = Number(shared);
-          }
-        });
-      } catch {
-        this.syncFailures.inc();
-      } finally {
-        this.syncing = null;
+    const [admitted, count, waitMs] = shared;
+    if (admitted === 1) {
+      log.add(Date.now());
+    }
+    return {
+      allowed: admitted === 1,
+      limit,
+      remaining: Math.max(0, limit - count),
+      resetSeconds: Math.max(1, Math.ceil(waitMs / 1000)),
+    };
+  }
+
+  /** This replica's own count decides (no Redis, or Redis not answering). */
+  private localDecision(log: SlidingLog, limit: number): RateDecision {
+    const now = Date.now();
+    let count = log.count(now);
+    const allowed = count < limit;
+    if (allowed) {
+      log.add(now);
+      count += 1;
+    }
+    return {
+      allowed,
+      limit,
+      remaining: Math.max(0, limit - count),
+      resetSeconds: Math.max(1, Math.ceil(log.msUntilSlot(now) / 1000)),
+    };
+  }
+
+  /** The shared decision, or null when Redis is absent, failing, or in its retry pause. */
+  private async askRedis(subject: string, limit: number): Promise<HitReply | null> {
+    if (!this.redis || Date.now() < this.retryAt) {
+      return null;
+    }
+    this.sequence += 1;
+    try {
+      const reply = await this.redis.engramRateHit(
+        `${this.prefix}:${subject}`,
+        limit,
+        this.windowMs,
+        `${this.replica}:${this.sequence}`,
+      );
+      this.degraded.set(0);
+      return reply.map(Number) as HitReply;
+    } catch (error) {
+      this.redisFailures.inc();
+      this.degraded.set(1);
+      this.retryAt = Date.now() + REDIS_RETRY_MS;
+      this.logger.warn(`deciding rate limits per replica for ${REDIS_RETRY_MS} ms: ${(error as Error).message}`);
+      return null;
+    }
+  }
+
+  private logFor(subject: string): SlidingLog {
+    let log = this.logs.get(subject);
+    if (!log) {
+      log = new SlidingLog(this.windowMs);
+      this.logs.set(subject, log);
+    }
+    return log;
+  }
+
+  private sweep(now: number): void {
+    for (const [subject, log] of this.logs) {
+      if (log.count(now) === 0) {
+        this.logs.delete(subject);
       }
-    })();
-    return this.syncing;
+    }
   }
 }

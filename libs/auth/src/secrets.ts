@@ -34,4 +34,30 @@ export function singleHeader(header: string | string[] | undefined): string | un
   return header;
 }
 
+/** The headers that carry credentials; each may appear at most once in a request. */
+export const CREDENTIAL_HEADERS: readonly string[] = ['authorization', 'x-api-key', 'x-machine-token'];
+
+/**
+ * The first credential header that appears more than once on the wire, or undefined. Read from
+ * the raw header lines because node's parser keeps only the first `Authorization` and joins
+ * repeated custom headers with ", ": neither lets the parsed headers show a duplicate reliably.
+ */
+export function repeatedCredentialHeader(rawHeaders: readonly string[] | undefined): string | undefined {
+  if (rawHeaders === undefined) {
+    return undefined;
+  }
+  const seen = new Set<string>();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i].toLowerCase();
+    if (!CREDENTIAL_HEADERS.includes(name)) {
+      continue;
+    }
+    if (seen.has(name)) {
+      return name;
+    }
+    seen.add(name);
+  }
+  return undefined;
+}
+
 export const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;

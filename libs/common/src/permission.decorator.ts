@@ -2,9 +2,13 @@ import { SetMetadata, applyDecorators } from '@nestjs/common';
 
 export const PERMISSION_KEY = 'engram:permission';
 export const PUBLIC_KEY = 'engram:public';
+export const SCRAPE_KEY = 'engram:scrape';
 
-export type Resource = 'memory_pin' | 'memory' | 'context' | 'tenant' | 'api_key' | 'policy' | 'drift' | 'metrics';
-export type Action = 'read' | 'write' | 'delete' | 'admin' | 'reload';
+/** What routes protect: each resource here is declared by at least one route (a test checks). */
+export const RESOURCES = ['memory_pin', 'memory', 'context', 'tenant', 'api_key', 'policy', 'metrics'] as const;
+export type Resource = (typeof RESOURCES)[number];
+export const ACTIONS = ['read', 'write', 'delete', 'admin', 'reload'] as const;
+export type Action = (typeof ACTIONS)[number];
 
 export interface Permission {
   resource: Resource;
@@ -17,3 +21,10 @@ export const RequirePermission = (resource: Resource, action: Action) =>
 
 /** Marks a route as reachable without credentials (health, readiness, OpenAPI). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+/**
+ * A Prometheus scrape endpoint (/metrics). Besides any credential granting the route's
+ * permission, the scrape token (METRICS_TOKEN, as a Bearer) admits it; with no token configured
+ * it is open to callers when HOST is loopback, and needs a credential otherwise.
+ */
+export const ScrapeEndpoint = () => SetMetadata(SCRAPE_KEY, true);

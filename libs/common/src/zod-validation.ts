@@ -1,13 +1,17 @@
 import { z } from 'zod';
 import { ValidationError } from './app-error';
+import { fieldCode, schemaFieldNames } from './schema-path';
+import { findUnstorableInput } from './storable-input';
 
 /**
  * Turns the first zod issue into a stable error code naming the field by its schema path, e.g.
  * `invalid_memories_type`: array indices are left out so a client can match the code, and
  * `details.path` gives the exact location (`["memories", 1, "type"]`). Every issue is listed in
- * `details.issues` for humans.
+ * `details.issues` for humans. Input that cannot be stored (NUL, lone surrogates, absurd nesting)
+ * is refused the same way before the schema sees it.
  */
 export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, where: string): z.infer<S> {
+  assertStorableInput(schema, input, where);
   const result = schema.safeParse(input);
   if (result.success) {
     return result.data;
@@ -19,18 +23,34 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, whe
   }));
   const first = issues[0];
   const firstPath = result.error.issues[0].path;
-  const fieldCode = firstPath
-    .filter((segment) => typeof segment === 'string')
-    .join('_')
-    .replace(/[^a-zA-Z0-9]+/g, '_')
-    .replace(/^_|_$/g, '');
+  const code = fieldCode(schemaFieldNames(schema, firstPath));
   const missing = firstPath.length > 0 && valueAt(input, firstPath) === undefined;
   return throwValidation(
-    `${missing ? 'missing' : 'invalid'}_${fieldCode || where}`,
+    `${missing ? 'missing' : 'invalid'}_${code || where}`,
     // zod says "Invalid input" for an absent z.json() field: name what is missing instead.
     missing ? `${first.field} is required` : `${first.field}: ${first.message}`,
     first.path,
     issues,
+  );
+}
+
+/**
+ * Refuses what Postgres cannot store or zod cannot walk (see storable-input.ts) with the same
+ * shape of error as a schema issue: `invalid_<field>`, `details.path`, `details.reason`.
+ */
+export function assertStorableInput(schema: z.ZodType | undefined, input: unknown, where: string): void {
+  const problem = findUnstorableInput(input);
+  if (!problem) {
+    return;
+  }
+  const field = problem.path.map(String).join('.') || where;
+  const issue = { field, path: problem.path, message: problem.message };
+  throwValidation(
+    `invalid_${fieldCode(schemaFieldNames(schema, problem.path)) || where}`,
+    `${field}: ${problem.message}`,
+    problem.path,
+    [issue],
+    problem.reason,
   );
 }
 
@@ -50,8 +70,14 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-function throwValidation(code: string, message: string, path: (string | number)[], issues: unknown[]): never {
-  throw new ValidationError(code, message, { path, issues });
+function throwValidation(
+  code: string,
+  message: string,
+  path: (string | number)[],
+  issues: unknown[],
+  reason?: string,
+): never {
+  throw new ValidationError(code, message, { path, issues, ...(reason === undefined ? {} : { reason }) });
 }
 
 /** JSON Schema for OpenAPI, generated from the same zod schema that validates. */

@@ -59,6 +59,8 @@ export const configSchema = z.object({
     .default('engram_app'),
   /** X-Machine-Token value for the platform's machine callers (role machine). */
   MACHINE_SECRET_TOKEN: optionalString().pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Bearer token Prometheus sends to GET /metrics; unset: /metrics is open on a loopback HOST only. */
+  METRICS_TOKEN: optionalString().pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** HS256 secret for JWTs (claims sub, tenant_id, role). */
   JWT_SECRET: optionalString().pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   /** How long a replica trusts its cached API key / tenant entries if an invalidation is missed. */
@@ -69,8 +71,13 @@ export const configSchema = z.object({
   TENANT_ERASE_AUDIT: z.stringbool().default(true),
   /** Per-key request limit; off makes the plan's requests_per_minute informational. */
   RATE_LIMIT_ENABLED: z.stringbool().default(true),
-  /** How often each replica adds its rate-limit counts to Redis and reads the shared ones. */
-  RATE_LIMIT_SYNC_MS: z.coerce.number().int().min(10).max(10000).default(100),
+  /**
+   * The sliding window requests_per_minute is counted over: a minute. Shorter only for tests,
+   * where requests_per_minute then means requests per this window.
+   */
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** How long a request waits for the shared rate-limit count before its replica decides alone. */
+  RATE_LIMIT_REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   MEMORY_CONTENT_MAX_BYTES: z.coerce
     .number()
     .int()

@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { findUnstorableInput, isoDateTime } from '@engram/common';
 import { MAX_TTL_SECONDS, tenantIdSchema } from '@engram/pins';
 
 export const MEMORY_TYPES = ['semantic', 'episodic', 'working', 'procedural'] as const;
 export type MemoryType = (typeof MEMORY_TYPES)[number];
 export const MAX_BATCH = 1000;
 export const MAX_LIST_LIMIT = 200;
+/** Weights are stored as `real`: below ~1e-38 Postgres refuses them, and so tiny a weight means nothing. */
+export const MIN_RELATION_WEIGHT = 1e-6;
 
 export const namespaceNameSchema = z
   .string()
@@ -22,8 +25,27 @@ const metadataSchema = z.record(z.string().max(128), z.json());
 export const relationInputSchema = z.strictObject({
   to: memoryIdSchema,
   relation: relationNameSchema,
-  weight: z.number().gt(0).max(1).default(1),
+  weight: z.number().min(MIN_RELATION_WEIGHT).max(1).default(1),
 });
+
+/** One edge per (to, relation) from a memory: the same one twice in a request is ambiguous. */
+const relationListSchema = z
+  .array(relationInputSchema)
+  .max(100)
+  .superRefine((relations, ctx) => {
+    const seen = new Set<string>();
+    relations.forEach((relation, index) => {
+      const edge = `${relation.to}\u0000${relation.relation}`;
+      if (seen.has(edge)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [index],
+          message: `relation ${relation.relation} to ${relation.to} is given more than once`,
+        });
+      }
+      seen.add(edge);
+    });
+  });
 
 const memoryFields = {
   content: z.string().min(1),
@@ -33,7 +55,7 @@ const memoryFields = {
   importance: z.number().min(0).max(1).optional(),
   source: z.string().max(256).optional(),
   ttl_seconds: z.number().int().min(0).max(MAX_TTL_SECONDS).optional().describe('0 or absent: never expires'),
-  relations: z.array(relationInputSchema).max(100).optional(),
+  relations: relationListSchema.optional(),
 };
 
 export const createMemorySchema = z.strictObject({
@@ -77,10 +99,10 @@ export const memoryFiltersSchema = z.strictObject({
   types: z.array(z.enum(MEMORY_TYPES)).max(4).optional(),
   tags: z.array(tagSchema).max(64).optional(),
   metadata: metadataSchema.optional().describe('containment: memories whose metadata includes these keys and values'),
-  created_after: z.iso.datetime({ offset: true }).optional(),
-  created_before: z.iso.datetime({ offset: true }).optional(),
-  updated_after: z.iso.datetime({ offset: true }).optional(),
-  updated_before: z.iso.datetime({ offset: true }).optional(),
+  created_after: isoDateTime().optional(),
+  created_before: isoDateTime().optional(),
+  updated_after: isoDateTime().optional(),
+  updated_before: isoDateTime().optional(),
 });
 export type MemoryFilters = z.infer<typeof memoryFiltersSchema>;
 
@@ -93,19 +115,27 @@ export const listMemoriesQuerySchema = z.strictObject({
     .string()
     .max(4096)
     .transform((value, ctx) => {
+      let parsed: unknown;
       try {
-        return JSON.parse(value) as unknown;
+        parsed = JSON.parse(value);
       } catch {
         ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
         return z.NEVER;
       }
+      // Escapes (\u0000, a lone \ud800) and nesting appear only now, after the check on the raw query.
+      const unstorable = findUnstorableInput(parsed);
+      if (unstorable) {
+        ctx.addIssue({ code: 'custom', message: unstorable.message });
+        return z.NEVER;
+      }
+      return parsed;
     })
     .pipe(metadataSchema)
     .optional(),
-  created_after: z.iso.datetime({ offset: true }).optional(),
-  created_before: z.iso.datetime({ offset: true }).optional(),
-  updated_after: z.iso.datetime({ offset: true }).optional(),
-  updated_before: z.iso.datetime({ offset: true }).optional(),
+  created_after: isoDateTime().optional(),
+  created_before: isoDateTime().optional(),
+  updated_after: isoDateTime().optional(),
+  updated_before: isoDateTime().optional(),
   limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(50),
   cursor: z.string().max(1024).optional(),
 });
@@ -120,7 +150,7 @@ export type RelatedQuery = z.infer<typeof relatedQuerySchema>;
 
 export const addRelationsSchema = z.strictObject({
   tenant_id: tenantIdSchema.optional(),
-  relations: z.array(relationInputSchema).min(1).max(100),
+  relations: relationListSchema.min(1),
 });
 
 export const createNamespaceSchema = z.strictObject({

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@engram/audit';
 import { QuotaService } from '@engram/tenants';
-import { requestContext } from '@engram/common';
+import { isStorableTimestamp, requestContext } from '@engram/common';
 import { ConfigService } from '@engram/config';
 import { Database } from '@engram/db';
 import { EmbeddingModels } from '@engram/embeddings';
@@ -16,6 +16,7 @@ import {
   RelatedQuery,
   RelatedView,
   UpdateMemoryInput,
+  memoryIdSchema,
 } from './memories.dto';
 import {
   ContentTooLargeError,
@@ -49,11 +50,12 @@ function encodeCursor(cursor: ListCursor): string {
 function decodeCursor(raw: string): ListCursor {
   try {
     const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { c?: unknown; i?: unknown };
+    // Both parts go into SQL casts (::timestamptz, ::uuid): anything Postgres would refuse is a 400 here.
     if (
       typeof parsed.c === 'string' &&
-      !Number.isNaN(Date.parse(parsed.c)) &&
+      isStorableTimestamp(parsed.c) &&
       typeof parsed.i === 'string' &&
-      /^[0-9a-f-]{36}$/.test(parsed.i)
+      memoryIdSchema.safeParse(parsed.i).success
     ) {
       return { createdAt: parsed.c, id: parsed.i };
     }

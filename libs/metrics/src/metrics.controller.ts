@@ -1,12 +1,13 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '@engram/common';
+import { RequirePermission, ScrapeEndpoint } from '@engram/common';
 import { MetricsService } from './metrics.service';
 
 /**
- * Prometheus scrape endpoint. Public like /health: series carry no tenant data or secrets,
- * and scrapers rarely hold API keys. Put it behind the network boundary in production.
+ * Prometheus scrape endpoint. Series carry no tenant data or secrets, but they do describe the
+ * deployment: a scraper sends METRICS_TOKEN (or any credential granting metrics:read); with no
+ * token configured the endpoint is open on a loopback HOST only.
  */
 @ApiExcludeController()
 @Controller()
@@ -14,7 +15,8 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}
 
   @Get('metrics')
-  @Public()
+  @RequirePermission('metrics', 'read')
+  @ScrapeEndpoint()
   @Header('cache-control', 'no-store')
   async scrape(@Res() reply: FastifyReply): Promise<void> {
     const { contentType, body } = await this.metrics.render();

@@ -58,8 +58,10 @@ export interface PinListView {
   next_cursor: string | null;
 }
 
-export interface CleanupView {
-  deleted: number;
-  dry_run: boolean;
-  tenant_id: string | null;
-}
+/**
+ * `deleted` is always what was deleted (0 on a dry run); a dry run says what a real run would
+ * delete in `would_delete`.
+ */
+export type CleanupView =
+  | { deleted: number; dry_run: false; tenant_id: string | null }
+  | { deleted: 0; would_delete: number; dry_run: true; tenant_id: string | null };

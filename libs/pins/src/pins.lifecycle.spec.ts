@@ -116,7 +116,7 @@ describe('pins: listing, TTL, cleanup and concurrency', () => {
       await t.request('POST', PINS, { tenant_id: tenant, key: 'live', value: 1 });
     }
     const dry = await t.request('POST', `${PINS}/cleanup`, { tenant_id: a, dry_run: true });
-    expect(dry.body).toEqual({ deleted: 7, dry_run: true, tenant_id: a });
+    expect(dry.body).toEqual({ deleted: 0, would_delete: 7, dry_run: true, tenant_id: a });
     const scoped = await t.request('POST', `${PINS}/cleanup`, { tenant_id: a });
     expect(scoped.status).toBe(200);
     expect(scoped.body).toEqual({ deleted: 7, dry_run: false, tenant_id: a });

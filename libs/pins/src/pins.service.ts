@@ -170,7 +170,9 @@ export class PinsService {
       for (const count of perTenant.values()) {
         total += count;
       }
-      return { deleted: total, dry_run: dryRun, tenant_id: tenantId };
+      return dryRun
+        ? { deleted: 0, would_delete: total, dry_run: true, tenant_id: tenantId }
+        : { deleted: total, dry_run: false, tenant_id: tenantId };
     } catch (error) {
       this.operations.inc({ operation, status: 'error' });
       this.audit.record({

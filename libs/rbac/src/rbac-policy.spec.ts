@@ -1,13 +1,17 @@
 import { Logger } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { METHOD_METADATA } from '@nestjs/common/constants';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigService, parseConfig } from '@engram/config';
 import { MetricsService } from '@engram/metrics';
-import { Principal } from '@engram/common';
+import { PERMISSION_KEY, Permission, Principal } from '@engram/common';
+import { startTestApp } from '../../../test/support/app';
 import { defaultPolicy, policyDir } from '../../../test/support/rbac-policy';
 import { RbacAuditService } from './rbac-audit.service';
 import { CompiledPolicy, compilePolicy, policyHash } from './rbac-policy';
 import { NoPolicyBroadcast } from './rbac-policy.broadcast';
+import { RESOURCES } from './rbac.constants';
 import { PolicyInvalidError } from './rbac.errors';
 import { RbacService } from './rbac.service';
 import { isValidScope, scopesPermit } from './rbac-scopes';
@@ -51,6 +55,37 @@ describe('the committed policy file', () => {
     expect(policy.version).toBe('1');
     expect(policy.ruleCount).toBe(8);
     expect(policy.inheritanceCount).toBe(3);
+  });
+});
+
+describe('resources and routes', () => {
+  it('every resource RBAC knows, and every resource the committed policy names, has a route', async () => {
+    const t = await startTestApp({ queue: 'inline' });
+    const declared = new Set<string>();
+    try {
+      for (const module of t.app.get(ModulesContainer).values()) {
+        for (const wrapper of module.controllers.values()) {
+          const controller = wrapper.metatype as (new (...args: unknown[]) => unknown) | null;
+          for (const name of controller ? Object.getOwnPropertyNames(controller.prototype) : []) {
+            const handler = (controller!.prototype as Record<string, unknown>)[name];
+            if (typeof handler === 'function' && Reflect.getMetadata(METHOD_METADATA, handler) !== undefined) {
+              const permission = (Reflect.getMetadata(PERMISSION_KEY, handler) ??
+                Reflect.getMetadata(PERMISSION_KEY, controller!)) as Permission | undefined;
+              if (permission) {
+                declared.add(permission.resource);
+              }
+            }
+          }
+        }
+      }
+    } finally {
+      await t.close();
+    }
+    const named = (defaultPolicy().rules as { resource: string }[])
+      .map((rule) => rule.resource)
+      .filter((r) => r !== '*');
+    const unrouted = [...new Set([...RESOURCES, ...named])].filter((resource) => !declared.has(resource));
+    expect(unrouted).toEqual([]);
   });
 });
 
@@ -165,7 +200,7 @@ describe('scopes', () => {
     }
   });
 
-  it('narrows: a scope must cover the permission; no scopes leave the role alone', () => {
+  it('narrows: a scope must cover the permission; no scopes leave the role alone, an empty list allows nothing', () => {
     const write = { resource: 'memory_pin', action: 'write' } as const;
     expect(scopesPermit(['read'], write)).toBe(false);
     expect(scopesPermit(['memory:write'], write)).toBe(false);
@@ -174,7 +209,7 @@ describe('scopes', () => {
     expect(scopesPermit(['memory_pin:*'], write)).toBe(true);
     expect(scopesPermit(['*'], write)).toBe(true);
     expect(scopesPermit(undefined, write)).toBe(true);
-    expect(scopesPermit([], write)).toBe(true);
+    expect(scopesPermit([], write)).toBe(false);
   });
 });
 

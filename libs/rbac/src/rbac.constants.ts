@@ -1,29 +1,10 @@
-import type { Action, Resource } from '@engram/common';
-
 export const ROLES = ['infra', 'admin', 'machine', 'dev', 'readonly'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const RESOURCES = [
-  'memory_pin',
-  'memory',
-  'context',
-  'tenant',
-  'api_key',
-  'policy',
-  'drift',
-  'metrics',
-] as const;
-export const ACTIONS = ['read', 'write', 'delete', 'admin', 'reload'] as const;
+/** One vocabulary with the routes: the lists live beside the permission decorator. */
+export { ACTIONS, RESOURCES } from '@engram/common';
 
-// The lists must name exactly the Resource and Action types the routes declare.
-type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
-const resourcesMatch: Exactly<(typeof RESOURCES)[number], Resource> = true;
-const actionsMatch: Exactly<(typeof ACTIONS)[number], Action> = true;
-void resourcesMatch;
-void actionsMatch;
-
-/** In rules, `*` stands for every resource or every action. */
-export const WILDCARD = '*';
+export { WILDCARD } from '@engram/common';
 
 /**
  * Casbin model used when the policy file brings none: role inheritance through `g`, and `*`

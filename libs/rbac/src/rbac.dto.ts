@@ -1,5 +1,6 @@
 import { RbacAuditEvent } from './rbac-audit.types';
 import { z } from 'zod';
+import { isoDateTime } from '@engram/common';
 import { ACTIONS, RESOURCES, ROLES } from './rbac.constants';
 
 export const MAX_AUDIT_PAGE = 1000;
@@ -16,7 +17,7 @@ export const auditQuerySchema = z.strictObject({
   role: z.enum(ROLES).optional(),
   resource: z.enum(RESOURCES).optional(),
   action: z.enum(ACTIONS).optional(),
-  since: z.iso.datetime({ offset: true }).optional().describe('ISO 8601 timestamp; decisions at or after it'),
+  since: isoDateTime().optional().describe('ISO 8601 timestamp; decisions at or after it'),
   limit: z.coerce.number().int().min(1).max(MAX_AUDIT_PAGE).default(50),
   cursor: z.string().max(256).optional(),
 });

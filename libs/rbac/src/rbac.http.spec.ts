@@ -76,6 +76,32 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
     expect(body.matrix.dev.metrics).toEqual(['read']);
     expect(body.matrix.readonly.memory).toEqual(['read']);
     expect(body.matrix.readonly.metrics).toEqual([]);
+    // Only resources some route declares: the matrix promises nothing that cannot be reached.
+    expect(Object.keys(body.matrix.admin)).toEqual([
+      'memory_pin',
+      'memory',
+      'context',
+      'tenant',
+      'api_key',
+      'policy',
+      'metrics',
+    ]);
+  });
+
+  it('refuses a policy granting a resource no route has (drift), keeping the last good policy', async () => {
+    dir.write({
+      ...defaultPolicy(),
+      rules: [...defaultPolicy().rules, { role: 'dev', resource: 'drift', actions: ['read'] }],
+    });
+    const reload = await call('POST', `${RBAC}/reload`);
+    expect(reload.status).toBe(422);
+    expect(reload.body.error.details.issues).toContainEqual({
+      path: 'rules.8.resource',
+      message: expect.stringMatching(/drift/),
+    });
+    const audit = await call('GET', `${RBAC}/audit?resource=drift`);
+    expect(audit.status).toBe(400);
+    expect(audit.body.error.code).toBe('invalid_resource');
   });
 
   it('POST /rbac/reload loads a changed file, reports it, and is a no-op when nothing changed', async () => {

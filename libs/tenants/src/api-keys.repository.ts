@@ -99,10 +99,22 @@ export class ApiKeysRepository {
     );
   }
 
-  /** Whether any key was ever created: from then on the service requires credentials. */
-  anyExists(): Promise<boolean> {
-    return this.db.crossTenant(async (tx) => {
-      const rows = await tx.query<{ exists: boolean }>('SELECT EXISTS (SELECT 1 FROM api_keys) AS exists');
+  /**
+   * Records, in the key's own transaction, that a key was created: the durable fact that ends
+   * open local mode. It lives in auth_state (no tenant_id), so no tenant erasure removes it.
+   */
+  markKeyCreated(tx: Queryable): Promise<void> {
+    return this.metrics.timeQuery('api_keys', 'markKeyCreated', async () => {
+      await tx.query(`INSERT INTO auth_state (name) VALUES ('first_key_created') ON CONFLICT (name) DO NOTHING`);
+    });
+  }
+
+  /** Whether a key was ever created in this database (revoked, expired or erased ones too). */
+  keyEverCreated(): Promise<boolean> {
+    return this.metrics.timeQuery('api_keys', 'keyEverCreated', async () => {
+      const rows = await this.db.query<{ exists: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM auth_state WHERE name = 'first_key_created') AS exists`,
+      );
       return rows[0].exists;
     });
   }

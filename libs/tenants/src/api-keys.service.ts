@@ -123,6 +123,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
         prefix: raw.slice(0, PREFIX_LENGTH),
         expiresAt: input.expires_at ?? null,
       });
+      await this.repository.markKeyCreated(tx);
       await this.bus.publish(tx, { kind: 'keys_exist' });
       return inserted;
     });
@@ -191,12 +192,16 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
-  /** Whether any API key was ever created (cached; a creation anywhere is heard at once). */
-  async anyKeyExists(): Promise<boolean> {
+  /**
+   * Whether an API key was ever created in this database (cached; a creation anywhere is heard
+   * at once). Read from a fact recorded with the first key, not from the keys themselves, which
+   * tenant erasure deletes.
+   */
+  async keyEverCreated(): Promise<boolean> {
     if (this.keysExist || this.keysExistCheckedUntil > Date.now()) {
       return this.keysExist;
     }
-    this.keysExist = await this.repository.anyExists();
+    this.keysExist = await this.repository.keyEverCreated();
     this.keysExistCheckedUntil = Date.now() + this.ttlMs;
     return this.keysExist;
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDateTime, scopesSchema } from '@engram/common';
 
 /** Tenant ids are slugs: they appear in keys, logs and SQL settings. */
 export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -74,14 +75,12 @@ export const ROLES = ['infra', 'admin', 'machine', 'dev', 'readonly'] as const;
 export type Role = (typeof ROLES)[number];
 /** Roles that act across tenants; keys carrying them exist only under the operators' tenant. */
 export const CROSS_TENANT_ROLES: readonly string[] = ['infra', 'admin'];
-export const SCOPES = ['read', 'write', 'delete', 'admin', 'reload'] as const;
 
 export const createApiKeySchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   role: z.enum(ROLES),
-  scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).optional(),
-  expires_at: z.iso
-    .datetime({ offset: true })
+  scopes: scopesSchema.optional(),
+  expires_at: isoDateTime()
     .refine((value) => Date.parse(value) > Date.now(), 'must be in the future')
     .optional(),
 });

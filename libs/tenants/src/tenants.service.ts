@@ -10,6 +10,7 @@ import {
   ListTenantsQuery,
   PLAN_QUOTAS,
   QUOTA_NAMES,
+  TENANT_ID_PATTERN,
   Quotas,
   TenantListView,
   TenantView,
@@ -71,7 +72,7 @@ function decodeCursor(cursor: string): string {
         i?: unknown;
       }
     ).i;
-    if (typeof id === 'string' && id.length <= 63) {
+    if (typeof id === 'string' && TENANT_ID_PATTERN.test(id)) {
       return id;
     }
   } catch {

@@ -6,9 +6,9 @@ import { SqlMigration } from './migration';
  * parked there move into memory_audit first (the event id makes it a no-op for any already
  * drained); the down migration gives back an empty outbox.
  */
-export class AuditOutboxRetired1763800000018 extends SqlMigration {
-  readonly name = 'AuditOutboxRetired1763800000018';
-  readonly previous = 'MemoryLexicalPostings1763800000017';
+export class AuditOutboxRetired1763800000019 extends SqlMigration {
+  readonly name = 'AuditOutboxRetired1763800000019';
+  readonly previous = 'AuthState1763800000018';
   protected readonly upSql = `
     INSERT INTO memory_audit (tenant_id, id, ts, operation, key, success, latency_ms, value_hash, request_id, actor, affected)
     SELECT e.tenant_id, e.id, e.ts, e.operation, e.key, e.success, e.latency_ms, e.value_hash, e.request_id, e.actor, e.affected
