@@ -17,6 +17,7 @@ import { PinGetFunction1763800000016 } from './0016-pin-get-function';
 import { MemoryLexicalPostings1763800000017 } from './0017-memory-lexical-postings';
 import { AuthState1763800000018 } from './0018-auth-state';
 import { StorageUsage1763800000019 } from './0019-storage-usage';
+import { AuditOutboxRetired1763800000020 } from './0020-audit-outbox-retired';
 import { SqlMigration } from './migration';
 
 /** Every migration, oldest first. A new migration is added here and names the last as `previous`. */
@@ -40,6 +41,7 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   MemoryLexicalPostings1763800000017,
   AuthState1763800000018,
   StorageUsage1763800000019,
+  AuditOutboxRetired1763800000020,
 ];
 
 export { SqlMigration, verifyChain } from './migration';

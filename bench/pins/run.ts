@@ -202,7 +202,7 @@ async function postgresPath(): Promise<PathSetup> {
 }
 
 async function workerListening(prefix: string): Promise<boolean> {
-  const queue = new Queue('audit.write', { connection: { url: options.redisUrl } as never, prefix });
+  const queue = new Queue('pins.expire', { connection: { url: options.redisUrl } as never, prefix });
   try {
     return (await queue.getWorkersCount()) > 0;
   } finally {

@@ -7,6 +7,10 @@ export interface PrivateRedis {
   url: string;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** SIGSTOP: the server keeps its connections but answers nothing until resume(). */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
 }
 
 function redisServerBinary(): string {
@@ -47,6 +51,12 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
         stdio: 'ignore',
       });
       await waitForPing();
+    },
+    pause() {
+      child?.kill('SIGSTOP');
+    },
+    resume() {
+      child?.kill('SIGCONT');
     },
     async stop() {
       const running = child;

@@ -5,7 +5,6 @@ import { EngramConfig } from '@engram/config';
 import { PinoNestLogger, createLogger } from '@engram/common';
 import { MemoriesModule } from '@engram/memories';
 import { PinsModule } from '@engram/pins';
-import { RbacAuditModule } from '@engram/rbac';
 import { TenantsModule } from '@engram/tenants';
 
 /** The worker alone: job handlers, no HTTP. */
@@ -14,13 +13,7 @@ export class WorkerModule {
   static forRoot(config: EngramConfig, runtime: Omit<RuntimeOptions, 'worker'>): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [
-        ...coreImports(config, { ...runtime, worker: true }),
-        TenantsModule,
-        PinsModule,
-        MemoriesModule,
-        RbacAuditModule,
-      ],
+      imports: [...coreImports(config, { ...runtime, worker: true }), TenantsModule, PinsModule, MemoriesModule],
     };
   }
 }

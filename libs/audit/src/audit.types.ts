@@ -12,10 +12,3 @@ export interface AuditEvent {
   /** Rows a bulk operation (cleanup, expiry) touched. */
   affected?: number | null;
 }
-
-declare module '@engram/jobs' {
-  interface JobPayloads {
-    'audit.write': { events: AuditEvent[] };
-    'audit.drain-outbox': Record<string, never>;
-  }
-}

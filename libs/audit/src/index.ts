@@ -1,4 +1,4 @@
 export * from './audit.types';
-export * from './audit-buffer';
+export * from './audit-sink';
 export * from './audit.service';
 export * from './audit.module';

@@ -39,7 +39,8 @@ export const configSchema = z.object({
   PIN_CLEANUP_BATCH_SIZE: z.coerce.number().int().min(1).max(50000).default(1000),
   AUDIT_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(200),
   AUDIT_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
-  AUDIT_OUTBOX_DRAIN_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
+  /** How long a response waits for its audit events to be committed; 0 sends it without waiting. */
+  AUDIT_ACK_TIMEOUT_MS: z.coerce.number().int().min(0).max(60000).default(2000),
   QUEUE_PREFIX: z.string().min(1).default('engram'),
   /** The RBAC policy (roles, rules, optional model); relative paths resolve from the working directory. */
   RBAC_POLICY_FILE: z.string().min(1).default('config/rbac-policies.json'),

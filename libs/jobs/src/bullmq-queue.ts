@@ -84,7 +84,7 @@ export class BullMqJobQueue extends JobQueue {
   /**
    * BullMQ waits for a lost connection to come back before sending; a producer (or a metrics
    * scrape) must not: it fails at once when Redis is not connected, and after PRODUCE_TIMEOUT_MS
-   * at most, so the caller can fall back (the audit outbox) instead of hanging.
+   * at most, so the caller can fall back or report instead of hanging.
    */
   private async produce(send: () => Promise<unknown>): Promise<void> {
     if (this.producerConnection.status !== 'ready') {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Database, assertTenant } from '@engram/db';
+import { AuditTrail, auditBatchJson } from '@engram/audit';
+import { Database, Queryable, assertTenant } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 import { RbacAuditEvent } from './rbac-audit.types';
 
@@ -17,22 +18,23 @@ export interface RbacAuditFilter {
 export type RbacAuditRow = Omit<RbacAuditEvent, 'ts'> & { ts: Date };
 
 /**
- * rbac_audit. Batches arrive as one jsonb array: one statement whatever the batch size (no
- * 65,535 bind-parameter ceiling), and a replayed batch inserts nothing twice.
+ * rbac_audit: written through the AuditSink (batches span tenants, so they run in the sink's
+ * cross-tenant transaction, each row carrying its own tenant_id; the event id makes a replayed
+ * batch a no-op), read one tenant at a time.
  */
 @Injectable()
-export class RbacAuditRepository {
+export class RbacAuditRepository implements AuditTrail<RbacAuditEvent> {
+  readonly table = 'rbac_audit';
+
   constructor(
     private readonly db: Database,
     private readonly metrics: MetricsService,
   ) {}
 
-  insertEvents(events: RbacAuditEvent[]): Promise<number> {
-    return this.metrics.timeQuery('rbac_audit', 'insertEvents', async () => {
-      // A batch spans tenants: written as the owner role, each row carrying its own tenant_id.
-      const rows = await this.db.crossTenant((tx) =>
-        tx.query<{ inserted: number }>(
-          `WITH inserted AS (
+  insert(tx: Queryable, events: readonly RbacAuditEvent[]): Promise<number> {
+    return this.metrics.timeQuery('rbac_audit', 'insert', async () => {
+      const rows = await tx.query<{ inserted: number }>(
+        `WITH inserted AS (
            INSERT INTO rbac_audit (tenant_id, id, ts, actor, role, resource, action, decision, reason, enforced, request_id)
            SELECT tenant_id, id, ts, actor, role, resource, action, decision, reason, enforced, request_id
            FROM jsonb_to_recordset($1::jsonb) AS e(
@@ -41,9 +43,8 @@ export class RbacAuditRepository {
            ON CONFLICT (tenant_id, id) DO NOTHING
            RETURNING 1
          ) SELECT count(*)::int AS inserted FROM inserted`,
-          [JSON.stringify(events)],
-          'rbac_audit_insert',
-        ),
+        [auditBatchJson(events)],
+        'rbac_audit_insert',
       );
       return rows[0].inserted;
     });

@@ -12,9 +12,3 @@ export interface RbacAuditEvent {
   enforced: boolean;
   request_id: string | null;
 }
-
-declare module '@engram/jobs' {
-  interface JobPayloads {
-    'rbac.audit-write': { events: RbacAuditEvent[] };
-  }
-}

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { migrateDown, migrateUp } from '@engram/db';
+import { TestDatabase, createTestDatabase } from '../test/support/database';
+
+describe('migration AuditOutboxRetired1763800000020', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  const outboxExists = async () =>
+    (await database.db.query<{ present: boolean }>(`SELECT to_regclass('audit_outbox') IS NOT NULL AS present`))[0]
+      .present;
+
+  it('moves events still parked in the outbox into memory_audit, drops the outbox, and rolls back', async () => {
+    expect(await outboxExists()).toBe(false);
+    expect(await migrateDown(database.url, 1)).toEqual(['AuditOutboxRetired1763800000020']);
+    expect(await outboxExists()).toBe(true);
+    const id = randomUUID();
+    const event = {
+      id,
+      ts: new Date().toISOString(),
+      tenant_id: 'parked',
+      operation: 'upsert',
+      key: 'k',
+      success: true,
+      latency_ms: 1.5,
+      value_hash: null,
+      request_id: 'r-parked',
+      actor: 'local',
+    };
+    await database.db.query(`INSERT INTO audit_outbox (tenant_id, event) VALUES ('parked', $1::jsonb)`, [
+      JSON.stringify(event),
+    ]);
+
+    expect(await migrateUp(database.url)).toEqual(['AuditOutboxRetired1763800000020']);
+    expect(await outboxExists()).toBe(false);
+    const rows = await database.db.query(`SELECT id, key, request_id FROM memory_audit WHERE tenant_id = 'parked'`);
+    expect(rows).toEqual([{ id, key: 'k', request_id: 'r-parked' }]);
+  });
+});
