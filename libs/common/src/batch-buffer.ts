@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { detached } from './detached';
 
 export interface BatchBufferOptions<T> {
   name: string;
@@ -47,7 +48,8 @@ export class BatchBuffer<T> {
       this.options.onDrop?.(dropped.length);
     }
     if (this.items.length >= this.options.maxItems) {
-      void this.flush();
+      // Flushed on its own connection, never inside the transaction of the request that filled it.
+      detached(() => void this.flush());
     }
   }
 

@@ -12,3 +12,4 @@ export * from './tenant-binding';
 export * from './batch-buffer';
 export * from './storable-input';
 export * from './iso-date-time';
+export * from './detached';

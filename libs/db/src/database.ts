@@ -1,5 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { Client, ClientBase, Pool, PoolConfig, PoolClient, QueryResultRow, escapeIdentifier, escapeLiteral } from 'pg';
+import {
+  OpenTransaction,
+  PoolCheckoutInTransactionError,
+  TransactionContext,
+  TransactionNestingError,
+  TransactionScope,
+  describeScope,
+} from './transaction-context';
 
 export interface DatabaseOptions {
   url: string;
@@ -38,6 +46,7 @@ export interface Queryable {
  */
 export class Database implements Queryable {
   private readonly logger = new Logger('Database');
+  private readonly transactions = new TransactionContext();
   readonly pool: Pool;
 
   constructor(private readonly options: DatabaseOptions) {
@@ -57,6 +66,7 @@ export class Database implements Queryable {
           }),
     };
     this.pool = new Pool(config as PoolConfig);
+    this.guardCheckouts();
     // Without a listener, an idle connection dropped by the server crashes the process.
     this.pool.on('error', (error) => this.logger.warn(`idle database connection failed: ${error.message}`));
   }
@@ -109,8 +119,10 @@ export class Database implements Queryable {
   ): Promise<T> {
     assertTenant(tenantId);
     return this.inTransaction(
+      { kind: 'tenant', tenantId },
       `BEGIN; SELECT set_config('app.tenant_id', ${escapeLiteral(tenantId)}, true)${localSettingsSql(settings)}`,
       work,
+      localSettingsSql(settings).replace(/^; /, ''),
     );
   }
 
@@ -120,10 +132,19 @@ export class Database implements Queryable {
    * writes, key lookup by hash). Every statement inside must still say which tenants it touches.
    */
   async crossTenant<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.inTransaction(this.options.appRole === undefined ? 'BEGIN' : 'BEGIN; SET LOCAL ROLE NONE', work);
+    return this.inTransaction(
+      { kind: 'cross-tenant' },
+      this.options.appRole === undefined ? 'BEGIN' : 'BEGIN; SET LOCAL ROLE NONE',
+      work,
+    );
   }
 
+  /** Runs on the open transaction's connection when there is one (see TransactionContext). */
   async query<R extends QueryResultRow>(sql: string, params: unknown[] = [], name?: string): Promise<R[]> {
+    const open = this.transactions.current();
+    if (open) {
+      return open.queryable.query<R>(sql, params, name);
+    }
     const result = await this.pool.query<R>(
       name !== undefined && this.options.preparedStatements
         ? { name, text: sql, values: params }
@@ -134,22 +155,62 @@ export class Database implements Queryable {
 
   /** Runs `work` in one transaction on one connection; rolls back on any error. */
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.inTransaction('BEGIN', work);
+    return this.inTransaction({ kind: 'plain' }, 'BEGIN', work);
   }
 
-  private async inTransaction<T>(begin: string, work: (tx: Queryable) => Promise<T>): Promise<T> {
+  /**
+   * Opens a transaction, or joins the one already open in this async context (its statements
+   * then commit or roll back with the outer work; `joinSettings` become SET LOCALs that last to
+   * its end). A nested transaction that would see other rows than the open one is refused.
+   */
+  private async inTransaction<T>(
+    scope: TransactionScope,
+    begin: string,
+    work: (tx: Queryable) => Promise<T>,
+    joinSettings = '',
+  ): Promise<T> {
+    const open = this.transactions.current();
+    if (open) {
+      if (!TransactionContext.joinable(open.scope, scope)) {
+        throw new TransactionNestingError(
+          `a ${describeScope(scope)} transaction cannot run inside an open ${describeScope(open.scope)} transaction`,
+        );
+      }
+      if (joinSettings) {
+        await open.queryable.query(joinSettings);
+      }
+      return work(open.queryable);
+    }
     const client = await this.pool.connect();
+    const tx: OpenTransaction = { scope, queryable: this.wrap(client, () => tx.open), open: true };
     try {
       await client.query(begin);
-      const result = await work(this.wrap(client));
+      const result = await this.transactions.run(tx, () => work(tx.queryable));
+      tx.open = false;
       await client.query('COMMIT');
       return result;
     } catch (error) {
+      tx.open = false;
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.release();
     }
+  }
+
+  /** Every checkout, pool.query's included, goes through connect(): refuse it inside a transaction. */
+  private guardCheckouts(): void {
+    const connect = this.pool.connect.bind(this.pool) as (...args: unknown[]) => unknown;
+    (this.pool as unknown as { connect: (...args: unknown[]) => unknown }).connect = (...args: unknown[]) => {
+      const open = this.transactions.current();
+      if (open) {
+        throw new PoolCheckoutInTransactionError(
+          `a pool connection was requested inside an open ${describeScope(open.scope)} transaction; ` +
+            'statements inside a transaction must run on its connection',
+        );
+      }
+      return connect(...args);
+    };
   }
 
   /**
@@ -221,10 +282,14 @@ export class Database implements Queryable {
     await this.pool.end();
   }
 
-  private wrap(client: PoolClient): Queryable {
+  private wrap(client: PoolClient, isOpen: () => boolean): Queryable {
     const prepared = this.options.preparedStatements;
     return {
       async query<R extends QueryResultRow>(sql: string, params: unknown[] = [], name?: string): Promise<R[]> {
+        if (!isOpen()) {
+          // Work left running after its transaction ended must not reach a connection now in other hands.
+          throw new TransactionNestingError('statement issued after its transaction ended');
+        }
         const result = await client.query<R>(
           name !== undefined && prepared ? { name, text: sql, values: params } : { text: sql, values: params },
         );

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { detached } from '@engram/common';
 import { randomUUID } from 'node:crypto';
 import { JobQueue, JobRunner } from './job-queue';
 import { JobName, JobOptions, JobPayloads, JobStateCounts, jobDefinition } from './job.types';
@@ -141,7 +142,8 @@ export class InlineJobQueue extends JobQueue {
     }
     const [job] = this.waiting.splice(index, 1);
     this.active++;
-    setImmediate(() => void this.execute(job));
+    // A job enqueued inside a request's transaction runs on its own, as it would on a worker.
+    setImmediate(() => detached(() => void this.execute(job)));
   }
 
   private async execute(job: PendingJob): Promise<void> {
