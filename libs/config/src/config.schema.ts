@@ -69,6 +69,8 @@ export const configSchema = z.object({
   API_KEY_TOUCH_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   /** Whether erasing a tenant also erases its audit rows (tables named *audit*). */
   TENANT_ERASE_AUDIT: z.stringbool().default(true),
+  /** How often a worker erases every tenant still pending_deletion (a lost or failed erase job). */
+  TENANT_ERASE_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
   /** Per-key request limit; off makes the plan's requests_per_minute informational. */
   RATE_LIMIT_ENABLED: z.stringbool().default(true),
   /**

@@ -31,6 +31,11 @@ export interface JobHandlerInstance<N extends JobName = JobName> {
   handle(payload: JobPayloads[N], context: JobContext): Promise<void>;
   /** For repeatable jobs: the interval, or null to not schedule. */
   repeatEveryMs?(): number | null;
+  /**
+   * Work to do once when a worker starts, in process rather than through the queue (which may
+   * have lost its jobs or be unreachable then). Runs in the background; a failure is logged.
+   */
+  runAtStart?(): Promise<void>;
 }
 
 export type JobStateCounts = Record<'waiting' | 'active' | 'delayed' | 'completed' | 'failed', number>;

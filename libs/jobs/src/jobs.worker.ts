@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
 import { MetricsService } from '@engram/metrics';
 import { JOB_HANDLER_KEY } from './job-handler.decorator';
@@ -10,8 +10,10 @@ import { JobContext, JobHandlerInstance, JobName, jobDefinition, jobDefinitions 
  * starts processing and registers repeatable schedules. Present only in worker processes.
  */
 @Injectable()
-export class JobsWorker implements OnApplicationBootstrap {
+export class JobsWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('JobsWorker');
+  /** Start-up runs still in flight; shutdown waits for them before the database closes. */
+  private readonly startRuns: Promise<void>[] = [];
   private readonly outcomes;
   private readonly duration;
 
@@ -27,6 +29,17 @@ export class JobsWorker implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const handlers = this.discoverHandlers();
+    // Started before the queue is touched: registering schedules waits for Redis, and these
+    // runs exist precisely for when Redis lost (or cannot yet serve) the queued work.
+    for (const [name, handler] of handlers) {
+      if (handler.runAtStart) {
+        this.startRuns.push(
+          handler
+            .runAtStart()
+            .catch((error: Error) => this.logger.warn(`start-up run of ${name} failed: ${error.message}`)),
+        );
+      }
+    }
     await this.queue.startProcessing([...handlers.keys()], (name, payload, context) =>
       this.run(handlers.get(name)!, name, payload, context),
     );
@@ -37,6 +50,10 @@ export class JobsWorker implements OnApplicationBootstrap {
       }
     }
     this.logger.log(`processing ${handlers.size} job types on the ${this.queue.driver} queue`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.startRuns);
   }
 
   private discoverHandlers(): Map<JobName, JobHandlerInstance> {

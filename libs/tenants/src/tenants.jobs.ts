@@ -1,67 +1,57 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AuditService } from '@engram/audit';
 import { ConfigService } from '@engram/config';
-import { Database } from '@engram/db';
 import { JobHandler, JobHandlerInstance, JobPayloads, defineJob } from '@engram/jobs';
-import { InvalidationBus } from './invalidation.bus';
-import { TenantsRepository } from './tenants.repository';
-import { GLOBAL_TENANT } from './tenants.service';
+import { TenantEraser } from './tenant-eraser';
 
 declare module '@engram/jobs' {
   interface JobPayloads {
     'tenants.erase': { tenant_id: string };
+    'tenants.erase-sweep': Record<string, never>;
   }
 }
 
 defineJob('tenants.erase', { attempts: 10, backoffMs: 5000 });
+defineJob('tenants.erase-sweep', { attempts: 1, backoffMs: 1000 });
 
-const ERASE_BATCH = 5000;
-/** Tables holding audit trails, kept on erasure when TENANT_ERASE_AUDIT=false. */
-const AUDIT_TABLE = /audit/;
-
-/**
- * Erases everything a tenant owns once it is pending_deletion: every table with a tenant_id
- * column (found in the catalog, so later features are covered without a change here), then the
- * registry row. Idempotent: a rerun finds nothing left, and a tenant no longer pending is left alone.
- */
+/** Erases one tenant, queued by DELETE: the fast path; the sweep covers a lost or failed job. */
 @Injectable()
 @JobHandler('tenants.erase')
 export class TenantEraseHandler implements JobHandlerInstance<'tenants.erase'> {
-  private readonly logger = new Logger('TenantEraseHandler');
+  constructor(private readonly eraser: TenantEraser) {}
+
+  handle({ tenant_id: tenantId }: JobPayloads['tenants.erase']): Promise<void> {
+    return this.eraser.erase(tenantId);
+  }
+}
+
+/**
+ * Erases every tenant still pending_deletion, on a schedule and once when a worker starts: the
+ * erase job lives only in Redis, which can lose it (FLUSHALL, a restart without persistence, a
+ * DELETE answered while Redis was down), so Postgres is the record and this finishes the work
+ * within one interval of a worker running.
+ */
+@Injectable()
+@JobHandler('tenants.erase-sweep')
+export class TenantEraseSweepHandler implements JobHandlerInstance<'tenants.erase-sweep'> {
+  private readonly logger = new Logger('TenantEraseSweepHandler');
 
   constructor(
-    private readonly repository: TenantsRepository,
-    private readonly db: Database,
-    private readonly bus: InvalidationBus,
-    private readonly audit: AuditService,
+    private readonly eraser: TenantEraser,
     private readonly config: ConfigService,
   ) {}
 
-  async handle({ tenant_id: tenantId }: JobPayloads['tenants.erase']): Promise<void> {
-    const tenant = await this.repository.get(tenantId);
-    if (!tenant || tenant.status !== 'pending_deletion' || tenantId === GLOBAL_TENANT) {
-      return;
+  repeatEveryMs(): number {
+    return this.config.get('TENANT_ERASE_SWEEP_INTERVAL_SECONDS') * 1000;
+  }
+
+  runAtStart(): Promise<void> {
+    return this.handle();
+  }
+
+  async handle(): Promise<void> {
+    const { erased, failed } = await this.eraser.eraseAllPending();
+    if (erased + failed > 0) {
+      this.logger.log(`erase sweep: ${erased} tenants erased, ${failed} failed`);
     }
-    const started = performance.now();
-    const eraseAudit = this.config.get('TENANT_ERASE_AUDIT');
-    const tables = (await this.repository.tenantOwnedTables()).filter(
-      (table) => eraseAudit || !AUDIT_TABLE.test(table),
-    );
-    let affected = 0;
-    for (const table of tables) {
-      affected += await this.repository.eraseFrom(tenantId, table, ERASE_BATCH);
-    }
-    await this.repository.deleteErased(tenantId);
-    await this.db.transaction((tx) => this.bus.publish(tx, { kind: 'tenant', id: tenantId }));
-    this.logger.log(`erased tenant ${tenantId}: ${affected} rows in ${tables.length} tables`);
-    // Recorded under the operators' tenant: the erased tenant keeps no rows, not even this one.
-    this.audit.record({
-      tenant_id: GLOBAL_TENANT,
-      operation: 'tenant_erase',
-      key: tenantId,
-      success: true,
-      latency_ms: performance.now() - started,
-      affected,
-    });
   }
 }

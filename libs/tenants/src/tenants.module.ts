@@ -5,7 +5,8 @@ import { ApiKeysService } from './api-keys.service';
 import { InvalidationBus } from './invalidation.bus';
 import { QuotaService } from './quota.service';
 import { TenantsController } from './tenants.controller';
-import { TenantEraseHandler } from './tenants.jobs';
+import { TenantEraser } from './tenant-eraser';
+import { TenantEraseHandler, TenantEraseSweepHandler } from './tenants.jobs';
 import { TenantsRepository } from './tenants.repository';
 import { TenantsService } from './tenants.service';
 
@@ -18,7 +19,9 @@ import { TenantsService } from './tenants.service';
     ApiKeysRepository,
     ApiKeysService,
     QuotaService,
+    TenantEraser,
     TenantEraseHandler,
+    TenantEraseSweepHandler,
   ],
   exports: [TenantsService, ApiKeysService, QuotaService],
 })

@@ -166,6 +166,31 @@ export class TenantsRepository {
     });
   }
 
+  /** Ids of every tenant whose deletion was requested and whose erasure has not finished. */
+  pendingDeletion(): Promise<string[]> {
+    return this.metrics.timeQuery('tenants', 'pendingDeletion', async () => {
+      const rows = await this.db.query<{ id: string }>(
+        `SELECT id FROM tenants WHERE status = 'pending_deletion' ORDER BY updated_at, id`,
+      );
+      return rows.map((row) => row.id);
+    });
+  }
+
+  /** Whether the tenant still has a row in `table` (under its own row-level security context). */
+  hasRowsIn(tenantId: string, table: string): Promise<boolean> {
+    assertTenant(tenantId);
+    const quoted = escapeIdentifier(table);
+    return this.metrics.timeQuery('tenants', 'hasRowsIn', () =>
+      this.db.withTenant(tenantId, async (tx) => {
+        const rows = await tx.query<{ exists: boolean }>(
+          `SELECT EXISTS (SELECT 1 FROM ${quoted} WHERE tenant_id = $1) AS exists`,
+          [tenantId],
+        );
+        return rows[0].exists;
+      }),
+    );
+  }
+
   /** Removes the registry row once its data is gone, only if deletion was requested. */
   async deleteErased(id: string): Promise<boolean> {
     const rows = await this.db.query(`DELETE FROM tenants WHERE id = $1 AND status = 'pending_deletion' RETURNING id`, [

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { AuditService } from '@engram/audit';
 import { ConfigService } from '@engram/config';
 import { Database } from '@engram/db';
@@ -88,6 +88,7 @@ function decodeCursor(cursor: string): string {
  */
 @Injectable()
 export class TenantsService implements OnModuleInit {
+  private readonly logger = new Logger('TenantsService');
   private readonly cache = new Map<string, { info: TenantInfo | null; until: number }>();
   private readonly ttlMs: number;
 
@@ -176,7 +177,9 @@ export class TenantsService implements OnModuleInit {
 
   /**
    * Marks the tenant pending_deletion and revokes its keys in one transaction (so no request
-   * authenticates with them after this returns, on any replica), then queues the erasure.
+   * authenticates with them after this returns, on any replica), then queues the erasure. The
+   * committed state is the record: if the job cannot be queued (Redis away), the answer is still
+   * 202 and the workers' erase sweep (TENANT_ERASE_SWEEP_INTERVAL_SECONDS) does the erasure.
    */
   async delete(id: string): Promise<TenantView> {
     if (id === GLOBAL_TENANT) {
@@ -202,11 +205,17 @@ export class TenantsService implements OnModuleInit {
     if (!row) {
       throw new TenantNotFoundError(`no tenant ${id}`, { tenant_id: id });
     }
-    await this.queue.add(
-      'tenants.erase',
-      { tenant_id: id },
-      { jobId: `tenants-erase-${id}-${row.created_at.getTime()}` },
-    );
+    try {
+      await this.queue.add(
+        'tenants.erase',
+        { tenant_id: id },
+        { jobId: `tenants-erase-${id}-${row.created_at.getTime()}` },
+      );
+    } catch (error) {
+      this.logger.warn(
+        `erase job for tenant ${id} not queued, the erase sweep will do it: ${(error as Error).message}`,
+      );
+    }
     this.audit.record({
       tenant_id: GLOBAL_TENANT,
       operation: 'tenant_delete',
