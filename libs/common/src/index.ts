@@ -13,3 +13,4 @@ export * from './batch-buffer';
 export * from './storable-input';
 export * from './iso-date-time';
 export * from './detached';
+export * from './cross-site';
