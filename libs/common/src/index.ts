@@ -14,3 +14,4 @@ export * from './storable-input';
 export * from './iso-date-time';
 export * from './detached';
 export * from './database-unavailable';
+export * from './cross-site';
