@@ -2,8 +2,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
-import { PinoNestLogger, createLogger, requestContext } from '@engram/common';
+import { OpenModeCrossSiteInterceptor, PinoNestLogger, createLogger, requestContext } from '@engram/common';
 import { EngramConfig } from '@engram/config';
 import { RuntimeOptions } from '@engram/runtime';
 import { ApiModule } from './api.module';
@@ -30,6 +31,9 @@ export async function createApi(config: EngramConfig, runtime: RuntimeOptions): 
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(config, runtime), adapter, {
     logger: new PinoNestLogger(logger),
     bufferLogs: false,
+    // Nest would add a form (x-www-form-urlencoded) parser: a body type browsers send cross-site
+    // without a preflight. Fastify's own JSON parser is the only one the API needs.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -37,8 +41,14 @@ export async function createApi(config: EngramConfig, runtime: RuntimeOptions): 
     requestContext.run({ requestId: request.id }, done);
   });
 
-  // The API speaks JSON only: any other body type is answered 415 rather than parsed as a string.
+  // The API speaks JSON only: any other body type is answered 415 unsupported_media_type.
   fastify.removeContentTypeParser(['text/plain']);
+  await fastify.register(helmet, {
+    // A JSON API: nothing it serves may run scripts, load resources or be framed.
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    frameguard: { action: 'deny' },
+  });
+  app.useGlobalInterceptors(new OpenModeCrossSiteInterceptor());
 
   const document = openApiDocument(app);
   fastify.get('/openapi.json', (_request, reply) => {

@@ -10,6 +10,25 @@ import { startStorage } from './runtime';
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage. */
 const EXIT_CONFIG = 2;
 
+/** A start that fails for a reason the operator fixes (a port in use): one line, exit 2. */
+class StartupError extends Error {}
+
+/** Why the server cannot listen, in the operator's terms; undefined for anything unexpected. */
+function listenProblem(error: unknown, host: string, port: number): string | undefined {
+  const where = `${host}:${port}`;
+  const code: string = (error as NodeJS.ErrnoException | undefined)?.code ?? '';
+  switch (code) {
+    case 'EADDRINUSE':
+      return `cannot listen on ${where}: the port is already in use (set PORT, or stop what holds it)`;
+    case 'EACCES':
+      return `cannot listen on ${where}: permission denied (ports below 1024 need privileges; set PORT)`;
+    case 'EADDRNOTAVAIL':
+      return `cannot listen on ${where}: HOST is not an address of this machine (set HOST)`;
+    default:
+      return undefined;
+  }
+}
+
 function loadConfig(): EngramConfig {
   const config = parseConfig(process.env);
   if (!config.ENGRAM_ADMIN_TOKEN && !isLoopbackHost(config.HOST)) {
@@ -27,7 +46,15 @@ async function runServer(options: { api: boolean; worker: boolean }): Promise<vo
   const closers: (() => Promise<void>)[] = [];
   if (options.api) {
     const api = await createApi(config, { ...runtime, worker: options.worker });
-    await api.listen({ port: config.PORT, host: config.HOST });
+    try {
+      // Fastify's own listen: Nest's would log the error as well, and the operator needs one line.
+      await api.getHttpAdapter().getInstance().listen({ port: config.PORT, host: config.HOST });
+    } catch (error) {
+      await api.close();
+      await storage.stop();
+      const problem = listenProblem(error, config.HOST, config.PORT);
+      throw problem ? new StartupError(problem) : error;
+    }
     closers.push(() => api.close());
     api
       .getHttpAdapter()
@@ -127,6 +154,10 @@ program.parseAsync(process.argv).catch((error: unknown) => {
   }
   if (error instanceof ConfigValidationError) {
     console.error(error.message);
+    process.exit(EXIT_CONFIG);
+  }
+  if (error instanceof StartupError) {
+    console.error(`engram: ${error.message}`);
     process.exit(EXIT_CONFIG);
   }
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);

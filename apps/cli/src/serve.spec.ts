@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '../../../test/support/app';
@@ -100,6 +101,30 @@ describe('engram serve (embedded default)', () => {
     expect(stderr).toContain('LOG_LEVEL');
   });
 
+  it.each(['serve', 'api'])(
+    '`engram %s` on a port already in use prints one line and exits 2',
+    async (command) => {
+      const holder = createServer();
+      await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+      const port = (holder.address() as AddressInfo).port;
+      const data = mkdtempSync(join(tmpdir(), 'engram-busy-'));
+      try {
+        const { code, stderr } = await runToExit(
+          { ENGRAM_DATA_DIR: data, PORT: String(port), LOG_LEVEL: 'warn' },
+          command,
+        );
+        expect(code).toBe(2);
+        expect(stderr.trim().split('\n')).toEqual([
+          `engram: cannot listen on 127.0.0.1:${port}: the port is already in use (set PORT, or stop what holds it)`,
+        ]);
+      } finally {
+        holder.close();
+        rmSync(data, { recursive: true, force: true });
+      }
+    },
+    STARTUP_TIMEOUT_MS,
+  );
+
   it('refuses to listen beyond loopback without an admin token', async () => {
     const { code, stderr } = await runToExit({ HOST: '0.0.0.0', ENGRAM_DATA_DIR: dataDir });
     expect(code).toBe(2);
@@ -107,8 +132,11 @@ describe('engram serve (embedded default)', () => {
   });
 });
 
-async function runToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve'], {
+async function runToExit(
+  env: Record<string, string>,
+  command = 'serve',
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, command], {
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -8,6 +8,7 @@ const STATUS_BY_CODE = new Map<string, number>([
   ['route_not_found', 404],
   ['method_not_allowed', 405],
   ['service_unavailable', 503],
+  ['database_unavailable', 503],
   ['invalid_json', 400],
   ['unsupported_media_type', 415],
   ['payload_too_large', 413],

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './app-error';
+import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable';
 import { statusForError } from './error-status';
 
 export interface ErrorBody {
@@ -13,6 +14,8 @@ interface Described {
   code: string;
   message: string;
   details?: Record<string, unknown>;
+  /** Sent as Retry-After. */
+  retryAfterSeconds?: number;
 }
 
 /** Fastify's own errors (body parsing, limits) carry FST_* codes; give them ours. */
@@ -66,6 +69,14 @@ export function describeError(error: unknown): Described {
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     return { status: statusCode, code: HTTP_CODES[statusCode] ?? 'invalid_request', message: (error as Error).message };
   }
+  if (isDatabaseUnavailable(error)) {
+    return {
+      status: 503,
+      code: 'database_unavailable',
+      message: 'The database is unavailable; retry shortly',
+      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    };
+  }
   return { status: 500, code: 'internal_error', message: 'Internal server error' };
 }
 
@@ -83,10 +94,15 @@ export function errorBody(described: Described, requestId: string): ErrorBody {
 /** Sends the error body; 5xx details are logged, never sent. */
 export function replyWithError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const described = describeError(error);
-  if (described.status >= 500) {
+  if (described.code === 'database_unavailable') {
+    request.log.warn({ code: described.code, reason: (error as Error | undefined)?.message }, 'database unavailable');
+  } else if (described.status >= 500) {
     request.log.error({ err: error }, 'request failed');
   } else {
     request.log.info({ code: described.code, status: described.status }, 'request rejected');
+  }
+  if (described.retryAfterSeconds !== undefined) {
+    void reply.header('retry-after', described.retryAfterSeconds);
   }
   void reply.status(described.status).header('content-type', 'application/json').send(errorBody(described, request.id));
 }

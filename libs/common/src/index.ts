@@ -13,3 +13,5 @@ export * from './batch-buffer';
 export * from './storable-input';
 export * from './iso-date-time';
 export * from './detached';
+export * from './database-unavailable';
+export * from './cross-site';

@@ -69,6 +69,12 @@ export class Database implements Queryable {
     this.guardCheckouts();
     // Without a listener, an idle connection dropped by the server crashes the process.
     this.pool.on('error', (error) => this.logger.warn(`idle database connection failed: ${error.message}`));
+    // pg-pool listens on a client only while it is idle: a connection that drops while checked
+    // out (a server restart under load) emits 'error' on the client itself, and an unheard
+    // 'error' ends the process. The query in flight fails on its own; the pool then discards it.
+    this.pool.on('connect', (client) =>
+      client.on('error', (error) => this.logger.warn(`database connection failed: ${error.message}`)),
+    );
   }
 
   get embedded(): boolean {
