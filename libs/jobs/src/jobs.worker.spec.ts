@@ -27,6 +27,28 @@ class UndefinedJobHandler {
   async handle(): Promise<void> {}
 }
 
+const startRuns: string[] = [];
+
+@Injectable()
+@JobHandler(DEFINED)
+class SlowStartHandler {
+  async handle(): Promise<void> {}
+  async runAtStart(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    startRuns.push('slow');
+  }
+}
+
+@Injectable()
+@JobHandler(DEFINED)
+class FailingStartHandler {
+  async handle(): Promise<void> {}
+  async runAtStart(): Promise<void> {
+    startRuns.push('failing');
+    throw new Error('start-up run failed');
+  }
+}
+
 async function boot(providers: unknown[]): Promise<void> {
   @Module({
     imports: [MetricsModule, JobsModule.forRoot({ prefix: 'test', worker: true, queue: new InlineJobQueue() })],
@@ -56,5 +78,17 @@ describe('job handler discovery at boot', () => {
 
   it('starts with exactly one handler per defined job', async () => {
     await expect(boot([FirstHandler])).resolves.toBeUndefined();
+  });
+
+  it('runs runAtStart once at boot, and shutdown waits for it to finish', async () => {
+    startRuns.length = 0;
+    await boot([SlowStartHandler]);
+    expect(startRuns).toEqual(['slow']);
+  });
+
+  it('starts even when a runAtStart fails', async () => {
+    startRuns.length = 0;
+    await expect(boot([FailingStartHandler])).resolves.toBeUndefined();
+    expect(startRuns).toEqual(['failing']);
   });
 });
