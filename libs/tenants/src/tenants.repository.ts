@@ -152,7 +152,12 @@ export class TenantsRepository {
         const deleted = await this.db.withTenant(tenantId, async (tx) => {
           const rows = await tx.query<{ n: number }>(
             `WITH gone AS (
-               DELETE FROM ${quoted} WHERE ctid IN (SELECT ctid FROM ${quoted} WHERE tenant_id = $1 LIMIT $2) RETURNING 1
+               DELETE FROM ${quoted} WHERE ctid IN (
+                 SELECT ctid FROM ${quoted} WHERE tenant_id = $1
+                 -- A late pass must never touch a new tenant that reused the id.
+                 AND EXISTS (SELECT 1 FROM tenants WHERE id = $1 AND status = 'pending_deletion')
+                 LIMIT $2
+               ) RETURNING 1
              ) SELECT count(*)::int AS n FROM gone`,
             [tenantId, batchSize],
           );
