@@ -216,7 +216,14 @@ describe('audit under Redis, worker and API faults', () => {
       duplicated_decisions: result.duplicatedDecisions.length,
       faults,
     };
-    console.log(`audit fault run: ${JSON.stringify(summary)}`);
+    // The writes themselves: every acknowledged pin is stored.
+    const pins = await count(
+      `SELECT key AS marker, count(*)::int AS n FROM memory_pins WHERE tenant_id = $1 GROUP BY key`,
+      [tenant],
+    );
+    const lostWrites = [...acked].filter((marker) => pins.get(marker) !== 1);
+    console.log(`audit fault run: ${JSON.stringify({ ...summary, lost_writes: lostWrites.length })}`);
+    expect(lostWrites).toEqual([]);
     expect(acked.size).toBeGreaterThan(500);
     // Redis and worker faults never fail a write (transport errors come only from the API SIGKILL).
     expect(Object.keys(statuses).filter((status) => Number(status) >= 500)).toEqual([]);
