@@ -25,6 +25,8 @@ function dataSourceFor(url: string): DataSource {
 async function withMigrationLock<T>(url: string, work: (dataSource: DataSource) => Promise<T>): Promise<T> {
   verifyChain(MIGRATIONS);
   const lockClient = new Client({ connectionString: url, application_name: 'engram-migrate-lock' });
+  // A dropped session fails the migration through its pending query; it must not crash the process.
+  lockClient.on('error', () => undefined);
   await lockClient.connect();
   const dataSource = dataSourceFor(url);
   try {
