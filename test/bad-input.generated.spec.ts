@@ -25,7 +25,7 @@ import { adminHeaders, newTenant } from './support/fixtures';
  */
 
 const SEED = Number(process.env.BAD_INPUT_SEED ?? 20261202);
-const RUNS = Number(process.env.BAD_INPUT_RUNS ?? 200);
+const RUNS = Number(process.env.BAD_INPUT_RUNS ?? 500);
 const REQUEST_TIMEOUT_MS = 5_000;
 
 /** A value sent as the JSON text given, for JSON that JS values cannot express (deep nesting, NaN-like). */

@@ -431,5 +431,20 @@ export function badInputCorpus({ tenant, memoryId, freshTenant }: CorpusContext)
       body: { ...base, namespace: 'ns', memories: [{ content: 'w', relations: [{ ...relation, weight: 1e-50 }] }] },
       code: 'invalid_memories_relations_weight',
     },
+    // importance is a real column too
+    {
+      name: 'importance 4.7e-233 (patch)',
+      method: 'PATCH',
+      url: `${memories}/${memoryId}`,
+      body: { ...base, importance: 4.7e-233 },
+      code: 'invalid_importance',
+    },
+    {
+      name: 'importance 1e-50 (create)',
+      method: 'POST',
+      url: memories,
+      body: { ...memory, importance: 1e-50 },
+      code: 'invalid_importance',
+    },
   ];
 }

@@ -9,6 +9,14 @@ export const MAX_LIST_LIMIT = 200;
 /** Weights are stored as `real`: below ~1e-38 Postgres refuses them, and so tiny a weight means nothing. */
 export const MIN_RELATION_WEIGHT = 1e-6;
 
+/** Importance is stored as `real`: a positive value below 1e-6 would underflow, so it must be 0 or more. */
+const MIN_POSITIVE_IMPORTANCE = 1e-6;
+const importanceSchema = z
+  .number()
+  .min(0)
+  .max(1)
+  .refine((value) => value === 0 || value >= MIN_POSITIVE_IMPORTANCE, 'must be 0 or between 0.000001 and 1');
+
 export const namespaceNameSchema = z
   .string()
   .regex(
@@ -52,7 +60,7 @@ const memoryFields = {
   type: z.enum(MEMORY_TYPES).default('semantic'),
   metadata: metadataSchema.optional(),
   tags: z.array(tagSchema).max(64).optional(),
-  importance: z.number().min(0).max(1).optional(),
+  importance: importanceSchema.optional(),
   source: z.string().max(256).optional(),
   ttl_seconds: z.number().int().min(0).max(MAX_TTL_SECONDS).optional().describe('0 or absent: never expires'),
   relations: relationListSchema.optional(),
@@ -80,7 +88,7 @@ export const updateMemorySchema = z.strictObject({
   type: z.enum(MEMORY_TYPES).optional(),
   metadata: metadataSchema.optional(),
   tags: z.array(tagSchema).max(64).optional(),
-  importance: z.number().min(0).max(1).optional(),
+  importance: importanceSchema.optional(),
   source: z.string().max(256).nullable().optional(),
   ttl_seconds: z.number().int().min(0).max(MAX_TTL_SECONDS).optional(),
 });

@@ -63,6 +63,25 @@ describe('memories over HTTP (postgres)', () => {
     expect(rows).toHaveLength(2);
   });
 
+  it('stores one edge when repeated content in a batch carries the same relation twice', async () => {
+    const tenant = await newTenant(t);
+    const target = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'the target' });
+    const item = { content: 'said twice', relations: [{ to: target.body.id, relation: 'about', weight: 0.5 }] };
+    const batch = await t.request('POST', `${MEMORIES}/batch`, {
+      tenant_id: tenant,
+      namespace: 'n',
+      memories: [item, { content: 'between' }, { ...item, relations: [{ ...item.relations[0], weight: 0.25 }] }],
+    });
+    expect(batch.status).toBe(201);
+    expect(batch.body.created).toBe(2);
+    const edges = await ownerQuery<{ weight: number }>(
+      t,
+      'SELECT weight FROM memory_relations WHERE tenant_id = $1 AND from_id = $2',
+      [tenant, batch.body.memories[0].id],
+    );
+    expect(edges).toEqual([{ weight: 0.25 }]);
+  });
+
   it('creates a batch in one go, marking duplicates within and across batches', async () => {
     const tenant = await newTenant(t);
     await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'already here' });

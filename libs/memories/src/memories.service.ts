@@ -266,13 +266,20 @@ export class MemoriesService {
       if (created > 0) {
         await this.quotas.reserve(tenantId, 'max_memories', created, tx);
       }
-      const edges: RelationRow[] = [];
+      // Repeated content maps to one row, so its copies' relations can name the same edge: one
+      // edge each (the last weight wins, as a later request's would).
+      const edges = new Map<string, RelationRow>();
       for (const row of inserted) {
         for (const relation of items[row.ord].relations ?? []) {
-          edges.push({ from_id: row.id, to_id: relation.to, relation: relation.relation, weight: relation.weight });
+          edges.set(`${row.id} ${relation.relation} ${relation.to}`, {
+            from_id: row.id,
+            to_id: relation.to,
+            relation: relation.relation,
+            weight: relation.weight,
+          });
         }
       }
-      if (edges.length > 0 && !(await this.repository.insertRelations(tenantId, edges, tx))) {
+      if (edges.size > 0 && !(await this.repository.insertRelations(tenantId, [...edges.values()], tx))) {
         throw new RelationTargetNotFoundError('a related memory does not exist in this tenant');
       }
       return inserted;
