@@ -4,7 +4,13 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
-import { OpenModeCrossSiteInterceptor, PinoNestLogger, createLogger, requestContext } from '@engram/common';
+import {
+  OpenModeCrossSiteInterceptor,
+  PinoNestLogger,
+  completeOpenApiDocument,
+  createLogger,
+  requestContext,
+} from '@engram/common';
 import { EngramConfig } from '@engram/config';
 import { RuntimeOptions } from '@engram/runtime';
 import { ApiModule } from './api.module';
@@ -70,8 +76,15 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
     .setTitle('Engram')
     .setDescription('Multi-tenant memory service for AI agents')
     .setVersion('1')
-    .addBearerAuth()
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an API key, a JWT or the admin token' })
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'an API key' }, 'apiKey')
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'X-Machine-Token', description: 'the machine token' },
+      'machineToken',
+    )
     .addSecurityRequirements('bearer')
+    .addSecurityRequirements('apiKey')
+    .addSecurityRequirements('machineToken')
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return completeOpenApiDocument(SwaggerModule.createDocument(app, config));
 }

@@ -1,13 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorBody } from './api-schemas';
 import { AppError } from './app-error';
 import { DATABASE_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from './database-unavailable';
 import { statusForError } from './error-status';
-
-export interface ErrorBody {
-  error: { code: string; message: string; details?: Record<string, unknown> };
-  request_id: string;
-}
 
 interface Described {
   status: number;

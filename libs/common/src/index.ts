@@ -5,6 +5,7 @@ export * from './zod-validation';
 export * from './http-error.filter';
 export * from './permission.decorator';
 export * from './scopes';
+export * from './api-schemas';
 export * from './openapi.decorators';
 export * from './logger';
 export * from './authorizer';

@@ -1,4 +1,5 @@
 import { SetMetadata, applyDecorators } from '@nestjs/common';
+import { ApiPublic } from './openapi.decorators';
 
 export const PERMISSION_KEY = 'engram:permission';
 export const PUBLIC_KEY = 'engram:public';
@@ -20,7 +21,7 @@ export const RequirePermission = (resource: Resource, action: Action) =>
   applyDecorators(SetMetadata(PERMISSION_KEY, { resource, action } satisfies Permission));
 
 /** Marks a route as reachable without credentials (health, readiness, OpenAPI). */
-export const Public = () => SetMetadata(PUBLIC_KEY, true);
+export const Public = () => applyDecorators(SetMetadata(PUBLIC_KEY, true), ApiPublic());
 
 /**
  * A Prometheus scrape endpoint (/metrics). Besides any credential granting the route's

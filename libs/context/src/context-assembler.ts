@@ -1,8 +1,9 @@
 // The package root is the o200k_base encoding (this project's module resolution cannot type subpaths).
 import { countTokens } from 'gpt-tokenizer';
+import type { AssembledContext } from './context.dto';
 
-export type Zone = 'critical' | 'middle' | 'recency';
-export const ZONES: readonly Zone[] = ['critical', 'middle', 'recency'];
+export const ZONES = ['critical', 'middle', 'recency'] as const;
+export type Zone = (typeof ZONES)[number];
 
 /** Each zone's nominal share of the budget left after the system prompt and the frame. */
 export const ZONE_SHARES: Record<Zone, number> = { critical: 0.15, middle: 0.65, recency: 0.2 };
@@ -24,24 +25,6 @@ export interface ContextPin {
   key: string;
   value: unknown;
   source: string | null;
-}
-
-export interface ContextBlock {
-  zone: Zone;
-  memory_id: string | null;
-  pin_key?: string;
-  content: string;
-  score: number;
-  tokens: number;
-}
-
-export interface AssembledContext {
-  text: string;
-  blocks: ContextBlock[];
-  tokens_used: number;
-  zones: Record<Zone, { budget: number; used: number }>;
-  considered: number;
-  skipped: { memory_id: string | null; pin_key?: string; reason: 'budget' }[];
 }
 
 export class SystemPromptTooLongError extends Error {

@@ -1,9 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiJsonBody, RequirePermission, parseOrThrow } from '@engram/common';
+import { ApiErrors, ApiJsonBody, ApiJsonResponse, RequirePermission, parseOrThrow } from '@engram/common';
 import { resolveTenant } from '@engram/auth';
-import { AssembledContext } from './context-assembler';
-import { contextSchema } from './context.dto';
+import { AssembledContext, assembledContextSchema, contextSchema } from './context.dto';
 import { ContextService } from './context.service';
 
 @ApiTags('context')
@@ -19,6 +18,8 @@ export class ContextController {
       'The best memories and pins for a query, packed under a token budget in critical, middle and recency zones',
   })
   @ApiJsonBody(contextSchema)
+  @ApiJsonResponse(200, assembledContextSchema, 'the assembled context')
+  @ApiErrors({ 400: 'invalid_<field>, system_prompt_over_budget', 404: 'namespace_not_found' })
   async assemble(@Body() body: unknown): Promise<AssembledContext> {
     const input = parseOrThrow(contextSchema, body, 'body');
     return this.context.assemble(await resolveTenant(input.tenant_id), input);

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { apiSchema } from '@engram/common';
 import { MEMORY_TYPES, namespaceNameSchema } from '@engram/memories';
 import { tenantIdSchema } from '@engram/pins';
+import { ZONES } from './context-assembler';
 
 export const contextSchema = z.strictObject({
   tenant_id: tenantIdSchema.optional(),
@@ -26,3 +28,38 @@ export const contextSchema = z.strictObject({
   k: z.number().int().min(1).max(200).default(50).describe('memories considered'),
 });
 export type ContextInput = z.infer<typeof contextSchema>;
+
+const zoneSchema = z.enum(ZONES);
+const zoneBudgetSchema = z.object({ budget: z.number().int(), used: z.number().int() });
+
+export const contextBlockSchema = apiSchema(
+  'ContextBlock',
+  z.object({
+    zone: zoneSchema,
+    memory_id: z.uuid().nullable().describe('null for a pin'),
+    pin_key: z.string().optional().describe('for a pin'),
+    content: z.string(),
+    score: z.number(),
+    tokens: z.number().int(),
+  }),
+);
+export type ContextBlock = z.infer<typeof contextBlockSchema>;
+
+export const assembledContextSchema = apiSchema(
+  'AssembledContext',
+  z.object({
+    text: z.string().describe('the blocks rendered for a prompt, framed as data'),
+    blocks: z.array(contextBlockSchema).describe('in the order of text'),
+    tokens_used: z.number().int(),
+    zones: z.object({ critical: zoneBudgetSchema, middle: zoneBudgetSchema, recency: zoneBudgetSchema }),
+    considered: z.number().int().describe('memories and pins that were candidates'),
+    skipped: z.array(
+      z.object({
+        memory_id: z.uuid().nullable(),
+        pin_key: z.string().optional(),
+        reason: z.literal('budget'),
+      }),
+    ),
+  }),
+);
+export type AssembledContext = z.infer<typeof assembledContextSchema>;

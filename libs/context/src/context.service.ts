@@ -4,8 +4,8 @@ import { MetricsService } from '@engram/metrics';
 import { MemoryAccessTracker, MemoryOperations, NamespacesService } from '@engram/memories';
 import { PinsService } from '@engram/pins';
 import { SearchService } from '@engram/search';
-import { AssembledContext, SystemPromptTooLongError, assembleContext } from './context-assembler';
-import { ContextInput } from './context.dto';
+import { SystemPromptTooLongError, assembleContext } from './context-assembler';
+import { AssembledContext, ContextInput } from './context.dto';
 
 export class SystemPromptOverBudgetError extends AppError {
   readonly code = 'system_prompt_over_budget';

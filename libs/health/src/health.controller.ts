@@ -2,9 +2,10 @@ import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/commo
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '@engram/common';
+import { ApiJsonResponse, Public } from '@engram/common';
 import { Database } from '@engram/db';
 import { JobQueue } from '@engram/jobs';
+import { Liveness, livenessSchema, readinessSchema } from './health.dto';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -21,13 +22,16 @@ export class HealthController {
   @Get('health')
   @Public()
   @ApiOperation({ summary: 'Liveness: the process answers' })
-  live(): { status: 'ok' } {
+  @ApiJsonResponse(200, livenessSchema, 'alive')
+  live(): Liveness {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @Public()
   @ApiOperation({ summary: 'Readiness: Postgres and the queue answer (503 with the failing check otherwise)' })
+  @ApiJsonResponse(200, readinessSchema, 'ready: every check is up')
+  @ApiJsonResponse(503, readinessSchema, 'not ready: `error` names the failing checks')
   async ready(@Res() reply: FastifyReply): Promise<void> {
     try {
       const result = await this.health.check([

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findUnstorableInput, isoDateTime } from '@engram/common';
+import { apiSchema, findUnstorableInput, isoDateTime, jsonValueSchema, timestampSchema } from '@engram/common';
 import { MAX_TTL_SECONDS, tenantIdSchema } from '@engram/pins';
 
 export const MEMORY_TYPES = ['semantic', 'episodic', 'working', 'procedural'] as const;
@@ -184,57 +184,103 @@ export const updateNamespaceSchema = z.strictObject({
 });
 export type UpdateNamespaceInput = z.infer<typeof updateNamespaceSchema>;
 
-export interface ProvenanceView {
-  source: string | null;
-  actor: string | null;
-  created_by_key: string | null;
-}
+export const provenanceViewSchema = apiSchema(
+  'Provenance',
+  z.object({
+    source: z.string().nullable(),
+    actor: z.string().nullable().describe("who wrote it: the credential's actor"),
+    created_by_key: z.string().nullable().describe('the id of the API key that wrote it, if one did'),
+  }),
+);
+export type ProvenanceView = z.infer<typeof provenanceViewSchema>;
 
-export interface MemoryView {
-  id: string;
-  tenant_id: string;
-  namespace: string;
-  content: string;
-  type: MemoryType;
-  metadata: Record<string, unknown>;
-  tags: string[];
-  importance: number;
-  provenance: ProvenanceView;
-  embedding_status: 'pending' | 'ready' | 'failed';
-  access_count: number;
-  last_accessed_at: string | null;
-  expires_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export const EMBEDDING_STATUSES = ['pending', 'ready', 'failed'] as const;
 
-export interface CreatedMemoryView extends MemoryView {
-  duplicate: boolean;
-}
+export const memoryViewSchema = apiSchema(
+  'Memory',
+  z.object({
+    id: z.uuid(),
+    tenant_id: z.string(),
+    namespace: z.string(),
+    content: z.string(),
+    type: z.enum(MEMORY_TYPES),
+    metadata: z.record(z.string(), jsonValueSchema),
+    tags: z.array(z.string()),
+    importance: z.number(),
+    provenance: provenanceViewSchema,
+    embedding_status: z
+      .enum(EMBEDDING_STATUSES)
+      .describe('searchable by text at once, by meaning once ready; failed after the last retry'),
+    access_count: z.number().int(),
+    last_accessed_at: timestampSchema().nullable(),
+    expires_at: timestampSchema().nullable(),
+    created_at: timestampSchema(),
+    updated_at: timestampSchema(),
+  }),
+);
+export type MemoryView = z.infer<typeof memoryViewSchema>;
 
-export interface MemoryListView {
-  memories: MemoryView[];
-  has_more: boolean;
-  next_cursor: string | null;
-}
+export const createdMemoryViewSchema = apiSchema(
+  'CreatedMemory',
+  memoryViewSchema.extend({
+    duplicate: z.boolean().describe('true: the same content already existed in the namespace; this is that memory'),
+  }),
+);
+export type CreatedMemoryView = z.infer<typeof createdMemoryViewSchema>;
 
-export interface RelatedView {
-  memory: MemoryView;
-  depth: number;
-  weight: number;
-  relation: string;
-}
+export const batchResultViewSchema = apiSchema(
+  'MemoryBatchResult',
+  z.object({
+    memories: z.array(createdMemoryViewSchema).describe('in request order'),
+    created: z.number().int(),
+    duplicates: z.number().int(),
+  }),
+);
+export type BatchResultView = z.infer<typeof batchResultViewSchema>;
 
-export interface NamespaceView {
-  tenant_id: string;
-  name: string;
-  id: string;
-  description: string | null;
-  default_token_budget: number;
-  embedding_model: string;
-  pending_embedding_model: string | null;
-  retention_days: number | null;
-  memory_count: number;
-  created_at: string;
-  updated_at: string;
-}
+export const memoryListViewSchema = apiSchema(
+  'MemoryList',
+  z.object({ memories: z.array(memoryViewSchema), has_more: z.boolean(), next_cursor: z.string().nullable() }),
+);
+export type MemoryListView = z.infer<typeof memoryListViewSchema>;
+
+export const relatedViewSchema = apiSchema(
+  'RelatedMemory',
+  z.object({
+    memory: memoryViewSchema,
+    depth: z.number().int(),
+    weight: z.number(),
+    relation: z.string(),
+  }),
+);
+export type RelatedView = z.infer<typeof relatedViewSchema>;
+
+export const relatedListViewSchema = apiSchema(
+  'RelatedMemories',
+  z.object({ related: z.array(relatedViewSchema).describe('nearest first') }),
+);
+export type RelatedListView = z.infer<typeof relatedListViewSchema>;
+
+export const namespaceViewSchema = apiSchema(
+  'Namespace',
+  z.object({
+    tenant_id: z.string(),
+    name: z.string(),
+    id: z.uuid(),
+    description: z.string().nullable(),
+    default_token_budget: z.number().int(),
+    embedding_model: z.string(),
+    pending_embedding_model: z.string().nullable().describe('set while a re-embed to another model runs'),
+    retention_days: z.number().int().nullable(),
+    memory_count: z.number().int(),
+    created_at: timestampSchema(),
+    updated_at: timestampSchema(),
+  }),
+);
+export type NamespaceView = z.infer<typeof namespaceViewSchema>;
+
+export const namespaceListViewSchema = apiSchema(
+  'NamespaceList',
+  z.object({ namespaces: z.array(namespaceViewSchema).describe('by name') }),
+);
+export type NamespaceListView = z.infer<typeof namespaceListViewSchema>;

@@ -9,12 +9,13 @@ import {
   BatchCreateInput,
   CreateMemoryInput,
   CreatedMemoryView,
+  BatchResultView,
   ListMemoriesQuery,
   MemoryItemInput,
   MemoryListView,
   MemoryView,
   RelatedQuery,
-  RelatedView,
+  RelatedListView,
   UpdateMemoryInput,
   memoryIdSchema,
 } from './memories.dto';
@@ -36,12 +37,6 @@ import {
 import { MemoryOperations } from './memory-operations';
 import { toMemoryView } from './memory-sql';
 import { NamespacesService } from './namespaces.service';
-
-export interface BatchResultView {
-  memories: CreatedMemoryView[];
-  created: number;
-  duplicates: number;
-}
 
 function encodeCursor(cursor: ListCursor): string {
   return Buffer.from(JSON.stringify({ c: cursor.createdAt, i: cursor.id })).toString('base64url');
@@ -199,7 +194,7 @@ export class MemoriesService {
     });
   }
 
-  async related(tenantId: string, id: string, query: RelatedQuery): Promise<{ related: RelatedView[] }> {
+  async related(tenantId: string, id: string, query: RelatedQuery): Promise<RelatedListView> {
     return this.ops.observe('related', async () => {
       if (!(await this.repository.get(tenantId, id))) {
         throw new MemoryNotFoundError(`no memory ${id}`, { id });

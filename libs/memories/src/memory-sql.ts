@@ -1,3 +1,4 @@
+import type { JsonValue } from '@engram/common';
 import { MemoryFilters, MemoryType, MemoryView } from './memories.dto';
 
 /** Collects bind parameters while SQL text is assembled; values never enter the text. */
@@ -23,7 +24,7 @@ export interface MemoryRow {
   namespace: string;
   content: string;
   type: MemoryType;
-  metadata: Record<string, unknown>;
+  metadata: Record<string, JsonValue>;
   tags: string[];
   importance: number;
   source: string | null;

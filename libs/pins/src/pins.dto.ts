@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiSchema, jsonValueSchema, timestampSchema } from '@engram/common';
 
 /** Tenant ids are slugs: they appear in keys, logs and metrics labels. */
 export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -40,28 +41,46 @@ export const cleanupPinsSchema = z.strictObject({
 });
 export type CleanupPinsInput = z.infer<typeof cleanupPinsSchema>;
 
-export interface PinView {
-  id: string;
-  tenant_id: string;
-  key: string;
-  value: unknown;
-  source: string | null;
-  created_at: string;
-  updated_at: string;
-  expires_at: string | null;
-}
+export const pinViewSchema = apiSchema(
+  'Pin',
+  z.object({
+    id: z.uuid(),
+    tenant_id: z.string(),
+    key: z.string(),
+    value: jsonValueSchema,
+    source: z.string().nullable(),
+    created_at: timestampSchema(),
+    updated_at: timestampSchema(),
+    expires_at: timestampSchema().nullable().describe('null: never expires'),
+  }),
+);
+export type PinView = z.infer<typeof pinViewSchema>;
 
-export interface PinListView {
-  pins: PinView[];
-  total: number;
-  has_more: boolean;
-  next_cursor: string | null;
-}
+export const pinListViewSchema = apiSchema(
+  'PinList',
+  z.object({
+    pins: z.array(pinViewSchema),
+    total: z.number().int().describe('live pins matching the prefix, on every page'),
+    has_more: z.boolean(),
+    next_cursor: z.string().nullable(),
+  }),
+);
+export type PinListView = z.infer<typeof pinListViewSchema>;
 
 /**
  * `deleted` is always what was deleted (0 on a dry run); a dry run says what a real run would
  * delete in `would_delete`.
  */
-export type CleanupView =
-  | { deleted: number; dry_run: false; tenant_id: string | null }
-  | { deleted: 0; would_delete: number; dry_run: true; tenant_id: string | null };
+export const cleanupViewSchema = apiSchema(
+  'PinCleanup',
+  z.union([
+    z.object({ deleted: z.number().int(), dry_run: z.literal(false), tenant_id: z.string().nullable() }),
+    z.object({
+      deleted: z.literal(0),
+      would_delete: z.number().int(),
+      dry_run: z.literal(true),
+      tenant_id: z.string().nullable(),
+    }),
+  ]),
+);
+export type CleanupView = z.infer<typeof cleanupViewSchema>;

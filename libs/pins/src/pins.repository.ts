@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { JsonValue } from '@engram/common';
 import { Database, Queryable, assertTenant } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 import { QuotaService } from '@engram/tenants';
@@ -7,7 +8,7 @@ export interface PinRow {
   id: string;
   tenant_id: string;
   key: string;
-  value: unknown;
+  value: JsonValue;
   source: string | null;
   created_at: Date;
   updated_at: Date;

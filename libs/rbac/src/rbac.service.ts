@@ -9,28 +9,13 @@ import { CompiledPolicy, Matrix, PolicySource, compilePolicy, readPolicySource }
 import { POLICY_BROADCAST, PolicyAnnouncement, PolicyBroadcast } from './rbac-policy.broadcast';
 import { PolicyFileTrigger, PolicyFileWatcher } from './rbac-policy.watcher';
 import { ROLES } from './rbac.constants';
+import { PolicyInfo, ReloadResult } from './rbac.dto';
 import { PolicyInvalidError } from './rbac.errors';
 import { scopesPermit } from './rbac-scopes';
 
 /** Why a decision came out as it did; a short fixed set, safe as a metrics label. */
 export type DecisionReason = 'role' | 'no_rule' | 'scope' | 'unknown_role';
 type LoadTrigger = 'boot' | 'http' | PolicyFileTrigger | 'remote';
-
-export interface PolicyInfo {
-  version: string;
-  hash: string;
-  enforce_mode: 'enforce' | 'shadow';
-  loaded_at: string;
-  rule_count: number;
-  inheritance_count: number;
-  file: string;
-  broadcast: PolicyBroadcast['transport'];
-}
-
-export interface ReloadResult {
-  changed: boolean;
-  info: PolicyInfo;
-}
 
 const KNOWN_ROLES = new Set<string>(ROLES);
 /** Stands for "the file could not be read" where a rejected hash is remembered. */

@@ -1,3 +1,5 @@
+import type { ScoreComponents } from './search.dto';
+
 /** How the lexical and vector lists become one relevance in [0, 1]. */
 export type FusionMethod = 'rrf' | 'weighted';
 
@@ -65,18 +67,6 @@ export interface Candidate {
   /** Depth from the related_to memory (1 = direct neighbour), null if not a neighbour. */
   relationDepth: number | null;
   relationWeight: number | null;
-}
-
-export interface ScoreComponents {
-  relevance: number;
-  vector: number | null;
-  lexical: number | null;
-  vector_rank: number | null;
-  lexical_rank: number | null;
-  recency: number;
-  importance: number;
-  access: number;
-  relation: number;
 }
 
 export interface Scored {

@@ -4,10 +4,10 @@ import {
   memoryIdSchema,
   namespaceNameSchema,
   relationNameSchema,
-  MemoryView,
+  memoryViewSchema,
 } from '@engram/memories';
 import { tenantIdSchema } from '@engram/pins';
-import { ScoreComponents } from './fusion';
+import { apiSchema } from '@engram/common';
 
 export const MAX_K = 200;
 
@@ -44,15 +44,42 @@ export const searchSchema = z
   });
 export type SearchInput = z.infer<typeof searchSchema>;
 
-export interface SearchResultView {
-  memory: MemoryView;
-  score: number;
-  components?: ScoreComponents;
-}
+const rank = () => z.number().int().nullable();
 
-export interface SearchView {
-  results: SearchResultView[];
-  fusion: string;
-  /** The vector stage was skipped (query embedding failed or no namespace has vectors). */
-  lexical_only: boolean;
-}
+export const scoreComponentsSchema = apiSchema(
+  'ScoreComponents',
+  z.object({
+    relevance: z.number().describe('the fused text and vector relevance'),
+    vector: z.number().nullable().describe('cosine similarity; null when the memory was not a vector hit'),
+    lexical: z.number().nullable().describe('BM25; null when the memory was not a text hit'),
+    vector_rank: rank(),
+    lexical_rank: rank(),
+    recency: z.number(),
+    importance: z.number(),
+    access: z.number(),
+    relation: z.number(),
+  }),
+);
+export type ScoreComponents = z.infer<typeof scoreComponentsSchema>;
+
+export const searchResultViewSchema = apiSchema(
+  'SearchResult',
+  z.object({
+    memory: memoryViewSchema,
+    score: z.number(),
+    components: scoreComponentsSchema.optional().describe('with explain: true'),
+  }),
+);
+export type SearchResultView = z.infer<typeof searchResultViewSchema>;
+
+export const searchViewSchema = apiSchema(
+  'SearchResults',
+  z.object({
+    results: z.array(searchResultViewSchema).describe('best first'),
+    fusion: z.string().describe('how text and vector relevance were combined'),
+    lexical_only: z
+      .boolean()
+      .describe('the vector stage was skipped (query embedding failed or no namespace has vectors)'),
+  }),
+);
+export type SearchView = z.infer<typeof searchViewSchema>;

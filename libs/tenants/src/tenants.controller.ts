@@ -1,6 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiJsonBody, ApiQueryFrom, RequirePermission, bindTenant, parseOrThrow, requestContext } from '@engram/common';
+import {
+  ApiErrors,
+  ApiJsonBody,
+  ApiJsonResponse,
+  ApiPathParam,
+  ApiQueryFrom,
+  RequirePermission,
+  bindTenant,
+  parseOrThrow,
+  requestContext,
+} from '@engram/common';
 import {
   TenantListView,
   TenantView,
@@ -8,7 +18,10 @@ import {
   createTenantSchema,
   listTenantsQuerySchema,
   tenantIdSchema,
+  tenantListViewSchema,
+  tenantViewSchema,
   updateTenantSchema,
+  usageViewSchema,
 } from './tenants.dto';
 import { TenantsService } from './tenants.service';
 
@@ -22,6 +35,8 @@ export class TenantsController {
   @RequirePermission('tenant', 'write')
   @ApiOperation({ summary: 'Create a tenant (409 tenant_exists)' })
   @ApiJsonBody(createTenantSchema)
+  @ApiJsonResponse(201, tenantViewSchema, 'created')
+  @ApiErrors({ 409: 'tenant_exists' })
   create(@Body() body: unknown): Promise<TenantView> {
     return this.tenants.create(parseOrThrow(createTenantSchema, body, 'body'));
   }
@@ -32,6 +47,8 @@ export class TenantsController {
     summary: 'List tenants in id order, filtered by status and plan, in cursor pages',
   })
   @ApiQueryFrom(listTenantsQuerySchema)
+  @ApiJsonResponse(200, tenantListViewSchema, 'a page of tenants')
+  @ApiErrors({ 400: 'invalid_<field>, invalid_cursor' })
   list(@Query() query: unknown): Promise<TenantListView> {
     // A credential bound to a tenant sees only its own, whatever a policy grants it.
     const bound = requestContext.current()?.principal?.tenantId ?? null;
@@ -41,6 +58,9 @@ export class TenantsController {
   @Get(':id')
   @RequirePermission('tenant', 'read')
   @ApiOperation({ summary: 'Read a tenant with its effective quotas' })
+  @ApiPathParam('id', tenantIdSchema)
+  @ApiJsonResponse(200, tenantViewSchema, 'the tenant')
+  @ApiErrors({ 404: 'tenant_not_found' })
   get(@Param('id') id: unknown): Promise<TenantView> {
     return this.tenants.get(tenantParam(id));
   }
@@ -51,6 +71,9 @@ export class TenantsController {
     summary: 'Rename, change plan, or override quotas (null removes an override)',
   })
   @ApiJsonBody(updateTenantSchema)
+  @ApiPathParam('id', tenantIdSchema)
+  @ApiJsonResponse(200, tenantViewSchema, 'the changed tenant')
+  @ApiErrors({ 404: 'tenant_not_found' })
   update(@Param('id') id: unknown, @Body() body: unknown): Promise<TenantView> {
     return this.tenants.update(tenantParam(id), parseOrThrow(updateTenantSchema, body, 'body'));
   }
@@ -61,6 +84,9 @@ export class TenantsController {
   @ApiOperation({
     summary: 'Delete a tenant: keys revoked now, data erased by a job (202)',
   })
+  @ApiPathParam('id', tenantIdSchema)
+  @ApiJsonResponse(202, tenantViewSchema, 'pending_deletion: keys revoked, data erased by a job')
+  @ApiErrors({ 404: 'tenant_not_found', 409: 'tenant_protected' })
   delete(@Param('id') id: unknown): Promise<TenantView> {
     return this.tenants.delete(tenantParam(id));
   }
@@ -68,6 +94,9 @@ export class TenantsController {
   @Get(':id/usage')
   @RequirePermission('tenant', 'read')
   @ApiOperation({ summary: 'Usage counters and effective quotas' })
+  @ApiPathParam('id', tenantIdSchema)
+  @ApiJsonResponse(200, usageViewSchema, 'usage and effective quotas')
+  @ApiErrors({ 404: 'tenant_not_found' })
   usage(@Param('id') id: unknown): Promise<UsageView> {
     return this.tenants.usage(tenantParam(id));
   }
@@ -78,6 +107,9 @@ export class TenantsController {
   @ApiOperation({
     summary: 'Suspend a tenant: its data routes answer 403 tenant_suspended',
   })
+  @ApiPathParam('id', tenantIdSchema)
+  @ApiJsonResponse(200, tenantViewSchema, 'suspended')
+  @ApiErrors({ 404: 'tenant_not_found', 409: 'tenant_protected, tenant_state_conflict' })
   suspend(@Param('id') id: unknown): Promise<TenantView> {
     return this.tenants.suspend(tenantParam(id));
   }
@@ -86,6 +118,9 @@ export class TenantsController {
   @HttpCode(200)
   @RequirePermission('tenant', 'admin')
   @ApiOperation({ summary: 'Re-activate a suspended tenant' })
+  @ApiPathParam('id', tenantIdSchema)
+  @ApiJsonResponse(200, tenantViewSchema, 'active')
+  @ApiErrors({ 404: 'tenant_not_found', 409: 'tenant_state_conflict' })
   activate(@Param('id') id: unknown): Promise<TenantView> {
     return this.tenants.activate(tenantParam(id));
   }

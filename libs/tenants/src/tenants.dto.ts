@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateTime, scopesSchema } from '@engram/common';
+import { apiSchema, isoDateTime, scopesSchema, timestampSchema } from '@engram/common';
 
 /** Tenant ids are slugs: they appear in keys, logs and SQL settings. */
 export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -88,46 +88,68 @@ export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
 
 export const apiKeyIdSchema = z.uuid();
 
-export interface TenantView {
-  id: string;
-  name: string;
-  plan: Plan;
-  status: TenantStatus;
-  /** Effective quotas: the plan's, with this tenant's overrides applied. */
-  quotas: Quotas;
-  quota_overrides: Partial<Quotas>;
-  created_at: string;
-  updated_at: string;
-}
+export const quotasViewSchema = apiSchema(
+  'Quotas',
+  z.object(Object.fromEntries(QUOTA_NAMES.map((name) => [name, z.number().int()])) as Record<QuotaName, z.ZodNumber>),
+);
 
-export interface TenantListView {
-  tenants: TenantView[];
-  has_more: boolean;
-  next_cursor: string | null;
-}
+export const tenantViewSchema = apiSchema(
+  'Tenant',
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    plan: z.enum(PLANS),
+    status: z.enum(TENANT_STATUSES),
+    quotas: quotasViewSchema.describe("effective quotas: the plan's, with this tenant's overrides applied"),
+    quota_overrides: quotasViewSchema.partial(),
+    created_at: timestampSchema(),
+    updated_at: timestampSchema(),
+  }),
+);
+export type TenantView = z.infer<typeof tenantViewSchema>;
 
-export interface UsageView {
-  tenant_id: string;
-  plan: Plan;
-  usage: { pins: number; memories: number; storage_bytes: number };
-  quotas: Quotas;
-}
+export const tenantListViewSchema = apiSchema(
+  'TenantList',
+  z.object({ tenants: z.array(tenantViewSchema), has_more: z.boolean(), next_cursor: z.string().nullable() }),
+);
+export type TenantListView = z.infer<typeof tenantListViewSchema>;
 
-export interface ApiKeyView {
-  id: string;
-  tenant_id: string;
-  name: string;
-  role: string;
-  scopes: string[] | null;
-  /** The first characters of the key, enough to recognise it, never to use it. */
-  key_prefix: string;
-  created_at: string;
-  expires_at: string | null;
-  revoked_at: string | null;
-  last_used_at: string | null;
-}
+export const usageViewSchema = apiSchema(
+  'TenantUsage',
+  z.object({
+    tenant_id: z.string(),
+    plan: z.enum(PLANS),
+    usage: z.object({ pins: z.number().int(), memories: z.number().int(), storage_bytes: z.number().int() }),
+    quotas: quotasViewSchema,
+  }),
+);
+export type UsageView = z.infer<typeof usageViewSchema>;
 
-export interface CreatedApiKeyView extends ApiKeyView {
-  /** The raw key: shown once, stored only as its SHA-256. */
-  key: string;
-}
+export const apiKeyViewSchema = apiSchema(
+  'ApiKey',
+  z.object({
+    id: z.uuid(),
+    tenant_id: z.string(),
+    name: z.string(),
+    role: z.string(),
+    scopes: z.array(z.string()).nullable().describe("null: the role's permissions, unnarrowed"),
+    key_prefix: z.string().describe('the first characters of the key, enough to recognise it, never to use it'),
+    created_at: timestampSchema(),
+    expires_at: timestampSchema().nullable(),
+    revoked_at: timestampSchema().nullable(),
+    last_used_at: timestampSchema().nullable(),
+  }),
+);
+export type ApiKeyView = z.infer<typeof apiKeyViewSchema>;
+
+export const createdApiKeyViewSchema = apiSchema(
+  'CreatedApiKey',
+  apiKeyViewSchema.extend({ key: z.string().describe('the raw key: shown once, stored only as its SHA-256') }),
+);
+export type CreatedApiKeyView = z.infer<typeof createdApiKeyViewSchema>;
+
+export const apiKeyListViewSchema = apiSchema(
+  'ApiKeyList',
+  z.object({ api_keys: z.array(apiKeyViewSchema).describe('never the raw keys') }),
+);
+export type ApiKeyListView = z.infer<typeof apiKeyListViewSchema>;

@@ -1,0 +1,298 @@
+import Ajv, { ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestApp, TestResponse, startTestApp, uniqueTenant } from './support/app';
+import { adminHeaders, newApiKey } from './support/fixtures';
+
+/**
+ * Every operation of the committed openapi.json, called over HTTP: each answer's status must be
+ * one the document lists for that operation, and its body must match the schema documented for
+ * that status. A view that gains, loses or retypes a field fails here, not in a generated client.
+ */
+const DOCUMENT = JSON.parse(readFileSync(join(__dirname, '../openapi.json'), 'utf8')) as OpenApiDocument;
+const PIN_VALUE_MAX_BYTES = 4096;
+
+interface OpenApiDocument {
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>
+  >;
+  components: { schemas: Record<string, object> };
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+describe('responses match the OpenAPI document, route by route', () => {
+  let t: TestApp;
+  let policyDir: string;
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema({ components: DOCUMENT.components }, 'openapi');
+  const validators = new Map<string, ValidateFunction>();
+  /** `METHOD /path/{param}` → statuses seen. */
+  const seen = new Map<string, Set<number>>();
+  const problems: string[] = [];
+
+  /** Calls `template` with its `{params}` filled in and checks the answer against the document. */
+  async function call(
+    method: Method,
+    template: string,
+    options: {
+      params?: Record<string, string>;
+      query?: Record<string, string>;
+      body?: unknown;
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<TestResponse> {
+    const path = template.replace(/\{(\w+)\}/g, (_match, name: string) => {
+      const value = options.params?.[name];
+      if (value === undefined) {
+        throw new Error(`no value for {${name}} in ${template}`);
+      }
+      return encodeURIComponent(value);
+    });
+    const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
+    const response = await t.request(method, `${path}${query}`, options.body, options.headers);
+    const id = `${method} ${template}`;
+    const operation = DOCUMENT.paths[template]?.[method.toLowerCase()];
+    if (!operation) {
+      throw new Error(`${id} is not in openapi.json`);
+    }
+    (seen.get(id) ?? seen.set(id, new Set()).get(id)!).add(response.status);
+    const documented = operation.responses[String(response.status)];
+    if (!documented) {
+      problems.push(`${id} answered ${response.status}, which it does not document: ${response.text.slice(0, 200)}`);
+      return response;
+    }
+    const schema = documented.content?.['application/json']?.schema;
+    if (schema === undefined) {
+      if (response.text !== '') {
+        problems.push(`${id} ${response.status} documents no body but sent ${response.text.slice(0, 200)}`);
+      }
+      return response;
+    }
+    const key = JSON.stringify(schema);
+    let validate = validators.get(key);
+    if (!validate) {
+      validate = ajv.compile({ $ref: `openapi${(schema as { $ref: string }).$ref}` });
+      validators.set(key, validate);
+    }
+    if (!validate(response.body)) {
+      problems.push(`${id} ${response.status}: ${ajv.errorsText(validate.errors)} in ${response.text.slice(0, 300)}`);
+    }
+    return response;
+  }
+
+  beforeAll(async () => {
+    policyDir = mkdtempSync(join(tmpdir(), 'engram-openapi-policy-'));
+    copyFileSync(join(__dirname, '../config/rbac-policies.json'), join(policyDir, 'policy.json'));
+    t = await startTestApp({
+      queue: 'inline',
+      env: {
+        ENGRAM_ADMIN_TOKEN: 'openapi-walk-admin-token-0123456789',
+        PIN_VALUE_MAX_BYTES: String(PIN_VALUE_MAX_BYTES),
+        RBAC_POLICY_FILE: join(policyDir, 'policy.json'),
+      },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(policyDir, { recursive: true, force: true });
+  });
+
+  it('walks every operation and finds every answer documented', async () => {
+    const admin = adminHeaders(t);
+    const tenant = uniqueTenant('oa');
+
+    // Health and the public surface.
+    await call('GET', '/health');
+    await call('GET', '/ready');
+
+    // Tenants and keys.
+    await call('POST', '/api/v1/admin/tenants', { body: { id: tenant, name: 'OpenAPI walk' }, headers: admin });
+    await call('POST', '/api/v1/admin/tenants', { body: { id: tenant, name: 'again' }, headers: admin });
+    await call('POST', '/api/v1/admin/tenants', { body: { id: 'Not A Slug' }, headers: admin });
+    await call('POST', '/api/v1/admin/tenants', {
+      body: 'id=x',
+      headers: { ...admin, 'content-type': 'text/plain' },
+    });
+    await call('GET', '/api/v1/admin/tenants', { query: { limit: '1' }, headers: admin });
+    await call('GET', '/api/v1/admin/tenants', { query: { cursor: 'not-a-cursor' }, headers: admin });
+    await call('GET', '/api/v1/admin/tenants/{id}', { params: { id: tenant }, headers: admin });
+    await call('GET', '/api/v1/admin/tenants/{id}', { params: { id: uniqueTenant('none') }, headers: admin });
+    await call('PATCH', '/api/v1/admin/tenants/{id}', {
+      params: { id: tenant },
+      body: { plan: 'standard', quotas: { max_pins: 500 } },
+      headers: admin,
+    });
+    await call('GET', '/api/v1/admin/tenants/{id}/usage', { params: { id: tenant }, headers: admin });
+    const machine = await newApiKey(t, tenant);
+    const readonly = await newApiKey(t, tenant, { role: 'readonly', name: 'reader' });
+    await call('POST', '/api/v1/admin/tenants/{id}/api-keys', {
+      params: { id: tenant },
+      body: { name: 'scoped', role: 'dev', scopes: ['memory:read', 'memory_pin:*'] },
+      headers: admin,
+    });
+    await call('GET', '/api/v1/admin/tenants/{id}/api-keys', { params: { id: tenant }, headers: admin });
+    const key = machine.headers;
+
+    // Unauthenticated and forbidden.
+    await call('GET', '/api/v1/memory/pins', {});
+    await call('POST', '/api/v1/memory/pins', { body: { key: 'k', value: 1 }, headers: readonly.headers });
+
+    // Pins.
+    await call('POST', '/api/v1/memory/pins', { body: { key: 'user/name', value: { first: 'Ada' } }, headers: key });
+    await call('POST', '/api/v1/memory/pins', {
+      body: { key: 'user/name', value: 'Ada', source: 'walk', ttl_seconds: 3600 },
+      headers: key,
+    });
+    await call('POST', '/api/v1/memory/pins', { body: { key: 'user/age' }, headers: key });
+    await call('POST', '/api/v1/memory/pins', {
+      body: { key: 'big', value: 'x'.repeat(PIN_VALUE_MAX_BYTES + 1) },
+      headers: key,
+    });
+    await call('GET', '/api/v1/memory/pins', { query: { prefix: 'user/', limit: '10' }, headers: key });
+    await call('GET', '/api/v1/memory/pins/{path}', { params: { path: 'user/name' }, headers: key });
+    await call('GET', '/api/v1/memory/pins/{path}', { params: { path: 'absent' }, headers: key });
+    await call('POST', '/api/v1/memory/pins/cleanup', { body: { tenant_id: tenant, dry_run: true }, headers: admin });
+    await call('POST', '/api/v1/memory/pins/cleanup', { body: {}, headers: admin });
+    const asAdmin = { query: { tenant_id: tenant }, headers: admin };
+    await call('DELETE', '/api/v1/memory/pins/{path}', { params: { path: 'user/name' }, ...asAdmin });
+    await call('DELETE', '/api/v1/memory/pins/{path}', { params: { path: 'user/name' }, ...asAdmin });
+
+    // Namespaces.
+    await call('POST', '/api/v1/namespaces', {
+      body: { name: 'walk', description: 'the OpenAPI walk' },
+      headers: key,
+    });
+    await call('POST', '/api/v1/namespaces', { body: { name: 'walk' }, headers: key });
+    await call('POST', '/api/v1/namespaces', { body: { name: 'scratch' }, headers: key });
+    await call('GET', '/api/v1/namespaces', { headers: key });
+    await call('GET', '/api/v1/namespaces/{name}', { params: { name: 'walk' }, headers: key });
+    await call('GET', '/api/v1/namespaces/{name}', { params: { name: 'absent' }, headers: key });
+    await call('PATCH', '/api/v1/namespaces/{name}', {
+      params: { name: 'walk' },
+      body: { default_token_budget: 2000, retention_days: 30 },
+      headers: key,
+    });
+
+    // Memories.
+    const first = await call('POST', '/api/v1/memories', {
+      body: {
+        namespace: 'walk',
+        content: 'Alice is allergic to peanuts.',
+        type: 'semantic',
+        tags: ['health'],
+        metadata: { confidence: 0.9, nested: { list: [1, 'two', null] } },
+        importance: 0.8,
+        source: 'chat',
+      },
+      headers: key,
+    });
+    await call('POST', '/api/v1/memories', {
+      body: { namespace: 'walk', content: 'Alice is allergic to peanuts.' },
+      headers: key,
+    });
+    const batch = await call('POST', '/api/v1/memories/batch', {
+      body: {
+        namespace: 'walk',
+        memories: [
+          { content: 'Alice lives in Lisbon.', type: 'episodic' },
+          { content: 'Alice prefers tea to coffee.', ttl_seconds: 86_400 },
+        ],
+      },
+      headers: key,
+    });
+    await call('POST', '/api/v1/memories/batch', {
+      body: { namespace: 'walk', memories: [{ content: 'Alice lives in Lisbon.' }] },
+      headers: key,
+    });
+    await call('POST', '/api/v1/memories/batch', {
+      body: { namespace: 'walk', memories: [{ content: 'ok' }, { content: 'typed', type: 'nope' }] },
+      headers: key,
+    });
+    const firstId = first.body.id as string;
+    if (first.status !== 201 || batch.status !== 201) {
+      throw new Error(`setup failed: ${first.text} ${batch.text}\n${problems.join('\n')}`);
+    }
+    const secondId = batch.body.memories[0].id as string;
+    await call('GET', '/api/v1/memories', { query: { namespace: 'walk', limit: '1' }, headers: key });
+    await call('GET', '/api/v1/memories/{id}', { params: { id: firstId }, headers: key });
+    await call('GET', '/api/v1/memories/{id}', {
+      params: { id: '00000000-0000-4000-8000-000000000000' },
+      headers: key,
+    });
+    await call('PATCH', '/api/v1/memories/{id}', {
+      params: { id: secondId },
+      body: { tags: ['home'], importance: 0.5 },
+      headers: key,
+    });
+    await call('PATCH', '/api/v1/memories/{id}', {
+      params: { id: secondId },
+      body: { content: 'Alice is allergic to peanuts.' },
+      headers: key,
+    });
+    await call('POST', '/api/v1/memories/{id}/relations', {
+      params: { id: firstId },
+      body: { relations: [{ to: secondId, relation: 'about_same_person', weight: 0.7 }] },
+      headers: key,
+    });
+    await call('GET', '/api/v1/memories/{id}/related', { params: { id: firstId }, headers: key });
+    await call('POST', '/api/v1/memories/search', {
+      body: { namespace: 'walk', query: 'what is Alice allergic to', k: 5, explain: true },
+      headers: key,
+    });
+    await call('POST', '/api/v1/memories/search', { body: { namespace: 'walk', query: 'Alice' }, headers: key });
+    await call('POST', '/api/v1/context', {
+      body: { namespace: 'walk', query: 'Alice', token_budget: 500, pin_prefixes: ['user/'] },
+      headers: key,
+    });
+    await call('POST', '/api/v1/context', {
+      body: { namespace: 'walk', query: 'Alice', token_budget: 64, system_prompt: 'word '.repeat(200) },
+      headers: key,
+    });
+    await call('DELETE', '/api/v1/memories/{id}', { params: { id: secondId }, ...asAdmin });
+    await call('DELETE', '/api/v1/memories/{id}', { params: { id: secondId }, ...asAdmin });
+    await call('DELETE', '/api/v1/namespaces/{name}', { params: { name: 'scratch' }, ...asAdmin });
+
+    // RBAC.
+    await call('GET', '/api/v1/rbac/info', { headers: admin });
+    await call('GET', '/api/v1/rbac/matrix', { headers: admin });
+    await call('POST', '/api/v1/rbac/reload', { headers: admin });
+    await t.settle();
+    await call('GET', '/api/v1/rbac/audit', { query: { tenant_id: tenant, limit: '5' }, headers: admin });
+    await call('GET', '/api/v1/rbac/audit', { query: { tenant_id: tenant, cursor: '%%%' }, headers: admin });
+    writeFileSync(join(policyDir, 'policy.json'), '{ "not": "a policy" }');
+    await call('POST', '/api/v1/rbac/reload', { headers: admin });
+
+    // Tenant lifecycle last: it revokes the keys used above.
+    await call('DELETE', '/api/v1/admin/tenants/{id}/api-keys/{keyId}', {
+      params: { id: tenant, keyId: readonly.id },
+      headers: admin,
+    });
+    await call('DELETE', '/api/v1/admin/tenants/{id}/api-keys/{keyId}', {
+      params: { id: tenant, keyId: readonly.id.replace(/^.{8}/, '00000000') },
+      headers: admin,
+    });
+    await call('POST', '/api/v1/admin/tenants/{id}/suspend', { params: { id: tenant }, headers: admin });
+    await call('POST', '/api/v1/admin/tenants/{id}/suspend', { params: { id: 'global' }, headers: admin });
+    await call('POST', '/api/v1/admin/tenants/{id}/activate', { params: { id: tenant }, headers: admin });
+    await call('DELETE', '/api/v1/admin/tenants/{id}', { params: { id: tenant }, headers: admin });
+    await call('POST', '/api/v1/admin/tenants/{id}/activate', { params: { id: tenant }, headers: admin });
+    await call('DELETE', '/api/v1/admin/tenants/{id}', { params: { id: 'global' }, headers: admin });
+
+    expect(problems).toEqual([]);
+
+    const operations = Object.entries(DOCUMENT.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    const withoutSuccess = operations.filter((id) => ![...(seen.get(id) ?? [])].some((s) => s >= 200 && s < 300));
+    expect(withoutSuccess).toEqual([]);
+    const statuses = new Set([...seen.values()].flatMap((set) => [...set]));
+    expect([...statuses].filter((status) => status >= 400).sort()).toEqual(
+      expect.arrayContaining([400, 401, 403, 404, 409, 413, 415, 422]),
+    );
+  });
+});
