@@ -8,7 +8,11 @@ import { adminHeaders, newTenant } from '../support/fixtures';
  * pool timeout. Run batch writers and tenant PATCHes together and watch every response.
  */
 const RUN_MS = 20_000;
-const SLOW_MS = 2_000;
+/**
+ * A request stuck behind the deadlock waits out the pool's 10 s checkout timeout; below that, a
+ * slow answer is only a busy machine (one PGlite connection serialises every batch).
+ */
+const SLOW_MS = 8_000;
 
 interface Outcome {
   requests: number;
@@ -66,7 +70,7 @@ async function hammer(
 describe('no pool deadlock while writers reserve quota and tenants change', () => {
   const env = { AUTH_CACHE_TTL_SECONDS: '1' };
 
-  it('embedded (PGlite, one connection): no 5xx, no request over 2 s', async () => {
+  it('embedded (PGlite, one connection): no 5xx, none waits out the pool', async () => {
     const t: TestApp = await startTestApp({ database: 'pglite', queue: 'inline', env });
     try {
       const url = await t.listen();
@@ -80,7 +84,7 @@ describe('no pool deadlock while writers reserve quota and tenants change', () =
     }
   }, 90_000);
 
-  it('Postgres, DB_POOL_MAX=2, PATCHes through a second replica: no 5xx, no request over 2 s', async () => {
+  it('Postgres, DB_POOL_MAX=2, PATCHes through a second replica: no 5xx, none waits out the pool', async () => {
     const a: TestApp = await startTestApp({ env: { ...env, DB_POOL_MAX: '2' } });
     const b: TestApp = await startTestApp({ env: { ...env, DB_POOL_MAX: '2' }, database_: a.database });
     try {
