@@ -3,6 +3,7 @@ import { apiSchema } from '@engram/common';
 import { MEMORY_TYPES, namespaceNameSchema } from '@engram/memories';
 import { tenantIdSchema } from '@engram/pins';
 import { ZONES } from './context-assembler';
+import { CONTEXT_FORMATS } from './context-render';
 
 export const contextSchema = z.strictObject({
   tenant_id: tenantIdSchema.optional(),
@@ -26,6 +27,10 @@ export const contextSchema = z.strictObject({
     .optional(),
   types: z.array(z.enum(MEMORY_TYPES)).max(4).optional(),
   k: z.number().int().min(1).max(200).default(50).describe('memories considered'),
+  format: z
+    .enum(CONTEXT_FORMATS)
+    .default('xml')
+    .describe('how text is written: xml (default, one line per memory), markdown or json; all frame entries as data'),
 });
 export type ContextInput = z.infer<typeof contextSchema>;
 
@@ -36,6 +41,7 @@ export const contextBlockSchema = apiSchema(
   'ContextBlock',
   z.object({
     zone: zoneSchema,
+    ref: z.number().int().optional().describe('for a memory: the [n] that marks it in text'),
     memory_id: z.uuid().nullable().describe('null for a pin'),
     pin_key: z.string().optional().describe('for a pin'),
     content: z.string(),
@@ -49,6 +55,7 @@ export const assembledContextSchema = apiSchema(
   'AssembledContext',
   z.object({
     text: z.string().describe('the blocks rendered for a prompt, framed as data'),
+    format: z.enum(CONTEXT_FORMATS),
     blocks: z.array(contextBlockSchema).describe('in the order of text'),
     tokens_used: z.number().int(),
     zones: z.object({ critical: zoneBudgetSchema, middle: zoneBudgetSchema, recency: zoneBudgetSchema }),

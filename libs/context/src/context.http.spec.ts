@@ -56,7 +56,12 @@ describe.each(['postgres', 'pglite'] as const)('context over HTTP (%s)', (databa
       zone: 'critical',
       content: 'The customer Acme renews its contract in March',
     });
-    expect(body.text).toContain('source="crm"');
+    // Provenance is compact: a ref the blocks map to the id, the date, and only what differs from the frame.
+    const renews = body.blocks[1];
+    expect(body.text).toContain(
+      `\n[${renews.ref}] ${new Date().toISOString().slice(0, 10)} (source: crm) The customer Acme renews its contract in March\n`,
+    );
+    expect(body.text).not.toContain(renews.memory_id);
     expect(body.text).not.toContain('other:x');
     const zones = body.blocks.map((b: { zone: string }) => b.zone);
     expect(zones).toEqual(

@@ -64,11 +64,11 @@ export class ContextService {
             content: r.memory.content,
             score: r.score,
             type: r.memory.type,
-            namespace: r.memory.namespace,
             source: r.memory.provenance.source,
             created_at: r.memory.created_at,
           })),
           now: Date.now(),
+          format: input.format,
         });
       } catch (error) {
         if (error instanceof SystemPromptTooLongError) {
