@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { MIGRATIONS } from '@engram/migrations';
-import { createPostgresDatabase, TestDatabase } from '../../../../test/support/database';
+import { createPostgresDatabase, TestDatabase } from '@engram/test-support/database';
 import { DEFAULT_BM25, searchBm25 } from './bm25.sql';
 
 /**
