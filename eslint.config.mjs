@@ -1,6 +1,9 @@
 // Lint that catches real bugs: type-aware rules for promises and exhaustive switches, strict
-// equality, braces, no focused tests, path aliases instead of deep relative imports.
+// equality, braces, no focused tests, and the layering (eslint.layering.mjs): path aliases
+// instead of relative imports across libs, migrations and test support; libs/db never imports
+// migrations; migrations import no library or app; production code never imports test support.
 import tseslint from 'typescript-eslint';
+import layering from './eslint.layering.mjs';
 
 export default tseslint.config(
   {
@@ -14,11 +17,13 @@ export default tseslint.config(
       'ops/seed-memory-pins',
       'ops/expire-memory-pins',
       'eslint.config.mjs',
+      'eslint.layering.mjs',
     ],
   },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.recommended],
+    plugins: { engram: layering },
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -29,10 +34,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
       curly: ['error', 'all'],
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['../../../libs/*', '../../libs/*'], message: 'Import libs through @engram/<lib>.' }] },
-      ],
+      'engram/relative-imports': 'error',
+      'engram/layers': 'error',
       'no-restricted-syntax': [
         'error',
         {

@@ -12,7 +12,11 @@ const swcOptions = {
     transform: { legacyDecorator: true, decoratorMetadata: true },
     keepClassNames: true,
     baseUrl: process.cwd(),
-    paths: { '@engram/migrations': ['migrations'], '@engram/*': ['libs/*/src'] },
+    paths: {
+      '@engram/migrations': ['migrations'],
+      '@engram/test-support/*': ['test/support/*'],
+      '@engram/*': ['libs/*/src'],
+    },
   },
   module: { type: 'commonjs' },
   sourceMaps: 'inline',
@@ -23,8 +27,10 @@ const config: Config = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/{apps,libs,migrations,ops,test}/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swcOptions] },
+  // Order matters: the first pattern that matches wins, and '@engram/(.*)' matches everything.
   moduleNameMapper: {
     '^@engram/migrations$': '<rootDir>/migrations',
+    '^@engram/test-support/(.*)$': '<rootDir>/test/support/$1',
     '^@engram/(.*)$': '<rootDir>/libs/$1/src',
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',

@@ -1,6 +1,5 @@
-import { migrateDown, migrateUp } from '@engram/db';
-import { MIGRATIONS } from '@engram/migrations';
-import { TestDatabase, createTestDatabase } from '../test/support/database';
+import { MIGRATIONS, migrateDown, migrateUp } from '@engram/migrations';
+import { TestDatabase, createTestDatabase } from '@engram/test-support/database';
 
 describe('migration RbacAudit1763800000010', () => {
   let database: TestDatabase;

@@ -1,6 +1,5 @@
-import { migrateDown, migrateUp } from '@engram/db';
-import { MIGRATIONS } from '@engram/migrations';
-import { TestDatabase, createTestDatabase } from '../test/support/database';
+import { MIGRATIONS, migrateDown, migrateUp } from '@engram/migrations';
+import { TestDatabase, createTestDatabase } from '@engram/test-support/database';
 
 /** This migration and every one after it, oldest first. */
 const names = MIGRATIONS.map((Migration) => new Migration().name);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { migrateDown, migrateUp } from '@engram/db';
-import { TestDatabase, createTestDatabase } from '../test/support/database';
+import { migrateDown, migrateUp } from '@engram/migrations';
+import { TestDatabase, createTestDatabase } from '@engram/test-support/database';
 
 describe('migration AuditOutboxRetired1763800000020', () => {
   let database: TestDatabase;

@@ -19,6 +19,7 @@ import { AuthState1763800000018 } from './0018-auth-state';
 import { StorageUsage1763800000019 } from './0019-storage-usage';
 import { AuditOutboxRetired1763800000020 } from './0020-audit-outbox-retired';
 import { SqlMigration } from './migration';
+import { createMigrator, Migrator } from './migrator';
 
 /** Every migration, oldest first. A new migration is added here and names the last as `previous`. */
 export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
@@ -45,3 +46,7 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
 ];
 
 export { SqlMigration, verifyChain } from './migration';
+export type { MigrationStatus, Migrator } from './migrator';
+
+/** Applies, reverts and lists MIGRATIONS on the database at a URL (see migrator.ts). */
+export const { migrateUp, migrateDown, migrationStatus }: Migrator = createMigrator(MIGRATIONS);

@@ -1,7 +1,6 @@
 import { readdirSync } from 'node:fs';
-import { migrateDown, migrateUp, migrationStatus } from '@engram/db';
-import { MIGRATIONS, SqlMigration, verifyChain } from '@engram/migrations';
-import { createPgliteDatabase, createPostgresDatabase, TestDatabase } from '../test/support/database';
+import { MIGRATIONS, SqlMigration, migrateDown, migrateUp, migrationStatus, verifyChain } from '@engram/migrations';
+import { createPgliteDatabase, createPostgresDatabase, TestDatabase } from '@engram/test-support/database';
 import { Client } from 'pg';
 
 const names = MIGRATIONS.map((Migration) => new Migration().name);

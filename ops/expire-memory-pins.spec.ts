@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { TestApp, startTestApp } from '../test/support/app';
-import { newTenant, ownerQuery } from '../test/support/fixtures';
+import { TestApp, startTestApp } from '@engram/test-support/app';
+import { newTenant, ownerQuery } from '@engram/test-support/fixtures';
 import { EXPIRE_SCRIPT, closedPort, runScript } from './lib/run-script';
 
 const TOKEN = 'expire-spec-admin-token-0123456789';

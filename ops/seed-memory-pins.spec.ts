@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createTestDatabase } from '../test/support/database';
-import { TestApp, startTestApp, uniqueTenant } from '../test/support/app';
-import { newTenant, ownerQuery } from '../test/support/fixtures';
+import { createTestDatabase } from '@engram/test-support/database';
+import { TestApp, startTestApp, uniqueTenant } from '@engram/test-support/app';
+import { newTenant, ownerQuery } from '@engram/test-support/fixtures';
 import { SEED_SCRIPT, closedPort, runScript } from './lib/run-script';
 
 const TOKEN = 'seed-spec-admin-token-0123456789';

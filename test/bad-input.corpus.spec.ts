@@ -1,7 +1,7 @@
-import { TestApp, startTestApp, uniqueTenant } from './support/app';
-import { adminHeaders, newTenant } from './support/fixtures';
-import { badInputCorpus, BadInputCase } from './support/bad-input-corpus';
-import { dbSnapshot } from './support/db-snapshot';
+import { TestApp, startTestApp, uniqueTenant } from '@engram/test-support/app';
+import { adminHeaders, newTenant } from '@engram/test-support/fixtures';
+import { badInputCorpus, BadInputCase } from '@engram/test-support/bad-input-corpus';
+import { dbSnapshot } from '@engram/test-support/db-snapshot';
 
 /** Every input that once answered 500: now 400 with a code naming the field, and no row changed. */
 describe.each(['postgres', 'pglite'] as const)('bad input corpus (%s)', (database) => {

@@ -13,8 +13,8 @@ import {
 import { listPinsQuerySchema, upsertPinSchema } from '@engram/pins';
 import { searchSchema } from '@engram/search';
 import { createApiKeySchema, createTenantSchema, listTenantsQuerySchema, updateTenantSchema } from '@engram/tenants';
-import { TestApp, startTestApp, uniqueTenant } from './support/app';
-import { adminHeaders, newTenant } from './support/fixtures';
+import { TestApp, startTestApp, uniqueTenant } from '@engram/test-support/app';
+import { adminHeaders, newTenant } from '@engram/test-support/fixtures';
 
 /**
  * Generated bad input: for every write and query route, valid requests (checked against the

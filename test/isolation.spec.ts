@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Authorizer } from '@engram/common';
-import { TestApp, TestResponse, startTestApp } from './support/app';
-import { NewApiKey, adminHeaders, newApiKey, newTenant } from './support/fixtures';
-import { PUBLIC_ROUTES, registeredRoutes } from './support/routes';
-import { IsolationContext, MEMORY_ISOLATION_CASES } from '../libs/memories/src/isolation.cases';
+import { TestApp, TestResponse, startTestApp } from '@engram/test-support/app';
+import { NewApiKey, adminHeaders, newApiKey, newTenant } from '@engram/test-support/fixtures';
+import { PUBLIC_ROUTES, registeredRoutes } from '@engram/test-support/routes';
+import { IsolationContext, MEMORY_ISOLATION_CASES } from '@engram/test-support/memory-isolation-cases';
 
 /**
  * Tenant A's credentials against tenant B's data, on every route. Each row names the route it
@@ -249,7 +249,7 @@ const RBAC_ROWS: Row[] = [
 ];
 
 /**
- * The memory, namespace, search and context cases (libs/memories/src/isolation.cases.ts), each
+ * The memory, namespace, search and context cases (test/support/memory-isolation-cases.ts), each
  * run naming B (refused: tenant_mismatch) and on A's own tenant with B's ids (nothing found,
  * nothing of B's returned). Creating a namespace on one's own tenant is allowed.
  */

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
-import { TestApp, startTestApp, uniqueTenant } from './support/app';
-import { TestDatabase, createPostgresDatabase } from './support/database';
-import { newTenant, ownerQuery } from './support/fixtures';
+import { TestApp, startTestApp, uniqueTenant } from '@engram/test-support/app';
+import { TestDatabase, createPostgresDatabase } from '@engram/test-support/database';
+import { newTenant, ownerQuery } from '@engram/test-support/fixtures';
 
 /** Runs statements on one connection as the app role, inside one transaction that is rolled back. */
 async function asAppRole<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {

@@ -1,8 +1,8 @@
 import { ModulesContainer } from '@nestjs/core';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { PERMISSION_KEY, PUBLIC_KEY } from '@engram/common';
-import { TestApp, startTestApp } from './support/app';
-import { PUBLIC_ROUTES, registeredRoutes } from './support/routes';
+import { TestApp, startTestApp } from '@engram/test-support/app';
+import { PUBLIC_ROUTES, registeredRoutes } from '@engram/test-support/routes';
 
 describe('every route declares a permission or @Public()', () => {
   let t: TestApp;

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { createApi } from '../../apps/api/src/bootstrap';
 import { parseConfig } from '@engram/config';
-import { migrateUp } from '@engram/db';
+import { migrateUp } from '@engram/migrations';
 import { embedText, toVectorLiteral } from '@engram/embeddings';
 import { SearchRepository, SearchService } from '@engram/search';
 import { loadAverage, postgresVersion, printMachine } from '../lib/machine';

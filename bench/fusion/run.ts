@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { createApi } from '../../apps/api/src/bootstrap';
 import { parseConfig } from '@engram/config';
-import { migrateUp } from '@engram/db';
+import { migrateUp } from '@engram/migrations';
 import { MemoriesService } from '@engram/memories';
 import { FusionMethod, SearchService, SearchWeights, ndcgAt, recallAt } from '@engram/search';
 import { TenantsService } from '@engram/tenants';

@@ -1,6 +1,7 @@
 import Fastify from 'fastify';
 import { Pool } from 'pg';
-import { migrateUp, startEmbeddedPostgres } from '@engram/db';
+import { startEmbeddedPostgres } from '@engram/db';
+import { migrateUp } from '@engram/migrations';
 import { PIN_SQL } from '@engram/pins';
 
 /**

@@ -1,10 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import IORedis from 'ioredis';
-import { eventually } from '../support/app';
-import { TestDatabase, createPostgresDatabase } from '../support/database';
-import { freePort } from '../support/net';
-import { PrivateRedis, startPrivateRedis } from '../support/private-redis';
+import { eventually } from '@engram/test-support/app';
+import { TestDatabase, createPostgresDatabase } from '@engram/test-support/database';
+import { freePort } from '@engram/test-support/net';
+import { PrivateRedis, startPrivateRedis } from '@engram/test-support/private-redis';
 
 /**
  * The audit promise under faults: every operation the API acknowledged has exactly one row in

@@ -1,5 +1,5 @@
-import { TestApp, startTestApp } from '../support/app';
-import { adminHeaders, newTenant } from '../support/fixtures';
+import { TestApp, startTestApp } from '@engram/test-support/app';
+import { adminHeaders, newTenant } from '@engram/test-support/fixtures';
 
 /**
  * Writes reserve quota inside their transaction, and the quota check reads the tenant, which on

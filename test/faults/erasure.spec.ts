@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import IORedis from 'ioredis';
-import { TestApp, eventually, startTestApp } from '../support/app';
-import { adminHeaders, newTenant, ownerQuery } from '../support/fixtures';
-import { PrivateRedis, startPrivateRedis } from '../support/private-redis';
+import { TestApp, eventually, startTestApp } from '@engram/test-support/app';
+import { adminHeaders, newTenant, ownerQuery } from '@engram/test-support/fixtures';
+import { PrivateRedis, startPrivateRedis } from '@engram/test-support/private-redis';
 
 const PINS = '/api/v1/memory/pins';
 const TENANTS = '/api/v1/admin/tenants';

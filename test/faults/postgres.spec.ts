@@ -1,10 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { eventually } from '../support/app';
-import { REDIS_URL_TEST } from '../support/env';
-import { freePort } from '../support/net';
-import { PrivatePostgres, startPrivatePostgres } from '../support/private-postgres';
+import { eventually } from '@engram/test-support/app';
+import { REDIS_URL_TEST } from '@engram/test-support/env';
+import { freePort } from '@engram/test-support/net';
+import { PrivatePostgres, startPrivatePostgres } from '@engram/test-support/private-postgres';
 
 /**
  * Postgres going away under load: the API (the built CLI, as deployed) stays up, answers the

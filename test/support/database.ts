@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { Database, startEmbeddedPostgres } from '@engram/db';
-import { migrateUp } from '@engram/db';
+import { migrateUp } from '@engram/migrations';
 import { ADMIN_DATABASE_URL, TEMPLATE_DATABASE, TEST_DATABASE_PREFIX, databaseUrl } from './env';
 
 export interface TestDatabase {

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import IORedis from 'ioredis';
-import { migrateUp } from '@engram/db';
+import { migrateUp } from '@engram/migrations';
 import { randomBytes } from 'node:crypto';
 
 /** Builds the migrated template database and checks Redis, failing fast with a clear message. */

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TestApp, eventually, startTestApp } from '../../../test/support/app';
+import { TestApp, eventually, startTestApp } from '@engram/test-support/app';
 
 const OPENAPI_FILE = join(__dirname, '../../../openapi.json');
 

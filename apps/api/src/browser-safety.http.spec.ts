@@ -1,6 +1,6 @@
-import { TestApp, startTestApp, uniqueTenant } from '../../../test/support/app';
-import { ownerQuery } from '../../../test/support/fixtures';
-import { rawRequest } from '../../../test/support/raw-http';
+import { TestApp, startTestApp, uniqueTenant } from '@engram/test-support/app';
+import { ownerQuery } from '@engram/test-support/fixtures';
+import { rawRequest } from '@engram/test-support/raw-http';
 
 const TENANTS = '/api/v1/admin/tenants';
 const EVIL = 'http://evil.example';

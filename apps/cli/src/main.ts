@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { ConfigValidationError, EngramConfig, isLoopbackHost, parseConfig } from '@engram/config';
-import { migrateDown, migrateUp, migrationStatus } from '@engram/db';
+import { migrateDown, migrateUp, migrationStatus } from '@engram/migrations';
 import { createApi } from '../../api/src/bootstrap';
 import { createWorker } from '../../worker/src/worker.module';
 import { startStorage } from './runtime';

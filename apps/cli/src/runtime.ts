@@ -1,5 +1,6 @@
 import { EngramConfig } from '@engram/config';
-import { EmbeddedPostgres, migrateUp, startEmbeddedPostgres } from '@engram/db';
+import { EmbeddedPostgres, startEmbeddedPostgres } from '@engram/db';
+import { migrateUp } from '@engram/migrations';
 
 export interface StartedStorage {
   databaseUrl: string;

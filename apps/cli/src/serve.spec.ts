@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eventually } from '../../../test/support/app';
-import { freePort } from '../../../test/support/net';
+import { eventually } from '@engram/test-support/app';
+import { freePort } from '@engram/test-support/net';
 
 /**
  * `npm start` end to end: the built CLI on an empty machine (no DATABASE_URL, no REDIS_URL)

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { requestContext } from '@engram/common';
-import { TestApp, eventually, startTestApp } from '../../../test/support/app';
-import { newTenant, ownerQuery } from '../../../test/support/fixtures';
-import { PrivateRedis, startPrivateRedis } from '../../../test/support/private-redis';
+import { TestApp, eventually, startTestApp } from '@engram/test-support/app';
+import { newTenant, ownerQuery } from '@engram/test-support/fixtures';
+import { PrivateRedis, startPrivateRedis } from '@engram/test-support/private-redis';
 import { AuditSink, AuditTrail } from './audit-sink';
 import { AuditRepository } from './audit.repository';
 import { AuditEvent } from './audit.types';

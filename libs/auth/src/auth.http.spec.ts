@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { TestApp, eventually, startTestApp, uniqueTenant } from '../../../test/support/app';
-import { adminHeaders, newApiKey, newTenant } from '../../../test/support/fixtures';
+import { TestApp, eventually, startTestApp, uniqueTenant } from '@engram/test-support/app';
+import { adminHeaders, newApiKey, newTenant } from '@engram/test-support/fixtures';
 
 const PINS = '/api/v1/memory/pins';
 const ADMIN_TOKEN = 'admin-token-' + randomBytes(12).toString('hex');

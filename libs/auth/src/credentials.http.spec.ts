@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { TestApp, eventually, startTestApp } from '../../../test/support/app';
-import { adminHeaders, newApiKey, newTenant } from '../../../test/support/fixtures';
+import { TestApp, eventually, startTestApp } from '@engram/test-support/app';
+import { adminHeaders, newApiKey, newTenant } from '@engram/test-support/fixtures';
 
 const PINS = '/api/v1/memory/pins';
 const ADMIN_TOKEN = 'admin-token-' + randomBytes(12).toString('hex');

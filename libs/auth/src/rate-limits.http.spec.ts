@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { TestApp, startTestApp } from '../../../test/support/app';
-import { newApiKey, newTenant } from '../../../test/support/fixtures';
-import { PrivateRedis, startPrivateRedis } from '../../../test/support/private-redis';
+import { TestApp, startTestApp } from '@engram/test-support/app';
+import { newApiKey, newTenant } from '@engram/test-support/fixtures';
+import { PrivateRedis, startPrivateRedis } from '@engram/test-support/private-redis';
 
 const PINS = '/api/v1/memory/pins';
 const ADMIN_TOKEN = 'admin-token-' + randomBytes(12).toString('hex');

@@ -1,5 +1,5 @@
-import { TestApp, startTestApp } from '../../../test/support/app';
-import { newTenant } from '../../../test/support/fixtures';
+import { TestApp, startTestApp } from '@engram/test-support/app';
+import { newTenant } from '@engram/test-support/fixtures';
 import { tokenCount } from './context-assembler';
 
 const MEMORIES = '/api/v1/memories';

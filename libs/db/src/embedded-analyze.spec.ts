@@ -1,4 +1,4 @@
-import { TestDatabase, createPgliteDatabase } from '../../../test/support/database';
+import { TestDatabase, createPgliteDatabase } from '@engram/test-support/database';
 import { analyzeChangedTables } from './embedded-analyze';
 
 describe('analyzing PGlite tables (it has no autovacuum)', () => {

@@ -2,5 +2,4 @@ export * from './database';
 export * from './db.module';
 export * from './embedded-analyze';
 export * from './embedded-postgres';
-export * from './migrator';
 export * from './transaction-context';

@@ -1,4 +1,4 @@
-import { TestDatabase, createPostgresDatabase } from '../../../test/support/database';
+import { TestDatabase, createPostgresDatabase } from '@engram/test-support/database';
 import { Database } from './database';
 import { PoolCheckoutInTransactionError, TransactionNestingError } from './transaction-context';
 

@@ -1,4 +1,4 @@
-import { FakeEmbeddingServer, fakeVector, startFakeEmbeddingServer } from '../../../test/support/fake-embedding-server';
+import { FakeEmbeddingServer, fakeVector, startFakeEmbeddingServer } from '@engram/test-support/fake-embedding-server';
 import { LocalHashEmbeddingProvider, embedText } from './local-hash.provider';
 import { EmbeddingProviderError, OpenAiEmbeddingProvider } from './openai.provider';
 

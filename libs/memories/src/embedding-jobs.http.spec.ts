@@ -1,6 +1,6 @@
-import { FakeEmbeddingServer, startFakeEmbeddingServer } from '../../../test/support/fake-embedding-server';
-import { TestApp, eventually, startTestApp } from '../../../test/support/app';
-import { newTenant, ownerQuery } from '../../../test/support/fixtures';
+import { FakeEmbeddingServer, startFakeEmbeddingServer } from '@engram/test-support/fake-embedding-server';
+import { TestApp, eventually, startTestApp } from '@engram/test-support/app';
+import { newTenant, ownerQuery } from '@engram/test-support/fixtures';
 
 const MEMORIES = '/api/v1/memories';
 

@@ -6,3 +6,5 @@ export * from './memory-operations';
 export * from './memory-access.tracker';
 export * from './memory-sql';
 export * from './memories.module';
+/** The expiry job's handler, so a test or an operator's script can run one pass on demand. */
+export { MemoryExpiryHandler } from './memories.jobs';

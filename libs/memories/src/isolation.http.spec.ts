@@ -1,6 +1,6 @@
-import { TestApp, startTestApp } from '../../../test/support/app';
-import { newTenant } from '../../../test/support/fixtures';
-import { IsolationContext, MEMORY_ISOLATION_CASES, leaks } from './isolation.cases';
+import { TestApp, startTestApp } from '@engram/test-support/app';
+import { newTenant } from '@engram/test-support/fixtures';
+import { IsolationContext, MEMORY_ISOLATION_CASES, leaks } from '@engram/test-support/memory-isolation-cases';
 
 describe('memory routes keep tenants apart', () => {
   let t: TestApp;

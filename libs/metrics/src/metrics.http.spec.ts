@@ -1,5 +1,5 @@
-import { TestApp, startTestApp } from '../../../test/support/app';
-import { newApiKey, newTenant } from '../../../test/support/fixtures';
+import { TestApp, startTestApp } from '@engram/test-support/app';
+import { newApiKey, newTenant } from '@engram/test-support/fixtures';
 
 const ADMIN_TOKEN = 'metrics-admin-token-0123456789';
 const METRICS_TOKEN = 'metrics-scrape-token-0123456789';

@@ -1,5 +1,5 @@
-import { TestApp, startTestApp, uniqueTenant } from '../../../test/support/app';
-import { newTenant } from '../../../test/support/fixtures';
+import { TestApp, startTestApp, uniqueTenant } from '@engram/test-support/app';
+import { newTenant } from '@engram/test-support/fixtures';
 
 const PINS = '/api/v1/memory/pins';
 

@@ -1,5 +1,5 @@
-import { TestApp, eventually, startTestApp } from '../../../test/support/app';
-import { newTenant, ownerQuery } from '../../../test/support/fixtures';
+import { TestApp, eventually, startTestApp } from '@engram/test-support/app';
+import { newTenant, ownerQuery } from '@engram/test-support/fixtures';
 
 const PINS = '/api/v1/memory/pins';
 

@@ -1,5 +1,5 @@
-import { TestApp, startTestApp } from '../../../test/support/app';
-import { newTenant, ownerQuery } from '../../../test/support/fixtures';
+import { TestApp, startTestApp } from '@engram/test-support/app';
+import { newTenant, ownerQuery } from '@engram/test-support/fixtures';
 
 const PINS = '/api/v1/memory/pins';
 

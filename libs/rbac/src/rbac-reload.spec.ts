@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { TestApp, eventually, startTestApp } from '../../../test/support/app';
-import { TestDatabase, createTestDatabase } from '../../../test/support/database';
-import { PolicyDir, defaultPolicy, policyDir } from '../../../test/support/rbac-policy';
+import { TestApp, eventually, startTestApp } from '@engram/test-support/app';
+import { TestDatabase, createTestDatabase } from '@engram/test-support/database';
+import { PolicyDir, defaultPolicy, policyDir } from '@engram/test-support/rbac-policy';
 import { POLICY_BROADCAST, PolicyBroadcast } from './rbac-policy.broadcast';
 
 const INFO = '/api/v1/rbac/info';

@@ -1,10 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { eventually } from '../../../test/support/app';
-import { TestDatabase, createPostgresDatabase } from '../../../test/support/database';
-import { REDIS_URL_TEST } from '../../../test/support/env';
-import { freePort } from '../../../test/support/net';
-import { PolicyDir, defaultPolicy, policyDir } from '../../../test/support/rbac-policy';
+import { eventually } from '@engram/test-support/app';
+import { TestDatabase, createPostgresDatabase } from '@engram/test-support/database';
+import { REDIS_URL_TEST } from '@engram/test-support/env';
+import { freePort } from '@engram/test-support/net';
+import { PolicyDir, defaultPolicy, policyDir } from '@engram/test-support/rbac-policy';
 
 /**
  * Two `engram api` processes (the built CLI, as deployed) on one database and one Redis, with

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { ownerQuery } from '../../../test/support/fixtures';
+import { ownerQuery } from '@engram/test-support/fixtures';
 import { readFileSync } from 'node:fs';
 import { MetricsService } from '@engram/metrics';
-import { TestApp, eventually, startTestApp } from '../../../test/support/app';
-import { createTestDatabase } from '../../../test/support/database';
-import { PolicyDir, defaultPolicy, policyDir, policyWithout } from '../../../test/support/rbac-policy';
+import { TestApp, eventually, startTestApp } from '@engram/test-support/app';
+import { createTestDatabase } from '@engram/test-support/database';
+import { PolicyDir, defaultPolicy, policyDir, policyWithout } from '@engram/test-support/rbac-policy';
 
 const TOKEN = 'rbac-test-admin-token-0123456789';
 const AUTH = { authorization: `Bearer ${TOKEN}` };

@@ -1,8 +1,7 @@
-import { MemoryAccessTracker } from '@engram/memories';
+import { MemoryAccessTracker, MemoryExpiryHandler } from '@engram/memories';
 import { SearchRepository } from './search.repository';
-import { MemoryExpiryHandler } from '../../memories/src/memories.jobs';
-import { TestApp, eventually, startTestApp } from '../../../test/support/app';
-import { adminHeaders, newTenant, ownerQuery } from '../../../test/support/fixtures';
+import { TestApp, eventually, startTestApp } from '@engram/test-support/app';
+import { adminHeaders, newTenant, ownerQuery } from '@engram/test-support/fixtures';
 
 const MEMORIES = '/api/v1/memories';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { TestApp, startTestApp } from '../../../test/support/app';
-import { adminHeaders, newTenant, ownerQuery } from '../../../test/support/fixtures';
+import { TestApp, startTestApp } from '@engram/test-support/app';
+import { adminHeaders, newTenant, ownerQuery } from '@engram/test-support/fixtures';
 
 const TENANTS = '/api/v1/admin/tenants';
 const PINS = '/api/v1/memory/pins';
@@ -136,7 +136,7 @@ describe.each(['postgres', 'pglite'] as const)('storage_bytes quota (%s)', (data
       [tenant],
     );
     expect((await t.request('POST', `${PINS}/cleanup`, { tenant_id: tenant }, admin)).body.deleted).toBe(1);
-    const { MemoryExpiryHandler } = await import('../../memories/src/memories.jobs');
+    const { MemoryExpiryHandler } = await import('@engram/memories');
     await t.app.get(MemoryExpiryHandler).handle();
     await check('expiry');
     expect(await usage(tenant)).toBe('Bob likes coffee'.length + 2 + 'chat:1'.length);

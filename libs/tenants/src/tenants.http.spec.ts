@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { TestApp, eventually, startTestApp, uniqueTenant } from '../../../test/support/app';
-import { adminHeaders, newApiKey, newTenant } from '../../../test/support/fixtures';
+import { TestApp, eventually, startTestApp, uniqueTenant } from '@engram/test-support/app';
+import { adminHeaders, newApiKey, newTenant } from '@engram/test-support/fixtures';
 
 const TENANTS = '/api/v1/admin/tenants';
 const PINS = '/api/v1/memory/pins';
@@ -157,7 +157,7 @@ describe('tenants admin API', () => {
       `UPDATE memory_pins SET expires_at = now() - interval '1 second' WHERE tenant_id IN ($1, $2) AND key = 'old'`,
       [one, two],
     );
-    const { PinExpiryHandler } = await import('../../pins/src/pins.jobs');
+    const { PinExpiryHandler } = await import('@engram/pins');
     await t.app.get(PinExpiryHandler).handle();
     for (const tenant of [one, two]) {
       expect((await t.request('GET', `${TENANTS}/${tenant}/usage`, undefined, admin)).body.usage.pins).toBe(1);

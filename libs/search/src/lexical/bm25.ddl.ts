@@ -1,7 +1,8 @@
 /**
- * DDL of the BM25 statistics (see bm25.sql.ts for the model). Free of imports: migration 0015
- * builds its SQL from here, and migrations must not depend on the libraries that depend on the
- * database layer. Once released, a change here needs a new migration, never an edit of 0015.
+ * DDL of the BM25 statistics and postings (see bm25.sql.ts for the model) for any table shaped
+ * like `memories`: the retrieval bench builds scratch schemas with it. The `memories` tables of
+ * a real database get theirs from migrations 0015 and 0017, which hold this SQL frozen as it was
+ * released; a change here reaches no database until a new migration carries it.
  */
 
 export interface LexicalSchema {
@@ -30,26 +31,6 @@ export const MEMORIES_LEXICAL_SCHEMA: LexicalSchema = {
   expiresAtColumn: 'expires_at',
   prefix: 'memory_lexical',
 };
-
-/**
- * The index the first BM25 candidate probe used (migration 0015), replaced by the postings
- * (migration 0017); kept for those migrations' up and down steps.
- * Tenant, namespace and tsvector in one GIN (btree_gin).
- * With a GIN on the tsvector alone the planner reads the whole namespace through the tenant btree
- * and tests every row's tsvector (detoasting each); with this one it visits only matching rows.
- * On PGlite the `btree_gin` extension must be loaded (`@electric-sql/pglite/contrib/btree_gin`).
- */
-export function lexicalProbeIndexUpSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): string {
-  return `
-    CREATE EXTENSION IF NOT EXISTS btree_gin;
-    CREATE INDEX ${s.prefix}_probe_idx ON ${s.memories} USING gin (tenant_id, namespace, ${s.tsvColumn});
-  `;
-}
-
-export function lexicalProbeIndexDownSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): string {
-  // btree_gin stays: other indexes may use it.
-  return `DROP INDEX ${s.prefix}_probe_idx;`;
-}
 
 /** DDL for the statistics tables, the token-count function and the triggers that maintain them. */
 export function lexicalStatsUpSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): string {
@@ -150,16 +131,6 @@ ${statementTriggersSql(s.memories, s.prefix)}
   `;
 }
 
-export function lexicalStatsDownSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): string {
-  return `
-    ${dropStatementTriggersSql(s.memories, s.prefix)}
-    DROP FUNCTION ${s.prefix}_apply(text[], text[], tsvector[], integer[]);
-    DROP FUNCTION tsvector_token_count(tsvector);
-    DROP TABLE ${s.termsTable};
-    DROP TABLE ${s.statsTable};
-  `;
-}
-
 /**
  * The postings: for every memory and each lexeme of its tsvector, the lexeme's frequency in it
  * (tf), its length in distinct lexemes (dl) and its expiry. BM25 reads candidates and scores
@@ -240,13 +211,6 @@ ${statementTriggersSql(s.memories, `${s.prefix}_postings`)}
   `;
 }
 
-export function lexicalPostingsDownSql(s: LexicalSchema = MEMORIES_LEXICAL_SCHEMA): string {
-  return `
-    ${dropStatementTriggersSql(s.memories, `${s.prefix}_postings`)}
-    DROP TABLE ${s.postingsTable};
-  `;
-}
-
 /**
  * Statement-level AFTER INSERT, DELETE and UPDATE triggers `<prefix>_insert|delete|update` on
  * `table`, calling `<prefix>_on_insert|on_delete|on_update()` with transition tables `new_rows`
@@ -259,10 +223,4 @@ function statementTriggersSql(table: string, prefix: string): string {
       REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${prefix}_on_delete();
     CREATE TRIGGER ${prefix}_update AFTER UPDATE ON ${table}
       REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${prefix}_on_update();`;
-}
-
-function dropStatementTriggersSql(table: string, prefix: string): string {
-  return ['insert', 'delete', 'update']
-    .map((event) => `DROP TRIGGER ${prefix}_${event} ON ${table}; DROP FUNCTION ${prefix}_on_${event}();`)
-    .join('\n    ');
 }

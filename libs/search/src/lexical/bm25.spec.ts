@@ -1,10 +1,12 @@
-import { createPostgresDatabase, TestDatabase } from '../../../../test/support/database';
-import { lexicalPostingsDownSql, lexicalPostingsUpSql, lexicalStatsDownSql, lexicalStatsUpSql } from './bm25.ddl';
+import type { QueryRunner } from 'typeorm';
+import { MIGRATIONS } from '@engram/migrations';
+import { createPostgresDatabase, TestDatabase } from '@engram/test-support/database';
 import { DEFAULT_BM25, searchBm25 } from './bm25.sql';
 
 /**
- * Real Postgres, an empty database: the scorer and its statistics on a stand-in with only the
- * columns they rely on (search.http.spec.ts covers them on the migrated `memories` table).
+ * Real Postgres, an empty database: the scorer and the statistics and postings that migrations
+ * 0015 and 0017 create (their own SQL, run as they are), on a stand-in with only the columns
+ * they rely on (search.http.spec.ts covers them on the fully migrated `memories` table).
  */
 const STAND_IN = `
   CREATE TABLE memories (
@@ -16,15 +18,41 @@ const STAND_IN = `
     tsv        tsvector GENERATED ALWAYS AS (to_tsvector('english', content)) STORED,
     PRIMARY KEY (tenant_id, id)
   );
+  -- What the lexical migrations find in place: migration 0012's index, which 0015 drops, and a
+  -- no-op for row-level security (migration 0009 and rls.spec.ts cover that).
+  CREATE EXTENSION IF NOT EXISTS btree_gin;
+  CREATE INDEX memories_tsv_idx ON memories USING gin (tenant_id, tsv);
+  CREATE FUNCTION engram_enable_tenant_rls(target regclass) RETURNS void LANGUAGE plpgsql AS $fn$ BEGIN END $fn$;
 `;
+
+const LEXICAL_MIGRATIONS = ['MemoryLexicalStats1763800000015', 'MemoryLexicalPostings1763800000017'].map((name) => {
+  const Migration = MIGRATIONS.find((candidate) => new candidate().name === name);
+  if (!Migration) {
+    throw new Error(`no migration ${name}`);
+  }
+  return new Migration();
+});
 
 describe('BM25 over Postgres full-text statistics', () => {
   let database: TestDatabase;
 
+  // SqlMigration only ever calls query(); the statements run on the test pool, outside a transaction.
+  const runner = () => ({ query: (sql: string) => database.db.query(sql) }) as unknown as QueryRunner;
+  const migrateUp = async () => {
+    for (const migration of LEXICAL_MIGRATIONS) {
+      await migration.up(runner());
+    }
+  };
+  const migrateDown = async () => {
+    for (const migration of [...LEXICAL_MIGRATIONS].reverse()) {
+      await migration.down(runner());
+    }
+  };
+
   beforeAll(async () => {
     database = await createPostgresDatabase({ empty: true });
     await database.db.query(STAND_IN);
-    await database.db.query(lexicalStatsUpSql() + lexicalPostingsUpSql());
+    await migrateUp();
   });
   afterAll(() => database.drop());
 
@@ -176,10 +204,10 @@ describe('BM25 over Postgres full-text statistics', () => {
     expect(await searchBm25(database.db, 't-common', 'n', 'nothing matches zebra', 10)).toEqual([]);
   });
 
-  it('rolls the statistics migration back and re-applies it, backfilling existing memories', async () => {
+  it('rolls the lexical migrations back and re-applies them, backfilling existing memories', async () => {
     await insert('t-migrate', 'n', 'stored before the statistics existed'); // stor, statist, exist
-    await database.db.query(lexicalPostingsDownSql() + lexicalStatsDownSql());
-    await database.db.query(lexicalStatsUpSql() + lexicalPostingsUpSql());
+    await migrateDown();
+    await migrateUp();
     expect(await stats('t-migrate', 'n')).toEqual([{ doc_count: '1', total_lexemes: '3', total_tokens: '3' }]);
     expect(await postings('t-migrate')).toEqual(await recountedPostings('t-migrate'));
   });

@@ -1,20 +1,43 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { MIGRATIONS, verifyChain } from '@engram/migrations';
+import { SqlMigration, verifyChain } from './migration';
 
 /** Serialises migration runs across replicas that start at once. */
 const MIGRATION_LOCK_KEY = 7_263_001;
+
+type MigrationList = readonly (new () => SqlMigration)[];
 
 export interface MigrationStatus {
   name: string;
   applied: boolean;
 }
 
-function dataSourceFor(url: string): DataSource {
+export interface Migrator {
+  /** Applies every pending migration, each in its own transaction. Returns the names applied. */
+  migrateUp(url: string): Promise<string[]>;
+  /** Reverts the last `steps` applied migrations, newest first. Returns the names reverted. */
+  migrateDown(url: string, steps?: number): Promise<string[]>;
+  migrationStatus(url: string): Promise<MigrationStatus[]>;
+}
+
+/**
+ * Runs `migrations` (oldest first) through TypeORM, recorded in `schema_migrations`, one run at a
+ * time per database. It lives beside the migrations rather than in libs/db: the database layer
+ * must not depend on the schema's history, and the migrations depend on no library.
+ */
+export function createMigrator(migrations: MigrationList): Migrator {
+  return {
+    migrateUp: (url) => migrateUp(url, migrations),
+    migrateDown: (url, steps = 1) => migrateDown(url, migrations, steps),
+    migrationStatus: (url) => migrationStatus(url, migrations),
+  };
+}
+
+function dataSourceFor(url: string, migrations: MigrationList): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    migrations: [...MIGRATIONS],
+    migrations: [...migrations],
     migrationsTableName: 'schema_migrations',
     migrationsTransactionMode: 'each',
     logging: false,
@@ -22,13 +45,17 @@ function dataSourceFor(url: string): DataSource {
   });
 }
 
-async function withMigrationLock<T>(url: string, work: (dataSource: DataSource) => Promise<T>): Promise<T> {
-  verifyChain(MIGRATIONS);
+async function withMigrationLock<T>(
+  url: string,
+  migrations: MigrationList,
+  work: (dataSource: DataSource) => Promise<T>,
+): Promise<T> {
+  verifyChain(migrations);
   const lockClient = new Client({ connectionString: url, application_name: 'engram-migrate-lock' });
   // A dropped session fails the migration through its pending query; it must not crash the process.
   lockClient.on('error', () => undefined);
   await lockClient.connect();
-  const dataSource = dataSourceFor(url);
+  const dataSource = dataSourceFor(url, migrations);
   try {
     await lockClient.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
     await dataSource.initialize();
@@ -42,17 +69,15 @@ async function withMigrationLock<T>(url: string, work: (dataSource: DataSource) 
   }
 }
 
-/** Applies every pending migration, each in its own transaction. Returns the names applied. */
-export async function migrateUp(url: string): Promise<string[]> {
-  return withMigrationLock(url, async (dataSource) => {
+async function migrateUp(url: string, migrations: MigrationList): Promise<string[]> {
+  return withMigrationLock(url, migrations, async (dataSource) => {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((migration) => migration.name);
   });
 }
 
-/** Reverts the last `steps` applied migrations, newest first. Returns the names reverted. */
-export async function migrateDown(url: string, steps = 1): Promise<string[]> {
-  return withMigrationLock(url, async (dataSource) => {
+async function migrateDown(url: string, migrations: MigrationList, steps: number): Promise<string[]> {
+  return withMigrationLock(url, migrations, async (dataSource) => {
     const reverted: string[] = [];
     for (let step = 0; step < steps; step++) {
       const before = await appliedNames(dataSource);
@@ -66,13 +91,15 @@ export async function migrateDown(url: string, steps = 1): Promise<string[]> {
   });
 }
 
-export async function migrationStatus(url: string): Promise<MigrationStatus[]> {
-  return withMigrationLock(url, async (dataSource) => {
+async function migrationStatus(url: string, migrations: MigrationList): Promise<MigrationStatus[]> {
+  return withMigrationLock(url, migrations, async (dataSource) => {
     const applied = new Set(await appliedNames(dataSource));
-    return MIGRATIONS.map((MigrationClass) => new MigrationClass().name).map((name) => ({
-      name,
-      applied: applied.has(name),
-    }));
+    return migrations
+      .map((MigrationClass) => new MigrationClass().name)
+      .map((name) => ({
+        name,
+        applied: applied.has(name),
+      }));
   });
 }
 
