@@ -3,8 +3,8 @@ import addFormats from 'ajv-formats';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestApp, TestResponse, startTestApp, uniqueTenant } from './support/app';
-import { adminHeaders, newApiKey } from './support/fixtures';
+import { TestApp, TestResponse, startTestApp, uniqueTenant } from '@engram/test-support/app';
+import { adminHeaders, newApiKey } from '@engram/test-support/fixtures';
 
 /**
  * Every operation of the committed openapi.json, called over HTTP: each answer's status must be
