@@ -3,7 +3,7 @@ import { adminHeaders, newTenant } from '@engram/test-support/fixtures';
 import { badInputCorpus, BadInputCase } from '@engram/test-support/bad-input-corpus';
 import { dbSnapshot } from '@engram/test-support/db-snapshot';
 
-/** Every input that once answered 500: now 400 with a code naming the field, and no row changed. */
+/** Every input that once answered 500, now 400 with a code naming the field, and writes into an unknown namespace (404): no row changed. */
 describe.each(['postgres', 'pglite'] as const)('bad input corpus (%s)', (database) => {
   let t: TestApp;
   let cases: BadInputCase[];
@@ -15,7 +15,7 @@ describe.each(['postgres', 'pglite'] as const)('bad input corpus (%s)', (databas
     const target = await t.request(
       'POST',
       '/api/v1/memories',
-      { tenant_id: tenant, namespace: 'ns', content: 'the target of relations' },
+      { tenant_id: tenant, namespace: 'ns', create_namespace: true, content: 'the target of relations' },
       headers,
     );
     expect(target.status).toBe(201);

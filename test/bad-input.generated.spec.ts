@@ -406,7 +406,7 @@ describe('generated bad input (postgres)', () => {
     const target = await t.request(
       'POST',
       '/api/v1/memories',
-      { tenant_id: tenant, namespace: 'ns', content: 'the target of relations' },
+      { tenant_id: tenant, namespace: 'ns', create_namespace: true, content: 'the target of relations' },
       headers,
     );
     expect(target.status).toBe(201);
@@ -456,11 +456,13 @@ describe('generated bad input (postgres)', () => {
       bodyOperation('memories create', 'POST', memories, createMemorySchema, {
         ...base,
         namespace: 'ns',
+        create_namespace: false,
         ...memoryItem,
       }),
       bodyOperation('memories batch', 'POST', `${memories}/batch`, batchCreateSchema, {
         ...base,
         namespace: 'ns',
+        create_namespace: true,
         memories: [memoryItem, { content: 'second' }],
       }),
       bodyOperation(
@@ -470,6 +472,8 @@ describe('generated bad input (postgres)', () => {
         updateMemorySchema,
         {
           ...base,
+          namespace: 'patched',
+          create_namespace: false,
           content: 'patched',
           type: 'working',
           metadata: { a: 2 },

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Authorizer } from '@engram/common';
 import { TestApp, TestResponse, startTestApp } from '@engram/test-support/app';
-import { NewApiKey, adminHeaders, newApiKey, newTenant } from '@engram/test-support/fixtures';
+import { NewApiKey, adminHeaders, newApiKey, newNamespace, newTenant } from '@engram/test-support/fixtures';
 import { PUBLIC_ROUTES, registeredRoutes } from '@engram/test-support/routes';
 import { IsolationContext, MEMORY_ISOLATION_CASES } from '@engram/test-support/memory-isolation-cases';
 
@@ -251,10 +251,19 @@ const RBAC_ROWS: Row[] = [
 /**
  * The memory, namespace, search and context cases (test/support/memory-isolation-cases.ts), each
  * run naming B (refused: tenant_mismatch) and on A's own tenant with B's ids (nothing found,
- * nothing of B's returned). Creating a namespace on one's own tenant is allowed.
+ * nothing of B's returned). A owns the namespace A_NAMESPACE, which probes write and search in.
+ * Creating a namespace on one's own tenant is allowed.
  */
+const A_NAMESPACE = 'a-mine';
 function memoryContext(w: World, tenant: string | undefined): IsolationContext {
-  return { memoryId: w.memoryB, otherMemoryId: w.memoryB2, namespace: 'shared', secret: w.markerB, tenant };
+  return {
+    memoryId: w.memoryB,
+    otherMemoryId: w.memoryB2,
+    namespace: 'shared',
+    ownNamespace: A_NAMESPACE,
+    secret: w.markerB,
+    tenant,
+  };
 }
 
 const MEMORY_ROWS: Row[] = [
@@ -275,6 +284,8 @@ const MEMORY_ROWS: Row[] = [
       body: c.body && ((w) => c.body!(memoryContext(w, undefined))),
       // 403 when the role lacks the action (machine keys do not delete)
       expect: [c.expectedStatus, 403],
+      // B's namespace answers as one that does not exist: the same status and code.
+      code: c.expectedCode,
     },
   ]),
   {
@@ -355,7 +366,7 @@ describe('tenant isolation matrix', () => {
     const memoryB = await t.request(
       'POST',
       '/api/v1/memories',
-      { tenant_id: b, namespace: 'shared', content: `${markerB} launch codes`, importance: 1 },
+      { tenant_id: b, namespace: 'shared', create_namespace: true, content: `${markerB} launch codes`, importance: 1 },
       admin,
     );
     const memoryB2 = await t.request(
@@ -365,6 +376,7 @@ describe('tenant isolation matrix', () => {
       admin,
     );
     expect([memoryB.status, memoryB2.status]).toEqual([201, 201]);
+    await newNamespace(t, a, A_NAMESPACE);
     w = {
       a,
       b,

@@ -189,10 +189,16 @@ describe('SQL snapshots', () => {
       });
       await newTenant(t, { id: TENANT });
       const setup = [
-        t.request('POST', '/api/v1/memories', { tenant_id: TENANT, namespace: 'small', content: 'Green tea at nine' }),
+        t.request('POST', '/api/v1/memories', {
+          tenant_id: TENANT,
+          namespace: 'small',
+          create_namespace: true,
+          content: 'Green tea at nine',
+        }),
         t.request('POST', '/api/v1/memories/batch', {
           tenant_id: TENANT,
           namespace: 'large',
+          create_namespace: true,
           memories: [{ content: 'Green tea at nine' }, { content: 'Coffee after lunch' }],
         }),
         t.request('POST', '/api/v1/memory/pins', { tenant_id: TENANT, key: 'config:limits', value: { rpm: 60 } }),

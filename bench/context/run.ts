@@ -257,6 +257,7 @@ async function main(): Promise<void> {
           await post('/api/v1/memories', {
             tenant_id: TENANT,
             namespace: 'writes',
+            create_namespace: true,
             content: `write ${size} ${i} ${content(i)}`,
           }),
         );

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
       const slice = corpus.slice(i, i + 500);
       const result = await memories.createBatch(TENANT, {
         namespace: 'scifact',
+        create_namespace: true,
         memories: slice.map((doc) => ({
           content: doc.content,
           type: 'semantic',

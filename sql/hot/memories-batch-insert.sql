@@ -20,7 +20,7 @@ WITH input AS (
          FROM jsonb_to_recordset($3::jsonb) AS x(ord int, content text, type text, metadata jsonb, tags text[],
            importance real, source text, ttl_seconds int, embedding text)
        ), namespace AS (
-         INSERT INTO namespaces (tenant_id, name, embedding_model) VALUES ($1, $2, $7)
+         INSERT INTO namespaces (tenant_id, name, embedding_model) SELECT $1, $2, $7 WHERE $8::boolean
          ON CONFLICT (tenant_id, name) DO NOTHING
        ), model_ok AS (
          SELECT coalesce((SELECT embedding_model FROM namespaces WHERE tenant_id = $1 AND name = $2), $7) = $6 AS ok

@@ -53,7 +53,12 @@ async function hammer(
   const writer = async (): Promise<void> => {
     while (Date.now() < until) {
       const memories = Array.from({ length: batchSize }, () => ({ content: `note ${serial++} about deadlocks` }));
-      await call(`${writerUrl}/api/v1/memories/batch`, 'POST', { tenant_id: tenant, namespace: 'load', memories });
+      await call(`${writerUrl}/api/v1/memories/batch`, 'POST', {
+        tenant_id: tenant,
+        namespace: 'load',
+        create_namespace: true,
+        memories,
+      });
     }
   };
   const patcher = async (): Promise<void> => {

@@ -37,7 +37,7 @@ async function tenantWithData(t: TestApp): Promise<string> {
   const memory = await t.request(
     'POST',
     '/api/v1/memories',
-    { tenant_id: tenant, namespace: 'n', content: 'a memory' },
+    { tenant_id: tenant, namespace: 'n', create_namespace: true, content: 'a memory' },
     adminHeaders(t),
   );
   expect(memory.status).toBe(201);

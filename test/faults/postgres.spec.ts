@@ -96,6 +96,7 @@ describe('the API when Postgres stops under load', () => {
                 : await call('POST', '/api/v1/memories/batch', {
                     tenant_id: tenant,
                     namespace: 'faults',
+                    create_namespace: true,
                     memories: Array.from({ length: 20 }, (_, i) => ({ content: `${marker} note ${i}` })),
                   });
             const text = await response.text();

@@ -1,6 +1,7 @@
 /**
- * Inputs that once reached Postgres (or zod's recursion) and answered 500. Each must be refused
- * with 400 and a code naming the field, before anything is written. New 5xx causes found by the
+ * Inputs that once reached Postgres (or zod's recursion) and answered 500, and writes into a
+ * namespace that does not exist. Each must be refused with its 4xx code (400 unless `status`
+ * says otherwise), before anything is written. New 5xx causes found by the
  * generated suite (test/bad-input.generated.spec.ts) are added here.
  */
 
@@ -445,6 +446,58 @@ export function badInputCorpus({ tenant, memoryId, freshTenant }: CorpusContext)
       url: memories,
       body: { ...memory, importance: 1e-50 },
       code: 'invalid_importance',
+    },
+    // Writes never create a namespace unless asked to: an unknown one is 404 and nothing is written.
+    {
+      name: 'memory into an unknown namespace',
+      method: 'POST',
+      url: memories,
+      body: { ...memory, namespace: 'typo' },
+      status: 404,
+      code: 'namespace_not_found',
+    },
+    {
+      name: 'batch into an unknown namespace',
+      method: 'POST',
+      url: `${memories}/batch`,
+      body: { ...base, namespace: 'typo', memories: [{ content: 'one' }, { content: 'two' }] },
+      status: 404,
+      code: 'namespace_not_found',
+    },
+    {
+      name: 'move into an unknown namespace',
+      method: 'PATCH',
+      url: `${memories}/${memoryId}`,
+      body: { ...base, namespace: 'typo', importance: 0.9 },
+      status: 404,
+      code: 'namespace_not_found',
+    },
+    {
+      name: 'create_namespace with a relation to nothing (the namespace is not created either)',
+      method: 'POST',
+      url: memories,
+      body: {
+        ...memory,
+        namespace: 'typo',
+        create_namespace: true,
+        relations: [{ ...relation, to: '00000000-0000-4000-8000-000000000000' }],
+      },
+      status: 404,
+      code: 'relation_target_not_found',
+    },
+    {
+      name: 'create_namespace not a boolean',
+      method: 'POST',
+      url: memories,
+      body: { ...memory, create_namespace: 'yes' },
+      code: 'invalid_create_namespace',
+    },
+    {
+      name: 'create_namespace on a patch that moves nothing',
+      method: 'PATCH',
+      url: `${memories}/${memoryId}`,
+      body: { ...base, create_namespace: true, importance: 0.9 },
+      code: 'invalid_create_namespace',
     },
   ];
 }

@@ -70,3 +70,21 @@ export async function newApiKey(t: TestApp, tenantId: string, options: NewApiKey
 export function ownerQuery<R extends QueryResultRow>(t: TestApp, sql: string, params: unknown[] = []): Promise<R[]> {
   return t.db.crossTenant((tx) => tx.query<R>(sql, params));
 }
+
+/**
+ * Creates a namespace of `tenantId` through the API (writes never create one implicitly) and
+ * returns its name.
+ */
+export async function newNamespace(
+  t: TestApp,
+  tenantId: string,
+  name: string,
+  fields: Record<string, unknown> = {},
+  headers: Record<string, string> = adminHeaders(t),
+): Promise<string> {
+  const response = await t.request('POST', '/api/v1/namespaces', { tenant_id: tenantId, name, ...fields }, headers);
+  if (response.status !== 201) {
+    throw new Error(`newNamespace: ${response.status} ${response.text}`);
+  }
+  return name;
+}

@@ -1,14 +1,18 @@
 /**
  * Tenant isolation cases for the memory routes, for the cross-tenant matrix: tenant A owns a
- * memory (content `secret`) in `namespace`; each case is a request made as tenant B. `tenant`
- * is B's id to send as tenant_id, or undefined when B's credential already binds the tenant.
- * A case passes when the status matches and `leaks` finds nothing of A's in the body.
+ * memory (content `secret`) in `namespace`; each case is a request made as tenant B, which owns
+ * `ownNamespace` (and no namespace named `namespace`). `tenant` is B's id to send as tenant_id,
+ * or undefined when B's credential already binds the tenant. A case passes when the status (and
+ * `expectedCode`, if given) matches and `leaks` finds nothing of A's in the body. A's namespace
+ * answers exactly as a namespace that exists nowhere: 404 namespace_not_found.
  */
 export interface IsolationContext {
   memoryId: string;
   /** A second memory of A's, for relation routes. */
   otherMemoryId: string;
   namespace: string;
+  /** A namespace of B's own, so that probes reach the checks behind the namespace lookup. */
+  ownNamespace: string;
   secret: string;
   tenant: string | undefined;
 }
@@ -21,6 +25,7 @@ export interface IsolationCase {
   url(ctx: IsolationContext): string;
   body?(ctx: IsolationContext): Record<string, unknown>;
   expectedStatus: number;
+  expectedCode?: string;
 }
 
 const query = (ctx: IsolationContext, extra = ''): string => {
@@ -43,6 +48,14 @@ export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
     name: 'list memories',
     method: 'GET',
     url: (c) => `/api/v1/memories${query(c, `namespace=${c.namespace}`)}`,
+    expectedStatus: 404,
+    expectedCode: 'namespace_not_found',
+  },
+  {
+    route: 'GET /api/v1/memories',
+    name: 'list memories of its own namespace',
+    method: 'GET',
+    url: (c) => `/api/v1/memories${query(c, `namespace=${c.ownNamespace}`)}`,
     expectedStatus: 200,
   },
   {
@@ -52,6 +65,16 @@ export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
     url: (c) => `/api/v1/memories/${c.memoryId}`,
     body: (c) => withTenant(c, { importance: 0.1 }),
     expectedStatus: 404,
+    expectedCode: 'memory_not_found',
+  },
+  {
+    route: 'PATCH /api/v1/memories/:id',
+    name: 'move a foreign memory into its own namespace',
+    method: 'PATCH',
+    url: (c) => `/api/v1/memories/${c.memoryId}`,
+    body: (c) => withTenant(c, { namespace: c.ownNamespace }),
+    expectedStatus: 404,
+    expectedCode: 'memory_not_found',
   },
   {
     route: 'DELETE /api/v1/memories/:id',
@@ -81,8 +104,22 @@ export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
     method: 'POST',
     url: () => '/api/v1/memories',
     body: (c) =>
-      withTenant(c, { namespace: c.namespace, content: 'probe', relations: [{ to: c.memoryId, relation: 'about' }] }),
+      withTenant(c, {
+        namespace: c.ownNamespace,
+        content: 'probe',
+        relations: [{ to: c.memoryId, relation: 'about' }],
+      }),
     expectedStatus: 404,
+    expectedCode: 'relation_target_not_found',
+  },
+  {
+    route: 'POST /api/v1/memories',
+    name: "write into the other tenant's namespace name",
+    method: 'POST',
+    url: () => '/api/v1/memories',
+    body: (c) => withTenant(c, { namespace: c.namespace, content: 'probe' }),
+    expectedStatus: 404,
+    expectedCode: 'namespace_not_found',
   },
   {
     route: 'POST /api/v1/memories/search',
@@ -90,6 +127,15 @@ export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
     method: 'POST',
     url: () => '/api/v1/memories/search',
     body: (c) => withTenant(c, { namespace: c.namespace, query: c.secret, k: 200 }),
+    expectedStatus: 404,
+    expectedCode: 'namespace_not_found',
+  },
+  {
+    route: 'POST /api/v1/memories/search',
+    name: 'search its own namespace for the secret',
+    method: 'POST',
+    url: () => '/api/v1/memories/search',
+    body: (c) => withTenant(c, { namespaces: [c.ownNamespace], query: c.secret, k: 200 }),
     expectedStatus: 200,
   },
   {
@@ -98,7 +144,7 @@ export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
     method: 'POST',
     url: () => '/api/v1/memories/search',
     body: (c) =>
-      withTenant(c, { namespace: c.namespace, query: c.secret, related_to: c.memoryId, related_mode: 'restrict' }),
+      withTenant(c, { namespace: c.ownNamespace, query: c.secret, related_to: c.memoryId, related_mode: 'restrict' }),
     expectedStatus: 200,
   },
   {
@@ -107,6 +153,15 @@ export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
     method: 'POST',
     url: () => '/api/v1/context',
     body: (c) => withTenant(c, { namespace: c.namespace, query: c.secret }),
+    expectedStatus: 404,
+    expectedCode: 'namespace_not_found',
+  },
+  {
+    route: 'POST /api/v1/context',
+    name: 'context of its own namespace',
+    method: 'POST',
+    url: () => '/api/v1/context',
+    body: (c) => withTenant(c, { namespace: c.ownNamespace, query: c.secret }),
     expectedStatus: 200,
   },
   {
@@ -115,6 +170,7 @@ export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
     method: 'GET',
     url: (c) => `/api/v1/namespaces/${c.namespace}${query(c)}`,
     expectedStatus: 404,
+    expectedCode: 'namespace_not_found',
   },
   {
     route: 'GET /api/v1/namespaces',
@@ -130,6 +186,7 @@ export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
     url: (c) => `/api/v1/namespaces/${c.namespace}`,
     body: (c) => withTenant(c, { default_token_budget: 100 }),
     expectedStatus: 404,
+    expectedCode: 'namespace_not_found',
   },
   {
     route: 'POST /api/v1/memories/batch',
@@ -138,10 +195,20 @@ export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
     url: () => '/api/v1/memories/batch',
     body: (c) =>
       withTenant(c, {
-        namespace: c.namespace,
+        namespace: c.ownNamespace,
         memories: [{ content: 'probe', relations: [{ to: c.memoryId, relation: 'about' }] }],
       }),
     expectedStatus: 404,
+    expectedCode: 'relation_target_not_found',
+  },
+  {
+    route: 'POST /api/v1/memories/batch',
+    name: "batch into the other tenant's namespace name",
+    method: 'POST',
+    url: () => '/api/v1/memories/batch',
+    body: (c) => withTenant(c, { namespace: c.namespace, memories: [{ content: 'probe' }] }),
+    expectedStatus: 404,
+    expectedCode: 'namespace_not_found',
   },
   {
     route: 'DELETE /api/v1/namespaces/:name',

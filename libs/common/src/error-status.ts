@@ -26,6 +26,15 @@ export function registerErrorStatus(codes: Record<string, number>): void {
   }
 }
 
+/**
+ * Every code registered so far, with its status: the built-in ones above and those of each
+ * feature lib loaded (a lib registers its codes when its errors file is imported). For the
+ * error catalogue (docs/errors.md) and its test.
+ */
+export function registeredErrorStatuses(): ReadonlyMap<string, number> {
+  return new Map(STATUS_BY_CODE);
+}
+
 export function statusForError(error: AppError): number {
   const status = STATUS_BY_CODE.get(error.code);
   if (status !== undefined) {

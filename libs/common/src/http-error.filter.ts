@@ -34,6 +34,18 @@ const HTTP_CODES: Record<number, string> = {
   429: 'rate_limited',
 };
 
+/**
+ * The codes given to errors that are not AppErrors (Fastify's and Nest's own), with the status
+ * each is sent with; `invalid_request` also covers a framework 4xx that has no code of its own.
+ */
+export function fallbackErrorStatuses(): ReadonlyMap<string, number> {
+  const statuses = new Map<string, number>(Object.values(FASTIFY_CODES).map(({ code, status }) => [code, status]));
+  for (const [status, code] of Object.entries(HTTP_CODES)) {
+    statuses.set(code, Number(status));
+  }
+  return statuses;
+}
+
 function fastifyCodeOf(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null | undefined)?.code;
   return typeof code === 'string' && code in FASTIFY_CODES ? code : undefined;

@@ -26,6 +26,7 @@ describe.each(['postgres', 'pglite'] as const)('context over HTTP (%s)', (databa
     await t.request('POST', `${MEMORIES}/batch`, {
       tenant_id: tenant,
       namespace: 'agent',
+      create_namespace: true,
       memories: [
         { content: 'The customer Acme renews its contract in March', source: 'crm' },
         { content: 'Acme prefers invoices in euros' },
@@ -80,6 +81,7 @@ describe.each(['postgres', 'pglite'] as const)('context over HTTP (%s)', (databa
     await t.request('POST', `${MEMORIES}/batch`, {
       tenant_id: tenant,
       namespace: 'n',
+      create_namespace: true,
       memories: Array.from({ length: 30 }, (_, i) => ({ content: `fact ${i} about widgets: ${'detail '.repeat(20)}` })),
     });
     for (const budget of [64, 100, 250, 777]) {
@@ -145,6 +147,7 @@ describe.each(['postgres', 'pglite'] as const)('context over HTTP (%s)', (databa
     const created = await t.request('POST', MEMORIES, {
       tenant_id: tenant,
       namespace: 'n',
+      create_namespace: true,
       content: 'the vault code is 1234',
       importance: 1,
     });

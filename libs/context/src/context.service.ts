@@ -42,6 +42,7 @@ export class ContextService {
   async assemble(tenantId: string, input: ContextInput): Promise<AssembledContext> {
     return this.ops.observe('context', async () => {
       const end = this.latency.startTimer();
+      // rank answers 404 namespace_not_found for an unknown namespace before anything is packed.
       const [ranked, pins, settings] = await Promise.all([
         this.search.rank(tenantId, {
           query: input.query,

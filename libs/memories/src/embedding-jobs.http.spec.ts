@@ -90,6 +90,7 @@ describe('queued embeddings and re-embedding (postgres, BullMQ)', () => {
     const batch = await t.request('POST', `${MEMORIES}/batch`, {
       tenant_id: tenant,
       namespace: 'docs',
+      create_namespace: true,
       memories: Array.from({ length: 20 }, (_, i) => ({ content: `platypus fact number ${i}` })),
     });
     expect(batch.body.memories.every((m: { embedding_status: string }) => m.embedding_status === 'ready')).toBe(true);
@@ -127,6 +128,43 @@ describe('queued embeddings and re-embedding (postgres, BullMQ)', () => {
       `SELECT indexdef FROM pg_indexes WHERE indexname LIKE 'memory_embeddings_hnsw_openai_fake%'`,
     );
     expect(indexes[0].indexdef).toContain('vector(8)');
+  });
+
+  it("re-embeds a moved memory with the target namespace's model", async () => {
+    const tenant = await newTenant(t);
+    await t.request('POST', '/api/v1/namespaces', {
+      tenant_id: tenant,
+      name: 'remote',
+      embedding_model: 'openai:fake',
+    });
+    const created = await t.request('POST', MEMORIES, {
+      tenant_id: tenant,
+      namespace: 'local',
+      create_namespace: true,
+      content: 'wombats dig burrows',
+    });
+    expect(created.body.embedding_status).toBe('ready');
+    const moved = await t.request('PATCH', `${MEMORIES}/${created.body.id}`, {
+      tenant_id: tenant,
+      namespace: 'remote',
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ namespace: 'remote', embedding_status: 'pending' });
+    await eventually(async () => (await status(tenant, created.body.id)) === 'ready');
+    const vectors = await ownerQuery<{ model: string; namespace: string }>(
+      t,
+      'SELECT model, namespace FROM memory_embeddings WHERE tenant_id = $1',
+      [tenant],
+    );
+    expect(vectors).toEqual([{ model: 'openai:fake', namespace: 'remote' }]);
+    const found = await t.request('POST', `${MEMORIES}/search`, {
+      tenant_id: tenant,
+      namespace: 'remote',
+      query: 'wombats',
+      explain: true,
+    });
+    expect(found.body.results[0].memory.id).toBe(created.body.id);
+    expect(found.body.results[0].components.vector).toBeGreaterThan(0);
   });
 
   it('refuses an unknown model', async () => {

@@ -66,9 +66,18 @@ const memoryFields = {
   relations: relationListSchema.optional(),
 };
 
+/** Writes never create a namespace by accident: an unknown one is 404 unless the request opts in. */
+const createNamespaceFlag = z
+  .boolean()
+  .optional()
+  .describe(
+    'true: create the namespace (default settings) if it does not exist, in the same transaction as the write; otherwise an unknown namespace is 404 namespace_not_found',
+  );
+
 export const createMemorySchema = z.strictObject({
   tenant_id: tenantIdSchema.optional(),
   namespace: namespaceNameSchema,
+  create_namespace: createNamespaceFlag,
   ...memoryFields,
 });
 export type CreateMemoryInput = z.infer<typeof createMemorySchema>;
@@ -78,20 +87,30 @@ export type MemoryItemInput = z.infer<typeof memoryItemSchema>;
 export const batchCreateSchema = z.strictObject({
   tenant_id: tenantIdSchema.optional(),
   namespace: namespaceNameSchema,
+  create_namespace: createNamespaceFlag,
   memories: z.array(memoryItemSchema).min(1).max(MAX_BATCH),
 });
 export type BatchCreateInput = z.infer<typeof batchCreateSchema>;
 
-export const updateMemorySchema = z.strictObject({
-  tenant_id: tenantIdSchema.optional(),
-  content: z.string().min(1).optional(),
-  type: z.enum(MEMORY_TYPES).optional(),
-  metadata: metadataSchema.optional(),
-  tags: z.array(tagSchema).max(64).optional(),
-  importance: importanceSchema.optional(),
-  source: z.string().max(256).nullable().optional(),
-  ttl_seconds: z.number().int().min(0).max(MAX_TTL_SECONDS).optional(),
-});
+export const updateMemorySchema = z
+  .strictObject({
+    tenant_id: tenantIdSchema.optional(),
+    namespace: namespaceNameSchema
+      .optional()
+      .describe("moves the memory into this namespace, re-embedded with that namespace's model"),
+    create_namespace: createNamespaceFlag,
+    content: z.string().min(1).optional(),
+    type: z.enum(MEMORY_TYPES).optional(),
+    metadata: metadataSchema.optional(),
+    tags: z.array(tagSchema).max(64).optional(),
+    importance: importanceSchema.optional(),
+    source: z.string().max(256).nullable().optional(),
+    ttl_seconds: z.number().int().min(0).max(MAX_TTL_SECONDS).optional(),
+  })
+  .refine((input) => input.create_namespace === undefined || input.namespace !== undefined, {
+    message: 'only with namespace',
+    path: ['create_namespace'],
+  });
 export type UpdateMemoryInput = z.infer<typeof updateMemorySchema>;
 
 export const tenantQuerySchema = z.strictObject({ tenant_id: tenantIdSchema.optional() });

@@ -1,5 +1,5 @@
 import { TestApp, startTestApp } from '@engram/test-support/app';
-import { newTenant, ownerQuery } from '@engram/test-support/fixtures';
+import { newNamespace, newTenant, ownerQuery } from '@engram/test-support/fixtures';
 import { MemoryExpiryHandler } from './memories.jobs';
 
 const MEMORIES = '/api/v1/memories';
@@ -16,6 +16,7 @@ describe('memories over HTTP (postgres)', () => {
 
   it('stores a memory with provenance and an inline vector, and reads it back', async () => {
     const tenant = await newTenant(t);
+    await newNamespace(t, tenant, 'notes');
     const created = await t.request('POST', MEMORIES, {
       tenant_id: tenant,
       namespace: 'notes',
@@ -51,6 +52,8 @@ describe('memories over HTTP (postgres)', () => {
 
   it('returns the existing memory for exact duplicate content, with duplicate: true and 200', async () => {
     const tenant = await newTenant(t);
+    await newNamespace(t, tenant, 'n');
+    await newNamespace(t, tenant, 'other');
     const body = { tenant_id: tenant, namespace: 'n', content: 'the build uses node 24' };
     const first = await t.request('POST', MEMORIES, body);
     const second = await t.request('POST', MEMORIES, body);
@@ -65,6 +68,7 @@ describe('memories over HTTP (postgres)', () => {
 
   it('stores one edge when repeated content in a batch carries the same relation twice', async () => {
     const tenant = await newTenant(t);
+    await newNamespace(t, tenant, 'n');
     const target = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'the target' });
     const item = { content: 'said twice', relations: [{ to: target.body.id, relation: 'about', weight: 0.5 }] };
     const batch = await t.request('POST', `${MEMORIES}/batch`, {
@@ -84,6 +88,7 @@ describe('memories over HTTP (postgres)', () => {
 
   it('creates a batch in one go, marking duplicates within and across batches', async () => {
     const tenant = await newTenant(t);
+    await newNamespace(t, tenant, 'n');
     await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'already here' });
     const batch = await t.request('POST', `${MEMORIES}/batch`, {
       tenant_id: tenant,
@@ -109,6 +114,7 @@ describe('memories over HTTP (postgres)', () => {
 
   it('rejects a whole batch when one item is invalid, writing nothing', async () => {
     const tenant = await newTenant(t);
+    await newNamespace(t, tenant, 'n');
     const tooBig = await t.request('POST', `${MEMORIES}/batch`, {
       tenant_id: tenant,
       namespace: 'n',
@@ -157,6 +163,7 @@ describe('memories over HTTP (postgres)', () => {
 
   it('updates fields and re-embeds new content; refuses content another memory has', async () => {
     const tenant = await newTenant(t);
+    await newNamespace(t, tenant, 'n');
     const a = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'first text' });
     const b = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'second text' });
     const patched = await t.request('PATCH', `${MEMORIES}/${a.body.id}`, {
@@ -179,6 +186,8 @@ describe('memories over HTTP (postgres)', () => {
 
   it('lists with filters and cursor pages', async () => {
     const tenant = await newTenant(t);
+    await newNamespace(t, tenant, 'a');
+    await newNamespace(t, tenant, 'b');
     const contents = Array.from({ length: 7 }, (_, i) => `note number ${i}`);
     for (const [i, content] of contents.entries()) {
       await t.request('POST', MEMORIES, {
@@ -224,6 +233,7 @@ describe('memories over HTTP (postgres)', () => {
 
   it('traverses relations by depth and type, both directions', async () => {
     const tenant = await newTenant(t);
+    await newNamespace(t, tenant, 'g');
     const make = async (content: string) =>
       (await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'g', content })).body.id as string;
     const a = await make('A');
@@ -270,6 +280,7 @@ describe('memories over HTTP (postgres)', () => {
 
   it('hard-deletes a memory with its vectors and relations', async () => {
     const tenant = await newTenant(t);
+    await newNamespace(t, tenant, 'n');
     const a = (await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'doomed fact' })).body
       .id;
     const b = (
@@ -295,6 +306,7 @@ describe('memories over HTTP (postgres)', () => {
     const short = await t.request('POST', MEMORIES, {
       tenant_id: tenant,
       namespace: 'n',
+      create_namespace: true,
       content: 'short-lived',
       ttl_seconds: 1,
     });
@@ -319,7 +331,13 @@ describe('memories over HTTP (postgres)', () => {
     const tenant = await newTenant(t, { quotas: { max_memories: 3 } });
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'q', content: `fact ${i}` }),
+        // Eight first writes race to create the namespace: one creates it, all insert.
+        t.request('POST', MEMORIES, {
+          tenant_id: tenant,
+          namespace: 'q',
+          create_namespace: true,
+          content: `fact ${i}`,
+        }),
       ),
     );
     const created = results.filter((r) => r.status === 201);

@@ -34,6 +34,8 @@ export interface ListCursor {
 }
 
 export interface MemoryPatch {
+  /** Moves the memory; the namespace must exist (the foreign key refuses it otherwise). */
+  namespace?: string;
   content?: string;
   type?: MemoryType;
   metadata?: Record<string, unknown>;
@@ -41,6 +43,12 @@ export interface MemoryPatch {
   importance?: number;
   source?: string | null;
   ttl_seconds?: number;
+}
+
+/** The foreign key from memories to namespaces refused a write: the namespace does not exist. */
+export function isNamespaceMissing(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === '23503' && e.constraint === 'memories_tenant_id_namespace_fkey';
 }
 
 /** The memories and memory_relations tables. Tenant first in every method. */
@@ -57,8 +65,10 @@ export class MemoriesRepository {
    * duplicate = true. A vector is stored only if `model` is still the namespace's model at insert
    * time, so a model switch racing this insert leaves the memory pending rather than wrong.
    * Rows come back in input order (`ord`); repeated content within one batch maps to one row.
-   * A namespace used for the first time is created (with `defaultModel`) by the same statement,
-   * so a rejected write leaves no namespace behind.
+   * With `createNamespace`, a namespace that does not exist yet is created (with `defaultModel`)
+   * by the same statement, so a rejected write leaves no namespace behind. Without it, the
+   * memories' foreign key refuses the whole statement when the namespace does not exist (or was
+   * deleted since the caller looked): nothing is written and the error is `isNamespaceMissing`.
    */
   insertMany(
     tenantId: string,
@@ -67,6 +77,7 @@ export class MemoriesRepository {
     provenance: { actor: string | null; keyId: string | null },
     model: string,
     defaultModel: string,
+    createNamespace: boolean,
     q?: Queryable,
   ): Promise<InsertedMemoryRow[]> {
     assertTenant(tenantId);
@@ -79,7 +90,7 @@ export class MemoriesRepository {
            FROM jsonb_to_recordset($3::jsonb) AS x(ord int, content text, type text, metadata jsonb, tags text[],
              importance real, source text, ttl_seconds int, embedding text)
          ), namespace AS (
-           INSERT INTO namespaces (tenant_id, name, embedding_model) VALUES ($1, $2, $7)
+           INSERT INTO namespaces (tenant_id, name, embedding_model) SELECT $1, $2, $7 WHERE $8::boolean
            ON CONFLICT (tenant_id, name) DO NOTHING
          ), model_ok AS (
            SELECT coalesce((SELECT embedding_model FROM namespaces WHERE tenant_id = $1 AND name = $2), $7) = $6 AS ok
@@ -107,7 +118,7 @@ export class MemoriesRepository {
          FROM input i JOIN memories m ON m.tenant_id = $1 AND m.namespace = $2 AND m.content_hash = i.hash
          WHERE NOT EXISTS (SELECT 1 FROM inserted WHERE content_hash = i.hash)
          ORDER BY ord`,
-          [tenantId, namespace, input, provenance.actor, provenance.keyId, model, defaultModel],
+          [tenantId, namespace, input, provenance.actor, provenance.keyId, model, defaultModel, createNamespace],
           items.length === 1 ? 'memories_insert_one' : undefined,
         );
       return q ? run(q) : this.db.withTenant(tenantId, run);
@@ -173,11 +184,14 @@ export class MemoriesRepository {
     });
   }
 
-  /** Newest first, keyset-paged on (created_at, id); returns up to limit + 1 rows. */
+  /**
+   * Newest first, keyset-paged on (created_at, id); returns up to limit + 1 rows. Null when
+   * `namespace` is given and does not exist (checked in the same transaction as the read).
+   */
   list(
     tenantId: string,
     options: { namespace?: string; filters: MemoryFilters; after: ListCursor | null; limit: number },
-  ): Promise<(MemoryRow & { created_at_text: string })[]> {
+  ): Promise<(MemoryRow & { created_at_text: string })[] | null> {
     assertTenant(tenantId);
     return this.metrics.timeQuery('memories', 'list', async () => {
       const params = new SqlParams();
@@ -190,21 +204,29 @@ export class MemoriesRepository {
           `(m.created_at, m.id) < (${params.add(options.after.createdAt)}::timestamptz, ${params.add(options.after.id)}::uuid)`,
         );
       }
-      return this.db.withTenant(tenantId, (tx) =>
-        tx.query<MemoryRow & { created_at_text: string }>(
+      return this.db.withTenant(tenantId, async (tx) => {
+        if (
+          options.namespace !== undefined &&
+          (await tx.query(`SELECT 1 FROM namespaces WHERE tenant_id = $1 AND name = $2`, [tenantId, options.namespace]))
+            .length === 0
+        ) {
+          return null;
+        }
+        return tx.query<MemoryRow & { created_at_text: string }>(
           `SELECT ${MEMORY_COLUMNS}, m.created_at::text AS created_at_text FROM memories m
          WHERE ${clauses.join(' AND ')}
          ORDER BY m.created_at DESC, m.id DESC
          LIMIT ${params.add(options.limit + 1)}`,
           params.values,
-        ),
-      );
+        );
+      });
     });
   }
 
   /**
-   * Applies a patch. New content replaces the stored vectors with `embedding` (or leaves the
-   * memory pending) in the same transaction. Returns null if there is no such live memory.
+   * Applies a patch. New content or a new namespace replaces the stored vectors with `embedding`
+   * (or leaves the memory pending) in the same transaction. Returns null if there is no such live
+   * memory. A move into a namespace that does not exist fails with `isNamespaceMissing`.
    */
   update(
     tenantId: string,
@@ -221,6 +243,7 @@ export class MemoriesRepository {
         const memoryId = params.add(id);
         const sets = ['updated_at = clock_timestamp()'];
         const simple: [keyof MemoryPatch, string][] = [
+          ['namespace', 'text'],
           ['content', 'text'],
           ['type', 'text'],
           ['tags', 'text[]'],
@@ -263,6 +286,20 @@ export class MemoriesRepository {
       };
       return q ? run(q) : this.db.withTenant(tenantId, run);
     });
+  }
+
+  /**
+   * Creates the namespace with default settings if it does not exist. Only inside the caller's
+   * transaction `q`, so the write it is for commits or rolls back with it.
+   */
+  async ensureNamespace(tenantId: string, namespace: string, model: string, q: Queryable): Promise<void> {
+    assertTenant(tenantId);
+    await this.metrics.timeQuery('memories', 'ensureNamespace', () =>
+      q.query(
+        `INSERT INTO namespaces (tenant_id, name, embedding_model) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, name) DO NOTHING`,
+        [tenantId, namespace, model],
+      ),
+    );
   }
 
   /** Hard delete: the row, and by cascade its vectors and every edge touching it. */

@@ -33,10 +33,11 @@ import {
   ListCursor,
   MemoriesRepository,
   RelationRow,
+  isNamespaceMissing,
 } from './memories.repository';
 import { MemoryOperations } from './memory-operations';
 import { toMemoryView } from './memory-sql';
-import { NamespacesService } from './namespaces.service';
+import { NamespacesService, namespaceNotFound } from './namespaces.service';
 
 function encodeCursor(cursor: ListCursor): string {
   return Buffer.from(JSON.stringify({ c: cursor.createdAt, i: cursor.id })).toString('base64url');
@@ -85,7 +86,7 @@ export class MemoriesService {
 
   async create(tenantId: string, input: CreateMemoryInput): Promise<CreatedMemoryView> {
     return this.ops.observe('create', async () => {
-      const [row] = await this.insert(tenantId, input.namespace, [input]);
+      const [row] = await this.insert(tenantId, input.namespace, input.create_namespace === true, [input]);
       return { ...toMemoryView(row), duplicate: row.duplicate };
     });
   }
@@ -96,7 +97,7 @@ export class MemoriesService {
    */
   async createBatch(tenantId: string, input: BatchCreateInput): Promise<BatchResultView> {
     return this.ops.observe('create_batch', async () => {
-      const rows = await this.insert(tenantId, input.namespace, input.memories);
+      const rows = await this.insert(tenantId, input.namespace, input.create_namespace === true, input.memories);
       const memories = rows.map((row) => ({ ...toMemoryView(row), duplicate: row.duplicate }));
       const created = memories.filter((memory) => !memory.duplicate).length;
       return { memories, created, duplicates: memories.length - created };
@@ -115,7 +116,7 @@ export class MemoriesService {
 
   async list(tenantId: string, query: ListMemoriesQuery): Promise<MemoryListView> {
     return this.ops.observe('list', async () => {
-      const rows = await this.repository.list(tenantId, {
+      const found = await this.repository.list(tenantId, {
         namespace: query.namespace,
         filters: {
           types: query.type,
@@ -129,6 +130,10 @@ export class MemoriesService {
         after: query.cursor === undefined ? null : decodeCursor(query.cursor),
         limit: query.limit,
       });
+      if (found === null) {
+        throw namespaceNotFound(query.namespace!);
+      }
+      const rows = found;
       const page = rows.slice(0, query.limit);
       const hasMore = rows.length > query.limit;
       const last = page[page.length - 1];
@@ -141,41 +146,76 @@ export class MemoriesService {
   }
 
   /** The conflict names the memory that already holds the content, not the one being patched. */
-  private async duplicateOf(tenantId: string, id: string, content: string): Promise<DuplicateContentError> {
+  private async duplicateOf(
+    tenantId: string,
+    id: string,
+    namespace: string | undefined,
+    content: string | undefined,
+  ): Promise<DuplicateContentError> {
     const current = await this.repository.get(tenantId, id);
-    const existing = current ? await this.repository.idByContent(tenantId, current.namespace, content) : null;
+    const existing = current
+      ? await this.repository.idByContent(tenantId, namespace ?? current.namespace, content ?? current.content)
+      : null;
     return new DuplicateContentError('another memory in this namespace has this content', { id: existing ?? id });
   }
 
+  /**
+   * A move (`namespace`) follows the write rule: the target must exist unless
+   * `create_namespace` is set, which creates it in the same transaction as the move. A moved
+   * memory is re-embedded with the target namespace's model, as new content is.
+   */
   async update(tenantId: string, id: string, input: UpdateMemoryInput): Promise<MemoryView> {
     return this.ops.observe('update', async () => {
       let embedding: { model: string; vector: string | null } | null = null;
+      let createNamespace: string | null = null;
       if (input.content !== undefined) {
         this.checkSize(input.content, 0);
+      }
+      if (input.content !== undefined || input.namespace !== undefined) {
         const current = await this.repository.get(tenantId, id);
         if (!current) {
           throw new MemoryNotFoundError(`no memory ${id}`, { id });
         }
-        const settings = await this.namespaces.settings(tenantId, current.namespace);
-        const provider = this.models.get(settings.embedding_model);
-        embedding = {
-          model: provider.model,
-          vector: provider.inline ? vectorText((await provider.embed([input.content]))[0]) : null,
-        };
+        const moving = input.namespace !== undefined && input.namespace !== current.namespace;
+        const target = moving ? input.namespace! : current.namespace;
+        createNamespace = moving && input.create_namespace === true ? target : null;
+        const settings = moving
+          ? await this.namespaces.forWrite(tenantId, target, createNamespace !== null)
+          : await this.namespaces.settings(tenantId, target);
+        if (!settings) {
+          // Its namespace was deleted since the read above, and the memory with it.
+          throw new MemoryNotFoundError(`no memory ${id}`, { id });
+        }
+        if (input.content !== undefined || moving) {
+          const provider = this.models.get(settings.embedding_model);
+          const content = input.content ?? current.content;
+          embedding = {
+            model: provider.model,
+            vector: provider.inline ? vectorText((await provider.embed([content]))[0]) : null,
+          };
+        }
       }
       let row;
       try {
-        row = await this.quotas.withStorageQuota(tenantId, (tx) =>
-          this.repository.update(tenantId, id, input, embedding, tx),
-        );
+        row = await this.quotas.withStorageQuota(tenantId, async (tx) => {
+          if (createNamespace !== null) {
+            await this.repository.ensureNamespace(tenantId, createNamespace, this.models.defaultModel, tx);
+          }
+          const updated = await this.repository.update(tenantId, id, input, embedding, tx);
+          if (!updated) {
+            // Thrown inside the transaction: a namespace created for this move goes with it.
+            throw new MemoryNotFoundError(`no memory ${id}`, { id });
+          }
+          return updated;
+        });
       } catch (error) {
         if ((error as { code?: string }).code === '23505') {
-          throw await this.duplicateOf(tenantId, id, input.content ?? '');
+          throw await this.duplicateOf(tenantId, id, input.namespace, input.content);
+        }
+        if (isNamespaceMissing(error)) {
+          throw namespaceNotFound(input.namespace!);
         }
         throw error;
-      }
-      if (!row) {
-        throw new MemoryNotFoundError(`no memory ${id}`, { id });
       }
       if (embedding && embedding.vector === null) {
         await this.embeddingJobs.embedLater(tenantId, embedding.model, [id]);
@@ -229,9 +269,15 @@ export class MemoriesService {
     });
   }
 
-  private async insert(tenantId: string, namespace: string, items: MemoryItemInput[]): Promise<InsertedMemoryRow[]> {
+  private async insert(
+    tenantId: string,
+    namespace: string,
+    createNamespace: boolean,
+    items: MemoryItemInput[],
+  ): Promise<InsertedMemoryRow[]> {
     items.forEach((item, index) => this.checkSize(item.content, index));
-    const settings = await this.namespaces.settings(tenantId, namespace);
+    // Fails fast (before any embedding) on an unknown namespace; the INSERT checks again.
+    const settings = await this.namespaces.forWrite(tenantId, namespace, createNamespace);
     const provider = this.models.get(settings.embedding_model);
     const vectors = provider.inline ? await provider.embed(items.map((item) => item.content)) : null;
     const rowsIn: InsertMemoryItem[] = items.map((item, i) => ({
@@ -246,39 +292,46 @@ export class MemoriesService {
     }));
     const principal = requestContext.current()?.principal;
     const provenance = { actor: principal?.actor ?? null, keyId: principal?.keyId ?? null };
-    // One transaction: the rows, their edges, the max_memories and storage_bytes counts commit or roll back together.
-    const rows = await this.quotas.withStorageQuota(tenantId, async (tx) => {
-      const inserted = await this.repository.insertMany(
-        tenantId,
-        namespace,
-        rowsIn,
-        provenance,
-        provider.model,
-        this.models.defaultModel,
-        tx,
-      );
-      const created = new Set(inserted.filter((row) => !row.duplicate).map((row) => row.id)).size;
-      if (created > 0) {
-        await this.quotas.reserve(tenantId, 'max_memories', created, tx);
-      }
-      // Repeated content maps to one row, so its copies' relations can name the same edge: one
-      // edge each (the last weight wins, as a later request's would).
-      const edges = new Map<string, RelationRow>();
-      for (const row of inserted) {
-        for (const relation of items[row.ord].relations ?? []) {
-          edges.set(`${row.id} ${relation.relation} ${relation.to}`, {
-            from_id: row.id,
-            to_id: relation.to,
-            relation: relation.relation,
-            weight: relation.weight,
-          });
+    // One transaction: the namespace (when created), the rows, their edges, the max_memories and
+    // storage_bytes counts commit or roll back together.
+    const rows = await this.quotas
+      .withStorageQuota(tenantId, async (tx) => {
+        const inserted = await this.repository.insertMany(
+          tenantId,
+          namespace,
+          rowsIn,
+          provenance,
+          provider.model,
+          this.models.defaultModel,
+          createNamespace,
+          tx,
+        );
+        const created = new Set(inserted.filter((row) => !row.duplicate).map((row) => row.id)).size;
+        if (created > 0) {
+          await this.quotas.reserve(tenantId, 'max_memories', created, tx);
         }
-      }
-      if (edges.size > 0 && !(await this.repository.insertRelations(tenantId, [...edges.values()], tx))) {
-        throw new RelationTargetNotFoundError('a related memory does not exist in this tenant');
-      }
-      return inserted;
-    });
+        // Repeated content maps to one row, so its copies' relations can name the same edge: one
+        // edge each (the last weight wins, as a later request's would).
+        const edges = new Map<string, RelationRow>();
+        for (const row of inserted) {
+          for (const relation of items[row.ord].relations ?? []) {
+            edges.set(`${row.id} ${relation.relation} ${relation.to}`, {
+              from_id: row.id,
+              to_id: relation.to,
+              relation: relation.relation,
+              weight: relation.weight,
+            });
+          }
+        }
+        if (edges.size > 0 && !(await this.repository.insertRelations(tenantId, [...edges.values()], tx))) {
+          throw new RelationTargetNotFoundError('a related memory does not exist in this tenant');
+        }
+        return inserted;
+      })
+      .catch((error: unknown) => {
+        // The namespace was deleted between the lookup above and the INSERT.
+        throw isNamespaceMissing(error) ? namespaceNotFound(namespace) : error;
+      });
 
     // Repeated content inside one batch maps to one row: only its first occurrence is "created".
     const seen = new Set<string>();
@@ -306,7 +359,9 @@ export class MemoriesService {
     if (unembedded.length > 0) {
       // Not embedded inline: a remote model, or the namespace switched model meanwhile.
       const current = await this.namespaces.settings(tenantId, namespace, true);
-      await this.embeddingJobs.embedLater(tenantId, current.embedding_model, unembedded);
+      if (current) {
+        await this.embeddingJobs.embedLater(tenantId, current.embedding_model, unembedded);
+      }
     }
     if (pendingModel !== null && fresh.length > 0) {
       await this.embeddingJobs.embedLater(

@@ -69,7 +69,7 @@ export class NamespacesService {
     return this.ops.observe('namespace_get', async () => {
       const row = await this.repository.get(tenantId, name);
       if (!row) {
-        throw new NamespaceNotFoundError(`no namespace ${name}`, { namespace: name });
+        throw namespaceNotFound(name);
       }
       return toView(row);
     });
@@ -81,7 +81,7 @@ export class NamespacesService {
       const model = input.embedding_model === undefined ? undefined : this.models.get(input.embedding_model).model;
       const row = await this.repository.update(tenantId, name, { ...input, embedding_model: model });
       if (!row) {
-        throw new NamespaceNotFoundError(`no namespace ${name}`, { namespace: name });
+        throw namespaceNotFound(name);
       }
       this.forget(tenantId, name);
       if (row.pending_embedding_model !== null && model === row.pending_embedding_model) {
@@ -95,16 +95,13 @@ export class NamespacesService {
     return this.ops.observe('namespace_delete', async () => {
       this.forget(tenantId, name);
       if (!(await this.repository.delete(tenantId, name))) {
-        throw new NamespaceNotFoundError(`no namespace ${name}`, { namespace: name });
+        throw namespaceNotFound(name);
       }
     });
   }
 
-  /**
-   * The namespace's settings; for a namespace not created yet, the defaults it will get when the
-   * first memory creates it. `fresh` skips the cache.
-   */
-  async settings(tenantId: string, name: string, fresh = false): Promise<NamespaceSettings> {
+  /** The namespace's settings, or null if there is no such namespace. `fresh` skips the cache. */
+  async settings(tenantId: string, name: string, fresh = false): Promise<NamespaceSettings | null> {
     const key = cacheKey(tenantId, name);
     const cached = this.cache.get(key);
     if (!fresh && cached && cached.until > Date.now()) {
@@ -112,12 +109,8 @@ export class NamespacesService {
     }
     const row = await this.repository.get(tenantId, name, false);
     if (!row) {
-      return {
-        name,
-        embedding_model: this.models.defaultModel,
-        pending_embedding_model: null,
-        default_token_budget: DEFAULT_TOKEN_BUDGET,
-      };
+      // Never cached: a namespace may be created at any moment.
+      return null;
     }
     const settings = {
       name: row.name,
@@ -130,6 +123,45 @@ export class NamespacesService {
     }
     this.cache.set(key, { settings, until: Date.now() + SETTINGS_TTL_MS });
     return settings;
+  }
+
+  /**
+   * The settings a write into `name` uses: the namespace's own, or, when `create` is set and it
+   * does not exist, the defaults the write will create it with. Unknown without `create`: 404.
+   * The write itself re-checks in its own statement (see MemoriesRepository.insertMany), so a
+   * namespace deleted meanwhile is still a 404, never a half-written row.
+   */
+  async forWrite(tenantId: string, name: string, create: boolean): Promise<NamespaceSettings> {
+    const settings = await this.settings(tenantId, name);
+    if (settings) {
+      return settings;
+    }
+    if (!create) {
+      throw namespaceNotFound(name);
+    }
+    return {
+      name,
+      embedding_model: this.models.defaultModel,
+      pending_embedding_model: null,
+      default_token_budget: DEFAULT_TOKEN_BUDGET,
+    };
+  }
+
+  /**
+   * The settings of every namespace named, in the order given; 404 namespace_not_found naming
+   * the first that does not exist (another tenant's namespace does not exist for this one).
+   */
+  async requireExisting(
+    tenantId: string,
+    names: string[],
+  ): Promise<{ name: string; embedding_model: string; default_token_budget: number }[]> {
+    const rows = await this.existing(tenantId, names);
+    const byName = new Map(rows.map((row) => [row.name, row]));
+    const missing = names.filter((name) => !byName.has(name));
+    if (missing.length > 0) {
+      throw namespaceNotFound(missing[0], missing.length > 1 ? { missing } : {});
+    }
+    return names.map((name) => byName.get(name)!);
   }
 
   /**
@@ -147,7 +179,7 @@ export class NamespacesService {
     }
     const rows = await this.repository.models(tenantId, names);
     if (rows.length < names.length) {
-      // A namespace missing now appears with its first memory: never cache its absence.
+      // Never cache an absence: the namespace may be created at any moment.
       return rows;
     }
     if (this.existingCache.size > 10_000) {
@@ -162,6 +194,10 @@ export class NamespacesService {
     this.cache.delete(cacheKey(tenantId, name));
     this.existingCache.clear();
   }
+}
+
+export function namespaceNotFound(name: string, details: Record<string, unknown> = {}): NamespaceNotFoundError {
+  return new NamespaceNotFoundError(`no namespace ${name}`, { namespace: name, ...details });
 }
 
 function cacheKey(tenantId: string, name: string): string {

@@ -37,6 +37,7 @@ describe.each(['postgres', 'pglite'] as const)('search over HTTP (%s)', (databas
     const batch = await t.request('POST', `${MEMORIES}/batch`, {
       tenant_id: tenant,
       namespace,
+      create_namespace: true,
       memories: FACTS.map((content) => ({ content })),
     });
     expect(batch.status).toBe(201);
@@ -180,24 +181,43 @@ describe.each(['postgres', 'pglite'] as const)('search over HTTP (%s)', (databas
     expect(got.body.last_accessed_at).not.toBeNull();
   });
 
-  it('searches across several namespaces, and finds nothing in unknown ones', async () => {
+  it('searches across several namespaces, and answers 404 for an unknown one', async () => {
     const tenant = await newTenant(t);
     await seed(tenant, 'a');
-    await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'b', content: 'Alice owns a cat' });
+    await t.request('POST', MEMORIES, {
+      tenant_id: tenant,
+      namespace: 'b',
+      create_namespace: true,
+      content: 'Alice owns a cat',
+    });
     const both = await t.request('POST', SEARCH, { tenant_id: tenant, namespaces: ['a', 'b'], query: 'alice cat' });
     expect(both.body.results[0].memory.content).toBe('Alice owns a cat');
     expect(new Set(both.body.results.map((r: { memory: { namespace: string } }) => r.memory.namespace))).toEqual(
       new Set(['a', 'b']),
     );
     const none = await t.request('POST', SEARCH, { tenant_id: tenant, namespace: 'nope', query: 'alice' });
-    expect(none.status).toBe(200);
-    expect(none.body.results).toEqual([]);
+    expect([none.status, none.body.error.code, none.body.error.details]).toEqual([
+      404,
+      'namespace_not_found',
+      { namespace: 'nope' },
+    ]);
+    const some = await t.request('POST', SEARCH, {
+      tenant_id: tenant,
+      namespaces: ['a', 'x', 'b', 'y'],
+      query: 'alice',
+    });
+    expect([some.status, some.body.error.code, some.body.error.details]).toEqual([
+      404,
+      'namespace_not_found',
+      { namespace: 'x', missing: ['x', 'y'] },
+    ]);
   });
   it('ranks by BM25: a rare word outranks a common one, and a question matching some of its words finds the memory', async () => {
     const tenant = await newTenant(t);
     const batch = await t.request('POST', `${MEMORIES}/batch`, {
       tenant_id: tenant,
       namespace: 'bm25',
+      create_namespace: true,
       memories: [
         { content: 'The project meeting is on Monday' },
         { content: 'The project budget was approved' },
@@ -372,6 +392,7 @@ describe.each(['postgres', 'pglite'] as const)('search through the HNSW index (%
       const batch = await t.request('POST', `${MEMORIES}/batch`, {
         tenant_id: owner,
         namespace: 'facts',
+        create_namespace: true,
         memories: FACTS.map((content) => ({ content: `${content} (${owner})` })),
       });
       expect(batch.status).toBe(201);

@@ -104,16 +104,14 @@ export class SearchService {
   ): Promise<{ results: RankedMemory[]; lexicalOnly: boolean; fusion: FusionMethod }> {
     const started = performance.now();
     const namespaces = [...new Set(request.namespaces)];
-    const settings = await this.namespaces.existing(tenantId, namespaces);
+    // An unknown namespace (another tenant's included) is 404 namespace_not_found, as everywhere.
+    const settings = await this.namespaces.requireExisting(tenantId, namespaces);
     const ranking = requestRanking(
-      defaultRanking(settings[0]?.embedding_model ?? LOCAL_HASH_MODEL, LOCAL_HASH_MODEL),
+      defaultRanking(settings[0].embedding_model, LOCAL_HASH_MODEL),
       request.fusion,
       request.weights,
     );
     const fusion = ranking.method;
-    if (settings.length === 0) {
-      return { results: [], lexicalOnly: false, fusion };
-    }
     const poolSize = Math.max(100, request.k * 2);
     const vector = await this.vectorPlan(tenantId, request.query, settings, poolSize);
     const plan: CandidatePlan = {

@@ -61,7 +61,17 @@ describe.each(['postgres', 'pglite'] as const)('storage_bytes quota (%s)', (data
     expect(await usage(tenant)).toBe(10);
     expect((await t.request('POST', PINS, { tenant_id: tenant, key: 'i', value: 1 }, admin)).status).toBe(403);
     // A memory past the quota is refused the same way.
-    const memory = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'n', content: 'hello' }, admin);
+    const memory = await t.request(
+      'POST',
+      MEMORIES,
+      {
+        tenant_id: tenant,
+        namespace: 'n',
+        create_namespace: true,
+        content: 'hello',
+      },
+      admin,
+    );
     expect(memory.status).toBe(403);
     expect(memory.body.error.details).toMatchObject({ quota: 'storage_bytes', limit: 10 });
     const metrics = await t.request('GET', '/metrics', undefined, admin);
@@ -87,7 +97,14 @@ describe.each(['postgres', 'pglite'] as const)('storage_bytes quota (%s)', (data
     const one = await t.request(
       'POST',
       MEMORIES,
-      { tenant_id: tenant, namespace: 'n', content: 'Alice likes tea', metadata: { who: 'alice' }, tags: ['p', 'q'] },
+      {
+        tenant_id: tenant,
+        namespace: 'n',
+        create_namespace: true,
+        content: 'Alice likes tea',
+        metadata: { who: 'alice' },
+        tags: ['p', 'q'],
+      },
       admin,
     );
     expect(one.status).toBe(201);
@@ -119,6 +136,14 @@ describe.each(['postgres', 'pglite'] as const)('storage_bytes quota (%s)', (data
     await check('memory patch metadata and tags');
     await t.request('PATCH', `${MEMORIES}/${one.body.id}`, { tenant_id: tenant, importance: 0.9 }, admin);
     await check('memory patch that stores no more bytes');
+    const moved = await t.request(
+      'PATCH',
+      `${MEMORIES}/${one.body.id}`,
+      { tenant_id: tenant, namespace: 'elsewhere', create_namespace: true },
+      admin,
+    );
+    expect(moved.status).toBe(200);
+    await check('memory move');
     expect((await t.request('DELETE', `${MEMORIES}/${one.body.id}?tenant_id=${tenant}`, undefined, admin)).status).toBe(
       204,
     );
@@ -172,7 +197,7 @@ describe.each(['postgres', 'pglite'] as const)('storage_bytes quota (%s)', (data
     const created = await t.request(
       'POST',
       MEMORIES,
-      { tenant_id: tenant, namespace: 'n', content: 'x'.repeat(30) },
+      { tenant_id: tenant, namespace: 'n', create_namespace: true, content: 'x'.repeat(30) },
       admin,
     );
     expect(created.status).toBe(201);

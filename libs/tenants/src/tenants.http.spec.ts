@@ -200,7 +200,12 @@ describe('tenants admin API', () => {
           .status,
       ).toBe(201);
     }
-    const first = await t.request('POST', '/api/v1/memories', { namespace: 'n', content: 'first memory' }, key.headers);
+    const first = await t.request(
+      'POST',
+      '/api/v1/memories',
+      { namespace: 'n', create_namespace: true, content: 'first memory' },
+      key.headers,
+    );
     expect(first.status).toBe(201);
     const related = { namespace: 'n', content: 'second memory', relations: [{ to: first.body.id, relation: 'about' }] };
     expect((await t.request('POST', '/api/v1/memories', related, key.headers)).status).toBe(201);
