@@ -178,4 +178,39 @@ describe('the error catalogue (docs/errors.md)', () => {
       .map((row) => `${row.code} (line ${row.line})`);
     expect(stale).toEqual([]);
   });
+
+  it('names in openapi.json only codes that exist, each under the status it answers with', () => {
+    const document = JSON.parse(readFileSync(join(ROOT, 'openapi.json'), 'utf8')) as {
+      paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>>;
+    };
+    const known = expected();
+    const familyPatterns = families().map(({ pattern }) => pattern);
+    const wrong: string[] = [];
+    let named = 0;
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          if (Number(status) < 400) {
+            continue;
+          }
+          for (const [code] of response.description.matchAll(/\b[a-z0-9]+(?:_[a-z0-9<>]+)+/g)) {
+            named += 1;
+            const inFamily = familyPatterns.some((pattern) =>
+              new RegExp(`^${pattern.replace('<field>', '[a-z0-9_]+')}$`).test(code),
+            );
+            const answers = code.includes('<')
+              ? familyPatterns.includes(code)
+                ? 400
+                : undefined
+              : (known.get(code) ?? (inFamily ? 400 : undefined));
+            if (answers !== Number(status)) {
+              wrong.push(`${method.toUpperCase()} ${path} ${status}: ${code} (answers ${answers ?? 'nothing'})`);
+            }
+          }
+        }
+      }
+    }
+    expect(named).toBeGreaterThan(100);
+    expect(wrong).toEqual([]);
+  });
 });

@@ -61,7 +61,10 @@ type Operation = {
 const COMMON_ERRORS = {
   validation: [400, 'invalid_<field>, missing_<field>, invalid_json: the request does not match its schema'],
   unauthenticated: [401, 'missing_credentials, unknown_credentials, revoked_credentials, expired_credentials'],
-  forbidden: [403, 'forbidden: the credential does not grant this permission or tenant'],
+  forbidden: [
+    403,
+    'forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here',
+  ],
   notFound: [404, 'not found (another tenant’s resource answers the same)'],
   tooLarge: [413, 'payload_too_large'],
   mediaType: [415, 'unsupported_media_type: send application/json'],
