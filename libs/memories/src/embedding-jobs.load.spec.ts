@@ -127,3 +127,72 @@ describe('queued embeddings at batch size (postgres, BullMQ)', () => {
     process.stdout.write(`${COUNT} memories failed ${seconds.toFixed(1)} s after the batch was acknowledged\n`);
   }, 90_000);
 });
+
+/**
+ * The database refuses the final `failed` write at first: the test holds the memories' row
+ * locks past the statement timeout when the last attempt gives up, then lets go.
+ */
+describe('the last failed attempt leaves the memories failed (postgres, BullMQ)', () => {
+  let server: FakeEmbeddingServer;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    server = await startFakeEmbeddingServer(8);
+    t = await startTestApp({
+      database: 'postgres',
+      queue: 'bullmq',
+      env: {
+        DB_STATEMENT_TIMEOUT_MS: '2000',
+        EMBEDDING_OPENAI_URL: server.url,
+        EMBEDDING_OPENAI_MODEL: 'fake',
+        EMBEDDING_OPENAI_DIMENSIONS: '8',
+        EMBEDDING_OPENAI_MAX_RETRIES: '0',
+      },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await server.close();
+  });
+
+  it('writes failed once the database lets it, after the statement timed out', async () => {
+    const tenant = await newTenant(t);
+    await t.request('POST', '/api/v1/namespaces', {
+      tenant_id: tenant,
+      name: 'locked',
+      embedding_model: 'openai:fake',
+    });
+    server.failures = Array.from({ length: 100 }, () => 503);
+    const requestsBefore = server.requests.length;
+    const written = await t.request('POST', `${MEMORIES}/batch`, {
+      tenant_id: tenant,
+      namespace: 'locked',
+      memories: Array.from({ length: 50 }, (_, i) => ({ content: content(i) })),
+    });
+    expect(written.status).toBe(201);
+    const locker = await t.database.db.pool.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query(`SELECT 1 FROM memories WHERE tenant_id = $1 FOR UPDATE`, [tenant]);
+      // The fifth request is the last attempt's; its failure is written under the lock.
+      await eventually(async () => server.requests.length - requestsBefore >= 5, 30_000, 100);
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const held = await t.database.db.query<{ status: string }>(
+        `SELECT DISTINCT embedding_status AS status FROM memories WHERE tenant_id = $1`,
+        [tenant],
+      );
+      expect(held).toEqual([{ status: 'pending' }]);
+    } finally {
+      await locker.query('COMMIT');
+      locker.release();
+    }
+    await eventually(async () => {
+      const rows = await t.database.db.query<{ status: string; count: number }>(
+        `SELECT embedding_status AS status, count(*)::int AS count FROM memories WHERE tenant_id = $1 GROUP BY 1`,
+        [tenant],
+      );
+      return rows.length === 1 && rows[0].status === 'failed' && rows[0].count === 50;
+    }, 10_000);
+    server.failures = [];
+  }, 60_000);
+});
