@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { migrateDown, migrateUp } from '@engram/migrations';
+import { MIGRATIONS, migrateDown, migrateUp } from '@engram/migrations';
 import { TestDatabase, createTestDatabase } from '@engram/test-support/database';
+
+/** This migration and every one after it, oldest first. */
+const names = MIGRATIONS.map((Migration) => new Migration().name);
+const fromHere = names.slice(names.indexOf('AuditOutboxRetired1763800000020'));
 
 describe('migration AuditOutboxRetired1763800000020', () => {
   let database: TestDatabase;
@@ -18,7 +22,7 @@ describe('migration AuditOutboxRetired1763800000020', () => {
 
   it('moves events still parked in the outbox into memory_audit, drops the outbox, and rolls back', async () => {
     expect(await outboxExists()).toBe(false);
-    expect(await migrateDown(database.url, 1)).toEqual(['AuditOutboxRetired1763800000020']);
+    expect(await migrateDown(database.url, fromHere.length)).toEqual([...fromHere].reverse());
     expect(await outboxExists()).toBe(true);
     const id = randomUUID();
     const event = {
@@ -37,7 +41,7 @@ describe('migration AuditOutboxRetired1763800000020', () => {
       JSON.stringify(event),
     ]);
 
-    expect(await migrateUp(database.url)).toEqual(['AuditOutboxRetired1763800000020']);
+    expect(await migrateUp(database.url)).toEqual(fromHere);
     expect(await outboxExists()).toBe(false);
     const rows = await database.db.query(`SELECT id, key, request_id FROM memory_audit WHERE tenant_id = 'parked'`);
     expect(rows).toEqual([{ id, key: 'k', request_id: 'r-parked' }]);

@@ -18,6 +18,7 @@ import { MemoryLexicalPostings1763800000017 } from './0017-memory-lexical-postin
 import { AuthState1763800000018 } from './0018-auth-state';
 import { StorageUsage1763800000019 } from './0019-storage-usage';
 import { AuditOutboxRetired1763800000020 } from './0020-audit-outbox-retired';
+import { LexicalRowUpdateTriggers1763800000021 } from './0021-lexical-row-update-triggers';
 import { SqlMigration } from './migration';
 import { createMigrator, Migrator } from './migrator';
 
@@ -43,6 +44,7 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   AuthState1763800000018,
   StorageUsage1763800000019,
   AuditOutboxRetired1763800000020,
+  LexicalRowUpdateTriggers1763800000021,
 ];
 
 export { SqlMigration, verifyChain } from './migration';

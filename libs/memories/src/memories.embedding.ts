@@ -17,6 +17,9 @@ defineJob('embeddings.embed', { attempts: 5, backoffMs: 1000 });
 defineJob('embeddings.reembed', { attempts: 5, backoffMs: 5000 });
 
 const REEMBED_BATCH = 256;
+/** Tries at writing `failed` after the last attempt, 1 s then 2 s apart. */
+const MARK_FAILED_TRIES = 3;
+const MARK_FAILED_BACKOFF_MS = 1000;
 
 /** Job ids: BullMQ refuses ":" in them, and model names and tenants may be long. */
 function digest(...parts: string[]): string {
@@ -81,6 +84,8 @@ export class EmbeddingJobs {
 @Injectable()
 @JobHandler('embeddings.embed')
 export class EmbedMemoriesHandler implements JobHandlerInstance<'embeddings.embed'> {
+  private readonly logger = new Logger('EmbedMemoriesHandler');
+
   constructor(
     private readonly jobs: EmbeddingJobs,
     private readonly repository: MemoryEmbeddingsRepository,
@@ -114,9 +119,36 @@ export class EmbedMemoriesHandler implements JobHandlerInstance<'embeddings.embe
       const final = context.attempt >= jobDefinition('embeddings.embed').attempts;
       this.jobs.outcomes.inc({ job: 'embed', status: final ? 'failed' : 'retry' });
       if (final) {
-        await this.repository.markFailed(payload.tenant_id, payload.memory_ids);
+        await this.markFailed(payload, context);
       }
       throw error;
+    }
+  }
+
+  /**
+   * The last attempt failed: the memories must not stay pending. One UPDATE of their status
+   * (no lexical trigger fires on it), tried a few times, because whatever made the attempt fail
+   * (a busy or restarting database) may still be there. If it cannot be written, the job's own
+   * error is still the one reported.
+   */
+  private async markFailed(
+    payload: { tenant_id: string; memory_ids: string[]; model: string },
+    context: JobContext,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.repository.markFailed(payload.tenant_id, payload.memory_ids);
+        return;
+      } catch (error) {
+        if (attempt >= MARK_FAILED_TRIES) {
+          this.logger.error(
+            `job ${context.jobId}: could not mark ${payload.memory_ids.length} memories of ${payload.tenant_id} failed in ${attempt} tries, they stay pending: ${(error as Error).message}`,
+          );
+          return;
+        }
+        this.logger.warn(`job ${context.jobId}: marking memories failed (try ${attempt}): ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, MARK_FAILED_BACKOFF_MS * 2 ** (attempt - 1)));
+      }
     }
   }
 }

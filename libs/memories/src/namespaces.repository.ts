@@ -5,6 +5,8 @@ import { MetricsService } from '@engram/metrics';
 import { MODEL_NAME_PATTERN } from '@engram/embeddings';
 import { NamespaceView } from './memories.dto';
 
+const INDEX_LOCK_TIMEOUT = '5s';
+
 /** A namespace as stored: the API view with its timestamps as Dates. */
 export type NamespaceRow = Omit<NamespaceView, 'created_at' | 'updated_at'> & { created_at: Date; updated_at: Date };
 
@@ -22,6 +24,9 @@ export interface NamespaceFields {
 /** The namespaces table, and the per-model vector indexes namespaces ask for. Tenant first. */
 @Injectable()
 export class NamespacesRepository {
+  /** Model indexes known to exist: checked or created by this process. */
+  private readonly indexed = new Set<string>();
+
   constructor(
     private readonly db: Database,
     private readonly metrics: MetricsService,
@@ -190,21 +195,60 @@ export class NamespacesRepository {
   }
 
   /**
+   * Every model a namespace embeds with or is switching to, in any tenant: model names only,
+   * for the check at boot that each has its vector index.
+   */
+  modelsInUse(): Promise<string[]> {
+    return this.metrics.timeQuery('namespaces', 'modelsInUse', async () => {
+      const rows = await this.db.crossTenant((tx) =>
+        tx.query<{ model: string }>(
+          `SELECT embedding_model AS model FROM namespaces
+           UNION SELECT pending_embedding_model FROM namespaces WHERE pending_embedding_model IS NOT NULL`,
+        ),
+      );
+      return rows.map((row) => row.model);
+    });
+  }
+
+  /**
    * Creates the HNSW index for a model if missing: a partial expression index, because the
    * shared column has no fixed dimension. The model name is checked against a strict pattern
-   * before it is spliced into DDL (DDL takes no bind parameters).
+   * before it is spliced into DDL (DDL takes no bind parameters). Idempotent and safe to race:
+   * a catalog check first (CREATE INDEX takes a lock that holds up vector writes even when the
+   * index exists), then remembered for the process.
    */
   async ensureModelIndex(model: string, dimensions: number): Promise<void> {
     if (!MODEL_NAME_PATTERN.test(model) || !Number.isInteger(dimensions)) {
       throw new Error(`refusing to index model ${model}`);
     }
-    // DDL needs the table owner: the app role owns nothing, so this runs as the login role.
-    await this.db.crossTenant((tx) =>
-      tx.query(
-        `CREATE INDEX IF NOT EXISTS ${modelIndexName(model)} ON memory_embeddings
-         USING hnsw ((embedding::vector(${dimensions})) vector_cosine_ops) WHERE model = '${model}'`,
-      ),
-    );
+    const name = modelIndexName(model);
+    if (this.indexed.has(name)) {
+      return;
+    }
+    try {
+      // DDL needs the table owner: the app role owns nothing, so this runs as the login role.
+      await this.db.crossTenant(async (tx) => {
+        const [{ present }] = await tx.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [
+          name,
+        ]);
+        if (present) {
+          return;
+        }
+        // The build reads the whole table, however long that takes. The wait for its lock is
+        // bounded: every vector write queues behind a CREATE INDEX that waits.
+        await tx.query(`SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = '${INDEX_LOCK_TIMEOUT}'`);
+        await tx.query(
+          `CREATE INDEX IF NOT EXISTS ${name} ON memory_embeddings
+           USING hnsw ((embedding::vector(${dimensions})) vector_cosine_ops) WHERE model = '${model}'`,
+        );
+      });
+    } catch (error) {
+      // Another process created it between the check and the CREATE.
+      if (!['23505', '42P07'].includes((error as { code?: string }).code ?? '')) {
+        throw error;
+      }
+    }
+    this.indexed.add(name);
   }
 }
 

@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { EmbeddingModels } from '@engram/embeddings';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { EmbeddingModels, LOCAL_HASH_MODEL } from '@engram/embeddings';
 import { CreateNamespaceInput, NamespaceView, UpdateNamespaceInput } from './memories.dto';
 import { NamespaceExistsError, NamespaceNotFoundError } from './memories.errors';
 import { EmbeddingJobs } from './memories.embedding';
@@ -34,7 +34,9 @@ function toView(row: NamespaceRow): NamespaceView {
 }
 
 @Injectable()
-export class NamespacesService {
+export class NamespacesService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('NamespacesService');
+  private bootIndexing: Promise<void> = Promise.resolve();
   private readonly cache = new Map<string, { settings: NamespaceSettings; until: number }>();
   private readonly existingCache = new Map<
     string,
@@ -48,9 +50,46 @@ export class NamespacesService {
     private readonly ops: MemoryOperations,
   ) {}
 
+  /**
+   * Every model in use has its HNSW index: namespace creation and the model switch make the
+   * index of a new model, this covers namespaces from before those did and the default model
+   * (a namespace its first memory creates). In the background: a database that is not there
+   * yet must not hold up the boot.
+   */
+  onApplicationBootstrap(): void {
+    this.bootIndexing = (async () => {
+      const models = new Set([...(await this.repository.modelsInUse()), this.models.defaultModel]);
+      for (const model of models) {
+        await this.ensureIndexed(model);
+      }
+    })().catch((error: Error) => this.logger.warn(`could not check the vector indexes: ${error.message}`));
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.bootIndexing;
+  }
+
+  /**
+   * The model's HNSW index, if the model is one this deployment has (the local model's comes
+   * with the migrations). A failure costs search speed, not the write: it is logged, and the
+   * next namespace created with the model, the next switch to it or the next boot tries again.
+   */
+  private async ensureIndexed(model: string): Promise<void> {
+    if (model === LOCAL_HASH_MODEL || !this.models.names().includes(model)) {
+      return;
+    }
+    const provider = this.models.get(model);
+    try {
+      await this.repository.ensureModelIndex(provider.model, provider.dimensions);
+    } catch (error) {
+      this.logger.warn(`could not create the vector index of ${model}: ${(error as Error).message}`);
+    }
+  }
+
   create(tenantId: string, input: CreateNamespaceInput): Promise<NamespaceView> {
     return this.ops.observe('namespace_create', async () => {
       const model = this.models.get(input.embedding_model ?? this.models.defaultModel).model;
+      await this.ensureIndexed(model);
       const row = await this.repository.create(tenantId, input.name, { ...input, embedding_model: model });
       if (!row) {
         throw new NamespaceExistsError(`namespace ${input.name} exists`, { namespace: input.name });
