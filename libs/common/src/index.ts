@@ -12,6 +12,8 @@ export * from './tenant-binding';
 export * from './batch-buffer';
 export * from './storable-input';
 export * from './iso-date-time';
+export * from './tenant-id';
+export * from './ttl';
 export * from './detached';
 export * from './database-unavailable';
 export * from './cross-site';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { tenantIdSchema } from '@engram/common';
 import { MEMORY_TYPES, namespaceNameSchema } from '@engram/memories';
-import { tenantIdSchema } from '@engram/pins';
 
 export const contextSchema = z.strictObject({
   tenant_id: tenantIdSchema.optional(),

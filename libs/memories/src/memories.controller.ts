@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiJsonBody, ApiQueryFrom, RequirePermission, parseOrThrow } from '@engram/common';
+import { ApiJsonBody, ApiQueryFrom, RequirePermission, parseOrThrow, tenantQuerySchema } from '@engram/common';
 import { resolveTenant } from '@engram/auth';
 import {
   CreatedMemoryView,
@@ -14,7 +14,6 @@ import {
   listMemoriesQuerySchema,
   memoryIdSchema,
   relatedQuerySchema,
-  tenantQuerySchema,
   updateMemorySchema,
 } from './memories.dto';
 import { BatchResultView, MemoriesService } from './memories.service';

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { findUnstorableInput, isoDateTime } from '@engram/common';
-import { MAX_TTL_SECONDS, tenantIdSchema } from '@engram/pins';
+import { MAX_TTL_SECONDS, findUnstorableInput, isoDateTime, tenantIdSchema } from '@engram/common';
 
 export const MEMORY_TYPES = ['semantic', 'episodic', 'working', 'procedural'] as const;
 export type MemoryType = (typeof MEMORY_TYPES)[number];
@@ -93,8 +92,6 @@ export const updateMemorySchema = z.strictObject({
   ttl_seconds: z.number().int().min(0).max(MAX_TTL_SECONDS).optional(),
 });
 export type UpdateMemoryInput = z.infer<typeof updateMemorySchema>;
-
-export const tenantQuerySchema = z.strictObject({ tenant_id: tenantIdSchema.optional() });
 
 const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
   z

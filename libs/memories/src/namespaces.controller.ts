@@ -1,14 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiJsonBody, ApiQueryFrom, RequirePermission, parseOrThrow } from '@engram/common';
+import { ApiJsonBody, ApiQueryFrom, RequirePermission, parseOrThrow, tenantQuerySchema } from '@engram/common';
 import { resolveTenant } from '@engram/auth';
-import {
-  NamespaceView,
-  createNamespaceSchema,
-  namespaceNameSchema,
-  tenantQuerySchema,
-  updateNamespaceSchema,
-} from './memories.dto';
+import { NamespaceView, createNamespaceSchema, namespaceNameSchema, updateNamespaceSchema } from './memories.dto';
 import { NamespacesService } from './namespaces.service';
 
 @ApiTags('namespaces')

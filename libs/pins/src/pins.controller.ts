@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiJsonBody, ApiQueryFrom, RequirePermission, parseOrThrow } from '@engram/common';
+import { ApiJsonBody, ApiQueryFrom, RequirePermission, parseOrThrow, tenantQuerySchema } from '@engram/common';
 import { resolveTenant, resolveTenantOrAll } from '@engram/auth';
 import {
   CleanupView,
@@ -10,7 +10,6 @@ import {
   cleanupPinsSchema,
   listPinsQuerySchema,
   pinKeySchema,
-  tenantQuerySchema,
   upsertPinSchema,
 } from './pins.dto';
 import { PinsService } from './pins.service';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tenantIdSchema } from '@engram/common';
 import {
   memoryFiltersSchema,
   memoryIdSchema,
@@ -6,7 +7,6 @@ import {
   relationNameSchema,
   MemoryView,
 } from '@engram/memories';
-import { tenantIdSchema } from '@engram/pins';
 import { ScoreComponents } from './fusion';
 
 export const MAX_K = 200;

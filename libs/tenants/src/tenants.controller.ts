@@ -1,13 +1,20 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiJsonBody, ApiQueryFrom, RequirePermission, bindTenant, parseOrThrow, requestContext } from '@engram/common';
+import {
+  ApiJsonBody,
+  ApiQueryFrom,
+  RequirePermission,
+  bindTenant,
+  parseOrThrow,
+  requestContext,
+  tenantIdSchema,
+} from '@engram/common';
 import {
   TenantListView,
   TenantView,
   UsageView,
   createTenantSchema,
   listTenantsQuerySchema,
-  tenantIdSchema,
   updateTenantSchema,
 } from './tenants.dto';
 import { TenantsService } from './tenants.service';

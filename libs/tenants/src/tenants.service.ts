@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { TENANT_ID_PATTERN } from '@engram/common';
 import { AuditService } from '@engram/audit';
 import { ConfigService } from '@engram/config';
 import { Database } from '@engram/db';
@@ -10,7 +11,6 @@ import {
   ListTenantsQuery,
   PLAN_QUOTAS,
   QUOTA_NAMES,
-  TENANT_ID_PATTERN,
   Quotas,
   TenantListView,
   TenantView,
