@@ -14,6 +14,7 @@ export * from './storable-input';
 export * from './iso-date-time';
 export * from './tenant-id';
 export * from './ttl';
+export * from './cursor';
 export * from './detached';
 export * from './database-unavailable';
 export * from './cross-site';

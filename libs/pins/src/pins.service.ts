@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
 import { AuditService } from '@engram/audit';
-import { AppError } from '@engram/common';
+import { AppError, decodeCursor, encodeCursor } from '@engram/common';
 import { ConfigService } from '@engram/config';
 import { MetricsService } from '@engram/metrics';
-import { CleanupView, ListPinsQuery, PinListView, PinView, UpsertPinInput } from './pins.dto';
-import { InvalidCursorError, PinNotFoundError, PinValueTooLargeError } from './pins.errors';
-import { PIN_KEY_PATTERN } from './pins.dto';
+import { CleanupView, ListPinsQuery, PinListView, PinView, UpsertPinInput, pinKeySchema } from './pins.dto';
+import { PinNotFoundError, PinValueTooLargeError } from './pins.errors';
 import { PinRow, PinsRepository } from './pins.repository';
 
 type PinOperation = 'upsert' | 'get' | 'list' | 'delete' | 'cleanup' | 'expire';
@@ -28,23 +28,8 @@ function toView(row: Omit<PinRow, 'value_hash'>): PinView {
   };
 }
 
-/** Cursors carry only the last key seen; the tenant always comes from the request. */
-export function encodeCursor(lastKey: string): string {
-  return Buffer.from(JSON.stringify({ k: lastKey })).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): string {
-  try {
-    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const key = (decoded as { k?: unknown }).k;
-    if (typeof key === 'string' && PIN_KEY_PATTERN.test(key)) {
-      return key;
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidCursorError('cursor is not one this API returned');
-}
+/** A pin list cursor: the last key seen. */
+const pinCursorSchema = z.strictObject({ k: pinKeySchema });
 
 /**
  * Pins: per-tenant JSON values under a key, optionally expiring. Every operation is timed,
@@ -105,7 +90,7 @@ export class PinsService {
 
   async list(tenantId: string, query: ListPinsQuery): Promise<PinListView> {
     return this.observe('list', tenantId, query.prefix ?? null, async () => {
-      const afterKey = query.cursor === undefined ? '' : decodeCursor(query.cursor);
+      const afterKey = query.cursor === undefined ? '' : decodeCursor(query.cursor, pinCursorSchema).k;
       const { total, rows } = await this.repository.list(tenantId, {
         prefix: query.prefix ?? '',
         afterKey,
@@ -118,7 +103,7 @@ export class PinsService {
           pins: page.map(toView),
           total,
           has_more: hasMore,
-          next_cursor: hasMore ? encodeCursor(page[page.length - 1].key) : null,
+          next_cursor: hasMore ? encodeCursor({ k: page[page.length - 1].key }, pinCursorSchema) : null,
         },
       };
     });
