@@ -254,6 +254,43 @@ function isDataError(error: unknown): boolean {
   return typeof code === 'string' && /^(22|23)/.test(code);
 }
 
+/** Every trail's rows: keyed by (tenant_id, id), the id given when the event is recorded. */
+export interface AuditRow {
+  id: string;
+  tenant_id: string;
+}
+
+/** The Postgres type of each field of a trail's event, in column order: one per field, no more. */
+export type AuditColumns<T extends AuditRow> = { readonly [K in keyof T]-?: string };
+
+/**
+ * The insert every trail shares: the batch as one jsonb array into `table`, idempotent by
+ * (tenant_id, id) so a replayed batch is a no-op; returns how many rows were new. `table` and
+ * `columns` come from the trail's code, never from input.
+ */
+export async function insertAuditBatch<T extends AuditRow>(
+  tx: Queryable,
+  table: string,
+  columns: AuditColumns<T>,
+  events: readonly T[],
+): Promise<number> {
+  const names = Object.keys(columns).join(', ');
+  const types = Object.entries(columns)
+    .map(([name, type]) => `${name} ${type as string}`)
+    .join(', ');
+  const rows = await tx.query<{ inserted: number }>(
+    `WITH inserted AS (
+       INSERT INTO ${table} (${names})
+       SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS e(${types})
+       ON CONFLICT (tenant_id, id) DO NOTHING
+       RETURNING 1
+     ) SELECT count(*)::int AS inserted FROM inserted`,
+    [auditBatchJson(events)],
+    `${table}_insert`,
+  );
+  return rows[0].inserted;
+}
+
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditTrail, auditBatchJson } from '@engram/audit';
+import { AuditColumns, AuditTrail, insertAuditBatch } from '@engram/audit';
 import { Database, Queryable, assertTenant } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 import { RbacAuditEvent } from './rbac-audit.types';
@@ -14,6 +14,20 @@ export interface RbacAuditFilter {
   before?: { ts: Date; id: string };
   limit: number;
 }
+
+const RBAC_AUDIT_COLUMNS: AuditColumns<RbacAuditEvent> = {
+  tenant_id: 'text',
+  id: 'uuid',
+  ts: 'timestamptz',
+  actor: 'text',
+  role: 'text',
+  resource: 'text',
+  action: 'text',
+  decision: 'text',
+  reason: 'text',
+  enforced: 'boolean',
+  request_id: 'text',
+};
 
 export type RbacAuditRow = Omit<RbacAuditEvent, 'ts'> & { ts: Date };
 
@@ -32,22 +46,9 @@ export class RbacAuditRepository implements AuditTrail<RbacAuditEvent> {
   ) {}
 
   insert(tx: Queryable, events: readonly RbacAuditEvent[]): Promise<number> {
-    return this.metrics.timeQuery('rbac_audit', 'insert', async () => {
-      const rows = await tx.query<{ inserted: number }>(
-        `WITH inserted AS (
-           INSERT INTO rbac_audit (tenant_id, id, ts, actor, role, resource, action, decision, reason, enforced, request_id)
-           SELECT tenant_id, id, ts, actor, role, resource, action, decision, reason, enforced, request_id
-           FROM jsonb_to_recordset($1::jsonb) AS e(
-             tenant_id text, id uuid, ts timestamptz, actor text, role text, resource text, action text,
-             decision text, reason text, enforced boolean, request_id text)
-           ON CONFLICT (tenant_id, id) DO NOTHING
-           RETURNING 1
-         ) SELECT count(*)::int AS inserted FROM inserted`,
-        [auditBatchJson(events)],
-        'rbac_audit_insert',
-      );
-      return rows[0].inserted;
-    });
+    return this.metrics.timeQuery('rbac_audit', 'insert', () =>
+      insertAuditBatch(tx, this.table, RBAC_AUDIT_COLUMNS, events),
+    );
   }
 
   /** Newest first, one tenant; walks rbac_audit_tenant_ts_idx from the cursor down. */
