@@ -4,3 +4,4 @@ export * from './embedded-analyze';
 export * from './embedded-postgres';
 export * from './migrator';
 export * from './transaction-context';
+export * from './repository-scope';
