@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { RequestContext, requestContext } from '@engram/common';
 import { ConfigService } from '@engram/config';
-import { Database, Queryable } from '@engram/db';
+import { Database, Queryable, RepositoryScope } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 import type { Counter } from 'prom-client';
 
@@ -67,11 +67,14 @@ export class AuditSink implements OnModuleInit, OnApplicationShutdown {
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
 
+  private readonly scope: RepositoryScope;
+
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly metrics: MetricsService,
     config: ConfigService,
   ) {
+    this.scope = new RepositoryScope(db, metrics, 'audit');
     this.batchSize = config.get('AUDIT_BATCH_SIZE');
     this.intervalMs = config.get('AUDIT_FLUSH_INTERVAL_MS');
     this.ackTimeoutMs = config.get('AUDIT_ACK_TIMEOUT_MS');
@@ -180,15 +183,13 @@ export class AuditSink implements OnModuleInit, OnApplicationShutdown {
     }
     let written: Map<AuditTrail<unknown>, number>;
     try {
-      written = await this.metrics.timeQuery('audit', 'write', () =>
-        this.db.crossTenant(async (tx) => {
-          const counts = new Map<AuditTrail<unknown>, number>();
-          for (const [trail, events] of byTrail) {
-            counts.set(trail, await trail.insert(tx, events));
-          }
-          return counts;
-        }),
-      );
+      written = await this.scope.crossTenant('write', async (tx) => {
+        const counts = new Map<AuditTrail<unknown>, number>();
+        for (const [trail, events] of byTrail) {
+          counts.set(trail, await trail.insert(tx, events));
+        }
+        return counts;
+      });
     } catch (error) {
       if (!isDataError(error)) {
         throw error;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Queryable } from '@engram/db';
+import { Database, Queryable, RepositoryScope } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 import { AuditColumns, AuditTrail, insertAuditBatch } from './audit-sink';
 import { AuditEvent } from './audit.types';
@@ -27,11 +27,15 @@ const MEMORY_AUDIT_COLUMNS: AuditColumns<AuditEvent> = {
 export class AuditRepository implements AuditTrail<AuditEvent> {
   readonly table = 'memory_audit';
 
-  constructor(private readonly metrics: MetricsService) {}
+  private readonly scope: RepositoryScope;
+
+  constructor(db: Database, metrics: MetricsService) {
+    this.scope = new RepositoryScope(db, metrics, 'audit');
+  }
 
   insert(tx: Queryable, events: readonly AuditEvent[]): Promise<number> {
-    return this.metrics.timeQuery('audit', 'insert', () =>
-      insertAuditBatch(tx, this.table, MEMORY_AUDIT_COLUMNS, events),
-    );
+    return this.scope.untenanted('insert', (q) => insertAuditBatch(q, this.table, MEMORY_AUDIT_COLUMNS, events), {
+      tx,
+    });
   }
 }

@@ -172,13 +172,13 @@ export class TenantsService implements OnModuleInit {
     }
     const row = await this.db.withTenant(id, async (tx) => {
       const updated = await this.repository.setStatus(
-        tx,
         id,
         ['active', 'suspended', 'pending_deletion'],
         'pending_deletion',
+        tx,
       );
       if (updated) {
-        await this.keys.revokeAll(tx, id);
+        await this.keys.revokeAll(id, tx);
         await this.bus.publish(tx, { kind: 'tenant', id });
         // Revoked keys may sit in every replica's key cache under their hashes: drop them all.
         await this.bus.publish(tx, { kind: 'all' });
@@ -267,7 +267,7 @@ export class TenantsService implements OnModuleInit {
 
   private async transition(id: string, from: TenantRow['status'][], to: TenantRow['status']): Promise<TenantView> {
     const row = await this.db.transaction(async (tx) => {
-      const updated = await this.repository.setStatus(tx, id, from, to);
+      const updated = await this.repository.setStatus(id, from, to, tx);
       if (updated) {
         await this.bus.publish(tx, { kind: 'tenant', id });
       }
