@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { RequestContext, requestContext } from '@engram/common';
 import { ConfigService } from '@engram/config';
-import { Database, Queryable } from '@engram/db';
+import { Database, Queryable, RepositoryScope } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 import type { Counter } from 'prom-client';
 
@@ -67,11 +67,14 @@ export class AuditSink implements OnModuleInit, OnApplicationShutdown {
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
 
+  private readonly scope: RepositoryScope;
+
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly metrics: MetricsService,
     config: ConfigService,
   ) {
+    this.scope = new RepositoryScope(db, metrics, 'audit');
     this.batchSize = config.get('AUDIT_BATCH_SIZE');
     this.intervalMs = config.get('AUDIT_FLUSH_INTERVAL_MS');
     this.ackTimeoutMs = config.get('AUDIT_ACK_TIMEOUT_MS');
@@ -180,15 +183,13 @@ export class AuditSink implements OnModuleInit, OnApplicationShutdown {
     }
     let written: Map<AuditTrail<unknown>, number>;
     try {
-      written = await this.metrics.timeQuery('audit', 'write', () =>
-        this.db.crossTenant(async (tx) => {
-          const counts = new Map<AuditTrail<unknown>, number>();
-          for (const [trail, events] of byTrail) {
-            counts.set(trail, await trail.insert(tx, events));
-          }
-          return counts;
-        }),
-      );
+      written = await this.scope.crossTenant('write', async (tx) => {
+        const counts = new Map<AuditTrail<unknown>, number>();
+        for (const [trail, events] of byTrail) {
+          counts.set(trail, await trail.insert(tx, events));
+        }
+        return counts;
+      });
     } catch (error) {
       if (!isDataError(error)) {
         throw error;
@@ -252,6 +253,43 @@ export class AuditSink implements OnModuleInit, OnApplicationShutdown {
 function isDataError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && /^(22|23)/.test(code);
+}
+
+/** Every trail's rows: keyed by (tenant_id, id), the id given when the event is recorded. */
+export interface AuditRow {
+  id: string;
+  tenant_id: string;
+}
+
+/** The Postgres type of each field of a trail's event, in column order: one per field, no more. */
+export type AuditColumns<T extends AuditRow> = { readonly [K in keyof T]-?: string };
+
+/**
+ * The insert every trail shares: the batch as one jsonb array into `table`, idempotent by
+ * (tenant_id, id) so a replayed batch is a no-op; returns how many rows were new. `table` and
+ * `columns` come from the trail's code, never from input.
+ */
+export async function insertAuditBatch<T extends AuditRow>(
+  tx: Queryable,
+  table: string,
+  columns: AuditColumns<T>,
+  events: readonly T[],
+): Promise<number> {
+  const names = Object.keys(columns).join(', ');
+  const types = Object.entries(columns)
+    .map(([name, type]) => `${name} ${type as string}`)
+    .join(', ');
+  const rows = await tx.query<{ inserted: number }>(
+    `WITH inserted AS (
+       INSERT INTO ${table} (${names})
+       SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS e(${types})
+       ON CONFLICT (tenant_id, id) DO NOTHING
+       RETURNING 1
+     ) SELECT count(*)::int AS inserted FROM inserted`,
+    [auditBatchJson(events)],
+    `${table}_insert`,
+  );
+  return rows[0].inserted;
 }
 
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

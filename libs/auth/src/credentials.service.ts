@@ -1,8 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { Principal } from '@engram/common';
+import { Principal, TENANT_ID_PATTERN } from '@engram/common';
 import { ConfigService, isLoopbackHost } from '@engram/config';
-import { API_KEY_PATTERN, ApiKeysService, CROSS_TENANT_ROLES, ROLES, TENANT_ID_PATTERN } from '@engram/tenants';
+import { API_KEY_PATTERN, ApiKeysService, CROSS_TENANT_ROLES, ROLES } from '@engram/tenants';
 import { AuthenticationError } from './auth.errors';
 import { JWT_SHAPE, Secret, bearerToken, repeatedCredentialHeader, singleHeader } from './secrets';
 

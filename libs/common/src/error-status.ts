@@ -13,6 +13,7 @@ const STATUS_BY_CODE = new Map<string, number>([
   ['unsupported_media_type', 415],
   ['payload_too_large', 413],
   ['invalid_request', 400],
+  ['invalid_cursor', 400],
   ['internal_error', 500],
 ]);
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { apiSchema } from '@engram/common';
+import { apiSchema, tenantIdSchema } from '@engram/common';
 import { MEMORY_TYPES, namespaceNameSchema } from '@engram/memories';
-import { tenantIdSchema } from '@engram/pins';
 import { ZONES } from './context-assembler';
 import { CONTEXT_FORMATS } from './context-render';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, registerErrorStatus } from '@engram/common';
-import { MetricsService } from '@engram/metrics';
+import { MetricsService, timed } from '@engram/metrics';
 import { MemoryAccessTracker, MemoryOperations, NamespacesService } from '@engram/memories';
 import { PinsService } from '@engram/pins';
 import { SearchService } from '@engram/search';
@@ -40,50 +40,50 @@ export class ContextService {
   }
 
   async assemble(tenantId: string, input: ContextInput): Promise<AssembledContext> {
-    return this.ops.observe('context', async () => {
-      const end = this.latency.startTimer();
-      // rank answers 404 namespace_not_found for an unknown namespace before anything is packed.
-      const [ranked, pins, settings] = await Promise.all([
-        this.search.rank(tenantId, {
-          query: input.query,
-          namespaces: [input.namespace],
-          k: input.k,
-          filters: input.types ? { types: input.types } : undefined,
-        }),
-        this.pins.listByPrefixes(tenantId, input.pin_prefixes ?? [], MAX_PINS),
-        input.token_budget === undefined ? this.namespaces.existing(tenantId, [input.namespace]) : Promise.resolve([]),
-      ]);
-      const budget = input.token_budget ?? settings[0]?.default_token_budget ?? DEFAULT_BUDGET;
-      let context: AssembledContext;
-      try {
-        context = assembleContext({
-          budget,
-          systemPrompt: input.system_prompt,
-          pins: pins.map((pin) => ({ key: pin.key, value: pin.value, source: pin.source })),
-          memories: ranked.results.map((r) => ({
-            id: r.memory.id,
-            content: r.memory.content,
-            score: r.score,
-            type: r.memory.type,
-            source: r.memory.provenance.source,
-            created_at: r.memory.created_at,
-          })),
-          now: Date.now(),
-          format: input.format,
-        });
-      } catch (error) {
-        if (error instanceof SystemPromptTooLongError) {
-          throw new SystemPromptOverBudgetError(error.message, { tokens: error.tokens, budget: error.budget });
-        }
-        throw error;
+    return this.ops.observe('context', () => timed(this.latency, {}, () => this.build(tenantId, input)));
+  }
+
+  private async build(tenantId: string, input: ContextInput): Promise<AssembledContext> {
+    // rank answers 404 namespace_not_found for an unknown namespace before anything is packed.
+    const [ranked, pins, settings] = await Promise.all([
+      this.search.rank(tenantId, {
+        query: input.query,
+        namespaces: [input.namespace],
+        k: input.k,
+        filters: input.types ? { types: input.types } : undefined,
+      }),
+      this.pins.listByPrefixes(tenantId, input.pin_prefixes ?? [], MAX_PINS),
+      input.token_budget === undefined ? this.namespaces.existing(tenantId, [input.namespace]) : Promise.resolve([]),
+    ]);
+    const budget = input.token_budget ?? settings[0]?.default_token_budget ?? DEFAULT_BUDGET;
+    let context: AssembledContext;
+    try {
+      context = assembleContext({
+        budget,
+        systemPrompt: input.system_prompt,
+        pins: pins.map((pin) => ({ key: pin.key, value: pin.value, source: pin.source })),
+        memories: ranked.results.map((r) => ({
+          id: r.memory.id,
+          content: r.memory.content,
+          score: r.score,
+          type: r.memory.type,
+          source: r.memory.provenance.source,
+          created_at: r.memory.created_at,
+        })),
+        now: Date.now(),
+        format: input.format,
+      });
+    } catch (error) {
+      if (error instanceof SystemPromptTooLongError) {
+        throw new SystemPromptOverBudgetError(error.message, { tokens: error.tokens, budget: error.budget });
       }
-      this.access.record(
-        tenantId,
-        context.blocks.flatMap((block) => (block.memory_id === null ? [] : [block.memory_id])),
-      );
-      this.tokens.observe(context.tokens_used);
-      end();
-      return context;
-    });
+      throw error;
+    }
+    this.access.record(
+      tenantId,
+      context.blocks.flatMap((block) => (block.memory_id === null ? [] : [block.memory_id])),
+    );
+    this.tokens.observe(context.tokens_used);
+    return context;
   }
 }

@@ -3,3 +3,4 @@ export * from './db.module';
 export * from './embedded-analyze';
 export * from './embedded-postgres';
 export * from './transaction-context';
+export * from './repository-scope';

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
-import { MetricsService } from '@engram/metrics';
+import { MetricsService, timed } from '@engram/metrics';
 import { JOB_HANDLER_KEY } from './job-handler.decorator';
 import { JobQueue } from './job-queue';
 import { JobContext, JobHandlerInstance, JobName, jobDefinition, jobDefinitions } from './job.types';
@@ -81,17 +81,24 @@ export class JobsWorker implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private async run(handler: JobHandlerInstance, name: JobName, payload: unknown, context: JobContext): Promise<void> {
-    const end = this.duration.startTimer({ queue: name });
-    try {
-      await handler.handle(payload as never, context);
-      this.outcomes.inc({ queue: name, outcome: 'completed' });
-    } catch (error) {
-      const final = context.attempt >= jobDefinition(name).attempts;
-      this.outcomes.inc({ queue: name, outcome: final ? 'failed' : 'retried' });
-      this.logger.warn(`job ${name} ${context.jobId} attempt ${context.attempt} failed: ${(error as Error).message}`);
-      throw error;
-    } finally {
-      end();
-    }
+    await timed(
+      this.duration,
+      { queue: name },
+      async () => {
+        try {
+          await handler.handle(payload as never, context);
+        } catch (error) {
+          this.logger.warn(
+            `job ${name} ${context.jobId} attempt ${context.attempt} failed: ${(error as Error).message}`,
+          );
+          throw error;
+        }
+      },
+      {
+        success: 'completed',
+        classify: () => (context.attempt >= jobDefinition(name).attempts ? 'failed' : 'retried'),
+        settled: (outcome) => this.outcomes.inc({ queue: name, outcome }),
+      },
+    );
   }
 }

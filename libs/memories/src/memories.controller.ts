@@ -10,6 +10,7 @@ import {
   ApiQueryFrom,
   RequirePermission,
   parseOrThrow,
+  tenantQuerySchema,
 } from '@engram/common';
 import { resolveTenant } from '@engram/auth';
 import {
@@ -29,7 +30,6 @@ import {
   listMemoriesQuerySchema,
   memoryIdSchema,
   relatedQuerySchema,
-  tenantQuerySchema,
   updateMemorySchema,
 } from './memories.dto';
 import { MemoriesService } from './memories.service';

@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import { apiSchema, findUnstorableInput, isoDateTime, jsonValueSchema, timestampSchema } from '@engram/common';
-import { MAX_TTL_SECONDS, tenantIdSchema } from '@engram/pins';
+import {
+  MAX_TTL_SECONDS,
+  apiSchema,
+  findUnstorableInput,
+  isoDateTime,
+  jsonValueSchema,
+  tenantIdSchema,
+  timestampSchema,
+} from '@engram/common';
 
 export const MEMORY_TYPES = ['semantic', 'episodic', 'working', 'procedural'] as const;
 export type MemoryType = (typeof MEMORY_TYPES)[number];
@@ -112,8 +119,6 @@ export const updateMemorySchema = z
     path: ['create_namespace'],
   });
 export type UpdateMemoryInput = z.infer<typeof updateMemorySchema>;
-
-export const tenantQuerySchema = z.strictObject({ tenant_id: tenantIdSchema.optional() });
 
 const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
   z

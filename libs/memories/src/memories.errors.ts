@@ -24,10 +24,6 @@ export class NamespaceExistsError extends AppError {
   readonly code = 'namespace_exists';
 }
 
-export class InvalidMemoryCursorError extends AppError {
-  readonly code = 'invalid_cursor';
-}
-
 registerErrorStatus({
   memory_not_found: 404,
   relation_target_not_found: 404,
@@ -35,5 +31,4 @@ registerErrorStatus({
   duplicate_content: 409,
   namespace_not_found: 404,
   namespace_exists: 409,
-  invalid_cursor: 400,
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, Queryable, assertTenant } from '@engram/db';
+import { Database, Queryable, RepositoryScope } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 import { MemoryFilters, MemoryType } from './memories.dto';
 import { LIVE_MEMORY, MEMORY_COLUMNS, MemoryRow, SqlParams, memoryFilterSql, neighboursSql } from './memory-sql';
@@ -54,10 +54,11 @@ export function isNamespaceMissing(error: unknown): boolean {
 /** The memories and memory_relations tables. Tenant first in every method. */
 @Injectable()
 export class MemoriesRepository {
-  constructor(
-    private readonly db: Database,
-    private readonly metrics: MetricsService,
-  ) {}
+  private readonly scope: RepositoryScope;
+
+  constructor(db: Database, metrics: MetricsService) {
+    this.scope = new RepositoryScope(db, metrics, 'memories');
+  }
 
   /**
    * Inserts up to 1000 memories (and the vectors computed for them) in one statement. Content
@@ -78,14 +79,12 @@ export class MemoriesRepository {
     model: string,
     defaultModel: string,
     createNamespace: boolean,
-    q?: Queryable,
+    tx?: Queryable,
   ): Promise<InsertedMemoryRow[]> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('memories', 'insertMany', async () => {
-      const input = JSON.stringify(items.map((item, ord) => ({ ord, ...item })));
-      const run = (tx: Queryable) =>
-        tx.query<InsertedMemoryRow>(
-          `WITH input AS (
+    const input = JSON.stringify(items.map((item, ord) => ({ ord, ...item })));
+    const run = (q: Queryable) =>
+      q.query<InsertedMemoryRow>(
+        `WITH input AS (
            SELECT x.*, memory_content_hash(x.content) AS hash
            FROM jsonb_to_recordset($3::jsonb) AS x(ord int, content text, type text, metadata jsonb, tags text[],
              importance real, source text, ttl_seconds int, embedding text)
@@ -118,22 +117,22 @@ export class MemoriesRepository {
          FROM input i JOIN memories m ON m.tenant_id = $1 AND m.namespace = $2 AND m.content_hash = i.hash
          WHERE NOT EXISTS (SELECT 1 FROM inserted WHERE content_hash = i.hash)
          ORDER BY ord`,
-          [tenantId, namespace, input, provenance.actor, provenance.keyId, model, defaultModel, createNamespace],
-          items.length === 1 ? 'memories_insert_one' : undefined,
-        );
-      return q ? run(q) : this.db.withTenant(tenantId, run);
-    });
+        [tenantId, namespace, input, provenance.actor, provenance.keyId, model, defaultModel, createNamespace],
+        items.length === 1 ? 'memories_insert_one' : undefined,
+      );
+    return this.scope.tenant(tenantId, 'insertMany', run, { tx });
   }
 
   /**
    * Adds edges; returns false (and adds nothing) if any target is not a memory of this tenant.
    * Re-adding an edge updates its weight.
    */
-  insertRelations(tenantId: string, relations: RelationRow[], q?: Queryable): Promise<boolean> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('memories', 'insertRelations', async () => {
-      const run = (tx: Queryable) =>
-        tx.query<{ expected: number; inserted: number }>(
+  insertRelations(tenantId: string, relations: RelationRow[], tx?: Queryable): Promise<boolean> {
+    return this.scope.tenant(
+      tenantId,
+      'insertRelations',
+      async (q) => {
+        const rows = await q.query<{ expected: number; inserted: number }>(
           `WITH input AS (
            SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(from_id uuid, to_id uuid, relation text, weight real)
          ), valid AS (
@@ -149,20 +148,18 @@ export class MemoriesRepository {
          SELECT (SELECT count(*) FROM input)::int AS expected, (SELECT count(*) FROM valid)::int AS inserted`,
           [tenantId, JSON.stringify(relations)],
         );
-      const rows = await (q ? run(q) : this.db.withTenant(tenantId, run));
-      return rows[0].expected === rows[0].inserted;
-    });
+        return rows[0].expected === rows[0].inserted;
+      },
+      { tx },
+    );
   }
 
   get(tenantId: string, id: string): Promise<MemoryRow | null> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('memories', 'get', async () => {
-      const rows = await this.db.withTenant(tenantId, (tx) =>
-        tx.query<MemoryRow>(
-          `SELECT ${MEMORY_COLUMNS} FROM memories m WHERE m.tenant_id = $1 AND m.id = $2 AND ${LIVE_MEMORY}`,
-          [tenantId, id],
-          'memories_get',
-        ),
+    return this.scope.tenant(tenantId, 'get', async (tx) => {
+      const rows = await tx.query<MemoryRow>(
+        `SELECT ${MEMORY_COLUMNS} FROM memories m WHERE m.tenant_id = $1 AND m.id = $2 AND ${LIVE_MEMORY}`,
+        [tenantId, id],
+        'memories_get',
       );
       return rows[0] ?? null;
     });
@@ -170,15 +167,12 @@ export class MemoriesRepository {
 
   /** The id of the memory in `namespace` whose content hashes like `content`, if any. */
   idByContent(tenantId: string, namespace: string, content: string): Promise<string | null> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('memories', 'id_by_content', async () => {
-      const rows = await this.db.withTenant(tenantId, (tx) =>
-        tx.query<{ id: string }>(
-          `SELECT m.id FROM memories m
+    return this.scope.tenant(tenantId, 'id_by_content', async (tx) => {
+      const rows = await tx.query<{ id: string }>(
+        `SELECT m.id FROM memories m
            WHERE m.tenant_id = $1 AND m.namespace = $2 AND m.content_hash = memory_content_hash($3)`,
-          [tenantId, namespace, content],
-          'memories_id_by_content',
-        ),
+        [tenantId, namespace, content],
+        'memories_id_by_content',
       );
       return rows[0]?.id ?? null;
     });
@@ -192,8 +186,14 @@ export class MemoriesRepository {
     tenantId: string,
     options: { namespace?: string; filters: MemoryFilters; after: ListCursor | null; limit: number },
   ): Promise<(MemoryRow & { created_at_text: string })[] | null> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('memories', 'list', async () => {
+    return this.scope.tenant(tenantId, 'list', async (tx) => {
+      if (
+        options.namespace !== undefined &&
+        (await tx.query(`SELECT 1 FROM namespaces WHERE tenant_id = $1 AND name = $2`, [tenantId, options.namespace]))
+          .length === 0
+      ) {
+        return null;
+      }
       const params = new SqlParams();
       const clauses = [`m.tenant_id = ${params.add(tenantId)}`, memoryFilterSql(options.filters, params)];
       if (options.namespace !== undefined) {
@@ -204,22 +204,13 @@ export class MemoriesRepository {
           `(m.created_at, m.id) < (${params.add(options.after.createdAt)}::timestamptz, ${params.add(options.after.id)}::uuid)`,
         );
       }
-      return this.db.withTenant(tenantId, async (tx) => {
-        if (
-          options.namespace !== undefined &&
-          (await tx.query(`SELECT 1 FROM namespaces WHERE tenant_id = $1 AND name = $2`, [tenantId, options.namespace]))
-            .length === 0
-        ) {
-          return null;
-        }
-        return tx.query<MemoryRow & { created_at_text: string }>(
-          `SELECT ${MEMORY_COLUMNS}, m.created_at::text AS created_at_text FROM memories m
+      return tx.query<MemoryRow & { created_at_text: string }>(
+        `SELECT ${MEMORY_COLUMNS}, m.created_at::text AS created_at_text FROM memories m
          WHERE ${clauses.join(' AND ')}
          ORDER BY m.created_at DESC, m.id DESC
          LIMIT ${params.add(options.limit + 1)}`,
-          params.values,
-        );
-      });
+        params.values,
+      );
     });
   }
 
@@ -233,85 +224,82 @@ export class MemoriesRepository {
     id: string,
     patch: MemoryPatch,
     embedding: { model: string; vector: string | null } | null,
-    q?: Queryable,
+    tx?: Queryable,
   ): Promise<MemoryRow | null> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('memories', 'update', () => {
-      const run = async (tx: Queryable) => {
-        const params = new SqlParams();
-        const tenant = params.add(tenantId);
-        const memoryId = params.add(id);
-        const sets = ['updated_at = clock_timestamp()'];
-        const simple: [keyof MemoryPatch, string][] = [
-          ['namespace', 'text'],
-          ['content', 'text'],
-          ['type', 'text'],
-          ['tags', 'text[]'],
-          ['importance', 'real'],
-          ['source', 'text'],
-        ];
-        for (const [field, type] of simple) {
-          if (patch[field] !== undefined) {
-            sets.push(`${field} = ${params.add(patch[field])}::${type}`);
-          }
+    const run = async (q: Queryable) => {
+      const params = new SqlParams();
+      const tenant = params.add(tenantId);
+      const memoryId = params.add(id);
+      const sets = ['updated_at = clock_timestamp()'];
+      const simple: [keyof MemoryPatch, string][] = [
+        ['namespace', 'text'],
+        ['content', 'text'],
+        ['type', 'text'],
+        ['tags', 'text[]'],
+        ['importance', 'real'],
+        ['source', 'text'],
+      ];
+      for (const [field, type] of simple) {
+        if (patch[field] !== undefined) {
+          sets.push(`${field} = ${params.add(patch[field])}::${type}`);
         }
-        if (patch.metadata !== undefined) {
-          sets.push(`metadata = ${params.add(JSON.stringify(patch.metadata))}::jsonb`);
-        }
-        if (patch.ttl_seconds !== undefined) {
-          sets.push(
-            `expires_at = CASE WHEN ${params.add(patch.ttl_seconds)}::int > 0 THEN now() + make_interval(secs => ${params.add(patch.ttl_seconds)}::int) END`,
-          );
-        }
-        if (embedding) {
-          sets.push(`embedding_status = ${params.add(embedding.vector === null ? 'pending' : 'ready')}`);
-        }
-        const rows = await tx.query<MemoryRow>(
-          `UPDATE memories m SET ${sets.join(', ')}
+      }
+      if (patch.metadata !== undefined) {
+        sets.push(`metadata = ${params.add(JSON.stringify(patch.metadata))}::jsonb`);
+      }
+      if (patch.ttl_seconds !== undefined) {
+        sets.push(
+          `expires_at = CASE WHEN ${params.add(patch.ttl_seconds)}::int > 0 THEN now() + make_interval(secs => ${params.add(patch.ttl_seconds)}::int) END`,
+        );
+      }
+      if (embedding) {
+        sets.push(`embedding_status = ${params.add(embedding.vector === null ? 'pending' : 'ready')}`);
+      }
+      const rows = await q.query<MemoryRow>(
+        `UPDATE memories m SET ${sets.join(', ')}
            WHERE m.tenant_id = ${tenant} AND m.id = ${memoryId} AND ${LIVE_MEMORY}
            RETURNING ${MEMORY_COLUMNS}`,
-          params.values,
-        );
-        const row = rows[0];
-        if (row && embedding) {
-          await tx.query('DELETE FROM memory_embeddings WHERE tenant_id = $1 AND memory_id = $2', [tenantId, id]);
-          if (embedding.vector !== null) {
-            await tx.query(
-              `INSERT INTO memory_embeddings (tenant_id, memory_id, model, namespace, embedding) VALUES ($1, $2, $3, $4, $5::vector)`,
-              [tenantId, id, embedding.model, row.namespace, embedding.vector],
-            );
-          }
+        params.values,
+      );
+      const row = rows[0];
+      if (row && embedding) {
+        await q.query('DELETE FROM memory_embeddings WHERE tenant_id = $1 AND memory_id = $2', [tenantId, id]);
+        if (embedding.vector !== null) {
+          await q.query(
+            `INSERT INTO memory_embeddings (tenant_id, memory_id, model, namespace, embedding) VALUES ($1, $2, $3, $4, $5::vector)`,
+            [tenantId, id, embedding.model, row.namespace, embedding.vector],
+          );
         }
-        return row ?? null;
-      };
-      return q ? run(q) : this.db.withTenant(tenantId, run);
-    });
+      }
+      return row ?? null;
+    };
+    return this.scope.tenant(tenantId, 'update', run, { tx });
   }
 
   /**
    * Creates the namespace with default settings if it does not exist. Only inside the caller's
-   * transaction `q`, so the write it is for commits or rolls back with it.
+   * transaction `tx`, so the write it is for commits or rolls back with it.
    */
-  async ensureNamespace(tenantId: string, namespace: string, model: string, q: Queryable): Promise<void> {
-    assertTenant(tenantId);
-    await this.metrics.timeQuery('memories', 'ensureNamespace', () =>
-      q.query(
-        `INSERT INTO namespaces (tenant_id, name, embedding_model) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, name) DO NOTHING`,
-        [tenantId, namespace, model],
-      ),
+  async ensureNamespace(tenantId: string, namespace: string, model: string, tx: Queryable): Promise<void> {
+    await this.scope.tenant(
+      tenantId,
+      'ensureNamespace',
+      (q) =>
+        q.query(
+          `INSERT INTO namespaces (tenant_id, name, embedding_model) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, name) DO NOTHING`,
+          [tenantId, namespace, model],
+        ),
+      { tx },
     );
   }
 
   /** Hard delete: the row, and by cascade its vectors and every edge touching it. */
   delete(tenantId: string, id: string): Promise<boolean> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('memories', 'delete', async () => {
-      const rows = await this.db.withTenant(tenantId, (tx) =>
-        tx.query<{ id: string }>(
-          `DELETE FROM memories m WHERE m.tenant_id = $1 AND m.id = $2 RETURNING (${LIVE_MEMORY}) AS live, m.id`,
-          [tenantId, id],
-          'memories_delete',
-        ),
+    return this.scope.tenant(tenantId, 'delete', async (tx) => {
+      const rows = await tx.query<{ id: string }>(
+        `DELETE FROM memories m WHERE m.tenant_id = $1 AND m.id = $2 RETURNING (${LIVE_MEMORY}) AS live, m.id`,
+        [tenantId, id],
+        'memories_delete',
       );
       return rows.length > 0;
     });
@@ -323,17 +311,14 @@ export class MemoriesRepository {
     depth: number,
     relations: string[] | null,
   ): Promise<(MemoryRow & { depth: number; weight: number; relation: string })[]> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('memories', 'related', () =>
-      this.db.withTenant(tenantId, (tx) =>
-        tx.query<MemoryRow & { depth: number; weight: number; relation: string }>(
-          `WITH n AS (${neighboursSql({ tenant: '$1', start: '$2', depth: '$3', relations: '$4' })})
+    return this.scope.tenant(tenantId, 'related', (tx) =>
+      tx.query<MemoryRow & { depth: number; weight: number; relation: string }>(
+        `WITH n AS (${neighboursSql({ tenant: '$1', start: '$2', depth: '$3', relations: '$4' })})
          SELECT ${MEMORY_COLUMNS}, n.depth, n.weight, n.relation
          FROM n JOIN memories m ON m.tenant_id = $1 AND m.id = n.id
          WHERE ${LIVE_MEMORY}
          ORDER BY n.depth, n.weight DESC, m.id`,
-          [tenantId, id, depth, relations],
-        ),
+        [tenantId, id, depth, relations],
       ),
     );
   }
@@ -343,10 +328,9 @@ export class MemoriesRepository {
    * tenants (only the expiry job calls this). SKIP LOCKED lets several workers run at once.
    */
   deleteExpiredBatch(batchSize: number): Promise<number> {
-    return this.metrics.timeQuery('memories', 'deleteExpiredBatch', async () => {
-      const rows = await this.db.crossTenant((tx) =>
-        tx.query<{ count: number }>(
-          `WITH expired AS (
+    return this.scope.crossTenant('deleteExpiredBatch', async (tx) => {
+      const rows = await tx.query<{ count: number }>(
+        `WITH expired AS (
            SELECT m.tenant_id, m.id FROM memories m WHERE m.expires_at <= now() LIMIT $1 FOR UPDATE SKIP LOCKED
          ), retired AS (
            SELECT m.tenant_id, m.id FROM memories m
@@ -359,8 +343,7 @@ export class MemoriesRepository {
            DELETE FROM memories m USING doomed d WHERE m.tenant_id = d.tenant_id AND m.id = d.id RETURNING 1
          )
          SELECT count(*)::int AS count FROM deleted`,
-          [batchSize],
-        ),
+        [batchSize],
       );
       return rows[0].count;
     });
@@ -371,14 +354,12 @@ export class MemoriesRepository {
    * its tenant, and the join matches (tenant_id, id) pairs exactly.
    */
   recordAccess(entries: { tenantId: string; id: string; count: number }[]): Promise<void> {
-    return this.metrics.timeQuery('memories', 'recordAccess', async () => {
-      await this.db.crossTenant((tx) =>
-        tx.query(
-          `UPDATE memories m SET access_count = m.access_count + x.n, last_accessed_at = now()
+    return this.scope.crossTenant('recordAccess', async (tx) => {
+      await tx.query(
+        `UPDATE memories m SET access_count = m.access_count + x.n, last_accessed_at = now()
          FROM unnest($1::text[], $2::uuid[], $3::int[]) AS x(tenant_id, id, n)
          WHERE m.tenant_id = x.tenant_id AND m.id = x.id`,
-          [entries.map((e) => e.tenantId), entries.map((e) => e.id), entries.map((e) => e.count)],
-        ),
+        [entries.map((e) => e.tenantId), entries.map((e) => e.id), entries.map((e) => e.count)],
       );
     });
   }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
 import { AuditService } from '@engram/audit';
 import { QuotaService } from '@engram/tenants';
-import { isStorableTimestamp, requestContext } from '@engram/common';
+import { decodeCursor, encodeCursor, isStorableTimestamp, requestContext } from '@engram/common';
 import { ConfigService } from '@engram/config';
 import { Database } from '@engram/db';
 import { EmbeddingModels } from '@engram/embeddings';
@@ -22,7 +23,6 @@ import {
 import {
   ContentTooLargeError,
   DuplicateContentError,
-  InvalidMemoryCursorError,
   MemoryNotFoundError,
   RelationTargetNotFoundError,
 } from './memories.errors';
@@ -39,26 +39,15 @@ import { MemoryOperations } from './memory-operations';
 import { toMemoryView } from './memory-sql';
 import { NamespacesService, namespaceNotFound } from './namespaces.service';
 
-function encodeCursor(cursor: ListCursor): string {
-  return Buffer.from(JSON.stringify({ c: cursor.createdAt, i: cursor.id })).toString('base64url');
-}
+/**
+ * A memory list cursor: `created_at` as Postgres printed it and the id. Both parts go into SQL
+ * casts (::timestamptz, ::uuid): anything Postgres would refuse is a 400 here.
+ */
+const memoryCursorSchema = z.strictObject({ c: z.string().refine(isStorableTimestamp), i: memoryIdSchema });
 
-function decodeCursor(raw: string): ListCursor {
-  try {
-    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { c?: unknown; i?: unknown };
-    // Both parts go into SQL casts (::timestamptz, ::uuid): anything Postgres would refuse is a 400 here.
-    if (
-      typeof parsed.c === 'string' &&
-      isStorableTimestamp(parsed.c) &&
-      typeof parsed.i === 'string' &&
-      memoryIdSchema.safeParse(parsed.i).success
-    ) {
-      return { createdAt: parsed.c, id: parsed.i };
-    }
-  } catch {
-    // fall through
-  }
-  throw new InvalidMemoryCursorError('cursor is not one this API returned');
+function toListCursor(raw: string): ListCursor {
+  const { c, i } = decodeCursor(raw, memoryCursorSchema);
+  return { createdAt: c, id: i };
 }
 
 /**
@@ -127,7 +116,7 @@ export class MemoriesService {
           updated_after: query.updated_after,
           updated_before: query.updated_before,
         },
-        after: query.cursor === undefined ? null : decodeCursor(query.cursor),
+        after: query.cursor === undefined ? null : toListCursor(query.cursor),
         limit: query.limit,
       });
       if (found === null) {
@@ -140,7 +129,7 @@ export class MemoriesService {
       return {
         memories: page.map(toMemoryView),
         has_more: hasMore,
-        next_cursor: hasMore ? encodeCursor({ createdAt: last.created_at_text, id: last.id }) : null,
+        next_cursor: hasMore ? encodeCursor({ c: last.created_at_text, i: last.id }, memoryCursorSchema) : null,
       };
     });
   }

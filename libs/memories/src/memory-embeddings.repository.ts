@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { Database, assertTenant } from '@engram/db';
+import { Database, RepositoryScope } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 
 /** Vectors of memories (memory_embeddings), written by the embedding jobs. Tenant first. */
 @Injectable()
 export class MemoryEmbeddingsRepository {
-  constructor(
-    private readonly db: Database,
-    private readonly metrics: MetricsService,
-  ) {}
+  private readonly scope: RepositoryScope;
+
+  constructor(db: Database, metrics: MetricsService) {
+    this.scope = new RepositoryScope(db, metrics, 'memory_embeddings');
+  }
 
   /** Live memories (of `ids`, or else of `namespace`) with no vector for `model`, oldest first. */
   withoutVector(
@@ -17,18 +18,15 @@ export class MemoryEmbeddingsRepository {
     model: string,
     limit: number,
   ): Promise<{ id: string; namespace: string; content: string; created_at: Date }[]> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('memory_embeddings', 'withoutVector', () =>
-      this.db.withTenant(tenantId, (tx) =>
-        tx.query(
-          `SELECT m.id, m.namespace, m.content, m.created_at FROM memories m
+    return this.scope.tenant(tenantId, 'withoutVector', (tx) =>
+      tx.query(
+        `SELECT m.id, m.namespace, m.content, m.created_at FROM memories m
          WHERE m.tenant_id = $1
            AND ${'ids' in scope ? 'm.id = ANY($2::uuid[])' : 'm.namespace = $2'}
            AND NOT EXISTS (SELECT 1 FROM memory_embeddings e WHERE e.tenant_id = m.tenant_id AND e.memory_id = m.id AND e.model = $3)
          ORDER BY m.created_at
          LIMIT $4`,
-          [tenantId, 'ids' in scope ? scope.ids : scope.namespace, model, limit],
-        ),
+        [tenantId, 'ids' in scope ? scope.ids : scope.namespace, model, limit],
       ),
     );
   }
@@ -39,11 +37,9 @@ export class MemoryEmbeddingsRepository {
    * is skipped, never resurrected.
    */
   store(tenantId: string, model: string, vectors: { id: string; vector: string }[]): Promise<void> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('memory_embeddings', 'store', async () => {
-      await this.db.withTenant(tenantId, (tx) =>
-        tx.query(
-          `WITH input AS (SELECT * FROM unnest($2::uuid[], $3::text[]) AS x(id, vector)),
+    return this.scope.tenant(tenantId, 'store', async (tx) => {
+      await tx.query(
+        `WITH input AS (SELECT * FROM unnest($2::uuid[], $3::text[]) AS x(id, vector)),
          stored AS (
            INSERT INTO memory_embeddings (tenant_id, memory_id, model, namespace, embedding)
            SELECT $1, m.id, $4, m.namespace, i.vector::vector
@@ -55,20 +51,16 @@ export class MemoryEmbeddingsRepository {
          FROM stored s, namespaces n
          WHERE m.tenant_id = $1 AND m.id = s.memory_id
            AND n.tenant_id = $1 AND n.name = m.namespace AND n.embedding_model = $4`,
-          [tenantId, vectors.map((v) => v.id), vectors.map((v) => v.vector), model],
-        ),
+        [tenantId, vectors.map((v) => v.id), vectors.map((v) => v.vector), model],
       );
     });
   }
 
   markFailed(tenantId: string, ids: string[]): Promise<void> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('memory_embeddings', 'markFailed', async () => {
-      await this.db.withTenant(tenantId, (tx) =>
-        tx.query(
-          `UPDATE memories SET embedding_status = 'failed' WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND embedding_status = 'pending'`,
-          [tenantId, ids],
-        ),
+    return this.scope.tenant(tenantId, 'markFailed', async (tx) => {
+      await tx.query(
+        `UPDATE memories SET embedding_status = 'failed' WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND embedding_status = 'pending'`,
+        [tenantId, ids],
       );
     });
   }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '@engram/common';
-import { MetricsService } from '@engram/metrics';
+import { MetricsService, outcomeOf, timed } from '@engram/metrics';
 
 /**
  * memory_service_operations_total / memory_service_latency_seconds for every memory, namespace,
@@ -21,17 +20,11 @@ export class MemoryOperations {
     ]);
   }
 
-  async observe<T>(operation: string, work: () => Promise<T>): Promise<T> {
-    const end = this.latency.startTimer({ operation });
-    let status = 'success';
-    try {
-      return await work();
-    } catch (error) {
-      status = error instanceof AppError ? (error.code.endsWith('_not_found') ? 'not_found' : 'rejected') : 'error';
-      throw error;
-    } finally {
-      end();
-      this.operations.inc({ operation, status });
-    }
+  observe<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    return timed(this.latency, { operation }, work, {
+      success: 'success',
+      classify: outcomeOf,
+      settled: (status) => this.operations.inc({ operation, status }),
+    });
   }
 }

@@ -9,6 +9,7 @@ import {
   ApiQueryFrom,
   RequirePermission,
   parseOrThrow,
+  tenantQuerySchema,
 } from '@engram/common';
 import { resolveTenant } from '@engram/auth';
 import {
@@ -18,7 +19,6 @@ import {
   namespaceViewSchema,
   createNamespaceSchema,
   namespaceNameSchema,
-  tenantQuerySchema,
   updateNamespaceSchema,
 } from './memories.dto';
 import { NamespacesService } from './namespaces.service';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { Database, assertTenant } from '@engram/db';
+import { Database, RepositoryScope } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 import { MODEL_NAME_PATTERN } from '@engram/embeddings';
 import { NamespaceView } from './memories.dto';
@@ -24,13 +24,13 @@ export interface NamespaceFields {
 /** The namespaces table, and the per-model vector indexes namespaces ask for. Tenant first. */
 @Injectable()
 export class NamespacesRepository {
+  private readonly scope: RepositoryScope;
   /** Model indexes known to exist: checked or created by this process. */
   private readonly indexed = new Set<string>();
 
-  constructor(
-    private readonly db: Database,
-    private readonly metrics: MetricsService,
-  ) {}
+  constructor(db: Database, metrics: MetricsService) {
+    this.scope = new RepositoryScope(db, metrics, 'namespaces');
+  }
 
   /** Null when the name is taken. */
   create(
@@ -38,23 +38,20 @@ export class NamespacesRepository {
     name: string,
     fields: NamespaceFields & { embedding_model: string },
   ): Promise<NamespaceRow | null> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('namespaces', 'create', async () => {
-      const rows = await this.db.withTenant(tenantId, (tx) =>
-        tx.query<NamespaceRow>(
-          `INSERT INTO namespaces AS n (tenant_id, name, description, default_token_budget, embedding_model, retention_days)
+    return this.scope.tenant(tenantId, 'create', async (tx) => {
+      const rows = await tx.query<NamespaceRow>(
+        `INSERT INTO namespaces AS n (tenant_id, name, description, default_token_budget, embedding_model, retention_days)
          VALUES ($1, $2, $3, coalesce($4, 4000), $5, $6)
          ON CONFLICT (tenant_id, name) DO NOTHING
          RETURNING ${COLUMNS}, 0 AS memory_count`,
-          [
-            tenantId,
-            name,
-            fields.description ?? null,
-            fields.default_token_budget ?? null,
-            fields.embedding_model,
-            fields.retention_days ?? null,
-          ],
-        ),
+        [
+          tenantId,
+          name,
+          fields.description ?? null,
+          fields.default_token_budget ?? null,
+          fields.embedding_model,
+          fields.retention_days ?? null,
+        ],
       );
       return rows[0] ?? null;
     });
@@ -62,16 +59,13 @@ export class NamespacesRepository {
 
   /** `withCount` adds memory_count (a count over the namespace's memories). */
   get(tenantId: string, name: string, withCount = true): Promise<NamespaceRow | null> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('namespaces', 'get', async () => {
-      const rows = await this.db.withTenant(tenantId, (tx) =>
-        tx.query<NamespaceRow>(
-          withCount
-            ? `SELECT ${WITH_COUNT} FROM namespaces n WHERE n.tenant_id = $1 AND n.name = $2`
-            : `SELECT ${COLUMNS}, 0 AS memory_count FROM namespaces n WHERE n.tenant_id = $1 AND n.name = $2`,
-          [tenantId, name],
-          withCount ? undefined : 'namespaces_get',
-        ),
+    return this.scope.tenant(tenantId, 'get', async (tx) => {
+      const rows = await tx.query<NamespaceRow>(
+        withCount
+          ? `SELECT ${WITH_COUNT} FROM namespaces n WHERE n.tenant_id = $1 AND n.name = $2`
+          : `SELECT ${COLUMNS}, 0 AS memory_count FROM namespaces n WHERE n.tenant_id = $1 AND n.name = $2`,
+        [tenantId, name],
+        withCount ? undefined : 'namespaces_get',
       );
       return rows[0] ?? null;
     });
@@ -82,37 +76,29 @@ export class NamespacesRepository {
     tenantId: string,
     names: string[],
   ): Promise<{ name: string; embedding_model: string; default_token_budget: number }[]> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('namespaces', 'models', () =>
-      this.db.withTenant(tenantId, (tx) =>
-        tx.query(
-          `SELECT name, embedding_model, default_token_budget FROM namespaces WHERE tenant_id = $1 AND name = ANY($2::text[])`,
-          [tenantId, names],
-          'namespaces_models',
-        ),
+    return this.scope.tenant(tenantId, 'models', (tx) =>
+      tx.query(
+        `SELECT name, embedding_model, default_token_budget FROM namespaces WHERE tenant_id = $1 AND name = ANY($2::text[])`,
+        [tenantId, names],
+        'namespaces_models',
       ),
     );
   }
 
   list(tenantId: string): Promise<NamespaceRow[]> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('namespaces', 'list', () =>
-      this.db.withTenant(tenantId, (tx) =>
-        tx.query<NamespaceRow>(
-          `SELECT ${WITH_COUNT} FROM namespaces n WHERE n.tenant_id = $1 ORDER BY n.name LIMIT 1000`,
-          [tenantId],
-        ),
+    return this.scope.tenant(tenantId, 'list', (tx) =>
+      tx.query<NamespaceRow>(
+        `SELECT ${WITH_COUNT} FROM namespaces n WHERE n.tenant_id = $1 ORDER BY n.name LIMIT 1000`,
+        [tenantId],
       ),
     );
   }
 
   /** Applies the fields given; a new embedding_model goes to pending_embedding_model for the re-embed job. */
   update(tenantId: string, name: string, fields: NamespaceFields): Promise<NamespaceRow | null> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('namespaces', 'update', async () => {
-      const rows = await this.db.withTenant(tenantId, (tx) =>
-        tx.query<NamespaceRow>(
-          `UPDATE namespaces n SET
+    return this.scope.tenant(tenantId, 'update', async (tx) => {
+      const rows = await tx.query<NamespaceRow>(
+        `UPDATE namespaces n SET
            description = CASE WHEN $3 THEN $4 ELSE n.description END,
            default_token_budget = coalesce($5, n.default_token_budget),
            pending_embedding_model = CASE
@@ -123,17 +109,16 @@ export class NamespacesRepository {
            updated_at = now()
          WHERE n.tenant_id = $1 AND n.name = $2
          RETURNING ${WITH_COUNT}`,
-          [
-            tenantId,
-            name,
-            fields.description !== undefined,
-            fields.description ?? null,
-            fields.default_token_budget ?? null,
-            fields.embedding_model ?? null,
-            fields.retention_days !== undefined,
-            fields.retention_days ?? null,
-          ],
-        ),
+        [
+          tenantId,
+          name,
+          fields.description !== undefined,
+          fields.description ?? null,
+          fields.default_token_budget ?? null,
+          fields.embedding_model ?? null,
+          fields.retention_days !== undefined,
+          fields.retention_days ?? null,
+        ],
       );
       return rows[0] ?? null;
     });
@@ -141,11 +126,11 @@ export class NamespacesRepository {
 
   /** Deletes the namespace and, by cascade, its memories, their vectors and edges. */
   delete(tenantId: string, name: string): Promise<boolean> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('namespaces', 'delete', async () => {
-      const rows = await this.db.withTenant(tenantId, (tx) =>
-        tx.query(`DELETE FROM namespaces WHERE tenant_id = $1 AND name = $2 RETURNING 1`, [tenantId, name]),
-      );
+    return this.scope.tenant(tenantId, 'delete', async (tx) => {
+      const rows = await tx.query(`DELETE FROM namespaces WHERE tenant_id = $1 AND name = $2 RETURNING 1`, [
+        tenantId,
+        name,
+      ]);
       return rows.length > 0;
     });
   }
@@ -157,41 +142,38 @@ export class NamespacesRepository {
    * lacks a vector (inserted meanwhile); the caller fills it and tries again.
    */
   switchModel(tenantId: string, name: string, model: string): Promise<boolean> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('namespaces', 'switchModel', () =>
-      this.db.withTenant(tenantId, async (tx) => {
-        const locked = await tx.query<{ pending_embedding_model: string | null }>(
-          `SELECT pending_embedding_model FROM namespaces WHERE tenant_id = $1 AND name = $2 FOR UPDATE`,
-          [tenantId, name],
-        );
-        if (locked[0]?.pending_embedding_model !== model) {
-          return true;
-        }
-        const missing = await tx.query(
-          `SELECT 1 FROM memories m WHERE m.tenant_id = $1 AND m.namespace = $2
+    return this.scope.tenant(tenantId, 'switchModel', async (tx) => {
+      const locked = await tx.query<{ pending_embedding_model: string | null }>(
+        `SELECT pending_embedding_model FROM namespaces WHERE tenant_id = $1 AND name = $2 FOR UPDATE`,
+        [tenantId, name],
+      );
+      if (locked[0]?.pending_embedding_model !== model) {
+        return true;
+      }
+      const missing = await tx.query(
+        `SELECT 1 FROM memories m WHERE m.tenant_id = $1 AND m.namespace = $2
              AND NOT EXISTS (SELECT 1 FROM memory_embeddings e WHERE e.tenant_id = m.tenant_id AND e.memory_id = m.id AND e.model = $3)
            LIMIT 1`,
-          [tenantId, name, model],
-        );
-        if (missing.length > 0) {
-          return false;
-        }
-        await tx.query(
-          `UPDATE namespaces SET embedding_model = $3, pending_embedding_model = NULL, updated_at = now() WHERE tenant_id = $1 AND name = $2`,
-          [tenantId, name, model],
-        );
-        await tx.query(`DELETE FROM memory_embeddings WHERE tenant_id = $1 AND namespace = $2 AND model <> $3`, [
-          tenantId,
-          name,
-          model,
-        ]);
-        await tx.query(
-          `UPDATE memories SET embedding_status = 'ready' WHERE tenant_id = $1 AND namespace = $2 AND embedding_status <> 'ready'`,
-          [tenantId, name],
-        );
-        return true;
-      }),
-    );
+        [tenantId, name, model],
+      );
+      if (missing.length > 0) {
+        return false;
+      }
+      await tx.query(
+        `UPDATE namespaces SET embedding_model = $3, pending_embedding_model = NULL, updated_at = now() WHERE tenant_id = $1 AND name = $2`,
+        [tenantId, name, model],
+      );
+      await tx.query(`DELETE FROM memory_embeddings WHERE tenant_id = $1 AND namespace = $2 AND model <> $3`, [
+        tenantId,
+        name,
+        model,
+      ]);
+      await tx.query(
+        `UPDATE memories SET embedding_status = 'ready' WHERE tenant_id = $1 AND namespace = $2 AND embedding_status <> 'ready'`,
+        [tenantId, name],
+      );
+      return true;
+    });
   }
 
   /**
@@ -199,12 +181,10 @@ export class NamespacesRepository {
    * for the check at boot that each has its vector index.
    */
   modelsInUse(): Promise<string[]> {
-    return this.metrics.timeQuery('namespaces', 'modelsInUse', async () => {
-      const rows = await this.db.crossTenant((tx) =>
-        tx.query<{ model: string }>(
-          `SELECT embedding_model AS model FROM namespaces
-           UNION SELECT pending_embedding_model FROM namespaces WHERE pending_embedding_model IS NOT NULL`,
-        ),
+    return this.scope.crossTenant('modelsInUse', async (tx) => {
+      const rows = await tx.query<{ model: string }>(
+        `SELECT embedding_model AS model FROM namespaces
+         UNION SELECT pending_embedding_model FROM namespaces WHERE pending_embedding_model IS NOT NULL`,
       );
       return rows.map((row) => row.model);
     });
@@ -227,7 +207,7 @@ export class NamespacesRepository {
     }
     try {
       // DDL needs the table owner: the app role owns nothing, so this runs as the login role.
-      await this.db.crossTenant(async (tx) => {
+      await this.scope.crossTenant('ensureModelIndex', async (tx) => {
         const [{ present }] = await tx.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [
           name,
         ]);

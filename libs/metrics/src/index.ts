@@ -1,3 +1,4 @@
 export * from './metrics.service';
+export * from './timed';
 export * from './metrics.module';
 export * from './metrics.controller';

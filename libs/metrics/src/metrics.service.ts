@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { timed } from './timed';
 
 /** Latency buckets for in-process work and single-round-trip queries (seconds). */
 export const FAST_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
@@ -57,16 +58,8 @@ export class MetricsService {
   }
 
   /** Times a repository method into engram_db_query_duration_seconds. */
-  async timeQuery<T>(repository: string, method: string, run: () => Promise<T>): Promise<T> {
-    const end = this.dbDuration.startTimer({ repository, method });
-    try {
-      const result = await run();
-      end({ status: 'ok' });
-      return result;
-    } catch (error) {
-      end({ status: 'error' });
-      throw error;
-    }
+  timeQuery<T>(repository: string, method: string, run: () => Promise<T>): Promise<T> {
+    return timed(this.dbDuration, { repository, method }, run, { statusLabel: 'status' });
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -10,6 +10,7 @@ import {
   ApiQueryFrom,
   RequirePermission,
   parseOrThrow,
+  tenantQuerySchema,
 } from '@engram/common';
 import { resolveTenant, resolveTenantOrAll } from '@engram/auth';
 import {
@@ -22,7 +23,6 @@ import {
   pinKeySchema,
   pinListViewSchema,
   pinViewSchema,
-  tenantQuerySchema,
   upsertPinSchema,
 } from './pins.dto';
 import { PinsService } from './pins.service';

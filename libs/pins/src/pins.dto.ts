@@ -1,16 +1,10 @@
 import { z } from 'zod';
-import { apiSchema, jsonValueSchema, timestampSchema } from '@engram/common';
+import { MAX_TTL_SECONDS, apiSchema, jsonValueSchema, tenantIdSchema, timestampSchema } from '@engram/common';
 
-/** Tenant ids are slugs: they appear in keys, logs and metrics labels. */
-export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 /** Pin keys: letters, digits and `:_-./`, 1..256 characters. */
 export const PIN_KEY_PATTERN = /^[A-Za-z0-9:_\-./]{1,256}$/;
-export const MAX_TTL_SECONDS = 31_536_000;
 export const MAX_LIST_LIMIT = 1000;
 
-export const tenantIdSchema = z
-  .string()
-  .regex(TENANT_ID_PATTERN, 'must be 1..63 characters of a-z, 0-9, "_" and "-", starting with a letter or digit');
 export const pinKeySchema = z.string().regex(PIN_KEY_PATTERN, 'must be 1..256 characters of A-Z a-z 0-9 : _ - . /');
 
 export const upsertPinSchema = z.strictObject({
@@ -21,8 +15,6 @@ export const upsertPinSchema = z.strictObject({
   ttl_seconds: z.number().int().min(0).max(MAX_TTL_SECONDS).nullable().optional().describe('0 or null: never expires'),
 });
 export type UpsertPinInput = z.infer<typeof upsertPinSchema>;
-
-export const tenantQuerySchema = z.strictObject({ tenant_id: tenantIdSchema.optional() });
 
 export const listPinsQuerySchema = z.strictObject({
   tenant_id: tenantIdSchema.optional(),

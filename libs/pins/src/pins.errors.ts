@@ -8,8 +8,4 @@ export class PinValueTooLargeError extends AppError {
   readonly code = 'value_too_large';
 }
 
-export class InvalidCursorError extends AppError {
-  readonly code = 'invalid_cursor';
-}
-
-registerErrorStatus({ pin_not_found: 404, value_too_large: 413, invalid_cursor: 400 });
+registerErrorStatus({ pin_not_found: 404, value_too_large: 413 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { JsonValue } from '@engram/common';
-import { Database, Queryable, assertTenant } from '@engram/db';
+import { Database, Queryable, RepositoryScope, assertTenant } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 import { QuotaService } from '@engram/tenants';
 
@@ -52,7 +52,7 @@ const PREFIX_UPPER_BOUND = '\u007f';
 
 /**
  * The memory_pins table. Tenant first in every method; every statement filters on it and runs
- * in a transaction scoped to the tenant (Database.withTenant), so row-level security backs the
+ * in a transaction scoped to the tenant (RepositoryScope.tenant), so row-level security backs the
  * predicate up. A new row reserves max_pins in its own transaction; deletions, by any path, give
  * it back through the table's trigger (migration 0006). Stored bytes are counted by triggers on
  * every write (migration 0019); upserts run with the storage_bytes quota in force. An expired row
@@ -60,11 +60,15 @@ const PREFIX_UPPER_BOUND = '\u007f';
  */
 @Injectable()
 export class PinsRepository {
+  private readonly scope: RepositoryScope;
+
   constructor(
-    private readonly db: Database,
-    private readonly metrics: MetricsService,
+    db: Database,
+    metrics: MetricsService,
     private readonly quotas: QuotaService,
-  ) {}
+  ) {
+    this.scope = new RepositoryScope(db, metrics, 'pins');
+  }
 
   /**
    * Inserts or replaces a pin in one statement; ON CONFLICT makes concurrent upserts of a key
@@ -81,7 +85,8 @@ export class PinsRepository {
     },
   ): Promise<UpsertPinRow> {
     assertTenant(tenantId);
-    return this.metrics.timeQuery('pins', 'upsert', () =>
+    // The storage quota opens the tenant's transaction (with its byte limit in force).
+    return this.scope.untenanted('upsert', () =>
       this.quotas.withStorageQuota(tenantId, async (tx) => {
         const rows = await tx.query<UpsertPinRow>(
           PIN_SQL.upsert,
@@ -101,8 +106,8 @@ export class PinsRepository {
   get(tenantId: string, key: string): Promise<PinRow | null> {
     assertTenant(tenantId);
     // One round trip: the function sets the tenant for row-level security itself (migration 0016).
-    return this.metrics.timeQuery('pins', 'get', async () => {
-      const rows = await this.db.query<PinRow>('SELECT * FROM engram_pin_get($1, $2)', [tenantId, key], 'pins_get');
+    return this.scope.untenanted('get', async (q) => {
+      const rows = await q.query<PinRow>('SELECT * FROM engram_pin_get($1, $2)', [tenantId, key], 'pins_get');
       return rows[0] ?? null;
     });
   }
@@ -115,11 +120,9 @@ export class PinsRepository {
     tenantId: string,
     options: { prefix: string; afterKey: string; limit: number },
   ): Promise<{ total: number; rows: Omit<PinRow, 'value_hash'>[] }> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('pins', 'list', async () => {
-      const rows = await this.db.withTenant(tenantId, (tx) =>
-        tx.query<Omit<PinRow, 'value_hash'> & { total: number; key: string | null }>(
-          `SELECT c.total, p.id, p.tenant_id, p.key, p.value, p.source, p.created_at, p.updated_at, p.expires_at
+    return this.scope.tenant(tenantId, 'list', async (tx) => {
+      const rows = await tx.query<Omit<PinRow, 'value_hash'> & { total: number; key: string | null }>(
+        `SELECT c.total, p.id, p.tenant_id, p.key, p.value, p.source, p.created_at, p.updated_at, p.expires_at
          FROM (SELECT count(*)::int AS total FROM memory_pins
                WHERE tenant_id = $1 AND key >= $2 AND key < $3 AND ${LIVE}) c
          LEFT JOIN LATERAL (
@@ -128,9 +131,8 @@ export class PinsRepository {
            ORDER BY key
            LIMIT $5
          ) p ON true`,
-          [tenantId, options.prefix, options.prefix + PREFIX_UPPER_BOUND, options.afterKey, options.limit + 1],
-          'pins_list',
-        ),
+        [tenantId, options.prefix, options.prefix + PREFIX_UPPER_BOUND, options.afterKey, options.limit + 1],
+        'pins_list',
       );
       return {
         total: rows[0]?.total ?? 0,
@@ -144,11 +146,9 @@ export class PinsRepository {
    * is a primary-key range scan; overlapping prefixes yield each pin once.
    */
   listByPrefixes(tenantId: string, prefixes: string[], limit: number): Promise<Omit<PinRow, 'value_hash'>[]> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('pins', 'listByPrefixes', () =>
-      this.db.withTenant(tenantId, (tx) =>
-        tx.query<Omit<PinRow, 'value_hash'>>(
-          `SELECT DISTINCT ON (x.key) x.* FROM unnest($2::text[]) AS p(prefix)
+    return this.scope.tenant(tenantId, 'listByPrefixes', (tx) =>
+      tx.query<Omit<PinRow, 'value_hash'>>(
+        `SELECT DISTINCT ON (x.key) x.* FROM unnest($2::text[]) AS p(prefix)
          CROSS JOIN LATERAL (
            SELECT id, tenant_id, key, value, source, created_at, updated_at, expires_at FROM memory_pins
            WHERE tenant_id = $1 AND key >= p.prefix AND key < p.prefix || $3 AND ${LIVE}
@@ -157,39 +157,33 @@ export class PinsRepository {
          ) x
          ORDER BY x.key
          LIMIT $4`,
-          [tenantId, prefixes, PREFIX_UPPER_BOUND, limit],
-          'pins_list_by_prefixes',
-        ),
+        [tenantId, prefixes, PREFIX_UPPER_BOUND, limit],
+        'pins_list_by_prefixes',
       ),
     );
   }
 
   /** Deletes the pin; returns its hash if it was live, null if absent or already expired. */
   delete(tenantId: string, key: string): Promise<{ value_hash: string } | null> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('pins', 'delete', () =>
-      this.db.withTenant(tenantId, async (tx) => {
-        const rows = await tx.query<{ value_hash: string; live: boolean }>(
-          `DELETE FROM memory_pins WHERE tenant_id = $1 AND key = $2
+    return this.scope.tenant(tenantId, 'delete', async (tx) => {
+      const rows = await tx.query<{ value_hash: string; live: boolean }>(
+        `DELETE FROM memory_pins WHERE tenant_id = $1 AND key = $2
            RETURNING left(encode(sha256(convert_to(value::text, 'UTF8')), 'hex'), 16) AS value_hash, ${LIVE} AS live`,
-          [tenantId, key],
-          'pins_delete',
-        );
-        return rows[0]?.live ? { value_hash: rows[0].value_hash } : null;
-      }),
-    );
+        [tenantId, key],
+        'pins_delete',
+      );
+      return rows[0]?.live ? { value_hash: rows[0].value_hash } : null;
+    });
   }
 
   /** Expired pins per tenant, for dry runs. `tenantId` null means every tenant. */
   countExpired(tenantId: string | null): Promise<Map<string, number>> {
-    return this.metrics.timeQuery('pins', 'countExpired', async () => {
-      const rows = await this.scoped(tenantId, (tx) =>
-        tx.query<{ tenant_id: string; count: number }>(
-          `SELECT tenant_id, count(*)::int AS count FROM memory_pins
+    return this.tenantOrAll(tenantId, 'countExpired', async (tx) => {
+      const rows = await tx.query<{ tenant_id: string; count: number }>(
+        `SELECT tenant_id, count(*)::int AS count FROM memory_pins
          WHERE expires_at <= now() AND ($1::text IS NULL OR tenant_id = $1)
          GROUP BY tenant_id`,
-          [tenantId],
-        ),
+        [tenantId],
       );
       return new Map(rows.map((row) => [row.tenant_id, row.count]));
     });
@@ -201,10 +195,9 @@ export class PinsRepository {
    * `tenantId` null means every tenant: only cleanup jobs and admins reach that path.
    */
   deleteExpiredBatch(tenantId: string | null, batchSize: number): Promise<Map<string, number>> {
-    return this.metrics.timeQuery('pins', 'deleteExpiredBatch', () =>
-      this.scoped(tenantId, async (tx) => {
-        const rows = await tx.query<{ tenant_id: string; count: number }>(
-          `WITH doomed AS (
+    return this.tenantOrAll(tenantId, 'deleteExpiredBatch', async (tx) => {
+      const rows = await tx.query<{ tenant_id: string; count: number }>(
+        `WITH doomed AS (
            SELECT tenant_id, key FROM memory_pins
            WHERE expires_at <= now() AND ($1::text IS NULL OR tenant_id = $1)
            ORDER BY expires_at
@@ -216,18 +209,17 @@ export class PinsRepository {
            RETURNING p.tenant_id
          )
          SELECT tenant_id, count(*)::int AS count FROM deleted GROUP BY tenant_id`,
-          [tenantId, batchSize],
-        );
-        return new Map(rows.map((row) => [row.tenant_id, row.count]));
-      }),
-    );
+        [tenantId, batchSize],
+      );
+      return new Map(rows.map((row) => [row.tenant_id, row.count]));
+    });
   }
 
   /**
    * One tenant's transaction, or for `null` (every tenant: the expiry job and operators' cleanup)
    * a cross-tenant one; the statements then filter by tenant themselves.
    */
-  private scoped<T>(tenantId: string | null, work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return tenantId === null ? this.db.crossTenant(work) : this.db.withTenant(tenantId, work);
+  private tenantOrAll<T>(tenantId: string | null, method: string, work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return tenantId === null ? this.scope.crossTenant(method, work) : this.scope.tenant(tenantId, method, work);
   }
 }

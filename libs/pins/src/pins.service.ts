@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
 import { AuditService } from '@engram/audit';
-import { AppError } from '@engram/common';
+import { decodeCursor, encodeCursor } from '@engram/common';
 import { ConfigService } from '@engram/config';
-import { MetricsService } from '@engram/metrics';
-import { CleanupView, ListPinsQuery, PinListView, PinView, UpsertPinInput } from './pins.dto';
-import { InvalidCursorError, PinNotFoundError, PinValueTooLargeError } from './pins.errors';
-import { PIN_KEY_PATTERN } from './pins.dto';
+import { MetricsService, outcomeOf, timed } from '@engram/metrics';
+import { CleanupView, ListPinsQuery, PinListView, PinView, UpsertPinInput, pinKeySchema } from './pins.dto';
+import { PinNotFoundError, PinValueTooLargeError } from './pins.errors';
 import { PinRow, PinsRepository } from './pins.repository';
 
 type PinOperation = 'upsert' | 'get' | 'list' | 'delete' | 'cleanup' | 'expire';
@@ -28,23 +28,8 @@ function toView(row: Omit<PinRow, 'value_hash'>): PinView {
   };
 }
 
-/** Cursors carry only the last key seen; the tenant always comes from the request. */
-export function encodeCursor(lastKey: string): string {
-  return Buffer.from(JSON.stringify({ k: lastKey })).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): string {
-  try {
-    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const key = (decoded as { k?: unknown }).k;
-    if (typeof key === 'string' && PIN_KEY_PATTERN.test(key)) {
-      return key;
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidCursorError('cursor is not one this API returned');
-}
+/** A pin list cursor: the last key seen. */
+const pinCursorSchema = z.strictObject({ k: pinKeySchema });
 
 /**
  * Pins: per-tenant JSON values under a key, optionally expiring. Every operation is timed,
@@ -105,7 +90,7 @@ export class PinsService {
 
   async list(tenantId: string, query: ListPinsQuery): Promise<PinListView> {
     return this.observe('list', tenantId, query.prefix ?? null, async () => {
-      const afterKey = query.cursor === undefined ? '' : decodeCursor(query.cursor);
+      const afterKey = query.cursor === undefined ? '' : decodeCursor(query.cursor, pinCursorSchema).k;
       const { total, rows } = await this.repository.list(tenantId, {
         prefix: query.prefix ?? '',
         afterKey,
@@ -118,7 +103,7 @@ export class PinsService {
           pins: page.map(toView),
           total,
           has_more: hasMore,
-          next_cursor: hasMore ? encodeCursor(page[page.length - 1].key) : null,
+          next_cursor: hasMore ? encodeCursor({ k: page[page.length - 1].key }, pinCursorSchema) : null,
         },
       };
     });
@@ -152,39 +137,44 @@ export class PinsService {
     operation: 'cleanup' | 'expire' = 'cleanup',
   ): Promise<CleanupView> {
     const started = performance.now();
-    const end = this.latency.startTimer({ operation });
-    try {
-      const perTenant = dryRun ? await this.repository.countExpired(tenantId) : await this.deleteAllExpired(tenantId);
-      const latencyMs = performance.now() - started;
-      for (const [tenant, count] of perTenant) {
-        this.audit.record({
-          tenant_id: tenant,
-          operation: dryRun ? `${operation}_dry_run` : operation,
-          success: true,
-          latency_ms: latencyMs,
-          affected: count,
-        });
-      }
-      this.operations.inc({ operation, status: 'success' });
-      let total = 0;
-      for (const count of perTenant.values()) {
-        total += count;
-      }
-      return dryRun
-        ? { deleted: 0, would_delete: total, dry_run: true, tenant_id: tenantId }
-        : { deleted: total, dry_run: false, tenant_id: tenantId };
-    } catch (error) {
-      this.operations.inc({ operation, status: 'error' });
-      this.audit.record({
-        tenant_id: tenantId ?? 'global',
-        operation,
-        success: false,
-        latency_ms: performance.now() - started,
-      });
-      throw error;
-    } finally {
-      end();
-    }
+    return timed(
+      this.latency,
+      { operation },
+      async () => {
+        const perTenant = dryRun ? await this.repository.countExpired(tenantId) : await this.deleteAllExpired(tenantId);
+        const latencyMs = performance.now() - started;
+        for (const [tenant, count] of perTenant) {
+          this.audit.record({
+            tenant_id: tenant,
+            operation: dryRun ? `${operation}_dry_run` : operation,
+            success: true,
+            latency_ms: latencyMs,
+            affected: count,
+          });
+        }
+        let total = 0;
+        for (const count of perTenant.values()) {
+          total += count;
+        }
+        return dryRun
+          ? { deleted: 0, would_delete: total, dry_run: true, tenant_id: tenantId }
+          : { deleted: total, dry_run: false, tenant_id: tenantId };
+      },
+      {
+        success: 'success',
+        settled: (status, seconds) => {
+          this.operations.inc({ operation, status });
+          if (status !== 'success') {
+            this.audit.record({
+              tenant_id: tenantId ?? 'global',
+              operation,
+              success: false,
+              latency_ms: seconds * 1000,
+            });
+          }
+        },
+      },
+    );
   }
 
   private async deleteAllExpired(tenantId: string | null): Promise<Map<string, number>> {
@@ -202,34 +192,37 @@ export class PinsService {
     }
   }
 
+  /** Times, counts and audits one pin operation; `work` returns the value hash the audit records. */
   private async observe<T>(
     operation: PinOperation,
     tenantId: string,
     key: string | null,
     work: () => Promise<{ result: T; valueHash?: string }>,
   ): Promise<T> {
-    const started = performance.now();
-    let status = 'success';
     let valueHash: string | null = null;
-    try {
-      const { result, valueHash: hash } = await work();
-      valueHash = hash ?? null;
-      return result;
-    } catch (error) {
-      status = error instanceof PinNotFoundError ? 'not_found' : error instanceof AppError ? 'rejected' : 'error';
-      throw error;
-    } finally {
-      const latencyMs = performance.now() - started;
-      this.operations.inc({ operation, status });
-      this.latency.observe({ operation }, latencyMs / 1000);
-      this.audit.record({
-        tenant_id: tenantId,
-        operation,
-        key,
-        success: status === 'success',
-        latency_ms: latencyMs,
-        value_hash: valueHash,
-      });
-    }
+    return timed(
+      this.latency,
+      { operation },
+      async () => {
+        const done = await work();
+        valueHash = done.valueHash ?? null;
+        return done.result;
+      },
+      {
+        success: 'success',
+        classify: outcomeOf,
+        settled: (status, seconds) => {
+          this.operations.inc({ operation, status });
+          this.audit.record({
+            tenant_id: tenantId,
+            operation,
+            key,
+            success: status === 'success',
+            latency_ms: seconds * 1000,
+            value_hash: valueHash,
+          });
+        },
+      },
+    );
   }
 }

@@ -1,21 +1,22 @@
-import { InvalidAuditCursorError } from './rbac.errors';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor, isoDateTime } from '@engram/common';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** The position of the last row of a page; the tenant always comes from the request, never the cursor. */
+/** The (ts, id) position of the last row of a page, `ts` as an ISO string on the wire. */
+const auditCursorSchema = z.strictObject({
+  t: z.codec(isoDateTime(), z.date(), {
+    decode: (text) => new Date(text),
+    encode: (date) => date.toISOString(),
+  }),
+  i: z.string().regex(UUID),
+});
+
 export function encodeAuditCursor(ts: Date, id: string): string {
-  return Buffer.from(JSON.stringify({ t: ts.toISOString(), i: id })).toString('base64url');
+  return encodeCursor({ t: ts, i: id }, auditCursorSchema);
 }
 
 export function decodeAuditCursor(cursor: string): { ts: Date; id: string } {
-  try {
-    const { t, i } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { t?: unknown; i?: unknown };
-    const ts = typeof t === 'string' ? new Date(t) : null;
-    if (ts && !Number.isNaN(ts.getTime()) && typeof i === 'string' && UUID.test(i)) {
-      return { ts, id: i };
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidAuditCursorError('cursor is not one this API returned');
+  const { t, i } = decodeCursor(cursor, auditCursorSchema);
+  return { ts: t, id: i };
 }

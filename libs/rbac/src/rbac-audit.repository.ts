@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AuditTrail, auditBatchJson } from '@engram/audit';
-import { Database, Queryable, assertTenant } from '@engram/db';
+import { AuditColumns, AuditTrail, insertAuditBatch } from '@engram/audit';
+import { Database, Queryable, RepositoryScope } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 import { RbacAuditEvent } from './rbac-audit.types';
 
@@ -15,6 +15,20 @@ export interface RbacAuditFilter {
   limit: number;
 }
 
+const RBAC_AUDIT_COLUMNS: AuditColumns<RbacAuditEvent> = {
+  tenant_id: 'text',
+  id: 'uuid',
+  ts: 'timestamptz',
+  actor: 'text',
+  role: 'text',
+  resource: 'text',
+  action: 'text',
+  decision: 'text',
+  reason: 'text',
+  enforced: 'boolean',
+  request_id: 'text',
+};
+
 export type RbacAuditRow = Omit<RbacAuditEvent, 'ts'> & { ts: Date };
 
 /**
@@ -26,37 +40,21 @@ export type RbacAuditRow = Omit<RbacAuditEvent, 'ts'> & { ts: Date };
 export class RbacAuditRepository implements AuditTrail<RbacAuditEvent> {
   readonly table = 'rbac_audit';
 
-  constructor(
-    private readonly db: Database,
-    private readonly metrics: MetricsService,
-  ) {}
+  private readonly scope: RepositoryScope;
+
+  constructor(db: Database, metrics: MetricsService) {
+    this.scope = new RepositoryScope(db, metrics, 'rbac_audit');
+  }
 
   insert(tx: Queryable, events: readonly RbacAuditEvent[]): Promise<number> {
-    return this.metrics.timeQuery('rbac_audit', 'insert', async () => {
-      const rows = await tx.query<{ inserted: number }>(
-        `WITH inserted AS (
-           INSERT INTO rbac_audit (tenant_id, id, ts, actor, role, resource, action, decision, reason, enforced, request_id)
-           SELECT tenant_id, id, ts, actor, role, resource, action, decision, reason, enforced, request_id
-           FROM jsonb_to_recordset($1::jsonb) AS e(
-             tenant_id text, id uuid, ts timestamptz, actor text, role text, resource text, action text,
-             decision text, reason text, enforced boolean, request_id text)
-           ON CONFLICT (tenant_id, id) DO NOTHING
-           RETURNING 1
-         ) SELECT count(*)::int AS inserted FROM inserted`,
-        [auditBatchJson(events)],
-        'rbac_audit_insert',
-      );
-      return rows[0].inserted;
-    });
+    return this.scope.untenanted('insert', (q) => insertAuditBatch(q, this.table, RBAC_AUDIT_COLUMNS, events), { tx });
   }
 
   /** Newest first, one tenant; walks rbac_audit_tenant_ts_idx from the cursor down. */
   list(tenantId: string, filter: RbacAuditFilter): Promise<RbacAuditRow[]> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('rbac_audit', 'list', () =>
-      this.db.withTenant(tenantId, (tx) =>
-        tx.query<RbacAuditRow>(
-          `SELECT tenant_id, id, ts, actor, role, resource, action, decision, reason, enforced, request_id
+    return this.scope.tenant(tenantId, 'list', (tx) =>
+      tx.query<RbacAuditRow>(
+        `SELECT tenant_id, id, ts, actor, role, resource, action, decision, reason, enforced, request_id
          FROM rbac_audit
          WHERE tenant_id = $1
            AND ($2::text IS NULL OR decision = $2)
@@ -67,19 +65,18 @@ export class RbacAuditRepository implements AuditTrail<RbacAuditEvent> {
            AND ($7::timestamptz IS NULL OR (ts, id) < ($7, $8::uuid))
          ORDER BY ts DESC, id DESC
          LIMIT $9`,
-          [
-            tenantId,
-            filter.decision ?? null,
-            filter.role ?? null,
-            filter.resource ?? null,
-            filter.action ?? null,
-            filter.since ?? null,
-            filter.before?.ts ?? null,
-            filter.before?.id ?? null,
-            filter.limit,
-          ],
-          'rbac_audit_list',
-        ),
+        [
+          tenantId,
+          filter.decision ?? null,
+          filter.role ?? null,
+          filter.resource ?? null,
+          filter.action ?? null,
+          filter.since ?? null,
+          filter.before?.ts ?? null,
+          filter.before?.id ?? null,
+          filter.limit,
+        ],
+        'rbac_audit_list',
       ),
     );
   }

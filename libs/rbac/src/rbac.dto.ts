@@ -1,17 +1,11 @@
 import { z } from 'zod';
-import { apiSchema, isoDateTime, timestampSchema } from '@engram/common';
+import { apiSchema, isoDateTime, tenantIdSchema, timestampSchema } from '@engram/common';
 import { ACTIONS, RESOURCES, ROLES } from './rbac.constants';
 
 export const MAX_AUDIT_PAGE = 1000;
 
 export const auditQuerySchema = z.strictObject({
-  tenant_id: z
-    .string()
-    .regex(
-      /^[a-z0-9][a-z0-9_-]{0,62}$/,
-      'must be 1..63 characters of a-z, 0-9, "_" and "-", starting with a letter or digit',
-    )
-    .optional(),
+  tenant_id: tenantIdSchema.optional(),
   decision: z.enum(['allow', 'deny']).optional(),
   role: z.enum(ROLES).optional(),
   resource: z.enum(RESOURCES).optional(),

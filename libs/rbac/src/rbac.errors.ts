@@ -21,8 +21,4 @@ export class PolicyInvalidError extends AppError {
   }
 }
 
-export class InvalidAuditCursorError extends AppError {
-  readonly code = 'invalid_cursor';
-}
-
-registerErrorStatus({ policy_invalid: 422, invalid_cursor: 400 });
+registerErrorStatus({ policy_invalid: 422 });

@@ -6,8 +6,7 @@ import {
   relationNameSchema,
   memoryViewSchema,
 } from '@engram/memories';
-import { tenantIdSchema } from '@engram/pins';
-import { apiSchema } from '@engram/common';
+import { apiSchema, tenantIdSchema } from '@engram/common';
 
 export const MAX_K = 200;
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, assertTenant } from '@engram/db';
+import { Database, RepositoryScope, assertTenant } from '@engram/db';
 import { MODEL_NAME_PATTERN } from '@engram/embeddings';
 import { MEMORY_COLUMNS, MemoryFilters, MemoryRow, SqlParams, memoryFilterSql, neighboursSql } from '@engram/memories';
 import { MetricsService } from '@engram/metrics';
@@ -42,28 +42,28 @@ export interface CandidateRow extends MemoryRow {
 export class SearchRepository {
   private readonly scopeSizes = new Map<string, { count: number; until: number }>();
 
-  constructor(
-    private readonly db: Database,
-    private readonly metrics: MetricsService,
-  ) {}
+  private readonly scope: RepositoryScope;
+
+  constructor(db: Database, metrics: MetricsService) {
+    this.scope = new RepositoryScope(db, metrics, 'search');
+  }
 
   candidates(tenantId: string, plan: CandidatePlan): Promise<CandidateRow[]> {
+    // Before building SQL around it: an empty tenant id must never reach a WHERE.
     assertTenant(tenantId);
-    return this.metrics.timeQuery('search', 'candidates', () => {
-      const { sql, values } = this.buildSql(tenantId, plan);
-      const hnsw: Record<string, string | number> =
-        plan.vector && !plan.vector.exact
-          ? {
-              // relaxed_order keeps scanning the graph until enough rows pass the tenant filter;
-              // without it a small tenant in a big index gets a fraction of k (pgvector >= 0.8).
-              // max_scan_tuples bounds how far it goes (SEARCH_HNSW_MAX_SCAN_TUPLES).
-              'hnsw.iterative_scan': 'relaxed_order',
-              'hnsw.ef_search': Math.trunc(plan.vector.efSearch),
-              'hnsw.max_scan_tuples': Math.trunc(plan.vector.maxScanTuples),
-            }
-          : {};
-      return this.db.withTenant(tenantId, (tx) => tx.query<CandidateRow>(sql, values), hnsw);
-    });
+    const { sql, values } = this.buildSql(tenantId, plan);
+    const hnsw: Record<string, string | number> =
+      plan.vector && !plan.vector.exact
+        ? {
+            // relaxed_order keeps scanning the graph until enough rows pass the tenant filter;
+            // without it a small tenant in a big index gets a fraction of k (pgvector >= 0.8).
+            // max_scan_tuples bounds how far it goes (SEARCH_HNSW_MAX_SCAN_TUPLES).
+            'hnsw.iterative_scan': 'relaxed_order',
+            'hnsw.ef_search': Math.trunc(plan.vector.efSearch),
+            'hnsw.max_scan_tuples': Math.trunc(plan.vector.maxScanTuples),
+          }
+        : {};
+    return this.scope.tenant(tenantId, 'candidates', (tx) => tx.query<CandidateRow>(sql, values), { settings: hnsw });
   }
 
   /** How many vectors a search scope holds (cached 30 s): decides exact scan vs HNSW. */
@@ -74,13 +74,11 @@ export class SearchRepository {
     if (cached && cached.until > Date.now()) {
       return cached.count;
     }
-    const rows = await this.metrics.timeQuery('search', 'scopeSize', () =>
-      this.db.withTenant(tenantId, (tx) =>
-        tx.query<{ count: number }>(
-          `SELECT count(*)::int AS count FROM memory_embeddings WHERE tenant_id = $1 AND model = $2 AND namespace = ANY($3::text[])`,
-          [tenantId, model, namespaces],
-          'search_scope_size',
-        ),
+    const rows = await this.scope.tenant(tenantId, 'scopeSize', (tx) =>
+      tx.query<{ count: number }>(
+        `SELECT count(*)::int AS count FROM memory_embeddings WHERE tenant_id = $1 AND model = $2 AND namespace = ANY($3::text[])`,
+        [tenantId, model, namespaces],
+        'search_scope_size',
       ),
     );
     if (this.scopeSizes.size > 10_000) {

@@ -8,6 +8,7 @@ import {
   ApiPathParam,
   RequirePermission,
   parseOrThrow,
+  tenantIdSchema,
 } from '@engram/common';
 import { ApiKeysService } from './api-keys.service';
 import {
@@ -17,7 +18,6 @@ import {
   apiKeyListViewSchema,
   createApiKeySchema,
   createdApiKeyViewSchema,
-  tenantIdSchema,
 } from './tenants.dto';
 import { tenantParam } from './tenants.controller';
 

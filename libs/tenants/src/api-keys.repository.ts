@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, Queryable, assertTenant } from '@engram/db';
+import { Database, Queryable, RepositoryScope } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 
 export interface ApiKeyRow {
@@ -20,13 +20,13 @@ const KEY_COLUMNS = 'id, tenant_id, name, role, scopes, key_prefix, created_at, 
 /** The api_keys table: keys are found by the SHA-256 of the raw key, never stored raw. */
 @Injectable()
 export class ApiKeysRepository {
-  constructor(
-    private readonly db: Database,
-    private readonly metrics: MetricsService,
-  ) {}
+  private readonly scope: RepositoryScope;
+
+  constructor(db: Database, metrics: MetricsService) {
+    this.scope = new RepositoryScope(db, metrics, 'api_keys');
+  }
 
   insert(
-    tx: Queryable,
     tenantId: string,
     key: {
       name: string;
@@ -36,50 +36,60 @@ export class ApiKeysRepository {
       prefix: string;
       expiresAt: string | null;
     },
+    tx?: Queryable,
   ): Promise<ApiKeyRow> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('api_keys', 'insert', async () => {
-      const rows = await tx.query<ApiKeyRow>(
-        `INSERT INTO api_keys (tenant_id, name, role, scopes, key_hash, key_prefix, expires_at)
+    return this.scope.tenant(
+      tenantId,
+      'insert',
+      async (q) => {
+        const rows = await q.query<ApiKeyRow>(
+          `INSERT INTO api_keys (tenant_id, name, role, scopes, key_hash, key_prefix, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${KEY_COLUMNS}`,
-        [tenantId, key.name, key.role, key.scopes, key.hash, key.prefix, key.expiresAt],
-      );
-      return rows[0];
-    });
+          [tenantId, key.name, key.role, key.scopes, key.hash, key.prefix, key.expiresAt],
+        );
+        return rows[0];
+      },
+      { tx },
+    );
   }
 
   list(tenantId: string): Promise<ApiKeyRow[]> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('api_keys', 'list', () =>
-      this.db.withTenant(tenantId, (tx) =>
-        tx.query<ApiKeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id`, [
-          tenantId,
-        ]),
-      ),
+    return this.scope.tenant(tenantId, 'list', (tx) =>
+      tx.query<ApiKeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at, id`, [
+        tenantId,
+      ]),
     );
   }
 
   /** Marks the key revoked (keeping the first revocation time); returns its hash, null if absent. */
-  revoke(tx: Queryable, tenantId: string, keyId: string): Promise<{ key_hash: Buffer } | null> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('api_keys', 'revoke', async () => {
-      const rows = await tx.query<{ key_hash: Buffer }>(
-        `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = $1 AND id = $2 RETURNING key_hash`,
-        [tenantId, keyId],
-      );
-      return rows[0] ?? null;
-    });
+  revoke(tenantId: string, keyId: string, tx?: Queryable): Promise<{ key_hash: Buffer } | null> {
+    return this.scope.tenant(
+      tenantId,
+      'revoke',
+      async (q) => {
+        const rows = await q.query<{ key_hash: Buffer }>(
+          `UPDATE api_keys SET revoked_at = coalesce(revoked_at, now()) WHERE tenant_id = $1 AND id = $2 RETURNING key_hash`,
+          [tenantId, keyId],
+        );
+        return rows[0] ?? null;
+      },
+      { tx },
+    );
   }
 
-  revokeAll(tx: Queryable, tenantId: string): Promise<number> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('api_keys', 'revokeAll', async () => {
-      const rows = await tx.query(
-        `UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND revoked_at IS NULL RETURNING id`,
-        [tenantId],
-      );
-      return rows.length;
-    });
+  revokeAll(tenantId: string, tx?: Queryable): Promise<number> {
+    return this.scope.tenant(
+      tenantId,
+      'revokeAll',
+      async (q) => {
+        const rows = await q.query(
+          `UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND revoked_at IS NULL RETURNING id`,
+          [tenantId],
+        );
+        return rows.length;
+      },
+      { tx },
+    );
   }
 
   /**
@@ -87,32 +97,34 @@ export class ApiKeysRepository {
    * before it finds the key, so this one lookup runs across tenants, by its unique index.
    */
   findByHash(hash: Buffer): Promise<ApiKeyRow | null> {
-    return this.metrics.timeQuery('api_keys', 'findByHash', () =>
-      this.db.crossTenant(async (tx) => {
-        const rows = await tx.query<ApiKeyRow>(
-          `SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = $1`,
-          [hash],
-          'api_keys_by_hash',
-        );
-        return rows[0] ?? null;
-      }),
-    );
+    return this.scope.crossTenant('findByHash', async (tx) => {
+      const rows = await tx.query<ApiKeyRow>(
+        `SELECT ${KEY_COLUMNS} FROM api_keys WHERE key_hash = $1`,
+        [hash],
+        'api_keys_by_hash',
+      );
+      return rows[0] ?? null;
+    });
   }
 
   /**
    * Records, in the key's own transaction, that a key was created: the durable fact that ends
    * open local mode. It lives in auth_state (no tenant_id), so no tenant erasure removes it.
    */
-  markKeyCreated(tx: Queryable): Promise<void> {
-    return this.metrics.timeQuery('api_keys', 'markKeyCreated', async () => {
-      await tx.query(`INSERT INTO auth_state (name) VALUES ('first_key_created') ON CONFLICT (name) DO NOTHING`);
-    });
+  markKeyCreated(tx?: Queryable): Promise<void> {
+    return this.scope.untenanted(
+      'markKeyCreated',
+      async (q) => {
+        await q.query(`INSERT INTO auth_state (name) VALUES ('first_key_created') ON CONFLICT (name) DO NOTHING`);
+      },
+      { tx },
+    );
   }
 
   /** Whether a key was ever created in this database (revoked, expired or erased ones too). */
   keyEverCreated(): Promise<boolean> {
-    return this.metrics.timeQuery('api_keys', 'keyEverCreated', async () => {
-      const rows = await this.db.query<{ exists: boolean }>(
+    return this.scope.untenanted('keyEverCreated', async (q) => {
+      const rows = await q.query<{ exists: boolean }>(
         `SELECT EXISTS (SELECT 1 FROM auth_state WHERE name = 'first_key_created') AS exists`,
       );
       return rows[0].exists;
@@ -121,15 +133,13 @@ export class ApiKeysRepository {
 
   /** Writes many keys' last use in one statement; each key names its tenant. */
   touch(uses: { tenant_id: string; id: string; at: string }[]): Promise<void> {
-    return this.metrics.timeQuery('api_keys', 'touch', () =>
-      this.db.crossTenant(async (tx) => {
-        await tx.query(
-          `UPDATE api_keys k SET last_used_at = GREATEST(k.last_used_at, u.at)
+    return this.scope.crossTenant('touch', async (tx) => {
+      await tx.query(
+        `UPDATE api_keys k SET last_used_at = GREATEST(k.last_used_at, u.at)
            FROM jsonb_to_recordset($1::jsonb) AS u(tenant_id text, id uuid, at timestamptz)
            WHERE k.tenant_id = u.tenant_id AND k.id = u.id`,
-          [JSON.stringify(uses)],
-        );
-      }),
-    );
+        [JSON.stringify(uses)],
+      );
+    });
   }
 }

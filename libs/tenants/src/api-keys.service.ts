@@ -115,14 +115,18 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     }
     const raw = `eng_${randomBytes(32).toString('hex')}`;
     const row = await this.db.withTenant(tenantId, async (tx) => {
-      const inserted = await this.repository.insert(tx, tenantId, {
-        name: input.name,
-        role: input.role,
-        scopes: input.scopes ?? null,
-        hash: hashApiKey(raw),
-        prefix: raw.slice(0, PREFIX_LENGTH),
-        expiresAt: input.expires_at ?? null,
-      });
+      const inserted = await this.repository.insert(
+        tenantId,
+        {
+          name: input.name,
+          role: input.role,
+          scopes: input.scopes ?? null,
+          hash: hashApiKey(raw),
+          prefix: raw.slice(0, PREFIX_LENGTH),
+          expiresAt: input.expires_at ?? null,
+        },
+        tx,
+      );
       await this.repository.markKeyCreated(tx);
       await this.bus.publish(tx, { kind: 'keys_exist' });
       return inserted;
@@ -136,7 +140,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
 
   async revoke(tenantId: string, keyId: string): Promise<void> {
     const revoked = await this.db.withTenant(tenantId, async (tx) => {
-      const row = await this.repository.revoke(tx, tenantId, keyId);
+      const row = await this.repository.revoke(tenantId, keyId, tx);
       if (row) {
         await this.bus.publish(tx, {
           kind: 'key',

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, Queryable, assertTenant } from '@engram/db';
+import { Database, Queryable, RepositoryScope, assertTenant } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 import { QuotaName } from './tenants.dto';
 import { QuotaExceededError } from './tenants.errors';
@@ -30,12 +30,14 @@ const STORAGE_EXCEEDED = 'EQ001';
 @Injectable()
 export class QuotaService {
   private readonly rejections;
+  private readonly scope: RepositoryScope;
 
   constructor(
     private readonly tenants: TenantsService,
     private readonly db: Database,
     metrics: MetricsService,
   ) {
+    this.scope = new RepositoryScope(db, metrics, 'quotas');
     this.rejections = metrics.counter('quota_rejections_total', 'Writes refused because a quota was reached', [
       'quota',
     ]);
@@ -50,14 +52,18 @@ export class QuotaService {
     const info = await this.tenants.requireActive(tenantId);
     const limit = info.quotas[quota];
     const column = USAGE_COLUMN[quota];
-    const run = async (q: Queryable) =>
-      q.query<{ used: number }>(
-        `UPDATE tenant_usage SET ${column} = ${column} + $2, updated_at = now()
+    const rows = await this.scope.tenant(
+      tenantId,
+      'reserve',
+      (q) =>
+        q.query<{ used: number }>(
+          `UPDATE tenant_usage SET ${column} = ${column} + $2, updated_at = now()
          WHERE tenant_id = $1 AND ${column} + $2 <= $3 RETURNING ${column}::float8 AS used`,
-        [tenantId, n, limit],
-        `quota_reserve_${column}`,
-      );
-    const rows = tx ? await run(tx) : await this.db.withTenant(tenantId, run);
+          [tenantId, n, limit],
+          `quota_reserve_${column}`,
+        ),
+      { tx },
+    );
     if (rows.length === 0) {
       this.rejections.inc({ quota });
       throw new QuotaExceededError(`quota ${quota} (${limit}) reached`, {
@@ -73,6 +79,7 @@ export class QuotaService {
    * statement that grows the tenant's total past the quota fails; the transaction rolls back and
    * the caller gets 403 quota_exceeded, like the other quotas. Shrinking is always allowed. The
    * tenant's state is read before the transaction opens, so nothing inside it waits on the pool.
+   * It opens the transaction for the repository method that calls it, which times itself.
    */
   async withStorageQuota<T>(tenantId: string, work: (tx: Queryable) => Promise<T>): Promise<T> {
     assertTenant(tenantId);
@@ -93,32 +100,28 @@ export class QuotaService {
    * migration 0006; memory_pins has it) need not call this: the trigger covers every delete path.
    */
   async release(tenantId: string, quota: RowQuota, n: number, tx?: Queryable): Promise<void> {
-    assertTenant(tenantId);
-    await this.releaseMany(new Map([[tenantId, n]]), quota, tx ?? undefined, tenantId);
+    await this.scope.tenant(tenantId, 'release', (q) => releaseCounts(q, new Map([[tenantId, n]]), quota), { tx });
   }
 
   /**
    * Gives back counts for several tenants in one statement, for cross-tenant jobs (expiry) that
    * run in their own cross-tenant transaction `tx`.
    */
-  async releaseMany(counts: Map<string, number>, quota: RowQuota, tx?: Queryable, tenantId?: string): Promise<void> {
+  async releaseMany(counts: Map<string, number>, quota: RowQuota, tx?: Queryable): Promise<void> {
     if (counts.size === 0) {
       return;
     }
-    const column = USAGE_COLUMN[quota];
-    const run = (q: Queryable) =>
-      q.query(
-        `UPDATE tenant_usage u SET ${column} = GREATEST(u.${column} - d.n, 0), updated_at = now()
-         FROM jsonb_each_text($1::jsonb) AS e(tenant_id, n_text), LATERAL (SELECT e.n_text::bigint AS n) d
-         WHERE u.tenant_id = e.tenant_id`,
-        [JSON.stringify(Object.fromEntries(counts))],
-      );
-    if (tx) {
-      await run(tx);
-    } else if (tenantId !== undefined) {
-      await this.db.withTenant(tenantId, run);
-    } else {
-      await this.db.crossTenant(run);
-    }
+    await this.scope.crossTenant('releaseMany', (q) => releaseCounts(q, counts, quota), { tx });
   }
+}
+
+/** One statement for every tenant in `counts`; each row names its tenant. */
+async function releaseCounts(q: Queryable, counts: Map<string, number>, quota: RowQuota): Promise<void> {
+  const column = USAGE_COLUMN[quota];
+  await q.query(
+    `UPDATE tenant_usage u SET ${column} = GREATEST(u.${column} - d.n, 0), updated_at = now()
+     FROM jsonb_each_text($1::jsonb) AS e(tenant_id, n_text), LATERAL (SELECT e.n_text::bigint AS n) d
+     WHERE u.tenant_id = e.tenant_id`,
+    [JSON.stringify(Object.fromEntries(counts))],
+  );
 }

@@ -10,6 +10,7 @@ import {
   bindTenant,
   parseOrThrow,
   requestContext,
+  tenantIdSchema,
 } from '@engram/common';
 import {
   TenantListView,
@@ -17,7 +18,6 @@ import {
   UsageView,
   createTenantSchema,
   listTenantsQuerySchema,
-  tenantIdSchema,
   tenantListViewSchema,
   tenantViewSchema,
   updateTenantSchema,

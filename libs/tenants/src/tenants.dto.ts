@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import { apiSchema, isoDateTime, scopesSchema, timestampSchema } from '@engram/common';
-
-/** Tenant ids are slugs: they appear in keys, logs and SQL settings. */
-export const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-export const tenantIdSchema = z
-  .string()
-  .regex(TENANT_ID_PATTERN, 'must be 1..63 characters of a-z, 0-9, "_" and "-", starting with a letter or digit');
+import { apiSchema, isoDateTime, scopesSchema, tenantIdSchema, timestampSchema } from '@engram/common';
 
 export const PLANS = ['free', 'standard', 'premium'] as const;
 export type Plan = (typeof PLANS)[number];

@@ -29,10 +29,6 @@ export class ApiKeyNotFoundError extends AppError {
   readonly code = 'api_key_not_found';
 }
 
-export class InvalidTenantCursorError extends AppError {
-  readonly code = 'invalid_cursor';
-}
-
 registerErrorStatus({
   tenant_not_found: 404,
   tenant_exists: 409,
@@ -41,5 +37,4 @@ registerErrorStatus({
   tenant_state_conflict: 409,
   quota_exceeded: 403,
   api_key_not_found: 404,
-  invalid_cursor: 400,
 });

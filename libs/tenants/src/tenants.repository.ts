@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { escapeIdentifier } from 'pg';
-import { Database, Queryable, assertTenant } from '@engram/db';
+import { Database, Queryable, RepositoryScope } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 import { Plan, QuotaOverrides, TenantStatus } from './tenants.dto';
 
@@ -28,38 +28,31 @@ const TENANT_COLUMNS = 'id, name, plan, status, quotas, created_at, updated_at';
  */
 @Injectable()
 export class TenantsRepository {
-  constructor(
-    private readonly db: Database,
-    private readonly metrics: MetricsService,
-  ) {}
+  private readonly scope: RepositoryScope;
+
+  constructor(db: Database, metrics: MetricsService) {
+    this.scope = new RepositoryScope(db, metrics, 'tenants');
+  }
 
   /** Creates the tenant and its usage counters together; null if the id is taken. */
   create(input: { id: string; name: string; plan: Plan; quotas: QuotaOverrides }): Promise<TenantRow | null> {
-    return this.metrics.timeQuery('tenants', 'create', () =>
-      this.db.withTenant(input.id, async (tx) => {
-        const rows = await tx.query<TenantRow>(
-          `INSERT INTO tenants (id, name, plan, quotas) VALUES ($1, $2, $3, $4::jsonb)
+    return this.scope.tenant(input.id, 'create', async (tx) => {
+      const rows = await tx.query<TenantRow>(
+        `INSERT INTO tenants (id, name, plan, quotas) VALUES ($1, $2, $3, $4::jsonb)
            ON CONFLICT (id) DO NOTHING RETURNING ${TENANT_COLUMNS}`,
-          [input.id, input.name, input.plan, JSON.stringify(stripNulls(input.quotas))],
-        );
-        if (rows.length === 0) {
-          return null;
-        }
-        await tx.query('INSERT INTO tenant_usage (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING', [
-          input.id,
-        ]);
-        return rows[0];
-      }),
-    );
+        [input.id, input.name, input.plan, JSON.stringify(stripNulls(input.quotas))],
+      );
+      if (rows.length === 0) {
+        return null;
+      }
+      await tx.query('INSERT INTO tenant_usage (tenant_id) VALUES ($1) ON CONFLICT (tenant_id) DO NOTHING', [input.id]);
+      return rows[0];
+    });
   }
 
   get(id: string): Promise<TenantRow | null> {
-    return this.metrics.timeQuery('tenants', 'get', async () => {
-      const rows = await this.db.query<TenantRow>(
-        `SELECT ${TENANT_COLUMNS} FROM tenants WHERE id = $1`,
-        [id],
-        'tenants_get',
-      );
+    return this.scope.untenanted('get', async (q) => {
+      const rows = await q.query<TenantRow>(`SELECT ${TENANT_COLUMNS} FROM tenants WHERE id = $1`, [id], 'tenants_get');
       return rows[0] ?? null;
     });
   }
@@ -71,8 +64,8 @@ export class TenantsRepository {
     limit: number;
     onlyId: string | null;
   }): Promise<TenantRow[]> {
-    return this.metrics.timeQuery('tenants', 'list', () =>
-      this.db.query<TenantRow>(
+    return this.scope.untenanted('list', (q) =>
+      q.query<TenantRow>(
         `SELECT ${TENANT_COLUMNS} FROM tenants
          WHERE id > $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR plan = $3)
            AND ($5::text IS NULL OR id = $5)
@@ -84,8 +77,8 @@ export class TenantsRepository {
 
   /** Applies the changes; quota overrides merge into the existing ones (null removes one). */
   update(id: string, changes: { name?: string; plan?: Plan; quotas?: QuotaOverrides }): Promise<TenantRow | null> {
-    return this.metrics.timeQuery('tenants', 'update', async () => {
-      const rows = await this.db.query<TenantRow>(
+    return this.scope.untenanted('update', async (q) => {
+      const rows = await q.query<TenantRow>(
         `UPDATE tenants SET
            name = coalesce($2, name),
            plan = coalesce($3, plan),
@@ -99,29 +92,30 @@ export class TenantsRepository {
   }
 
   /** Moves a tenant between states; returns null if it was not in one of `from`. */
-  setStatus(tx: Queryable, id: string, from: TenantStatus[], to: TenantStatus): Promise<TenantRow | null> {
-    return this.metrics.timeQuery('tenants', 'setStatus', async () => {
-      const rows = await tx.query<TenantRow>(
-        `UPDATE tenants SET status = $3, updated_at = now() WHERE id = $1 AND status = ANY($2::text[])
+  setStatus(id: string, from: TenantStatus[], to: TenantStatus, tx?: Queryable): Promise<TenantRow | null> {
+    return this.scope.untenanted(
+      'setStatus',
+      async (q) => {
+        const rows = await q.query<TenantRow>(
+          `UPDATE tenants SET status = $3, updated_at = now() WHERE id = $1 AND status = ANY($2::text[])
          RETURNING ${TENANT_COLUMNS}`,
-        [id, from, to],
-      );
-      return rows[0] ?? null;
-    });
+          [id, from, to],
+        );
+        return rows[0] ?? null;
+      },
+      { tx },
+    );
   }
 
   usage(tenantId: string): Promise<UsageRow> {
-    assertTenant(tenantId);
-    return this.metrics.timeQuery('tenants', 'usage', () =>
-      this.db.withTenant(tenantId, async (tx) => {
-        const rows = await tx.query<UsageRow>(
-          `SELECT pins::float8 AS pins, memories::float8 AS memories, storage_bytes::float8 AS storage_bytes
+    return this.scope.tenant(tenantId, 'usage', async (tx) => {
+      const rows = await tx.query<UsageRow>(
+        `SELECT pins::float8 AS pins, memories::float8 AS memories, storage_bytes::float8 AS storage_bytes
            FROM tenant_usage WHERE tenant_id = $1`,
-          [tenantId],
-        );
-        return rows[0] ?? { pins: 0, memories: 0, storage_bytes: 0 };
-      }),
-    );
+        [tenantId],
+      );
+      return rows[0] ?? { pins: 0, memories: 0, storage_bytes: 0 };
+    });
   }
 
   /**
@@ -129,29 +123,29 @@ export class TenantsRepository {
    * are erased without this code knowing them.
    */
   tenantOwnedTables(): Promise<string[]> {
-    return this.db
-      .query<{ table_name: string }>(
+    return this.scope.untenanted('tenantOwnedTables', async (q) => {
+      const rows = await q.query<{ table_name: string }>(
         `SELECT c.table_name FROM information_schema.columns c
          JOIN information_schema.tables t USING (table_schema, table_name)
          WHERE c.table_schema = current_schema() AND c.column_name = 'tenant_id' AND t.table_type = 'BASE TABLE'
          ORDER BY c.table_name`,
-      )
-      .then((rows) => rows.map((row) => row.table_name));
+      );
+      return rows.map((row) => row.table_name);
+    });
   }
 
   /**
    * Deletes the tenant's rows from `table` in batches, under the tenant's own row-level security
-   * context, so even a wrong predicate could not reach another tenant. Returns rows deleted.
+   * context, so even a wrong predicate could not reach another tenant. Returns rows deleted. Each
+   * batch is its own transaction (timed as `eraseBatch`), so locks never outlive one batch.
    */
-  eraseFrom(tenantId: string, table: string, batchSize: number): Promise<number> {
-    assertTenant(tenantId);
+  async eraseFrom(tenantId: string, table: string, batchSize: number): Promise<number> {
     const quoted = escapeIdentifier(table);
-    return this.metrics.timeQuery('tenants', 'eraseFrom', async () => {
-      let total = 0;
-      for (;;) {
-        const deleted = await this.db.withTenant(tenantId, async (tx) => {
-          const rows = await tx.query<{ n: number }>(
-            `WITH gone AS (
+    let total = 0;
+    for (;;) {
+      const deleted = await this.scope.tenant(tenantId, 'eraseBatch', async (tx) => {
+        const rows = await tx.query<{ n: number }>(
+          `WITH gone AS (
                DELETE FROM ${quoted} WHERE ctid IN (
                  SELECT ctid FROM ${quoted} WHERE tenant_id = $1
                  -- A late pass must never touch a new tenant that reused the id.
@@ -159,22 +153,21 @@ export class TenantsRepository {
                  LIMIT $2
                ) RETURNING 1
              ) SELECT count(*)::int AS n FROM gone`,
-            [tenantId, batchSize],
-          );
-          return rows[0].n;
-        });
-        total += deleted;
-        if (deleted < batchSize) {
-          return total;
-        }
+          [tenantId, batchSize],
+        );
+        return rows[0].n;
+      });
+      total += deleted;
+      if (deleted < batchSize) {
+        return total;
       }
-    });
+    }
   }
 
   /** Ids of every tenant whose deletion was requested and whose erasure has not finished. */
   pendingDeletion(): Promise<string[]> {
-    return this.metrics.timeQuery('tenants', 'pendingDeletion', async () => {
-      const rows = await this.db.query<{ id: string }>(
+    return this.scope.untenanted('pendingDeletion', async (q) => {
+      const rows = await q.query<{ id: string }>(
         `SELECT id FROM tenants WHERE status = 'pending_deletion' ORDER BY updated_at, id`,
       );
       return rows.map((row) => row.id);
@@ -183,25 +176,24 @@ export class TenantsRepository {
 
   /** Whether the tenant still has a row in `table` (under its own row-level security context). */
   hasRowsIn(tenantId: string, table: string): Promise<boolean> {
-    assertTenant(tenantId);
     const quoted = escapeIdentifier(table);
-    return this.metrics.timeQuery('tenants', 'hasRowsIn', () =>
-      this.db.withTenant(tenantId, async (tx) => {
-        const rows = await tx.query<{ exists: boolean }>(
-          `SELECT EXISTS (SELECT 1 FROM ${quoted} WHERE tenant_id = $1) AS exists`,
-          [tenantId],
-        );
-        return rows[0].exists;
-      }),
-    );
+    return this.scope.tenant(tenantId, 'hasRowsIn', async (tx) => {
+      const rows = await tx.query<{ exists: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM ${quoted} WHERE tenant_id = $1) AS exists`,
+        [tenantId],
+      );
+      return rows[0].exists;
+    });
   }
 
   /** Removes the registry row once its data is gone, only if deletion was requested. */
-  async deleteErased(id: string): Promise<boolean> {
-    const rows = await this.db.query(`DELETE FROM tenants WHERE id = $1 AND status = 'pending_deletion' RETURNING id`, [
-      id,
-    ]);
-    return rows.length > 0;
+  deleteErased(id: string): Promise<boolean> {
+    return this.scope.untenanted('deleteErased', async (q) => {
+      const rows = await q.query(`DELETE FROM tenants WHERE id = $1 AND status = 'pending_deletion' RETURNING id`, [
+        id,
+      ]);
+      return rows.length > 0;
+    });
   }
 }
 

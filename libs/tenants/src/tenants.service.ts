@@ -1,4 +1,6 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { z } from 'zod';
+import { decodeCursor, encodeCursor, tenantIdSchema } from '@engram/common';
 import { AuditService } from '@engram/audit';
 import { ConfigService } from '@engram/config';
 import { Database } from '@engram/db';
@@ -10,7 +12,6 @@ import {
   ListTenantsQuery,
   PLAN_QUOTAS,
   QUOTA_NAMES,
-  TENANT_ID_PATTERN,
   Quotas,
   TenantListView,
   TenantView,
@@ -18,7 +19,6 @@ import {
   UsageView,
 } from './tenants.dto';
 import {
-  InvalidTenantCursorError,
   TenantExistsError,
   TenantNotFoundError,
   TenantProtectedError,
@@ -61,25 +61,8 @@ function toView(row: TenantRow): TenantView {
   };
 }
 
-function encodeCursor(lastId: string): string {
-  return Buffer.from(JSON.stringify({ i: lastId })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  try {
-    const id = (
-      JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
-        i?: unknown;
-      }
-    ).i;
-    if (typeof id === 'string' && TENANT_ID_PATTERN.test(id)) {
-      return id;
-    }
-  } catch {
-    // fall through
-  }
-  throw new InvalidTenantCursorError('cursor is not one this API returned');
-}
+/** A tenant list cursor: the last tenant id seen. */
+const tenantCursorSchema = z.strictObject({ i: tenantIdSchema });
 
 /**
  * Tenant lifecycle (create, suspend, delete → erase) and the cached view of each tenant that
@@ -136,7 +119,7 @@ export class TenantsService implements OnModuleInit {
 
   /** `onlyId` restricts the listing to one tenant (for a caller bound to it). */
   async list(query: ListTenantsQuery, onlyId: string | null = null): Promise<TenantListView> {
-    const afterId = query.cursor === undefined ? '' : decodeCursor(query.cursor);
+    const afterId = query.cursor === undefined ? '' : decodeCursor(query.cursor, tenantCursorSchema).i;
     const rows = await this.repository.list({
       status: query.status,
       plan: query.plan,
@@ -149,7 +132,7 @@ export class TenantsService implements OnModuleInit {
     return {
       tenants: page.map(toView),
       has_more: hasMore,
-      next_cursor: hasMore ? encodeCursor(page[page.length - 1].id) : null,
+      next_cursor: hasMore ? encodeCursor({ i: page[page.length - 1].id }, tenantCursorSchema) : null,
     };
   }
 
@@ -189,13 +172,13 @@ export class TenantsService implements OnModuleInit {
     }
     const row = await this.db.withTenant(id, async (tx) => {
       const updated = await this.repository.setStatus(
-        tx,
         id,
         ['active', 'suspended', 'pending_deletion'],
         'pending_deletion',
+        tx,
       );
       if (updated) {
-        await this.keys.revokeAll(tx, id);
+        await this.keys.revokeAll(id, tx);
         await this.bus.publish(tx, { kind: 'tenant', id });
         // Revoked keys may sit in every replica's key cache under their hashes: drop them all.
         await this.bus.publish(tx, { kind: 'all' });
@@ -284,7 +267,7 @@ export class TenantsService implements OnModuleInit {
 
   private async transition(id: string, from: TenantRow['status'][], to: TenantRow['status']): Promise<TenantView> {
     const row = await this.db.transaction(async (tx) => {
-      const updated = await this.repository.setStatus(tx, id, from, to);
+      const updated = await this.repository.setStatus(id, from, to, tx);
       if (updated) {
         await this.bus.publish(tx, { kind: 'tenant', id });
       }
