@@ -5,7 +5,7 @@ import { ConfigValidationError, EngramConfig, isLoopbackHost, parseConfig } from
 import { migrateDown, migrateUp, migrationStatus } from '@engram/db';
 import { createApi } from '../../api/src/bootstrap';
 import { createWorker } from '../../worker/src/worker.module';
-import { startStorage } from './runtime';
+import { serverMigrates, startStorage } from './runtime';
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage. */
 const EXIT_CONFIG = 2;
@@ -41,7 +41,7 @@ function loadConfig(): EngramConfig {
 
 async function runServer(options: { api: boolean; worker: boolean }): Promise<void> {
   const config = loadConfig();
-  const storage = await startStorage(config, config.MIGRATE_ON_START);
+  const storage = await startStorage(config, serverMigrates(config));
   const runtime = { databaseUrl: storage.databaseUrl, embeddedDatabase: storage.embedded !== null };
   const closers: (() => Promise<void>)[] = [];
   if (options.api) {
