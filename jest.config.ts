@@ -25,7 +25,7 @@ const swcOptions = {
 const config: Config = {
   rootDir: '.',
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/{apps,libs,migrations,ops,test}/**/*.spec.ts'],
+  testMatch: ['<rootDir>/{apps,bench,libs,migrations,ops,test}/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swcOptions] },
   // Order matters: the first pattern that matches wins, and '@engram/(.*)' matches everything.
   moduleNameMapper: {

@@ -11,7 +11,7 @@ import { loadAverage, postgresVersion, printMachine } from '../lib/machine';
  * candidate stage in the same run, plus single-memory write latency. Sequential requests (one
  * at a time): this measures latency, not throughput. Not part of `npm test`.
  *
- *   npm run build && BENCH_SIZES=10000,100000 node dist/bench/context/run.js
+ *   npm run build:bench && BENCH_SIZES=10000,100000 node dist/bench/context/run.js
  *
  * Env: BENCH_DATABASE_URL (a Postgres with pgvector; a scratch database is created on it),
  * BENCH_SIZES (memories in the queried tenant, ascending), BENCH_OTHER_TENANTS_TOTAL (memories

@@ -3,7 +3,8 @@ import { createApi } from '../../apps/api/src/bootstrap';
 import { parseConfig } from '@engram/config';
 import { migrateUp } from '@engram/migrations';
 import { MemoriesService } from '@engram/memories';
-import { FusionMethod, SearchService, SearchWeights, ndcgAt, recallAt } from '@engram/search';
+import { FusionMethod, SearchService, SearchWeights } from '@engram/search';
+import { ndcgAt, recallAt } from '../lib/retrieval-metrics';
 import { TenantsService } from '@engram/tenants';
 import { defaultSciFactDir, loadSciFact } from '../retrieval/scifact';
 import { postgresVersion, printMachine } from '../lib/machine';
@@ -15,7 +16,7 @@ import { postgresVersion, printMachine } from '../lib/machine';
  * default (no `fusion`, no `weights` in the request). Evaluation data only (CC BY-NC): nothing
  * of it is stored in the product.
  *
- *   npm run build && BENCH_SPLITS=train,test [BENCH_VECTOR_WEIGHTS=0.05,0.1] node dist/bench/fusion/run.js
+ *   npm run build:bench && BENCH_SPLITS=train,test [BENCH_VECTOR_WEIGHTS=0.05,0.1] node dist/bench/fusion/run.js
  */
 const DATA = process.env.SCIFACT_DIR ?? defaultSciFactDir();
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -1,4 +1,4 @@
-import { ScoredDoc } from '@engram/search';
+import { ScoredDoc } from '../lib/retrieval-metrics';
 import { SciFactDoc } from './scifact';
 
 /**

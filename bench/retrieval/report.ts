@@ -1,5 +1,5 @@
 import { cpus, totalmem } from 'node:os';
-import { RunMetrics } from '@engram/search';
+import { RunMetrics } from '../lib/retrieval-metrics';
 
 /** Published numbers from the SciFact README (Anserini regressions, trec_eval). */
 export const PUBLISHED: readonly { system: string; metrics: Omit<RunMetrics, 'queries'> }[] = [

@@ -9,17 +9,8 @@
  * test claims are only ever reported. Ties: score descending, then doc id ascending.
  */
 import { Command } from 'commander';
-import {
-  bm25SearchSql,
-  Candidate,
-  DEFAULT_BM25,
-  evaluateRuns,
-  fuse,
-  FusionMethod,
-  Judgements,
-  RunMetrics,
-  ScoredDoc,
-} from '@engram/search';
+import { bm25SearchSql, Candidate, DEFAULT_BM25, fuse, FusionMethod } from '@engram/search';
+import { evaluateRuns, Judgements, RunMetrics, ScoredDoc } from '../lib/retrieval-metrics';
 import { loadViaApi, searchViaApi } from './api';
 import { latencyLine, machineLine, PUBLISHED, Row, table } from './report';
 import { defaultSciFactDir, loadSciFact, SciFact, sciFactAvailable } from './scifact';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Judgements } from '@engram/search';
+import { Judgements } from '../lib/retrieval-metrics';
 
 /**
  * The SciFact (BEIR layout) files, read from `../shared/data/scifact` beside the repository.

@@ -6,8 +6,8 @@ import {
   lexicalPostingsUpSql,
   lexicalStatsUpSql,
   MEMORIES_LEXICAL_SCHEMA,
-  ScoredDoc,
 } from '@engram/search';
+import { ScoredDoc } from '../lib/retrieval-metrics';
 import { embedText, toVectorLiteral } from '@engram/embeddings';
 import { SciFactDoc } from './scifact';
 

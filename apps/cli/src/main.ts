@@ -1,14 +1,18 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { constants } from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { ConfigValidationError, EngramConfig, isLoopbackHost, parseConfig } from '@engram/config';
+import { DataDirLockedError } from '@engram/db';
 import { migrateDown, migrateUp, migrationStatus } from '@engram/migrations';
 import { createApi } from '../../api/src/bootstrap';
 import { createWorker } from '../../worker/src/worker.module';
-import { startStorage } from './runtime';
+import { serverMigrates, startStorage } from './runtime';
 
-/** Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage. */
+/** Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage (or a port or data directory in use). */
 const EXIT_CONFIG = 2;
+/** A shutdown that takes longer is cut short; the data directory's lock goes with the process. */
+const SHUTDOWN_TIMEOUT_MS = 30_000;
 
 /** A start that fails for a reason the operator fixes (a port in use): one line, exit 2. */
 class StartupError extends Error {}
@@ -39,11 +43,40 @@ function loadConfig(): EngramConfig {
   return config;
 }
 
+/**
+ * What SIGINT/SIGTERM close, newest first: the apps, then storage, which releases the data
+ * directory's lock once PGlite has closed its files. Signals are handled here, not by Nest's
+ * shutdown hooks, so everything closes in order, from the first moment of the process: a
+ * signal during startup or in the middle of `migrate` still leaves no lock behind.
+ * A server stopped so exits 0 (a clean shutdown); an interrupted command exits 128 + signal.
+ * A second signal exits at once.
+ */
+const closers: (() => Promise<void>)[] = [];
+let serving = false;
+let stopping = false;
+
+function onSignal(signal: NodeJS.Signals): void {
+  const code = serving ? 0 : 128 + constants.signals[signal];
+  if (stopping) {
+    process.exit(code);
+  }
+  stopping = true;
+  setTimeout(() => process.exit(code), SHUTDOWN_TIMEOUT_MS).unref();
+  void (async () => {
+    for (const close of closers.splice(0).reverse()) {
+      await close().catch((error: unknown) => console.error(error));
+    }
+    process.exit(code);
+  })();
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
 async function runServer(options: { api: boolean; worker: boolean }): Promise<void> {
   const config = loadConfig();
-  const storage = await startStorage(config, config.MIGRATE_ON_START);
+  const storage = await startStorage(config, serverMigrates(config));
+  closers.push(() => storage.stop());
   const runtime = { databaseUrl: storage.databaseUrl, embeddedDatabase: storage.embedded !== null };
-  const closers: (() => Promise<void>)[] = [];
   if (options.api) {
     const api = await createApi(config, { ...runtime, worker: options.worker });
     try {
@@ -72,22 +105,13 @@ async function runServer(options: { api: boolean; worker: boolean }): Promise<vo
     const worker = await createWorker(config, runtime);
     closers.push(() => worker.close());
   }
-  // Signals are handled here, not by Nest's shutdown hooks, so the apps close in order
-  // (API first, then storage) and the exit code says the shutdown was clean.
-  const shutdown = async () => {
-    for (const close of closers.reverse()) {
-      await close();
-    }
-    await storage.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  serving = true;
 }
 
 async function withDatabaseUrl<T>(work: (url: string) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const storage = await startStorage(config, false);
+  closers.push(() => storage.stop());
   try {
     return await work(storage.databaseUrl);
   } finally {
@@ -156,7 +180,7 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     console.error(error.message);
     process.exit(EXIT_CONFIG);
   }
-  if (error instanceof StartupError) {
+  if (error instanceof StartupError || error instanceof DataDirLockedError) {
     console.error(`engram: ${error.message}`);
     process.exit(EXIT_CONFIG);
   }

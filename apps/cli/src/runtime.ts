@@ -10,13 +10,20 @@ export interface StartedStorage {
 
 /**
  * Resolves where data lives: DATABASE_URL when set, otherwise PGlite in-process under
- * ENGRAM_DATA_DIR. Migrations run first when MIGRATE_ON_START is on (always for PGlite).
+ * ENGRAM_DATA_DIR. Pending migrations are applied first only when `migrate` is set: the servers
+ * ask for it (see `serverMigrates`), `engram migrate` never does, so `status` reads the schema
+ * as it is and a `down` stays down until the next `up` or server start.
  */
 export async function startStorage(config: EngramConfig, migrate: boolean): Promise<StartedStorage> {
   const embedded = config.DATABASE_URL ? null : await startEmbeddedPostgres(config.ENGRAM_DATA_DIR);
   const databaseUrl = config.DATABASE_URL ?? embedded!.url;
-  if (migrate || embedded) {
-    await migrateUp(databaseUrl);
+  if (migrate) {
+    try {
+      await migrateUp(databaseUrl);
+    } catch (error) {
+      await embedded?.stop();
+      throw error;
+    }
   }
   return {
     databaseUrl,
@@ -25,4 +32,13 @@ export async function startStorage(config: EngramConfig, migrate: boolean): Prom
       await embedded?.stop();
     },
   };
+}
+
+/**
+ * Whether a server (`serve`, `api`, `worker`) applies pending migrations at start: when
+ * MIGRATE_ON_START is on, and always on PGlite, whose data directory no separate migrate job
+ * can reach while the server runs.
+ */
+export function serverMigrates(config: EngramConfig): boolean {
+  return config.MIGRATE_ON_START || !config.DATABASE_URL;
 }

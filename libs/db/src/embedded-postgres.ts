@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Extension } from '@electric-sql/pglite';
+import { DataDirLock, lockDataDir } from './data-dir-lock';
 
 /** btree_gin lets memories' full-text index lead with tenant_id. */
 const BTREE_GIN_MODULE = '@electric-sql/pglite/contrib/btree_gin';
@@ -9,6 +10,7 @@ export interface EmbeddedPostgres {
   /** A postgres:// URL for the loopback socket, usable by `pg` and TypeORM unchanged. */
   url: string;
   dataDir: string | null;
+  /** Closes PGlite, then releases the data directory. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -19,8 +21,21 @@ export interface EmbeddedPostgres {
  * PGlite runs one session: every socket connection shares it, and the socket server keeps a
  * transaction's statements together. Session state (SET, named prepared statements) is therefore
  * shared too, which is why the embedded pool turns named statements off.
+ *
+ * A data directory is locked for the life of the instance (data-dir-lock.ts): a second process
+ * gets DataDirLockedError instead of a second Postgres on the same files.
  */
 export async function startEmbeddedPostgres(dataDir: string | null): Promise<EmbeddedPostgres> {
+  const lock = dataDir === null ? null : await lockDataDir(dataDir);
+  try {
+    return await open(lock, dataDir === null ? null : resolve(dataDir, 'pglite'));
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+}
+
+async function open(lock: DataDirLock | null, absoluteDir: string | null): Promise<EmbeddedPostgres> {
   // PGlite and its socket server are ES modules; dynamic import keeps this file CommonJS.
   const { PGlite } = await import('@electric-sql/pglite');
   const { vector } = await import('@electric-sql/pglite-pgvector');
@@ -28,7 +43,6 @@ export async function startEmbeddedPostgres(dataDir: string | null): Promise<Emb
   const { btree_gin } = (await import(BTREE_GIN_MODULE)) as { btree_gin: Extension };
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
 
-  const absoluteDir = dataDir === null ? null : resolve(dataDir, 'pglite');
   if (absoluteDir !== null) {
     mkdirSync(absoluteDir, { recursive: true });
   }
@@ -37,15 +51,29 @@ export async function startEmbeddedPostgres(dataDir: string | null): Promise<Emb
     extensions: { vector, btree_gin },
   });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 64 });
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const port = Number(server.getServerConn().split(':').pop());
 
+  let stopped: Promise<void> | undefined;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     dataDir: absoluteDir,
-    async stop() {
-      await server.stop();
-      await db.close();
+    stop() {
+      stopped ??= (async () => {
+        try {
+          await server.stop();
+          await db.close();
+        } finally {
+          // Only once PGlite has closed its files may another process open them.
+          lock?.release();
+        }
+      })();
+      return stopped;
     },
   };
 }

@@ -1,3 +1,4 @@
+export * from './data-dir-lock';
 export * from './database';
 export * from './db.module';
 export * from './embedded-analyze';

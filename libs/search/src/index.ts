@@ -5,6 +5,5 @@ export * from './search.service';
 export * from './search.module';
 /** Exported for bench/context, which runs the same candidate SQL on a bare connection. */
 export { SearchRepository } from './search.repository';
-export * from './eval/metrics';
 export * from './lexical/bm25.sql';
 export * from './lexical/bm25.ddl';

@@ -1,4 +1,4 @@
-import { evaluateRuns, ndcgAt, rankRun, recallAt, ScoredDoc } from './metrics';
+import { evaluateRuns, ndcgAt, rankRun, recallAt, ScoredDoc } from './retrieval-metrics';
 
 const run = (...docs: [string, number][]): ScoredDoc[] => docs.map(([docId, score]) => ({ docId, score }));
 const judged = (...docIds: string[]): Map<string, number> => new Map(docIds.map((id) => [id, 1]));
