@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DATA_DIR_LOCK_FILE } from '@engram/db';
 import { MIGRATIONS } from '@engram/migrations';
-import { eventually } from '../../../test/support/app';
-import { freePort } from '../../../test/support/net';
+import { eventually } from '@engram/test-support/app';
+import { freePort } from '@engram/test-support/net';
 
 /**
  * `engram migrate` on the embedded database, through the built CLI (`npm test` builds dist/
