@@ -29,7 +29,7 @@ describe('layering lint rules', () => {
     [
       'a lib reaching into test support',
       'libs/pins/src/x.spec.ts',
-      "import { startTestApp } from '@engram/test-support/app';",
+      "import { startTestApp } from '../../../test/support/app';",
     ],
     [
       'a lib reaching into an app',

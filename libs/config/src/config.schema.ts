@@ -98,6 +98,9 @@ export const configSchema = z.object({
   EMBEDDING_OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   /** Below this many vectors in the searched scope an exact scan beats HNSW with a tenant filter. */
   SEARCH_EXACT_SCAN_MAX_ROWS: z.coerce.number().int().min(0).default(5000),
+  /** How long a query's vector is reused for the same tenant, model and text (0: never). */
+  QUERY_EMBEDDING_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  QUERY_EMBEDDING_CACHE_MAX_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(1000),
   SEARCH_HNSW_EF_SEARCH: z.coerce.number().int().min(10).max(1000).default(100),
   /**
    * Most index tuples one HNSW iterative scan may visit. A tenant that is a small share of a

@@ -12,6 +12,7 @@ import {
 } from '@engram/memories';
 import { FusionMethod, SearchWeights, defaultRanking, fuse, requestRanking } from './fusion';
 import { SearchInput, SearchResultView, SearchView } from './search.dto';
+import { QueryEmbeddingCache } from './query-embeddings';
 import { CandidatePlan, SearchRepository } from './search.repository';
 
 export interface RankRequest {
@@ -44,6 +45,7 @@ export class SearchService {
   private readonly halfLifeHours: number;
   private readonly searchLatency;
   private readonly degraded;
+  private readonly queryVectors: QueryEmbeddingCache;
 
   constructor(
     private readonly repository: SearchRepository,
@@ -64,6 +66,16 @@ export class SearchService {
     this.degraded = metrics.counter('memory_search_lexical_only_total', 'Searches answered without the vector stage', [
       'reason',
     ]);
+    const lookups = metrics.counter('memory_query_embedding_cache_total', 'Query vector lookups by outcome', [
+      'outcome',
+    ]);
+    this.queryVectors = new QueryEmbeddingCache(
+      {
+        ttlMs: config.get('QUERY_EMBEDDING_CACHE_TTL_SECONDS') * 1000,
+        maxEntries: config.get('QUERY_EMBEDDING_CACHE_MAX_ENTRIES'),
+      },
+      (outcome) => lookups.inc({ outcome }),
+    );
   }
 
   async search(tenantId: string, input: SearchInput): Promise<SearchView> {
@@ -170,7 +182,7 @@ export class SearchService {
     let vector: number[];
     const provider = this.models.get(model);
     try {
-      [vector] = await provider.embed([query]);
+      vector = await this.queryVectors.embed(tenantId, provider, query);
     } catch (error) {
       // Fail open: a model server being down costs recall, not the answer.
       this.degraded.inc({ reason: 'embedding_failed' });

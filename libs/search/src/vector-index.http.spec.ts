@@ -127,4 +127,25 @@ describe('a vector index for every model in use (postgres)', () => {
     }
     expect((await vectorScan(tenant, 'kept')).map((node) => node['Index Name'])).toContain(INDEX);
   });
+
+  it('embeds a repeated query once for search and context, per tenant', async () => {
+    const [first, second] = [await newTenant(t), await newTenant(t)];
+    for (const tenant of [first, second]) {
+      const namespace = { tenant_id: tenant, name: 'asked', embedding_model: MODEL };
+      expect((await t.request('POST', '/api/v1/namespaces', namespace)).status).toBe(201);
+      const memory = { tenant_id: tenant, namespace: 'asked', content: 'walruses sleep on ice floes' };
+      expect((await t.request('POST', '/api/v1/memories', memory)).status).toBe(201);
+    }
+    const query = `where do walruses sleep ${first}`;
+    const asked = () => server.requests.filter((request) => request.input.includes(query)).length;
+    const search = (tenant: string) =>
+      t.request('POST', '/api/v1/memories/search', { tenant_id: tenant, namespace: 'asked', query });
+    expect((await search(first)).body.lexical_only).toBe(false);
+    expect((await search(first)).status).toBe(200);
+    const context = await t.request('POST', '/api/v1/context', { tenant_id: first, namespace: 'asked', query });
+    expect(context.status).toBe(200);
+    expect(asked()).toBe(1);
+    expect((await search(second)).status).toBe(200);
+    expect(asked()).toBe(2);
+  });
 });
