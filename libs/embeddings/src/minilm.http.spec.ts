@@ -39,6 +39,11 @@ describe('the sentence model as the default (embedded: pglite, inline queue)', (
       fallback: false,
     });
     expect(await availability(t)).toBe('1');
+    const indexes = await ownerQuery<{ indexdef: string }>(
+      t,
+      `SELECT indexdef FROM pg_indexes WHERE tablename = 'memory_embeddings' AND indexdef LIKE '%hnsw%'`,
+    );
+    expect(indexes.map((row) => row.indexdef).filter((def) => def.includes(`'${MINILM_MODEL}'`))).toHaveLength(1);
   });
 
   it('embeds a new namespace by meaning: a query sharing no word with the memory finds it', async () => {
@@ -104,6 +109,11 @@ describe('the sentence model missing (postgres, inline queue)', () => {
       reason: expect.stringContaining(`model.onnx and tokenizer.json not found in ${missing}`),
     });
     expect(await availability(t)).toBe('0');
+    const indexes = await ownerQuery<{ indexdef: string }>(
+      t,
+      `SELECT indexdef FROM pg_indexes WHERE tablename = 'memory_embeddings' AND indexdef LIKE '%${MINILM_MODEL}%'`,
+    );
+    expect(indexes).toEqual([]);
   });
 
   it('gives a new namespace the hash model, embedded at once', async () => {
