@@ -6,6 +6,12 @@ WORKDIR /app
 # Dependencies first, so a source change reuses the cached install layer. `npm install`
 # follows the lock file; `npm ci` would refuse it (it lists one platform's swc binaries only).
 COPY package.json package-lock.json ./
+# postinstall converts the sentence model to ONNX and checks it against reference vectors.
+COPY ops/build-minilm-onnx.mjs ops/
+COPY libs/embeddings/src/minilm-session.js libs/embeddings/src/minilm.reference.json libs/embeddings/src/
+# onnxruntime-node's own install script would fetch CUDA builds; the CPU runtime is in its package.
+# (allowScripts denies it too, for an npm that reads allowScripts.)
+ENV ONNXRUNTIME_NODE_INSTALL=skip
 RUN npm install --no-audit --no-fund
 COPY . .
 RUN npm run build \

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { createApi } from '../../apps/api/src/bootstrap';
 import { parseConfig } from '@engram/config';
 import { migrateUp } from '@engram/migrations';
+import { InlineJobQueue, JobQueue } from '@engram/jobs';
 import { MemoriesService } from '@engram/memories';
 import { FusionMethod, SearchService, SearchWeights } from '@engram/search';
 import { ndcgAt, recallAt } from '../lib/retrieval-metrics';
@@ -16,11 +17,13 @@ import { postgresVersion, printMachine } from '../lib/machine';
  * default (no `fusion`, no `weights` in the request). Evaluation data only (CC BY-NC): nothing
  * of it is stored in the product.
  *
- *   npm run build:bench && BENCH_SPLITS=train,test [BENCH_VECTOR_WEIGHTS=0.05,0.1] node dist/bench/fusion/run.js
+ *   npm run build:bench && BENCH_SPLITS=train,test [BENCH_VECTOR_WEIGHTS=0.05,0.1] [BENCH_MODEL=minilm-l6-v2] \
+ *     node dist/bench/fusion/run.js
  */
 const DATA = process.env.SCIFACT_DIR ?? defaultSciFactDir();
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TENANT = 'scifact';
+const MODEL = process.env.BENCH_MODEL ?? 'local-hash-384';
 
 async function main(): Promise<void> {
   const dbName = `engram_bench_fusion_${process.pid}`;
@@ -35,6 +38,9 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       DATABASE_URL: url.toString(),
       MIGRATE_ON_START: 'false',
+      // The weights tuned here are the hash model's (fusion.ts defaultRanking); BENCH_MODEL
+      // measures another (minilm-l6-v2: its vectors are computed by jobs, awaited below).
+      EMBEDDING_DEFAULT_MODEL: MODEL,
     });
     const app = await createApi(config, { databaseUrl: url.toString(), embeddedDatabase: false, worker: true });
     await app.get(TenantsService).create({ id: TENANT, name: 'SciFact', plan: 'standard' });
@@ -56,6 +62,12 @@ async function main(): Promise<void> {
         })),
       });
       result.memories.forEach((memory, j) => idOf.set(memory.id, slice[j].id));
+    }
+    const queue = app.get(JobQueue);
+    if (queue instanceof InlineJobQueue) {
+      const began = performance.now();
+      await queue.drain();
+      console.log(`${MODEL}: vectors ready ${((performance.now() - began) / 1000).toFixed(1)} s after the last write`);
     }
     // A freshly loaded table has no statistics until autovacuum gets to it; plans without them
     // are not what a running system sees.

@@ -60,6 +60,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     DATABASE_URL: database.url,
     QUEUE_PREFIX: `engram-test-${randomBytes(4).toString('hex')}`,
     AUDIT_FLUSH_INTERVAL_MS: '50',
+    // The sentence model costs a worker and ~0.3 s per app; tests that exercise it ask for it.
+    EMBEDDING_DEFAULT_MODEL: 'local-hash-384',
     ...(queueKind === 'bullmq' ? { REDIS_URL: REDIS_URL_TEST } : {}),
     ...options.env,
   });

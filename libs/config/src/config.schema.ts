@@ -86,8 +86,15 @@ export const configSchema = z.object({
     .min(1024)
     .max(1024 * 1024)
     .default(64 * 1024),
-  /** The model new namespaces embed with: the built-in offline one, or `openai:<model>` when configured. */
-  EMBEDDING_DEFAULT_MODEL: z.string().min(1).default('local-hash-384'),
+  /**
+   * The model new namespaces embed with: `minilm-l6-v2` (in-process sentence embedding; when it
+   * cannot load here, `local-hash-384` with a warning), `local-hash-384`, or `openai:<model>`.
+   */
+  EMBEDDING_DEFAULT_MODEL: z.string().min(1).default('minilm-l6-v2'),
+  /** Holds model.onnx and tokenizer.json for minilm-l6-v2; unset: the one `npm install` builds. */
+  EMBEDDING_MINILM_DIR: optionalString(),
+  /** onnxruntime threads for minilm-l6-v2, inside its worker thread. */
+  EMBEDDING_MINILM_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   /** An OpenAI-compatible server's base URL (…/v1); its `/embeddings` endpoint is called. */
   EMBEDDING_OPENAI_URL: optionalString().pipe(z.url().optional()),
   EMBEDDING_OPENAI_MODEL: optionalString(),

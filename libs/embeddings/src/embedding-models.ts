@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AppError, registerErrorStatus } from '@engram/common';
 import { ConfigService } from '@engram/config';
+import { MetricsService } from '@engram/metrics';
 import { EmbeddingProvider } from './embedding-provider';
-import { LocalHashEmbeddingProvider } from './local-hash.provider';
+import { LOCAL_HASH_MODEL, LocalHashEmbeddingProvider } from './local-hash.provider';
+import { MINILM_MODEL, MiniLmEmbeddingProvider, defaultMiniLmDir } from './minilm.provider';
 import { OpenAiEmbeddingProvider } from './openai.provider';
 
 export class UnknownEmbeddingModelError extends AppError {
@@ -14,14 +16,31 @@ registerErrorStatus({ unknown_embedding_model: 400 });
 /** Model names become part of index names and SQL literals, so they are kept to this alphabet. */
 export const MODEL_NAME_PATTERN = /^[A-Za-z0-9:._\/-]{1,128}$/;
 
-/** The models this deployment can embed with, by name; the local one is always there. */
-@Injectable()
-export class EmbeddingModels {
-  private readonly providers = new Map<string, EmbeddingProvider>();
-  readonly defaultModel: string;
+/** What new namespaces embed with, and why it is not the configured model when it is not. */
+export interface DefaultModelStatus {
+  model: string;
+  configured: string;
+  fallback: boolean;
+  reason?: string;
+}
 
-  constructor(config: ConfigService) {
+/** The models this deployment can embed with, by name; the local ones are always there. */
+@Injectable()
+export class EmbeddingModels implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('EmbeddingModels');
+  private readonly providers = new Map<string, EmbeddingProvider>();
+  private readonly miniLm: MiniLmEmbeddingProvider;
+  private readonly configuredDefault: string;
+  private fallbackReason: string | null = null;
+  private miniLmAvailable: boolean | null = null;
+
+  constructor(config: ConfigService, metrics: MetricsService) {
     this.register(new LocalHashEmbeddingProvider());
+    this.miniLm = new MiniLmEmbeddingProvider({
+      dir: config.get('EMBEDDING_MINILM_DIR') ?? defaultMiniLmDir(),
+      threads: config.get('EMBEDDING_MINILM_THREADS'),
+    });
+    this.register(this.miniLm);
     const url = config.get('EMBEDDING_OPENAI_URL');
     const model = config.get('EMBEDDING_OPENAI_MODEL');
     const dimensions = config.get('EMBEDDING_OPENAI_DIMENSIONS');
@@ -38,8 +57,63 @@ export class EmbeddingModels {
         }),
       );
     }
-    this.defaultModel = config.get('EMBEDDING_DEFAULT_MODEL');
-    this.get(this.defaultModel);
+    this.configuredDefault = config.get('EMBEDDING_DEFAULT_MODEL');
+    this.get(this.configuredDefault);
+    const availability = () => this.miniLmAvailable;
+    metrics.gauge(
+      'engram_embedding_model_available',
+      'Whether an in-process embedding model loaded (1) or not (0); absent until it is first needed',
+      ['model'],
+      function collect() {
+        this.reset();
+        const available = availability();
+        if (available !== null) {
+          this.set({ model: MINILM_MODEL }, available ? 1 : 0);
+        }
+      },
+    );
+  }
+
+  /**
+   * The in-process model is loaded at boot when it is the default: if it cannot run here (files
+   * not built, no onnxruntime binary for this platform), new namespaces get the hash embedding
+   * instead of failing their writes, and /ready and the gauge say so.
+   */
+  async onModuleInit(): Promise<void> {
+    if (this.configuredDefault !== MINILM_MODEL) {
+      return;
+    }
+    try {
+      const loadMs = await this.miniLm.load();
+      this.miniLmAvailable = true;
+      this.logger.log(`${MINILM_MODEL} loaded in ${Math.round(loadMs)} ms`);
+    } catch (error) {
+      this.miniLmAvailable = false;
+      this.fallbackReason = (error as Error).message;
+      this.logger.warn(
+        `${MINILM_MODEL} cannot run here, new namespaces embed with ${LOCAL_HASH_MODEL}: ${this.fallbackReason}`,
+      );
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.miniLm.close();
+  }
+
+  /** The model new namespaces get. */
+  get defaultModel(): string {
+    return this.fallbackReason === null ? this.configuredDefault : LOCAL_HASH_MODEL;
+  }
+
+  defaultModelStatus(): DefaultModelStatus {
+    return this.fallbackReason === null
+      ? { model: this.defaultModel, configured: this.configuredDefault, fallback: false }
+      : {
+          model: this.defaultModel,
+          configured: this.configuredDefault,
+          fallback: true,
+          reason: this.fallbackReason,
+        };
   }
 
   register(provider: EmbeddingProvider): void {

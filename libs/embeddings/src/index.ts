@@ -3,3 +3,4 @@ export * from './embedding-models';
 export * from './embeddings.module';
 export * from './local-hash.provider';
 export * from './openai.provider';
+export * from './minilm.provider';

@@ -4,6 +4,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiJsonResponse, Public } from '@engram/common';
 import { Database } from '@engram/db';
+import { EmbeddingModels } from '@engram/embeddings';
 import { JobQueue } from '@engram/jobs';
 import { Liveness, livenessSchema, readinessSchema } from './health.dto';
 
@@ -17,6 +18,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     private readonly database: Database,
     private readonly queue: JobQueue,
+    private readonly embeddings: EmbeddingModels,
   ) {}
 
   @Get('health')
@@ -48,6 +50,9 @@ export class HealthController {
               return { driver: this.queue.driver };
             })
             .withTimeout(CHECK_TIMEOUT_MS),
+        // Never down: without its configured model the service still embeds (with the hash
+        // model), so this only reports the fallback.
+        () => this.indicators.check('embeddings').up({ ...this.embeddings.defaultModelStatus() }),
       ]);
       await reply.status(200).send(result);
     } catch (error) {

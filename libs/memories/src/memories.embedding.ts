@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { EmbeddingModels, LOCAL_HASH_MODEL, toVectorLiteral } from '@engram/embeddings';
 import { JobContext, JobHandler, JobHandlerInstance, JobQueue, defineJob, jobDefinition } from '@engram/jobs';
@@ -33,7 +33,8 @@ export function vectorText(vector: number[]): string {
 
 /** Queues embedding work and counts its outcomes; shared by the memories service and the handlers. */
 @Injectable()
-export class EmbeddingJobs {
+export class EmbeddingJobs implements OnApplicationBootstrap {
+  private readonly logger = new Logger('EmbeddingJobs');
   readonly outcomes;
   readonly lag;
 
@@ -53,6 +54,23 @@ export class EmbeddingJobs {
       ['model'],
       [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800],
     );
+  }
+
+  /**
+   * New namespaces get the default model, so its HNSW index must exist before their vectors
+   * grow past an exact scan (the migrations create the hash model's only). A replica booting at
+   * the same moment may win the race to create it: that is logged, not fatal.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const provider = this.models.get(this.models.defaultModel);
+    if (provider.model === LOCAL_HASH_MODEL) {
+      return;
+    }
+    try {
+      await this.namespaces.ensureModelIndex(provider.model, provider.dimensions);
+    } catch (error) {
+      this.logger.warn(`no HNSW index for ${provider.model} yet: ${(error as Error).message}`);
+    }
   }
 
   /** One job per call; the job id (a digest of tenant, model and memories) makes a repeat a no-op. */

@@ -1,0 +1,159 @@
+'use strict';
+// Plain CommonJS, not TypeScript: it runs inside a worker thread and in the install-time converter
+// (ops/build-minilm-onnx.mjs), neither of which goes through the TypeScript build or jest's
+// transform. One file, so the install check runs exactly the pipeline the service runs.
+
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+const DIMENSIONS = 384;
+/** sentence-transformers' max_seq_length for all-MiniLM-L6-v2, special tokens included. */
+const MAX_TOKENS = 256;
+const DEFAULT_BATCH_SIZE = 16;
+/**
+ * Texts longer than this are tokenized from a prefix cut at whitespace: 256 tokens never need
+ * more than a few thousand characters, and a 64 KiB memory would otherwise be tokenized whole.
+ */
+const PREFIX_CHARS = 8192;
+
+const MODEL_FILE = 'model.onnx';
+const TOKENIZER_FILE = 'tokenizer.json';
+
+/**
+ * Loads the tokenizer and the ONNX session from `dir`. Throws with a readable message when a
+ * file or the runtime is missing.
+ * @param {string} dir
+ * @param {{ threads?: number, batchSize?: number }} [options]
+ */
+async function loadMiniLm(dir, options = {}) {
+  const started = process.hrtime.bigint();
+  let tokenizerJson;
+  try {
+    tokenizerJson = JSON.parse(readFileSync(join(dir, TOKENIZER_FILE), 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read ${join(dir, TOKENIZER_FILE)}: ${error.message}`);
+  }
+  let ort;
+  let Tokenizer;
+  try {
+    ort = require('onnxruntime-node');
+  } catch (error) {
+    throw new Error(`onnxruntime-node does not load on ${process.platform}/${process.arch}: ${error.message}`);
+  }
+  try {
+    ({ Tokenizer } = require('@huggingface/tokenizers'));
+  } catch (error) {
+    throw new Error(`@huggingface/tokenizers does not load: ${error.message}`);
+  }
+  const tokenizer = new Tokenizer(tokenizerJson, {});
+  const cls = tokenizer.token_to_id('[CLS]');
+  const sep = tokenizer.token_to_id('[SEP]');
+  if (cls === undefined || sep === undefined) {
+    throw new Error(`${join(dir, TOKENIZER_FILE)} is not a BERT tokenizer (no [CLS]/[SEP])`);
+  }
+  const threads = options.threads ?? 1;
+  let session;
+  try {
+    session = await ort.InferenceSession.create(join(dir, MODEL_FILE), {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+    });
+  } catch (error) {
+    throw new Error(`cannot load ${join(dir, MODEL_FILE)}: ${error.message}`);
+  }
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+
+  /** Token ids with [CLS] … [SEP], cut to MAX_TOKENS as sentence-transformers does. */
+  function encode(text) {
+    const prefix = shortened(text);
+    let ids = tokenizer.encode(prefix, { add_special_tokens: false }).ids;
+    if (prefix !== text && ids.length < MAX_TOKENS - 2) {
+      // The prefix held fewer tokens than fit (mostly whitespace, no break to cut at): all of it.
+      ids = tokenizer.encode(text, { add_special_tokens: false }).ids;
+    }
+    if (ids.length > MAX_TOKENS - 2) {
+      ids = ids.slice(0, MAX_TOKENS - 2);
+    }
+    return [cls, ...ids, sep];
+  }
+
+  /** One padded forward pass; mean pooling over the real tokens, then L2 normalisation. */
+  async function forward(encoded) {
+    const rows = encoded.length;
+    const width = Math.max(...encoded.map((ids) => ids.length));
+    const inputIds = new BigInt64Array(rows * width);
+    const mask = new BigInt64Array(rows * width);
+    for (let r = 0; r < rows; r++) {
+      const ids = encoded[r];
+      for (let t = 0; t < ids.length; t++) {
+        inputIds[r * width + t] = BigInt(ids[t]);
+        mask[r * width + t] = 1n;
+      }
+    }
+    const output = await session.run({
+      input_ids: new ort.Tensor('int64', inputIds, [rows, width]),
+      attention_mask: new ort.Tensor('int64', mask, [rows, width]),
+      token_type_ids: new ort.Tensor('int64', new BigInt64Array(rows * width), [rows, width]),
+    });
+    const hidden = output.last_hidden_state.data;
+    const vectors = [];
+    for (let r = 0; r < rows; r++) {
+      const vector = new Float32Array(DIMENSIONS);
+      const length = encoded[r].length;
+      for (let t = 0; t < length; t++) {
+        const base = (r * width + t) * DIMENSIONS;
+        for (let d = 0; d < DIMENSIONS; d++) {
+          vector[d] += hidden[base + d];
+        }
+      }
+      let norm = 0;
+      for (let d = 0; d < DIMENSIONS; d++) {
+        vector[d] /= length;
+        norm += vector[d] * vector[d];
+      }
+      const scale = 1 / Math.max(Math.sqrt(norm), 1e-12);
+      for (let d = 0; d < DIMENSIONS; d++) {
+        vector[d] *= scale;
+      }
+      vectors.push(vector);
+    }
+    return vectors;
+  }
+
+  /**
+   * One unit vector per text, in input order. Texts are grouped by token count before batching,
+   * so a batch pads to similar lengths instead of to its longest outlier.
+   * @param {string[]} texts
+   * @returns {Promise<Float32Array[]>}
+   */
+  async function embed(texts) {
+    const encoded = texts.map(encode);
+    const order = encoded.map((_, i) => i).sort((a, b) => encoded[a].length - encoded[b].length);
+    const result = new Array(texts.length);
+    for (let start = 0; start < order.length; start += batchSize) {
+      const slice = order.slice(start, start + batchSize);
+      const vectors = await forward(slice.map((i) => encoded[i]));
+      slice.forEach((i, k) => {
+        result[i] = vectors[k];
+      });
+    }
+    return result;
+  }
+
+  const loadMs = Number(process.hrtime.bigint() - started) / 1e6;
+  return { embed, loadMs, dimensions: DIMENSIONS, release: () => session.release() };
+}
+
+function shortened(text) {
+  if (text.length <= PREFIX_CHARS) {
+    return text;
+  }
+  const cut = text.slice(0, PREFIX_CHARS);
+  const space = cut.search(/\s\S*$/);
+  return space > 0 ? cut.slice(0, space) : text;
+}
+
+module.exports = { loadMiniLm, MAX_TOKENS, DIMENSIONS, MODEL_FILE, TOKENIZER_FILE };

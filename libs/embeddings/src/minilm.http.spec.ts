@@ -1,0 +1,131 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from '@engram/config';
+import { MetricsService } from '@engram/metrics';
+import { TestApp, startTestApp } from '../../../test/support/app';
+import { newTenant, ownerQuery } from '../../../test/support/fixtures';
+import { LOCAL_HASH_MODEL } from './local-hash.provider';
+import { MINILM_MODEL } from './minilm.provider';
+
+const MEMORIES = '/api/v1/memories';
+
+async function availability(t: TestApp): Promise<string | undefined> {
+  const text = await t.app.get(MetricsService).registry.metrics();
+  return text.match(/^engram_embedding_model_available\{model="minilm-l6-v2"\} (\d)$/m)?.[1];
+}
+
+it('new namespaces default to the sentence model', () => {
+  expect(parseConfig({}).EMBEDDING_DEFAULT_MODEL).toBe(MINILM_MODEL);
+});
+
+describe('the sentence model as the default (embedded: pglite, inline queue)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ database: 'pglite', queue: 'inline', env: { EMBEDDING_DEFAULT_MODEL: MINILM_MODEL } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('is loaded at boot and reported by /ready and the gauge', async () => {
+    const ready = await t.request('GET', '/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.details.embeddings).toEqual({
+      status: 'up',
+      model: MINILM_MODEL,
+      configured: MINILM_MODEL,
+      fallback: false,
+    });
+    expect(await availability(t)).toBe('1');
+    const indexes = await ownerQuery<{ indexdef: string }>(
+      t,
+      `SELECT indexdef FROM pg_indexes WHERE tablename = 'memory_embeddings' AND indexdef LIKE '%hnsw%'`,
+    );
+    expect(indexes.map((row) => row.indexdef).filter((def) => def.includes(`'${MINILM_MODEL}'`))).toHaveLength(1);
+  });
+
+  it('embeds a new namespace by meaning: a query sharing no word with the memory finds it', async () => {
+    const tenant = await newTenant(t);
+    const contents = [
+      'A feline is resting on a rug',
+      'Stock markets fell sharply today',
+      'The quarterly report is due on Friday',
+    ];
+    const ids: string[] = [];
+    for (const content of contents) {
+      const created = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'pets', content });
+      expect(created.status).toBe(201);
+      ids.push(created.body.id);
+    }
+    const namespace = await t.request('GET', `/api/v1/namespaces/pets?tenant_id=${tenant}`);
+    expect(namespace.body.embedding_model).toBe(MINILM_MODEL);
+    await t.settle();
+    const vectors = await ownerQuery<{ model: string; dims: number }>(
+      t,
+      'SELECT model, vector_dims(embedding) AS dims FROM memory_embeddings WHERE tenant_id = $1',
+      [tenant],
+    );
+    expect(vectors).toEqual(contents.map(() => ({ model: MINILM_MODEL, dims: 384 })));
+
+    const found = await t.request('POST', `${MEMORIES}/search`, {
+      tenant_id: tenant,
+      namespace: 'pets',
+      query: 'where is the cat sleeping?',
+      explain: true,
+    });
+    expect(found.status).toBe(200);
+    expect(found.body.lexical_only).toBe(false);
+    expect(found.body.results[0].memory.id).toBe(ids[0]);
+    const vectorScores = found.body.results.map((r: { components: { vector: number } }) => r.components.vector);
+    expect(vectorScores[0]).toBeGreaterThan(Math.max(...vectorScores.slice(1)) + 0.2);
+  });
+});
+
+describe('the sentence model missing (postgres, inline queue)', () => {
+  let t: TestApp;
+  const missing = mkdtempSync(join(tmpdir(), 'engram-no-minilm-'));
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      queue: 'inline',
+      env: { EMBEDDING_DEFAULT_MODEL: MINILM_MODEL, EMBEDDING_MINILM_DIR: missing },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(missing, { recursive: true, force: true });
+  });
+
+  it('boots, stays ready, and says new namespaces fall back to the hash model', async () => {
+    const ready = await t.request('GET', '/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.body.details.embeddings).toEqual({
+      status: 'up',
+      model: LOCAL_HASH_MODEL,
+      configured: MINILM_MODEL,
+      fallback: true,
+      reason: expect.stringContaining(`model.onnx and tokenizer.json not found in ${missing}`),
+    });
+    expect(await availability(t)).toBe('0');
+    const indexes = await ownerQuery<{ indexdef: string }>(
+      t,
+      `SELECT indexdef FROM pg_indexes WHERE tablename = 'memory_embeddings' AND indexdef LIKE '%${MINILM_MODEL}%'`,
+    );
+    expect(indexes).toEqual([]);
+  });
+
+  it('gives a new namespace the hash model, embedded at once', async () => {
+    const tenant = await newTenant(t);
+    const created = await t.request('POST', MEMORIES, {
+      tenant_id: tenant,
+      namespace: 'notes',
+      content: 'The cat sits on the mat',
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.embedding_status).toBe('ready');
+    const namespace = await t.request('GET', `/api/v1/namespaces/notes?tenant_id=${tenant}`);
+    expect(namespace.body.embedding_model).toBe(LOCAL_HASH_MODEL);
+  });
+});
