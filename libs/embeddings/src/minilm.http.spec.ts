@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfig } from '@engram/config';
 import { MetricsService } from '@engram/metrics';
-import { TestApp, startTestApp } from '../../../test/support/app';
-import { newTenant, ownerQuery } from '../../../test/support/fixtures';
+import { TestApp, startTestApp } from '@engram/test-support/app';
+import { newTenant, ownerQuery } from '@engram/test-support/fixtures';
 import { LOCAL_HASH_MODEL } from './local-hash.provider';
 import { MINILM_MODEL } from './minilm.provider';
 
