@@ -38,12 +38,15 @@ interface Tally {
   limited: number;
   other: number[];
   slowestMs: number;
+  /** From the first request sent to the last answer received: every decision lies inside it. */
+  spanMs: number;
 }
 
 /** CLIENTS concurrent clients, half on each replica, sending GETs back to back for `ms`. */
 async function hammer(urls: string[], headers: Record<string, string>, ms: number): Promise<Tally> {
-  const tally: Tally = { admitted: 0, limited: 0, other: [], slowestMs: 0 };
-  const until = Date.now() + ms;
+  const tally: Tally = { admitted: 0, limited: 0, other: [], slowestMs: 0, spanMs: 0 };
+  const began = Date.now();
+  const until = began + ms;
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
       const url = `${urls[client % urls.length]}${PINS}`;
@@ -52,6 +55,7 @@ async function hammer(urls: string[], headers: Record<string, string>, ms: numbe
         const response = await fetch(url, { headers });
         await response.arrayBuffer();
         tally.slowestMs = Math.max(tally.slowestMs, Date.now() - started);
+        tally.spanMs = Math.max(tally.spanMs, Date.now() - began);
         if (response.status === 200) {
           tally.admitted += 1;
         } else if (response.status === 429) {
@@ -97,7 +101,10 @@ describe('rate limits across two replicas on one Redis', () => {
     await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 400));
     const tally = await hammer(replicas.urls, key.headers, 10 * 1000 - 100);
     expect(tally.other).toEqual([]);
-    expect(tally.admitted).toBeLessThanOrEqual(Math.floor(10 * perWindow * 1.02));
+    // Answers still in flight at the end are decided after the tenth window on a busy machine:
+    // the bound is the windows the decisions could span, ten when the machine keeps up.
+    const windows = Math.max(10, Math.ceil(tally.spanMs / 1000));
+    expect(tally.admitted).toBeLessThanOrEqual(Math.floor(windows * perWindow * 1.02));
     // And it admits: the limit is reached in every window, not refused wholesale.
     expect(tally.admitted).toBeGreaterThanOrEqual(9 * perWindow);
   }, 60_000);

@@ -55,7 +55,12 @@ describe('the sentence model as the default (embedded: pglite, inline queue)', (
     ];
     const ids: string[] = [];
     for (const content of contents) {
-      const created = await t.request('POST', MEMORIES, { tenant_id: tenant, namespace: 'pets', content });
+      const created = await t.request('POST', MEMORIES, {
+        tenant_id: tenant,
+        namespace: 'pets',
+        content,
+        create_namespace: true,
+      });
       expect(created.status).toBe(201);
       ids.push(created.body.id);
     }
@@ -121,6 +126,7 @@ describe('the sentence model missing (postgres, inline queue)', () => {
     const created = await t.request('POST', MEMORIES, {
       tenant_id: tenant,
       namespace: 'notes',
+      create_namespace: true,
       content: 'The cat sits on the mat',
     });
     expect(created.status).toBe(201);
