@@ -59,7 +59,9 @@ describe('PromQL names', () => {
     expect(unexportedNames('rate(req_totl[5m])', exported)).toEqual(['metric req_totl is not exported']);
     expect(unexportedNames('sum(rate(lat_seconds[5m]))', exported)).toEqual(['metric lat_seconds is not exported']);
     expect(unexportedNames('req_total{rout="/a"}', exported)).toEqual(['metric req_total has no label rout']);
-    expect(unexportedNames('lat_seconds_count{le="1"}', exported)).toEqual(['metric lat_seconds_count has no label le']);
+    expect(unexportedNames('lat_seconds_count{le="1"}', exported)).toEqual([
+      'metric lat_seconds_count has no label le',
+    ]);
     expect(unexportedNames('sum by (rout) (rate(req_total[5m]))', exported)).toEqual([
       'by (rout): no metric it applies to has label rout',
     ]);
