@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 import { configSchema, parseConfig } from '@engram/config';
 
@@ -11,10 +11,18 @@ import { configSchema, parseConfig } from '@engram/config';
 const ROOT = join(__dirname, '..');
 const APP_SERVICES = ['migrate', 'api', 'worker'] as const;
 const LONG_RUNNING = ['db', 'redis', 'api', 'worker'] as const;
-const SAMPLE_SECRETS = { POSTGRES_PASSWORD: 'sample-password', ENGRAM_ADMIN_TOKEN: 'sample-admin-token-0123456789' };
+const MONITORING = ['prometheus', 'blackbox', 'grafana'] as const;
+const SAMPLE_SECRETS = {
+  POSTGRES_PASSWORD: 'sample-password',
+  ENGRAM_ADMIN_TOKEN: 'sample-admin-token-0123456789',
+  METRICS_TOKEN: 'sample-metrics-token-0123456789',
+};
 
 interface Service {
   image?: string;
+  profiles?: string[];
+  entrypoint?: string[];
+  secrets?: (string | { source: string; target?: string })[];
   build?: { context: string; dockerfile?: string };
   command?: string[];
   environment?: Record<string, string>;
@@ -28,6 +36,7 @@ interface Service {
 const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
   volumes: Record<string, unknown>;
+  secrets?: Record<string, { environment?: string; file?: string }>;
 };
 const services = compose.services;
 
@@ -57,7 +66,8 @@ function appEnv(name: string, env: Record<string, string> = SAMPLE_SECRETS): Rec
 
 describe('docker-compose.yml', () => {
   it('defines the database, Redis, the one-shot migration, the API and the worker', () => {
-    expect(Object.keys(services).sort()).toEqual(['api', 'db', 'migrate', 'redis', 'worker']);
+    const always = Object.keys(services).filter((name) => !services[name].profiles);
+    expect(always.sort()).toEqual(['api', 'db', 'migrate', 'redis', 'worker']);
     expect(services.db.image).toMatch(/^pgvector\/pgvector:pg1[6-9]$/);
     expect(services.redis.image).toBe('redis:7-alpine');
     expect(services.redis.command?.join(' ')).toContain('--appendonly yes');
@@ -111,20 +121,33 @@ describe('docker-compose.yml', () => {
     expect(parseConfig(appEnv('worker')).MIGRATE_ON_START).toBe(false);
   });
 
-  it('commits no secret: passwords and the admin token come from required interpolation', () => {
+  it('commits no secret: passwords and tokens come from required interpolation', () => {
     const secretKey = /PASSWORD|TOKEN|SECRET/;
     let secrets = 0;
     for (const [name, service] of Object.entries(services)) {
       for (const [key, value] of Object.entries(service.environment ?? {})) {
-        if (secretKey.test(key)) {
-          secrets++;
+        if (!secretKey.test(key)) {
+          continue;
+        }
+        secrets++;
+        if (service.profiles) {
+          // Compose interpolates services of inactive profiles too, so ${VAR:?} here would make
+          // the variable required without the profile: the service refuses an empty value at start.
+          expect(`${name}.${key}=${value}`).toMatch(new RegExp(`^${name}\\.${key}=\\$\\{[A-Z_]+:-\\}$`));
+          expect(service.entrypoint?.join(' ')).toContain(`test -n "$$${key}" ||`);
+        } else {
           expect(`${name}.${key}=${value}`).toMatch(new RegExp(`^${name}\\.${key}=\\$\\{[A-Z_]+:\\?[^}]+\\}$`));
         }
       }
     }
-    expect(secrets).toBeGreaterThanOrEqual(2);
+    expect(secrets).toBeGreaterThanOrEqual(4);
     expect(services.api.environment?.DATABASE_URL).toMatch(/^postgres:\/\/engram:\$\{POSTGRES_PASSWORD:\?[^}]+\}@db:/);
-    expect(() => appEnv('api', { POSTGRES_PASSWORD: 'x' })).toThrow(/ENGRAM_ADMIN_TOKEN/);
+    expect(() => appEnv('api', { POSTGRES_PASSWORD: 'x', METRICS_TOKEN: SAMPLE_SECRETS.METRICS_TOKEN })).toThrow(
+      /ENGRAM_ADMIN_TOKEN/,
+    );
+    expect(() =>
+      appEnv('api', { POSTGRES_PASSWORD: 'x', ENGRAM_ADMIN_TOKEN: SAMPLE_SECRETS.ENGRAM_ADMIN_TOKEN }),
+    ).toThrow(/METRICS_TOKEN/);
     expect(() => appEnv('worker', {})).toThrow(/POSTGRES_PASSWORD/);
   });
 
@@ -165,7 +188,118 @@ describe('docker-compose.yml', () => {
     expect(services.migrate.restart).toBe('no');
     expect(services.db.volumes).toEqual(['pgdata:/var/lib/postgresql/data']);
     expect(services.redis.volumes).toEqual(['redisdata:/data']);
-    expect(Object.keys(compose.volumes).sort()).toEqual(['pgdata', 'redisdata']);
+    expect(Object.keys(compose.volumes).sort()).toEqual(['grafanadata', 'pgdata', 'promdata', 'redisdata']);
+  });
+});
+
+describe('docker-compose.yml, monitoring profile', () => {
+  const prometheusConfig = parse(readFileSync(join(ROOT, 'ops/prometheus/prometheus.yml'), 'utf8')) as {
+    rule_files: string[];
+    scrape_configs: {
+      job_name: string;
+      metrics_path?: string;
+      authorization?: { type: string; credentials_file: string };
+      static_configs: { targets: string[] }[];
+      relabel_configs?: { target_label: string; replacement?: string }[];
+    }[];
+  };
+  const job = (name: string) => prometheusConfig.scrape_configs.find((config) => config.job_name === name)!;
+  /** Bind mounts of a service: host path (from the repository root) → container path. */
+  const binds = (name: string) =>
+    Object.fromEntries(
+      (services[name].volumes ?? [])
+        .filter((volume) => volume.startsWith('./'))
+        .map((volume) => {
+          const [host, target] = volume.split(':');
+          return [target, host.slice(2)];
+        }),
+    );
+  const flag = (name: string, option: string) =>
+    new RegExp(`--${option}=(\\S+)`).exec(services[name].entrypoint?.join(' ') ?? '')?.[1];
+
+  it('adds Prometheus, the blackbox exporter and Grafana, in the monitoring profile only, restarted and health-checked', () => {
+    for (const name of MONITORING) {
+      expect(services[name].profiles).toEqual(['monitoring']);
+      expect(services[name].image).toMatch(
+        /^(prom\/prometheus|prom\/blackbox-exporter|grafana\/grafana):v?\d+\.\d+\.\d+$/,
+      );
+      expect(services[name].restart).toBe('unless-stopped');
+      expect(services[name].healthcheck?.test[0]).toBe('CMD');
+    }
+    expect(
+      Object.keys(services)
+        .filter((name) => services[name].profiles)
+        .sort(),
+    ).toEqual([...MONITORING].sort());
+    // Published on loopback only: Prometheus's lifecycle API can reload or stop it.
+    expect(services.prometheus.ports?.map((port) => interpolate(port, {}))).toEqual(['127.0.0.1:9090:9090']);
+    expect(services.grafana.ports?.map((port) => interpolate(port, {}))).toEqual(['127.0.0.1:3000:3000']);
+    expect(services.blackbox.ports).toBeUndefined();
+    expect(services.grafana.depends_on).toEqual({ prometheus: { condition: 'service_healthy' } });
+  });
+
+  it('mounts files and directories that exist in the repository, where the configs expect them', () => {
+    for (const name of MONITORING) {
+      for (const [target, host] of Object.entries(binds(name))) {
+        if (host.startsWith('data/')) {
+          continue; // written by ops/prometheus/reload, never committed
+        }
+        expect([name, target, existsSync(join(ROOT, host))]).toEqual([name, target, true]);
+      }
+    }
+    const prometheus = binds('prometheus');
+    const configFile = flag('prometheus', 'config.file')!;
+    expect(prometheus[configFile]).toBe('ops/prometheus/prometheus.yml');
+    expect(statSync(join(ROOT, prometheus[configFile])).isFile()).toBe(true);
+    // rule_files are relative to the config file: the live rules directory is mounted beside it.
+    expect(prometheusConfig.rule_files).toEqual(['rules/*.yml']);
+    expect(prometheus[join(dirname(configFile), 'rules')]).toBe('data/prometheus/rules');
+    const reload = readFileSync(join(ROOT, 'ops/prometheus/reload'), 'utf8');
+    expect(reload).toContain('live=$root/data/prometheus/rules');
+    expect(services.prometheus.entrypoint?.join(' ')).toContain('--web.enable-lifecycle');
+    expect(services.prometheus.volumes).toContain(`promdata:${flag('prometheus', 'storage.tsdb.path')}`);
+
+    const grafana = binds('grafana');
+    expect(grafana['/etc/grafana/provisioning']).toBe('ops/grafana/provisioning');
+    const provider = parse(readFileSync(join(ROOT, 'ops/grafana/provisioning/dashboards/engram.yml'), 'utf8')) as {
+      providers: { options: { path: string } }[];
+    };
+    expect(grafana[provider.providers[0].options.path]).toBe('ops/grafana/dashboards');
+    const home = services.grafana.environment?.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH ?? '';
+    expect(existsSync(join(ROOT, grafana[dirname(home)], home.split('/').pop()!))).toBe(true);
+  });
+
+  it('wires Prometheus to the API with the scrape token, to the blackbox exporter, and Grafana to Prometheus', () => {
+    const api = job('engram-api');
+    expect(api.metrics_path).toBe('/metrics');
+    expect(api.static_configs[0].targets).toEqual([`api:${appEnv('api').PORT}`]);
+    // The same METRICS_TOKEN: a compose secret from the variable the API reads, at the file the scrape config names.
+    expect(services.api.environment?.METRICS_TOKEN).toMatch(/^\$\{METRICS_TOKEN:\?/);
+    expect(api.authorization).toEqual({ type: 'Bearer', credentials_file: '/run/secrets/metrics_token' });
+    expect(services.prometheus.secrets).toEqual(['metrics_token']);
+    expect(compose.secrets?.metrics_token).toEqual({ environment: 'METRICS_TOKEN' });
+
+    const ready = job('engram-ready');
+    expect(ready.static_configs[0].targets).toEqual([`http://api:${appEnv('api').PORT}/ready`]);
+    expect(ready.relabel_configs?.find((r) => r.target_label === '__address__')?.replacement).toBe('blackbox:9115');
+
+    const datasource = parse(
+      readFileSync(join(ROOT, 'ops/grafana/provisioning/datasources/prometheus.yml'), 'utf8'),
+    ) as {
+      datasources: { url: string }[];
+    };
+    expect(datasource.datasources[0].url).toBe('http://prometheus:9090');
+    expect(flag('prometheus', 'web.listen-address')).toBe(':9090');
+  });
+
+  it('Grafana refuses to start without an admin password and sends no usage reports', () => {
+    const grafana = services.grafana;
+    expect(grafana.environment?.GF_SECURITY_ADMIN_PASSWORD).toBe('${GRAFANA_ADMIN_PASSWORD:-}');
+    expect(grafana.entrypoint?.join(' ')).toMatch(
+      /test -n "\$\$GF_SECURITY_ADMIN_PASSWORD" \|\|[\s\S]*exit 1[\s\S]*exec \/run\.sh$/,
+    );
+    expect(grafana.environment?.GF_ANALYTICS_REPORTING_ENABLED).toBe('false');
+    expect(grafana.environment?.GF_AUTH_ANONYMOUS_ENABLED).toBe('false');
   });
 });
 

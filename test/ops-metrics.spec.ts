@@ -1,0 +1,85 @@
+import { Exported, exportedFromScrape, parsePromql, unexportedNames } from '@engram/test-support/promql';
+import { MetricsWalk, walkAndScrape } from '@engram/test-support/metrics-walk';
+import { PROMETHEUS_SERIES, alertRules, dashboardQueries } from '@engram/test-support/ops-monitoring';
+
+/**
+ * The dashboards and alert rules name only what Engram really exports. The API runs as in
+ * production (Postgres, BullMQ, a remote embedding model), every route is called (successes and
+ * refusals), then GET /metrics is scraped: every metric and label a panel, variable or alert
+ * names must be in that scrape (or be one Prometheus adds: job, instance, up, probe_*).
+ */
+describe('dashboards and alerts against the real /metrics', () => {
+  let walk: MetricsWalk;
+  let exported: Exported;
+  const expressions = [
+    ...dashboardQueries().map((q) => ({ where: `dashboard ${q.dashboard}: ${q.where}`, expr: q.expr })),
+    ...alertRules().map((rule) => ({ where: `alert ${rule.alert}`, expr: rule.expr })),
+  ];
+
+  beforeAll(async () => {
+    walk = await walkAndScrape();
+    exported = exportedFromScrape(walk.scrape);
+    for (const [name, labels] of PROMETHEUS_SERIES) {
+      exported.set(name, new Set(labels));
+    }
+  }, 120_000);
+
+  it('called every route the API serves', () => {
+    const called = new Set(walk.requests.map((request) => request.route));
+    expect(walk.routes.length).toBeGreaterThan(30);
+    expect(walk.routes.filter((route) => !called.has(route))).toEqual([]);
+    const statuses = new Set(walk.requests.map((request) => request.status));
+    expect([...statuses].filter((status) => status >= 400).sort()).toEqual(
+      expect.arrayContaining([400, 401, 403, 404, 409, 422, 429]),
+    );
+  });
+
+  it('reached the paths that create labelled series', () => {
+    // Without a sample, a family is known by name only and a label check would have nothing to
+    // compare against: the walk must reach each of these.
+    const wanted: Record<string, string> = {
+      memory_embedding_lag_seconds_bucket: 'model',
+      memory_embedding_jobs_total: 'status',
+      memory_search_lexical_only_total: 'reason',
+      memory_query_embedding_cache_total: 'outcome',
+      quota_rejections_total: 'quota',
+      memory_audit_writes_total: 'status',
+      rbac_audit_writes_total: 'status',
+      rbac_policy_version_info: 'hash',
+      engram_queue_job_outcomes_total: 'outcome',
+    };
+    expect(Object.entries(wanted).filter(([name, label]) => !exported.get(name)?.has(label))).toEqual([]);
+    expect(walk.scrape).toMatch(/^rbac_policy_loads_total\{status="invalid"\} [1-9]/m);
+    expect(walk.scrape).toMatch(/^rate_limited_total [1-9]/m);
+  });
+
+  it('every panel, variable and alert names only exported metrics and labels', () => {
+    expect(expressions.length).toBeGreaterThan(60);
+    const problems = expressions.flatMap(({ where, expr }) =>
+      unexportedNames(expr, exported).map((problem) => `${where}: ${problem}\n    ${expr}`),
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('would notice a misspelt metric or label in any of them', () => {
+    const unnoticed: string[] = [];
+    for (const { where, expr } of expressions) {
+      const { selectors, clauses } = parsePromql(expr);
+      const metric = selectors.find((selector) => selector.metric)!.metric!;
+      const misspelt = expr.replace(new RegExp(`\\b${metric}\\b`), `${metric.slice(0, -1)}x`);
+      if (unexportedNames(misspelt, exported).length === 0) {
+        unnoticed.push(`${where}: metric ${metric}`);
+      }
+      const label = [...selectors.flatMap((selector) => selector.labels), ...clauses.flatMap((c) => c.labels)].find(
+        (name) => name !== 'le',
+      );
+      if (label) {
+        const wrong = expr.replace(new RegExp(`\\b${label}\\b(?=\\s*(=|!=|=~|!~|,|\\)))`), `${label}x`);
+        if (wrong === expr || unexportedNames(wrong, exported).length === 0) {
+          unnoticed.push(`${where}: label ${label}`);
+        }
+      }
+    }
+    expect(unnoticed).toEqual([]);
+  });
+});
