@@ -29,7 +29,7 @@ function text(result: CallToolResult): string {
   return result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
 }
 
-function structured(result: CallToolResult): any {
+function structured(result: CallToolResult | Awaited<ReturnType<Client['callTool']>>): any {
   return result.structuredContent;
 }
 
@@ -220,13 +220,16 @@ describe('MCP over streamable HTTP', () => {
       'engram://namespaces/{name}/stats',
     ]);
     const namespaces = await client.readResource({ uri: 'engram://namespaces' });
-    expect(JSON.parse(namespaces.contents[0].text as string).namespaces.map((n: { name: string }) => n.name)).toContain(
-      'res',
-    );
+    expect(
+      JSON.parse((namespaces.contents[0] as { text: string }).text).namespaces.map((n: { name: string }) => n.name),
+    ).toContain('res');
     const memory = await client.readResource({ uri: `engram://memories/${id}` });
-    expect(JSON.parse(memory.contents[0].text as string)).toMatchObject({ id, content: 'resource probe' });
+    expect(JSON.parse((memory.contents[0] as { text: string }).text)).toMatchObject({ id, content: 'resource probe' });
     const stats = await client.readResource({ uri: 'engram://namespaces/res/stats' });
-    expect(JSON.parse(stats.contents[0].text as string)).toMatchObject({ namespace: 'res', memory_count: 1 });
+    expect(JSON.parse((stats.contents[0] as { text: string }).text)).toMatchObject({
+      namespace: 'res',
+      memory_count: 1,
+    });
     await expect(client.readResource({ uri: `engram://memories/${randomUUIDv4()}` })).rejects.toMatchObject({
       code: -32002,
       data: { code: 'memory_not_found' },
@@ -348,7 +351,7 @@ describe('MCP over streamable HTTP', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
     });
     expect(anonymous.status).toBe(401);
-    expect((await anonymous.json()).error.code).toBe('missing_credentials');
+    expect(await errorCode(anonymous)).toBe('missing_credentials');
     const bearer = await connect(base, { authorization: `Bearer ${agent.key}` });
     try {
       expect((await call(bearer, 'pin_list', {})).isError).toBeFalsy();
@@ -379,7 +382,7 @@ describe('MCP over streamable HTTP', () => {
       });
       expect(response.status).toBe(405);
       expect(response.headers.get('allow')).toBe('POST');
-      expect((await response.json()).error.code).toBe('method_not_allowed');
+      expect(await errorCode(response)).toBe('method_not_allowed');
     }
     const batch = await fetch(`${base}/mcp`, {
       method: 'POST',
@@ -390,7 +393,7 @@ describe('MCP over streamable HTTP', () => {
       ]),
     });
     expect(batch.status).toBe(400);
-    expect((await batch.json()).error.code).toBe('invalid_request');
+    expect(await errorCode(batch)).toBe('invalid_request');
     const document = (await t.request('GET', '/openapi.json')).body;
     expect(Object.keys(document.paths).filter((path) => path.startsWith('/mcp'))).toEqual([]);
   });
@@ -414,7 +417,7 @@ describe('MCP over streamable HTTP', () => {
       const response = await post();
       statuses.push(response.status);
       if (response.status === 429) {
-        expect((await response.json()).error.code).toBe('rate_limited');
+        expect(await errorCode(response)).toBe('rate_limited');
         expect(response.headers.get('retry-after')).toBeTruthy();
       } else {
         await response.arrayBuffer();
@@ -434,14 +437,18 @@ describe('MCP over streamable HTTP', () => {
         const prefix = String(Reflect.getMetadata(PATH_METADATA, controller));
         for (const name of Object.getOwnPropertyNames(controller.prototype)) {
           const handler = (controller.prototype as Record<string, unknown>)[name];
-          const method = typeof handler === 'function' ? Reflect.getMetadata(METHOD_METADATA, handler) : undefined;
+          const method =
+            typeof handler === 'function' ? Reflect.getMetadata(METHOD_METADATA, handler as object) : undefined;
           if (method === undefined) {
             continue;
           }
-          const path = [prefix, String(Reflect.getMetadata(PATH_METADATA, handler))]
+          const path = [prefix, String(Reflect.getMetadata(PATH_METADATA, handler as object))]
             .filter((part) => part !== '/' && part !== '')
             .join('/');
-          declared.set(`${RequestMethod[method as number]} /${path}`, Reflect.getMetadata(PERMISSION_KEY, handler));
+          declared.set(
+            `${RequestMethod[method as number]} /${path}`,
+            Reflect.getMetadata(PERMISSION_KEY, handler as object),
+          );
         }
       }
     }
@@ -453,6 +460,10 @@ describe('MCP over streamable HTTP', () => {
     }
   });
 });
+
+async function errorCode(response: Response): Promise<string> {
+  return ((await response.json()) as { error: { code: string } }).error.code;
+}
 
 function randomUUIDv4(): string {
   return crypto.randomUUID();
