@@ -5,6 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { TestApp, startTestApp } from '@engram/test-support/app';
 import { newApiKey, newTenant } from '@engram/test-support/fixtures';
+import { freePort } from '@engram/test-support/net';
 
 /**
  * `engram mcp` as an MCP client starts it: the built CLI as a child process, spoken to on its
@@ -125,7 +126,7 @@ describe('engram mcp against a server (ENGRAM_URL, ENGRAM_TOKEN)', () => {
   });
 
   it('an unreachable server is a tool error, not a crash', async () => {
-    const { client } = await startCli({ ENGRAM_URL: 'http://127.0.0.1:9', ENGRAM_TOKEN: 'eng_x' });
+    const { client } = await startCli({ ENGRAM_URL: `http://127.0.0.1:${await freePort()}`, ENGRAM_TOKEN: 'eng_x' });
     try {
       expect(await tool(client, 'pin_list', {})).toMatchObject({
         isError: true,
