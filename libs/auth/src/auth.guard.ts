@@ -21,9 +21,10 @@ import { RateLimiter } from './rate-limiter';
 import { ScrapeAccess } from './scrape-access';
 
 /**
- * Every request: the route must declare a permission (or @Public()), else it fails closed;
- * the caller is authenticated (CredentialsService), authorized by the injected Authorizer,
- * and counted against its requests-per-minute. Metrics carry reasons, never tenants or secrets.
+ * Every request: the route must declare a permission (or @Public(), or @AuthorizedPerOperation()
+ * when its handler authorizes each operation itself), else it fails closed; the caller is
+ * authenticated (CredentialsService), authorized by the injected Authorizer, and counted against
+ * its requests-per-minute. Metrics carry reasons, never tenants or secrets.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {

@@ -328,6 +328,26 @@ describe('MCP over streamable HTTP', () => {
     }
   });
 
+  it('the agent role: its tenant’s memories and pins, deletes included, and nothing else (REST alike)', async () => {
+    const id = structured(await call(client, 'remember', { namespace: 'travel', content: 'agent may delete this' })).id;
+    expect((await t.request('DELETE', `/api/v1/memories/${id}`, undefined, agent.headers)).status).toBe(204);
+    await call(client, 'pin_set', { key: 'agent:temp', value: 1 });
+    expect((await t.request('DELETE', '/api/v1/memory/pins/agent:temp', undefined, agent.headers)).status).toBe(204);
+    for (const [method, url] of [
+      ['GET', '/api/v1/rbac/info'],
+      ['GET', '/api/v1/admin/tenants'],
+      ['GET', `/api/v1/admin/tenants/${tenant}/api-keys`],
+      ['GET', '/api/v1/rbac/audit'],
+    ] as const) {
+      const response = await t.request(method, url, undefined, agent.headers);
+      expect({ url, status: response.status, code: response.body?.error?.code }).toEqual({
+        url,
+        status: 403,
+        code: 'forbidden',
+      });
+    }
+  });
+
   it('scopes narrow per tool: a memory_pin:*-scoped key connects, sets pins, and is refused memories', async () => {
     const scoped = await connect(
       base,
