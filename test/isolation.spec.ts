@@ -1,9 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { TOOL_NAMES } from '@engram/mcp';
 import { Authorizer } from '@engram/common';
 import { TestApp, TestResponse, startTestApp } from '@engram/test-support/app';
 import { NewApiKey, adminHeaders, newApiKey, newNamespace, newTenant } from '@engram/test-support/fixtures';
 import { PUBLIC_ROUTES, registeredRoutes } from '@engram/test-support/routes';
-import { IsolationContext, MEMORY_ISOLATION_CASES } from '@engram/test-support/memory-isolation-cases';
+import {
+  IsolationContext,
+  MCP_ISOLATION_CASES,
+  MEMORY_ISOLATION_CASES,
+  McpIsolationCase,
+  leaks,
+} from '@engram/test-support/memory-isolation-cases';
 
 /**
  * Tenant A's credentials against tenant B's data, on every route. Each row names the route it
@@ -34,6 +43,7 @@ interface Row {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   url: (w: World) => string;
   body?: (w: World) => unknown;
+  headers?: Record<string, string>;
   /** Statuses that are acceptable; anything else fails. */
   expect: number[];
   code?: string;
@@ -306,7 +316,36 @@ const MEMORY_ROWS: Row[] = [
   },
 ];
 
-const LATER_ROWS: Row[] = [...RBAC_ROWS, ...MEMORY_ROWS];
+/**
+ * /mcp answers a tool's or a resource's failure inside a 200 (JSON-RPC); these rows cover the
+ * route, the MCP cases below cover every tool, resource and prompt.
+ */
+const MCP_HEADERS = { accept: 'application/json, text/event-stream' };
+const jsonRpc = (method: string, params: unknown) => ({ jsonrpc: '2.0', id: 1, method, params });
+const MCP_ROWS: Row[] = [
+  {
+    route: 'POST /mcp',
+    name: "remember into B's namespace name",
+    method: 'POST',
+    url: () => '/mcp',
+    body: () => jsonRpc('tools/call', { name: 'remember', arguments: { namespace: 'shared', content: 'probe' } }),
+    headers: MCP_HEADERS,
+    expect: [200],
+  },
+  {
+    route: 'POST /mcp',
+    name: "read B's memory",
+    method: 'POST',
+    url: () => '/mcp',
+    body: (w) => jsonRpc('resources/read', { uri: `engram://memories/${w.memoryB}` }),
+    headers: MCP_HEADERS,
+    expect: [200],
+  },
+  { route: 'GET /mcp', name: 'open a stream', method: 'GET', url: () => '/mcp', headers: MCP_HEADERS, expect: [405] },
+  { route: 'DELETE /mcp', name: 'end a session', method: 'DELETE', url: () => '/mcp', expect: [405] },
+];
+
+const LATER_ROWS: Row[] = [...RBAC_ROWS, ...MEMORY_ROWS, ...MCP_ROWS];
 
 const MATRIX = [...PIN_ROWS, ...ADMIN_ROWS, ...LATER_ROWS];
 
@@ -315,6 +354,7 @@ const ALLOW_ALL = { allowed: true, policyAllows: true, enforced: true, reason: '
 describe('tenant isolation matrix', () => {
   let t: TestApp;
   let w: World;
+  let base: string;
 
   async function snapshotB(): Promise<unknown> {
     const pins = await t.database.db.query(
@@ -390,6 +430,7 @@ describe('tenant isolation matrix', () => {
     };
     expect(cursorA).toBeTruthy();
     expect(cursorB).toBeTruthy();
+    base = await t.listen();
   });
   afterAll(async () => {
     await t.close();
@@ -417,7 +458,10 @@ describe('tenant isolation matrix', () => {
       it.each(MATRIX.map((row) => [`${row.route} — ${row.name}`, row] as const))('%s', async (_label, row) => {
         const before = await snapshotB();
         for (const headers of [w.keyA.headers, { authorization: `Bearer ${w.keyA.key}` }]) {
-          const response: TestResponse = await t.request(row.method, row.url(w), row.body?.(w), headers);
+          const response: TestResponse = await t.request(row.method, row.url(w), row.body?.(w), {
+            ...headers,
+            ...row.headers,
+          });
           const outcome = { status: response.status, code: response.body?.error?.code as string | undefined };
           expect({ ...outcome, allowed: row.expect.includes(outcome.status) }).toMatchObject({
             allowed: true,
@@ -431,6 +475,88 @@ describe('tenant isolation matrix', () => {
         }
         expect(await snapshotB()).toEqual(before);
       });
+
+      describe('over MCP', () => {
+        let own: Client;
+        let namingB: Client;
+        beforeAll(async () => {
+          own = await mcpClient(base, w.keyA.headers);
+          namingB = await mcpClient(base, { authorization: `Bearer ${w.keyA.key}` }, `?tenant_id=${w.b}`);
+        });
+        afterAll(async () => {
+          await own?.close();
+          await namingB?.close();
+        });
+
+        it.each(MCP_ISOLATION_CASES.map((c) => [c.name, c] as const))('%s', async (_label, c) => {
+          const before = await snapshotB();
+          const ctx = memoryContext(w, undefined);
+          const onOwn = await mcpOutcome(own, c, ctx);
+          // 'forbidden' where the role lacks the action (machine keys do not delete).
+          expect({ allowed: [c.expectedCode, 'forbidden'].includes(onOwn.code) }).toEqual({ allowed: true });
+          expect(leaks(ctx, onOwn.code === undefined ? 200 : 404, onOwn.text)).toBe(false);
+          if (onOwn.code === undefined) {
+            expect(onOwn.text).not.toContain(w.b);
+          }
+          const named = await mcpOutcome(namingB, c, ctx);
+          expect({ named: ['tenant_mismatch', 'forbidden'].includes(named.code ?? 'success') }).toEqual({
+            named: true,
+          });
+          expect(named.text).not.toContain(w.markerB);
+          expect(await snapshotB()).toEqual(before);
+        });
+      });
     });
   }
+
+  it('has an MCP case for every tool, resource and prompt', async () => {
+    const client = await mcpClient(base, w.keyA.headers);
+    try {
+      const tools = new Set(MCP_ISOLATION_CASES.flatMap((c) => ('tool' in c ? [c.tool] : [])));
+      expect(TOOL_NAMES.filter((name) => !tools.has(name))).toEqual([]);
+      const prompts = new Set(MCP_ISOLATION_CASES.flatMap((c) => ('prompt' in c ? [c.prompt] : [])));
+      expect((await client.listPrompts()).prompts.map((p) => p.name).filter((name) => !prompts.has(name))).toEqual([]);
+      const uris = MCP_ISOLATION_CASES.flatMap((c) =>
+        'resource' in c ? [c.resource(memoryContext(w, undefined))] : [],
+      );
+      for (const template of (await client.listResourceTemplates()).resourceTemplates) {
+        const pattern = new RegExp(`^${template.uriTemplate.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+        expect({ template: template.uriTemplate, covered: uris.some((uri) => pattern.test(uri)) }).toMatchObject({
+          covered: true,
+        });
+      }
+      expect(uris).toContain('engram://namespaces');
+    } finally {
+      await client.close();
+    }
+  });
 });
+
+async function mcpClient(base: string, headers: Record<string, string>, query = ''): Promise<Client> {
+  const client = new Client({ name: 'isolation-probe', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp${query}`), { requestInit: { headers } }));
+  return client;
+}
+
+/** Engram's code of the answer (undefined for a success) and everything the caller got to see. */
+async function mcpOutcome(
+  client: Client,
+  c: McpIsolationCase,
+  ctx: IsolationContext,
+): Promise<{ code: string | undefined; text: string }> {
+  try {
+    if ('tool' in c) {
+      const result = await client.callTool({ name: c.tool, arguments: c.args(ctx) });
+      const code = result.isError ? (result.structuredContent as { code?: string } | undefined)?.code : undefined;
+      return { code: result.isError ? (code ?? 'no_code') : undefined, text: JSON.stringify(result) };
+    }
+    const result =
+      'resource' in c
+        ? await client.readResource({ uri: c.resource(ctx) })
+        : await client.getPrompt({ name: c.prompt, arguments: c.args(ctx) });
+    return { code: undefined, text: JSON.stringify(result) };
+  } catch (error) {
+    const data = (error as { data?: { code?: string } }).data;
+    return { code: data?.code ?? `unexpected: ${String(error)}`, text: `${String(error)} ${JSON.stringify(data)}` };
+  }
+}

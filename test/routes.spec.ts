@@ -1,10 +1,10 @@
 import { ModulesContainer } from '@nestjs/core';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { PERMISSION_KEY, PUBLIC_KEY } from '@engram/common';
+import { PERMISSION_KEY, PER_OPERATION_KEY, PUBLIC_KEY } from '@engram/common';
 import { TestApp, startTestApp } from '@engram/test-support/app';
 import { PUBLIC_ROUTES, registeredRoutes } from '@engram/test-support/routes';
 
-describe('every route declares a permission or @Public()', () => {
+describe('every route declares a permission, @Public() or @AuthorizedPerOperation()', () => {
   let t: TestApp;
 
   beforeAll(async () => {
@@ -33,7 +33,7 @@ describe('every route declares a permission or @Public()', () => {
             continue;
           }
           handlers += 1;
-          const declared = [PERMISSION_KEY, PUBLIC_KEY].some(
+          const declared = [PERMISSION_KEY, PUBLIC_KEY, PER_OPERATION_KEY].some(
             (key) =>
               Reflect.getMetadata(key, handler) !== undefined || Reflect.getMetadata(key, controller) !== undefined,
           );

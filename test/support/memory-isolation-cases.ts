@@ -227,3 +227,154 @@ export function leaks(ctx: IsolationContext, status: number, responseText: strin
   const revealed = status < 300 ? [ctx.secret, ctx.memoryId, ctx.otherMemoryId] : [ctx.secret];
   return revealed.some((value) => responseText.includes(value));
 }
+
+/**
+ * The same probes through MCP (/mcp): each tool, resource and prompt, called by tenant B's
+ * credential with tenant A's ids and namespace names (the tenant comes from the connection, so
+ * arguments never name one). A case passes when the answer is the not-found (or refusal) code
+ * given, or a success when none is given, and `leaks` finds nothing of A's in it. A tool fails
+ * as a tool result (isError, structuredContent.code); a resource or prompt as a JSON-RPC error
+ * whose data carries the code.
+ */
+export type McpIsolationCall =
+  | { tool: string; args(ctx: IsolationContext): Record<string, unknown> }
+  | { resource(ctx: IsolationContext): string }
+  | { prompt: string; args(ctx: IsolationContext): Record<string, string> };
+
+export type McpIsolationCase = McpIsolationCall & {
+  name: string;
+  /** Engram's code for the answer; undefined: a success that shows nothing of A's. */
+  expectedCode?: string;
+};
+
+/** Pin keys: one only the owner of `secret` has (its value holds `secret`), one both tenants have. */
+export const MCP_PIN_KEYS = { onlyOwner: 'only-b', both: 'secret:1' };
+
+export const MCP_ISOLATION_CASES: McpIsolationCase[] = [
+  {
+    name: "remember into the other tenant's namespace name",
+    tool: 'remember',
+    args: (c) => ({ namespace: c.namespace, content: 'probe' }),
+    expectedCode: 'namespace_not_found',
+  },
+  {
+    name: 'remember related to a foreign memory',
+    tool: 'remember',
+    args: (c) => ({ namespace: c.ownNamespace, content: 'probe', relations: [{ to: c.memoryId, relation: 'about' }] }),
+    expectedCode: 'relation_target_not_found',
+  },
+  {
+    name: "recall in the other tenant's namespace name",
+    tool: 'recall',
+    args: (c) => ({ namespace: c.namespace, query: c.secret, k: 200 }),
+    expectedCode: 'namespace_not_found',
+  },
+  {
+    name: 'recall its own namespace for the secret',
+    tool: 'recall',
+    args: (c) => ({ namespaces: [c.ownNamespace], query: c.secret, k: 200 }),
+  },
+  {
+    name: 'recall related_to a foreign memory',
+    tool: 'recall',
+    args: (c) => ({ namespace: c.ownNamespace, query: c.secret, related_to: c.memoryId, related_mode: 'restrict' }),
+  },
+  {
+    name: "get_context of the other tenant's namespace name",
+    tool: 'get_context',
+    args: (c) => ({ namespace: c.namespace, query: c.secret }),
+    expectedCode: 'namespace_not_found',
+  },
+  {
+    name: 'get_context of its own namespace for the secret',
+    tool: 'get_context',
+    args: (c) => ({ namespace: c.ownNamespace, query: c.secret, pin_prefixes: [MCP_PIN_KEYS.onlyOwner, 'secret'] }),
+  },
+  { name: 'forget a foreign id', tool: 'forget', args: (c) => ({ id: c.memoryId }), expectedCode: 'memory_not_found' },
+  {
+    name: 'forget a foreign id, dry run',
+    tool: 'forget',
+    args: (c) => ({ id: c.memoryId, dry_run: true }),
+    expectedCode: 'memory_not_found',
+  },
+  {
+    name: "forget by filter in the other tenant's namespace name",
+    tool: 'forget',
+    args: (c) => ({ filter: { namespace: c.namespace }, dry_run: false }),
+    expectedCode: 'namespace_not_found',
+  },
+  {
+    name: 'forget by a filter that matches the secret’s memory anywhere, dry run',
+    tool: 'forget',
+    args: () => ({ filter: { created_after: '2000-01-01T00:00:00Z' } }),
+  },
+  {
+    name: "list_memories of the other tenant's namespace name",
+    tool: 'list_memories',
+    args: (c) => ({ namespace: c.namespace }),
+    expectedCode: 'namespace_not_found',
+  },
+  { name: 'list_memories of every namespace', tool: 'list_memories', args: () => ({ limit: 200 }) },
+  {
+    name: 'update_memory of a foreign id',
+    tool: 'update_memory',
+    args: (c) => ({ id: c.memoryId, importance: 0.1, content: 'pwned' }),
+    expectedCode: 'memory_not_found',
+  },
+  {
+    name: 'update_memory moving a foreign memory into its own namespace',
+    tool: 'update_memory',
+    args: (c) => ({ id: c.memoryId, namespace: c.ownNamespace }),
+    expectedCode: 'memory_not_found',
+  },
+  {
+    name: 'relate from a foreign memory',
+    tool: 'relate',
+    args: (c) => ({ id: c.memoryId, relations: [{ to: c.otherMemoryId, relation: 'about' }] }),
+    // As on REST: the edge's ends are looked up together, and neither is found.
+    expectedCode: 'relation_target_not_found',
+  },
+  {
+    name: 'pin_get of a key only the other tenant has',
+    tool: 'pin_get',
+    args: () => ({ key: MCP_PIN_KEYS.onlyOwner }),
+    expectedCode: 'pin_not_found',
+  },
+  { name: 'pin_list of every key', tool: 'pin_list', args: () => ({ limit: 1000 }) },
+  {
+    name: 'pin_set of a key the other tenant has too, on its own tenant',
+    tool: 'pin_set',
+    args: () => ({ key: MCP_PIN_KEYS.both, value: 'mine' }),
+  },
+  {
+    name: 'read a foreign memory',
+    resource: (c) => `engram://memories/${c.memoryId}`,
+    expectedCode: 'memory_not_found',
+  },
+  {
+    name: "read the stats of the other tenant's namespace name",
+    resource: (c) => `engram://namespaces/${c.namespace}/stats`,
+    expectedCode: 'namespace_not_found',
+  },
+  { name: 'read the namespace list', resource: () => 'engram://namespaces' },
+  {
+    name: "inject_context from the other tenant's namespace name",
+    prompt: 'inject_context',
+    args: (c) => ({ namespace: c.namespace, query: c.secret }),
+    expectedCode: 'namespace_not_found',
+  },
+  {
+    name: "summarize_memories of the other tenant's namespace name",
+    prompt: 'summarize_memories',
+    args: (c) => ({ namespace: c.namespace }),
+    expectedCode: 'namespace_not_found',
+  },
+  {
+    name: "summarize_memories of the other tenant's namespace name, by query",
+    prompt: 'summarize_memories',
+    args: (c) => ({ namespace: c.namespace, query: c.secret }),
+    expectedCode: 'namespace_not_found',
+  },
+  // The topic is echoed back: the probe names a topic, not the secret it must not see.
+  { name: 'explore_memories', prompt: 'explore_memories', args: () => ({ topic: 'launch codes' }) },
+];

@@ -5,6 +5,7 @@ import { HttpErrorFilter } from '@engram/common';
 import { EngramConfig } from '@engram/config';
 import { HealthModule } from '@engram/health';
 import { MetricsController } from '@engram/metrics';
+import { McpModule } from '@engram/mcp';
 import { MemoriesModule } from '@engram/memories';
 import { ContextModule } from '@engram/context';
 import { PinsModule } from '@engram/pins';
@@ -28,6 +29,7 @@ export class ApiModule {
         MemoriesModule,
         SearchModule,
         ContextModule,
+        McpModule,
       ],
       controllers: [MetricsController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],

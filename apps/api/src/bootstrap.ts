@@ -24,7 +24,7 @@ function bodyLimit(config: EngramConfig): number {
 }
 
 export async function createApi(config: EngramConfig, runtime: RuntimeOptions): Promise<NestFastifyApplication> {
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, runtime.logTo);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: bodyLimit(config),

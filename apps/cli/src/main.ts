@@ -7,6 +7,7 @@ import { DataDirLockedError } from '@engram/db';
 import { migrateDown, migrateUp, migrationStatus } from '@engram/migrations';
 import { createApi } from '../../api/src/bootstrap';
 import { createWorker } from '../../worker/src/worker.module';
+import { runMcp } from './mcp';
 import { serverMigrates, startStorage } from './runtime';
 
 /** Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage (or a port or data directory in use). */
@@ -136,6 +137,11 @@ program
   .command('worker')
   .description('run the job worker only')
   .action(() => runServer({ api: false, worker: true }));
+
+program
+  .command('mcp')
+  .description('serve MCP on stdio: to ENGRAM_URL with ENGRAM_TOKEN, or on the embedded database (docs/mcp.md)')
+  .action(() => runMcp(closers));
 
 const migrate = program.command('migrate').description('database migrations');
 migrate

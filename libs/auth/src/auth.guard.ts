@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   Authorizer,
   PERMISSION_KEY,
+  PER_OPERATION_KEY,
   PUBLIC_KEY,
   Permission,
   SCRAPE_KEY,
@@ -20,9 +21,10 @@ import { RateLimiter } from './rate-limiter';
 import { ScrapeAccess } from './scrape-access';
 
 /**
- * Every request: the route must declare a permission (or @Public()), else it fails closed;
- * the caller is authenticated (CredentialsService), authorized by the injected Authorizer,
- * and counted against its requests-per-minute. Metrics carry reasons, never tenants or secrets.
+ * Every request: the route must declare a permission (or @Public(), or @AuthorizedPerOperation()
+ * when its handler authorizes each operation itself), else it fails closed; the caller is
+ * authenticated (CredentialsService), authorized by the injected Authorizer, and counted against
+ * its requests-per-minute. Metrics carry reasons, never tenants or secrets.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -57,7 +59,8 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     const permission = this.reflector.getAllAndOverride<Permission | undefined>(PERMISSION_KEY, targets);
-    if (!permission) {
+    const perOperation = this.reflector.getAllAndOverride<boolean>(PER_OPERATION_KEY, targets) === true;
+    if (!permission && !perOperation) {
       this.logger.error(`route ${context.getClass().name}.${context.getHandler().name} declares no permission`);
       throw new PermissionNotDeclaredError('This route declares no permission and is refused');
     }
@@ -88,14 +91,15 @@ export class AuthGuard implements CanActivate {
       store.tenantGate = this.tenantGate;
     }
     await this.limitRate(principal, http.getResponse<FastifyReply>());
-    const decision = this.authorizer.authorize(principal, permission);
-    if (!decision.allowed) {
+    if (!permission) {
+      // @AuthorizedPerOperation(): the handler authorizes each operation with authorizeOrThrow.
+      return true;
+    }
+    try {
+      authorizeOrThrow(this.authorizer, principal, permission);
+    } catch (error) {
       this.failures.inc({ reason: 'forbidden' });
-      throw new ForbiddenError(`role ${principal.role} may not ${permission.action} ${permission.resource}`, {
-        resource: permission.resource,
-        action: permission.action,
-        reason: decision.reason,
-      });
+      throw error;
     }
     return true;
   }
@@ -125,6 +129,21 @@ export class AuthGuard implements CanActivate {
         retry_after_seconds: decision.resetSeconds,
       });
     }
+  }
+}
+
+/**
+ * The one authorization step: the guard takes it for each route, a per-operation route (MCP) for
+ * each operation. The decision is audited and counted by the Authorizer; a denial is 403 forbidden.
+ */
+export function authorizeOrThrow(authorizer: Authorizer, principal: Principal, permission: Permission): void {
+  const decision = authorizer.authorize(principal, permission);
+  if (!decision.allowed) {
+    throw new ForbiddenError(`role ${principal.role} may not ${permission.action} ${permission.resource}`, {
+      resource: permission.resource,
+      action: permission.action,
+      reason: decision.reason,
+    });
   }
 }
 

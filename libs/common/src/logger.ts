@@ -14,9 +14,12 @@ const REDACTED_PATHS = [
   '*.secret',
 ];
 
-/** JSON logs; every line written inside a request carries its request id and tenant. */
-export function createLogger(level: string): Logger {
-  return pino({
+/**
+ * JSON logs; every line written inside a request carries its request id and tenant. On stdout,
+ * or on stderr where stdout is a protocol (`engram mcp` speaks MCP on it).
+ */
+export function createLogger(level: string, to: 'stdout' | 'stderr' = 'stdout'): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { service: 'engram' },
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -27,7 +30,8 @@ export function createLogger(level: string): Logger {
         ? { request_id: context.requestId, ...(context.tenantId ? { tenant_id: context.tenantId } : {}) }
         : {};
     },
-  });
+  };
+  return to === 'stderr' ? pino(options, pino.destination({ dest: 2, sync: true })) : pino(options);
 }
 
 /** Routes Nest's own logging (bootstrap, modules, Logger instances) into the same JSON stream. */

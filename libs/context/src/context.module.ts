@@ -9,5 +9,6 @@ import { ContextService } from './context.service';
   imports: [MemoriesModule, SearchModule, PinsModule],
   controllers: [ContextController],
   providers: [ContextService],
+  exports: [ContextService],
 })
 export class ContextModule {}

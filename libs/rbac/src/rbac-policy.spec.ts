@@ -46,6 +46,14 @@ describe('the committed policy file', () => {
     for (const [resource, actions] of Object.entries(matrix.machine)) {
       expect(actions).toEqual(DATA.includes(resource) ? ['read', 'write'] : NONE);
     }
+    for (const [resource, actions] of Object.entries(matrix.agent)) {
+      const expected = {
+        memory: ['read', 'write', 'delete'],
+        memory_pin: ['read', 'write', 'delete'],
+        context: ['read'],
+      };
+      expect(actions).toEqual(expected[resource as keyof typeof expected] ?? NONE);
+    }
     for (const [resource, actions] of Object.entries(matrix.dev)) {
       expect(actions).toEqual(DATA.includes(resource) || resource === 'metrics' ? ['read'] : NONE);
     }
@@ -53,7 +61,7 @@ describe('the committed policy file', () => {
       expect(actions).toEqual(DATA.includes(resource) ? ['read'] : NONE);
     }
     expect(policy.version).toBe('1');
-    expect(policy.ruleCount).toBe(8);
+    expect(policy.ruleCount).toBe(15);
     expect(policy.inheritanceCount).toBe(3);
   });
 });
@@ -114,7 +122,7 @@ describe('policy validation', () => {
       message: expect.stringContaining('unknown role "superuser"'),
     });
     expect(issues).toContainEqual({
-      path: 'rules.8.role',
+      path: 'rules.11.role',
       message: expect.stringContaining('unknown role "superuser"'),
     });
   });

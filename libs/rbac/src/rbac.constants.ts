@@ -1,4 +1,4 @@
-export const ROLES = ['infra', 'admin', 'machine', 'dev', 'readonly'] as const;
+export const ROLES = ['infra', 'admin', 'machine', 'agent', 'dev', 'readonly'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** One vocabulary with the routes: the lists live beside the permission decorator. */

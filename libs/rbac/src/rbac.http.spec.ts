@@ -59,7 +59,7 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
       hash: fileHash(dir.file),
       enforce_mode: 'enforce',
       loaded_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      rule_count: 8,
+      rule_count: 15,
       inheritance_count: 3,
       file: dir.file,
       broadcast: 'redis',
@@ -69,10 +69,14 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
   it('GET /rbac/matrix lists what each role may do, inheritance applied', async () => {
     const { status, body } = await call('GET', `${RBAC}/matrix`);
     expect(status).toBe(200);
-    expect(body.roles).toEqual(['infra', 'admin', 'machine', 'dev', 'readonly']);
+    expect(body.roles).toEqual(['infra', 'admin', 'machine', 'agent', 'dev', 'readonly']);
     expect(body.matrix.infra.tenant).toEqual(['read', 'write', 'delete', 'admin', 'reload']);
     expect(body.matrix.machine.memory_pin).toEqual(['read', 'write']);
     expect(body.matrix.machine.tenant).toEqual([]);
+    expect(body.matrix.agent.memory).toEqual(['read', 'write', 'delete']);
+    expect(body.matrix.agent.memory_pin).toEqual(['read', 'write', 'delete']);
+    expect(body.matrix.agent.context).toEqual(['read']);
+    expect(body.matrix.agent.metrics).toEqual([]);
     expect(body.matrix.dev.metrics).toEqual(['read']);
     expect(body.matrix.readonly.memory).toEqual(['read']);
     expect(body.matrix.readonly.metrics).toEqual([]);
@@ -96,7 +100,7 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
     const reload = await call('POST', `${RBAC}/reload`);
     expect(reload.status).toBe(422);
     expect(reload.body.error.details.issues).toContainEqual({
-      path: 'rules.8.resource',
+      path: 'rules.11.resource',
       message: expect.stringMatching(/drift/),
     });
     const audit = await call('GET', `${RBAC}/audit?resource=drift`);
@@ -130,7 +134,7 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
   it.each([
     ['empty', '', '(file)', /is empty/],
     ['truncated JSON', truncated, '(file)', /is not valid JSON/],
-    ['unknown role', unknownRole, 'rules.8.role', /unknown role "root"/],
+    ['unknown role', unknownRole, 'rules.11.role', /unknown role "root"/],
     ['wrong types', wrongTypes, 'version', /non-negative integer/],
   ])(
     'a malformed file (%s) answers 422 policy_invalid and keeps the last good policy',

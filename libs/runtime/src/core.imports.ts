@@ -13,6 +13,8 @@ export interface RuntimeOptions {
   worker: boolean;
   /** Share one queue between apps (tests). */
   queue?: JobQueue;
+  /** Where logs go (default stdout); stderr when stdout carries a protocol (`engram mcp`). */
+  logTo?: 'stdout' | 'stderr';
 }
 
 /** Modules shared by the API and the worker: configuration, storage, queue, metrics, audit. */

@@ -65,7 +65,7 @@ export const listTenantsQuerySchema = z.strictObject({
 });
 export type ListTenantsQuery = z.infer<typeof listTenantsQuerySchema>;
 
-export const ROLES = ['infra', 'admin', 'machine', 'dev', 'readonly'] as const;
+export const ROLES = ['infra', 'admin', 'machine', 'agent', 'dev', 'readonly'] as const;
 export type Role = (typeof ROLES)[number];
 /** Roles that act across tenants; keys carrying them exist only under the operators' tenant. */
 export const CROSS_TENANT_ROLES: readonly string[] = ['infra', 'admin'];
