@@ -135,6 +135,12 @@ describe('engram data commands against a real server', () => {
       /^SCORE +ID +NAMESPACE +TYPE +CONTENT\n[\d.]+ +\S+ +notes +procedural +Invoices/,
     );
 
+    await ok('namespace', 'create', 'more-notes');
+    await ok('memory', 'create', 'Staging restarts are announced in the ops channel.', '-n', 'more-notes');
+    const across = await parsed('memory', 'search', 'staging restarts', '-n', 'notes,more-notes');
+    const namespaces = new Set(across.results.map((r: { memory: { namespace: string } }) => r.memory.namespace));
+    expect([...namespaces].sort()).toEqual(['more-notes', 'notes']);
+
     expect(await ok('memory', 'delete', id)).toBe(`deleted ${id}\n`);
     const gone = await run('memory', 'get', id);
     expect(gone.code).toBe(3);
@@ -242,6 +248,7 @@ describe('engram data commands against a real server', () => {
       for (const args of [
         ['memory', 'list', '--no-such-option'],
         ['memory', 'create', 'text'],
+        ['memory', 'search', 'no namespace given'],
         ['pins', 'set', 'k', 'not json'],
         ['memory', 'list', '--limit', 'ten'],
         ['memory', 'create', 'x', '-n', 'notes', '--type', 'dream'],

@@ -269,14 +269,15 @@ function memoryCommands(program: Command): void {
       .command('search')
       .description('hybrid search (words, meaning, recency, importance), best first')
       .argument('<query>', 'what to look for')
-      .option('-n, --namespace <name>', 'namespace (default: every namespace)')
+      .requiredOption('-n, --namespace <names>', 'namespace (comma-separated for several, up to 20)', list)
       .option('-k, --limit <n>', 'how many', positiveInt)
       .addOption(typeOption())
       .option('--tags <tags>', 'having all these tags (comma-separated)', list),
   ).action(
     action(async (client, o, query: string) => {
+      const names = o.namespace as string[];
       const found = await client.recall(query, {
-        namespace: o.namespace as string | undefined,
+        ...(names.length === 1 ? { namespace: names[0] } : { namespaces: names }),
         k: o.limit as number | undefined,
         filters:
           o.type || o.tags
