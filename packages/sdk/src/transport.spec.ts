@@ -191,6 +191,23 @@ describe('SDK transport: retries, backoff, Retry-After, timeouts', () => {
     expect(server.seen).toHaveLength(1);
   });
 
+  it('without AbortSignal.any (before Node 20.3), the timeout and the abort still apply together', async () => {
+    const any = AbortSignal.any;
+    (AbortSignal as { any?: unknown }).any = undefined;
+    try {
+      const hang: Reply = (response) => setTimeout(() => ok(response, undefined as never), 1000);
+      server.script(hang);
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Error('stop')), 50);
+      expect(await rejection(client().health({ signal: controller.signal }))).toEqual(new Error('stop'));
+      server.script(hang);
+      const timedOut = client({ timeoutMs: 100, retry: false }).health({ signal: new AbortController().signal });
+      expect(await rejection(timedOut)).toBeInstanceOf(TimeoutError);
+    } finally {
+      AbortSignal.any = any;
+    }
+  });
+
   it('an error answer that is not JSON still becomes an EngramError (code http_<status>)', async () => {
     server.script((response) => {
       response.writeHead(502, { 'content-type': 'text/html', 'x-request-id': 'proxy-1' });

@@ -82,6 +82,22 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** AbortSignal.any, which Node has from 20.3 (and browsers from 2023), with a fallback for older ones. */
+function anySignal(signals: AbortSignal[]): AbortSignal {
+  if (typeof AbortSignal.any === 'function') {
+    return AbortSignal.any(signals);
+  }
+  const controller = new AbortController();
+  for (const signal of signals) {
+    if (signal.aborted) {
+      controller.abort(signal.reason);
+      break;
+    }
+    signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  }
+  return controller.signal;
+}
+
 export class Transport {
   constructor(readonly options: TransportOptions) {}
 
@@ -140,7 +156,7 @@ export class Transport {
     const url = this.url(spec.path, spec.query);
     const timeout = this.options.timeoutMs > 0 ? AbortSignal.timeout(this.options.timeoutMs) : undefined;
     const signals = [timeout, spec.signal].filter((signal): signal is AbortSignal => signal !== undefined);
-    const signal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const signal = signals.length > 1 ? anySignal(signals) : signals[0];
     const hasBody = spec.body !== undefined;
     let response: Response;
     let text: string;
