@@ -14,6 +14,7 @@ const swcOptions = {
     baseUrl: process.cwd(),
     paths: {
       '@engram/migrations': ['migrations'],
+      '@engram-memory/sdk': ['packages/sdk/src'],
       '@engram/test-support/*': ['test/support/*'],
       '@engram/*': ['libs/*/src'],
     },
@@ -25,13 +26,16 @@ const swcOptions = {
 const config: Config = {
   rootDir: '.',
   testEnvironment: 'node',
-  testMatch: ['<rootDir>/{apps,bench,libs,migrations,ops,test}/**/*.spec.ts'],
+  testMatch: ['<rootDir>/{apps,bench,examples,libs,migrations,ops,packages,test}/**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swcOptions] },
   // Order matters: the first pattern that matches wins, and '@engram/(.*)' matches everything.
   moduleNameMapper: {
     '^@engram/migrations$': '<rootDir>/migrations',
+    '^@engram-memory/sdk$': '<rootDir>/packages/sdk/src',
     '^@engram/test-support/(.*)$': '<rootDir>/test/support/$1',
     '^@engram/(.*)$': '<rootDir>/libs/$1/src',
+    // The SDK is ESM-ready source: its relative imports name the .js that its own build emits.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

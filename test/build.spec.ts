@@ -4,13 +4,14 @@ import { dirname, join, relative } from 'node:path';
 
 /**
  * The production build (`npm run build`: what `npm start`, `bin` and the Docker image run)
- * holds the apps, libs and migrations and nothing else: no specs, no benches, no test helpers.
+ * holds the apps, libs, migrations and the SDK's sources (the CLI's data commands use it) and
+ * nothing else: no specs, no benches, no test helpers, no SDK code generator.
  * Built here into a directory of its own, so dist/ and the tests that run it are left alone;
  * inside the repository, so the build finds node_modules as dist/ does.
  */
 const root = join(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const SOURCES = ['apps', 'libs', 'migrations'];
+const SOURCES = ['apps', 'libs', 'migrations', 'packages/sdk/src'];
 /** Test-only sources kept beside the code they test. */
 const TEST_ONLY = /\.(spec|cases)\.ts$/;
 
@@ -43,7 +44,9 @@ describe('the production build', () => {
   });
 
   it('contains no spec, bench or test file', () => {
-    expect(readdirSync(out).sort()).toEqual(SOURCES);
+    expect(readdirSync(out).sort()).toEqual([...new Set(SOURCES.map((dir) => dir.split('/')[0]))].sort());
+    expect(readdirSync(join(out, 'packages'))).toEqual(['sdk']);
+    expect(readdirSync(join(out, 'packages', 'sdk'))).toEqual(['src']);
     expect(built.filter((file) => /\.(spec|cases)\.js(\.map)?$/.test(file))).toEqual([]);
     expect(built.filter((file) => /(^|\/)(bench|test|support)\//.test(file))).toEqual([]);
   });

@@ -8,9 +8,13 @@ import { migrateDown, migrateUp, migrationStatus } from '@engram/migrations';
 import { createApi } from '../../api/src/bootstrap';
 import { createWorker } from '../../worker/src/worker.module';
 import { runMcp } from './mcp';
+import { registerDataCommands } from './data-commands';
 import { serverMigrates, startStorage } from './runtime';
 
-/** Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage (or a port or data directory in use). */
+/**
+ * Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage (or a port or data directory
+ * in use); the data commands add 3 (the API answered with an error) and 4 (no server).
+ */
 const EXIT_CONFIG = 2;
 /** A shutdown that takes longer is cut short; the data directory's lock goes with the process. */
 const SHUTDOWN_TIMEOUT_MS = 30_000;
@@ -177,6 +181,8 @@ migrate
       }
     }),
   );
+
+registerDataCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

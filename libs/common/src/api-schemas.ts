@@ -8,7 +8,14 @@ import { z } from 'zod';
 export const apiSchemas = z.registry<{ id: string; description?: string }>();
 
 /** Registers a response schema under its component name and returns it unchanged. */
+const names = new Set<string>();
+
+export function isApiSchemaName(name: string): boolean {
+  return names.has(name);
+}
+
 export function apiSchema<S extends z.ZodType>(name: string, schema: S, description?: string): S {
+  names.add(name);
   apiSchemas.add(schema, description === undefined ? { id: name } : { id: name, description });
   return schema;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiSchemas, isApiSchemaName } from './api-schemas';
 import { ValidationError } from './app-error';
 import { fieldCode, schemaFieldNames } from './schema-path';
 import { findUnstorableInput } from './storable-input';
@@ -80,12 +81,42 @@ function throwValidation(
   throw new ValidationError(code, message, { path, issues, ...(reason === undefined ? {} : { reason }) });
 }
 
-/** JSON Schema for OpenAPI, generated from the same zod schema that validates. */
+/**
+ * JSON Schema for OpenAPI, generated from the same zod schema that validates. A named schema
+ * inside it (JsonValue, which is recursive) becomes a reference to its component: zod would
+ * put it under a local `definitions`, which a parameter or body in an OpenAPI document cannot
+ * hold.
+ */
 export function openApiSchema(schema: z.ZodType): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { target: 'openapi-3.0', unrepresentable: 'any', io: 'input' }) as Record<
-    string,
-    unknown
-  >;
+  const json = z.toJSONSchema(schema, {
+    target: 'openapi-3.0',
+    unrepresentable: 'any',
+    io: 'input',
+    metadata: apiSchemas,
+  }) as Record<string, unknown>;
   delete json.$schema;
-  return json;
+  const definitions = (json.definitions ?? {}) as Record<string, unknown>;
+  delete json.definitions;
+  for (const name of Object.keys(definitions)) {
+    if (!isApiSchemaName(name)) {
+      throw new Error(`schema ${name} is used by reference: register it with apiSchema(name, schema)`);
+    }
+  }
+  return componentRefs(json) as Record<string, unknown>;
+}
+
+function componentRefs(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(componentRefs);
+  }
+  if (value === null || typeof value !== 'object') {
+    return value;
+  }
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) =>
+      key === '$ref' && typeof inner === 'string'
+        ? [key, inner.replace(/^#\/definitions\//, '#/components/schemas/')]
+        : [key, componentRefs(inner)],
+    ),
+  );
 }

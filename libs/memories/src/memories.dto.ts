@@ -35,7 +35,7 @@ export const relationNameSchema = z
   .regex(/^[a-z0-9][a-z0-9_:-]{0,63}$/, 'must be 1..64 characters of a-z 0-9 _ : -');
 export const memoryIdSchema = z.uuid();
 const tagSchema = z.string().min(1).max(64);
-const metadataSchema = z.record(z.string().max(128), z.json());
+const metadataSchema = z.record(z.string().max(128), jsonValueSchema);
 
 export const relationInputSchema = z.strictObject({
   to: memoryIdSchema,

@@ -10,7 +10,7 @@ export const pinKeySchema = z.string().regex(PIN_KEY_PATTERN, 'must be 1..256 ch
 export const upsertPinSchema = z.strictObject({
   tenant_id: tenantIdSchema.optional(),
   key: pinKeySchema,
-  value: z.json(),
+  value: jsonValueSchema,
   source: z.string().max(256).nullable().optional(),
   ttl_seconds: z.number().int().min(0).max(MAX_TTL_SECONDS).nullable().optional().describe('0 or null: never expires'),
 });
