@@ -190,6 +190,15 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
     await call('DELETE', '/api/v1/memories/:id', { params: secondId, ...asAdmin });
     await call('DELETE', '/api/v1/namespaces/:name', { params: { name: 'scratch' }, ...asAdmin });
 
+    // MCP: a tool call over streamable HTTP (one JSON-RPC request per POST), and the methods it refuses.
+    const mcp = { ...key, accept: 'application/json, text/event-stream' };
+    await call('POST', '/mcp', {
+      body: { jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'pin_list', arguments: {} } },
+      headers: mcp,
+    });
+    await call('GET', '/mcp', { headers: mcp });
+    await call('DELETE', '/mcp', { headers: mcp });
+
     // RBAC: a good reload, the audit, then a policy file that does not load.
     await call('GET', '/api/v1/rbac/info', { headers: admin });
     await call('GET', '/api/v1/rbac/matrix', { headers: admin });
