@@ -3,13 +3,16 @@ import 'reflect-metadata';
 import { constants } from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { ConfigValidationError, EngramConfig, isLoopbackHost, parseConfig } from '@engram/config';
-import { DataDirLockedError } from '@engram/db';
-import { migrateDown, migrateUp, migrationStatus } from '@engram/migrations';
-import { createApi } from '../../api/src/bootstrap';
-import { createWorker } from '../../worker/src/worker.module';
-import { runMcp } from './mcp';
 import { registerDataCommands } from './data-commands';
-import { serverMigrates, startStorage } from './runtime';
+
+/**
+ * The server side (Nest, the database, the model) is loaded only by the commands that run it:
+ * a data command is an HTTP client, and loading the server first would cost it ~1.5 s per call.
+ */
+const serverSide = () => import('./runtime');
+const apiSide = () => import('../../api/src/bootstrap');
+const workerSide = () => import('../../worker/src/worker.module');
+const migrations = () => import('@engram/migrations');
 
 /**
  * Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage (or a port or data directory
@@ -79,10 +82,12 @@ process.on('SIGTERM', onSignal);
 
 async function runServer(options: { api: boolean; worker: boolean }): Promise<void> {
   const config = loadConfig();
+  const { serverMigrates, startStorage } = await serverSide();
   const storage = await startStorage(config, serverMigrates(config));
   closers.push(() => storage.stop());
   const runtime = { databaseUrl: storage.databaseUrl, embeddedDatabase: storage.embedded !== null };
   if (options.api) {
+    const { createApi } = await apiSide();
     const api = await createApi(config, { ...runtime, worker: options.worker });
     try {
       // Fastify's own listen: Nest's would log the error as well, and the operator needs one line.
@@ -107,6 +112,7 @@ async function runServer(options: { api: boolean; worker: boolean }): Promise<vo
         `engram listening on http://${config.HOST}:${config.PORT}`,
       );
   } else {
+    const { createWorker } = await workerSide();
     const worker = await createWorker(config, runtime);
     closers.push(() => worker.close());
   }
@@ -115,6 +121,7 @@ async function runServer(options: { api: boolean; worker: boolean }): Promise<vo
 
 async function withDatabaseUrl<T>(work: (url: string) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  const { startStorage } = await serverSide();
   const storage = await startStorage(config, false);
   closers.push(() => storage.stop());
   try {
@@ -145,7 +152,7 @@ program
 program
   .command('mcp')
   .description('serve MCP on stdio: to ENGRAM_URL with ENGRAM_TOKEN, or on the embedded database (docs/mcp.md)')
-  .action(() => runMcp(closers));
+  .action(async () => (await import('./mcp')).runMcp(closers));
 
 const migrate = program.command('migrate').description('database migrations');
 migrate
@@ -153,7 +160,7 @@ migrate
   .description('apply every pending migration')
   .action(() =>
     withDatabaseUrl(async (url) => {
-      const applied = await migrateUp(url);
+      const applied = await (await migrations()).migrateUp(url);
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date');
     }),
   );
@@ -167,7 +174,7 @@ migrate
       if (!Number.isInteger(steps) || steps < 1) {
         throw new ConfigValidationError(['--steps: must be a whole number ≥ 1']);
       }
-      const reverted = await migrateDown(url, steps);
+      const reverted = await (await migrations()).migrateDown(url, steps);
       console.log(reverted.length ? `reverted: ${reverted.join(', ')}` : 'nothing to revert');
     }),
   );
@@ -176,7 +183,7 @@ migrate
   .description('list migrations and whether each is applied')
   .action(() =>
     withDatabaseUrl(async (url) => {
-      for (const { name, applied } of await migrationStatus(url)) {
+      for (const { name, applied } of await (await migrations()).migrationStatus(url)) {
         console.log(`${applied ? '[x]' : '[ ]'} ${name}`);
       }
     }),
@@ -192,7 +199,8 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     console.error(error.message);
     process.exit(EXIT_CONFIG);
   }
-  if (error instanceof StartupError || error instanceof DataDirLockedError) {
+  // By name: the lock's module is loaded only with the server side.
+  if (error instanceof StartupError || (error instanceof Error && error.name === 'DataDirLockedError')) {
     console.error(`engram: ${error.message}`);
     process.exit(EXIT_CONFIG);
   }
