@@ -4,7 +4,7 @@ import { parseConfig } from '@engram/config';
 import { migrateUp } from '@engram/migrations';
 import { InlineJobQueue, JobQueue } from '@engram/jobs';
 import { MemoriesService } from '@engram/memories';
-import { FusionMethod, SearchService, SearchWeights } from '@engram/search';
+import { Candidate, DEFAULT_WEIGHTS, FusionMethod, SearchService, SearchWeights, fuse } from '@engram/search';
 import { ndcgAt, recallAt } from '../lib/retrieval-metrics';
 import { TenantsService } from '@engram/tenants';
 import { defaultSciFactDir, loadSciFact } from '../retrieval/scifact';
@@ -19,6 +19,10 @@ import { postgresVersion, printMachine } from '../lib/machine';
  *
  *   npm run build:bench && BENCH_SPLITS=train,test [BENCH_VECTOR_WEIGHTS=0.05,0.1] [BENCH_MODEL=minilm-l6-v2] \
  *     node dist/bench/fusion/run.js
+ *
+ * BENCH_GRID=minmax:0.3,0.5;weighted:0.5 searches each query once (k = 200, with the score
+ * components) and re-fuses that pool offline with each method and vector weight, through the
+ * search path's own `fuse`: a cheap sweep to choose from; confirm the choice with a normal run.
  */
 const DATA = process.env.SCIFACT_DIR ?? defaultSciFactDir();
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -78,6 +82,11 @@ async function main(): Promise<void> {
     await db.query('ANALYZE memory_lexical_postings');
     printMachine({ database: await postgresVersion(url.toString()) });
     await db.end();
+    if (process.env.BENCH_GRID) {
+      await grid(search, scifact, idOf, process.env.BENCH_GRID);
+      await app.close();
+      return;
+    }
     const variants: { name: string; fusion?: FusionMethod; weights?: Partial<SearchWeights> }[] = [
       { name: 'default (request names no fusion or weights)' },
       { name: 'rrf, equal list weights', fusion: 'rrf', weights: { vector: 1, lexical: 1 } },
@@ -129,6 +138,68 @@ async function main(): Promise<void> {
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
+  }
+}
+
+/** Relevance only: the other components are constant on SciFact (one import, no reads recorded). */
+const RELEVANCE_ONLY = { relevance: 1, recency: 0, importance: 0, access: 0, relation: 0 };
+
+async function grid(
+  search: SearchService,
+  scifact: ReturnType<typeof loadSciFact>,
+  idOf: Map<string, string>,
+  spec: string,
+): Promise<void> {
+  const variants = spec.split(';').flatMap((part) => {
+    const [method, weights] = part.split(':');
+    return weights.split(',').map((w) => ({ method: method as FusionMethod, vector: Number(w) }));
+  });
+  for (const split of (process.env.BENCH_SPLITS ?? 'train').split(',')) {
+    const qrels = split === 'train' ? scifact.train : scifact.test;
+    const pools: { query: string; candidates: Candidate[] }[] = [];
+    for (const id of qrels.keys()) {
+      const { results } = await search.rank(TENANT, {
+        query: scifact.queries.get(id)!,
+        namespaces: ['scifact'],
+        k: 200,
+        fusion: 'rrf',
+        weights: { vector: 1, lexical: 1, ...RELEVANCE_ONLY },
+      });
+      pools.push({
+        query: id,
+        candidates: results.map((r) => ({
+          id: r.memory.id,
+          lexicalScore: r.components.lexical,
+          vectorScore: r.components.vector,
+          createdAt: new Date(0),
+          importance: 0,
+          accessCount: 0,
+          relationDepth: null,
+          relationWeight: null,
+        })),
+      });
+    }
+    console.log(`\n${split}: ${pools.length} queries, pools re-fused offline\n`);
+    console.log('| method | vector weight | nDCG@10 | R@100 |');
+    console.log('|---|---|---|---|');
+    for (const variant of variants) {
+      let ndcg = 0;
+      let recall = 0;
+      for (const pool of pools) {
+        const fused = fuse(pool.candidates, {
+          method: variant.method,
+          weights: { ...DEFAULT_WEIGHTS, ...RELEVANCE_ONLY, vector: variant.vector, lexical: 1 - variant.vector },
+          halfLifeHours: 1,
+          now: 0,
+        });
+        const ranked = fused.slice(0, 100).map((s, i) => ({ docId: idOf.get(s.id)!, score: 100 - i }));
+        ndcg += ndcgAt(ranked, qrels.get(pool.query)!, 10);
+        recall += recallAt(ranked, qrels.get(pool.query)!, 100);
+      }
+      console.log(
+        `| ${variant.method} | ${variant.vector} | ${(ndcg / pools.length).toFixed(4)} | ${(recall / pools.length).toFixed(4)} |`,
+      );
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import {
   memoryViewSchema,
 } from '@engram/memories';
 import { apiSchema, tenantIdSchema } from '@engram/common';
+import { FUSION_METHODS } from './fusion';
 
 export const MAX_K = 200;
 
@@ -34,7 +35,7 @@ export const searchSchema = z
     related_mode: z.enum(['boost', 'restrict']).default('boost'),
     related_depth: z.number().int().min(1).max(3).default(2),
     related_relations: z.array(relationNameSchema).max(20).optional(),
-    fusion: z.enum(['rrf', 'weighted']).optional(),
+    fusion: z.enum(FUSION_METHODS).optional(),
     weights: weightsSchema.optional(),
   })
   .refine((input) => (input.namespace === undefined) !== (input.namespaces === undefined), {

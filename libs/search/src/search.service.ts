@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@engram/config';
-import { EmbeddingModels, LOCAL_HASH_MODEL, toVectorLiteral } from '@engram/embeddings';
+import { EmbeddingModels, toVectorLiteral } from '@engram/embeddings';
 import { MetricsService } from '@engram/metrics';
 import {
   MemoryAccessTracker,
@@ -118,11 +118,7 @@ export class SearchService {
     const namespaces = [...new Set(request.namespaces)];
     // An unknown namespace (another tenant's included) is 404 namespace_not_found, as everywhere.
     const settings = await this.namespaces.requireExisting(tenantId, namespaces);
-    const ranking = requestRanking(
-      defaultRanking(settings[0].embedding_model, LOCAL_HASH_MODEL),
-      request.fusion,
-      request.weights,
-    );
+    const ranking = requestRanking(defaultRanking(settings[0].embedding_model), request.fusion, request.weights);
     const fusion = ranking.method;
     const poolSize = Math.max(100, request.k * 2);
     const vector = await this.vectorPlan(tenantId, request.query, settings, poolSize);
