@@ -2753,7 +2753,7 @@ export interface operations {
                         updated_before?: string;
                     };
                     /** @enum {string} */
-                    fusion?: "rrf" | "weighted";
+                    fusion?: "rrf" | "weighted" | "minmax";
                     /** @default 10 */
                     k?: number;
                     min_score?: number;
