@@ -88,6 +88,60 @@ describe('the sentence model as the default (embedded: pglite, inline queue)', (
   });
 });
 
+describe('re-embedding from the hash model to the sentence model (embedded: pglite, inline queue)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // The hash model is the default here, as for namespaces made before the sentence model was.
+    t = await startTestApp({ database: 'pglite', queue: 'inline', env: { EMBEDDING_DEFAULT_MODEL: LOCAL_HASH_MODEL } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('switches an existing namespace while search keeps answering, then finds by meaning', async () => {
+    const tenant = await newTenant(t);
+    const contents = [
+      'A feline is resting on a rug',
+      'Stock markets fell sharply today',
+      'The printer is out of toner',
+    ];
+    const batch = await t.request('POST', `${MEMORIES}/batch`, {
+      tenant_id: tenant,
+      namespace: 'home',
+      create_namespace: true,
+      memories: contents.map((content) => ({ content })),
+    });
+    expect(batch.status).toBe(201);
+    const feline = batch.body.memories[0].id as string;
+    const search = (query: string) =>
+      t.request('POST', `${MEMORIES}/search`, { tenant_id: tenant, namespace: 'home', query, explain: true });
+
+    const patched = await t.request('PATCH', '/api/v1/namespaces/home', {
+      tenant_id: tenant,
+      embedding_model: MINILM_MODEL,
+    });
+    expect(patched.status).toBe(200);
+    // Until the job is done the namespace searches with the vectors it has.
+    const during = await search('stock markets');
+    expect(during.status).toBe(200);
+    expect(during.body.results[0].memory.content).toBe('Stock markets fell sharply today');
+
+    await t.settle();
+    const namespace = await t.request('GET', `/api/v1/namespaces/home?tenant_id=${tenant}`);
+    expect(namespace.body).toMatchObject({ embedding_model: MINILM_MODEL, pending_embedding_model: null });
+    const vectors = await ownerQuery<{ model: string; dims: number }>(
+      t,
+      'SELECT model, vector_dims(embedding) AS dims FROM memory_embeddings WHERE tenant_id = $1',
+      [tenant],
+    );
+    expect(vectors).toEqual(contents.map(() => ({ model: MINILM_MODEL, dims: 384 })));
+    const after = await search('where is the cat sleeping?');
+    expect(after.body.lexical_only).toBe(false);
+    expect(after.body.results[0].memory.id).toBe(feline);
+  });
+});
+
 describe('the sentence model missing (postgres, inline queue)', () => {
   let t: TestApp;
   const missing = mkdtempSync(join(tmpdir(), 'engram-no-minilm-'));

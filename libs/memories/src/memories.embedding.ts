@@ -16,7 +16,7 @@ declare module '@engram/jobs' {
 defineJob('embeddings.embed', { attempts: 5, backoffMs: 1000 });
 defineJob('embeddings.reembed', { attempts: 5, backoffMs: 5000 });
 
-const REEMBED_BATCH = 256;
+export const REEMBED_BATCH = 256;
 /** Tries at writing `failed` after the last attempt, 1 s then 2 s apart. */
 const MARK_FAILED_TRIES = 3;
 const MARK_FAILED_BACKOFF_MS = 1000;
@@ -167,53 +167,6 @@ export class EmbedMemoriesHandler implements JobHandlerInstance<'embeddings.embe
         this.logger.warn(`job ${context.jobId}: marking memories failed (try ${attempt}): ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, MARK_FAILED_BACKOFF_MS * 2 ** (attempt - 1)));
       }
-    }
-  }
-}
-
-/**
- * Fills a namespace's vectors for its pending model in batches, then switches the namespace to
- * it. Search keeps using the current model's vectors until the switch, which deletes them.
- */
-@Injectable()
-@JobHandler('embeddings.reembed')
-export class ReembedNamespaceHandler implements JobHandlerInstance<'embeddings.reembed'> {
-  private readonly logger = new Logger('ReembedNamespaceHandler');
-
-  constructor(
-    private readonly jobs: EmbeddingJobs,
-    private readonly repository: MemoryEmbeddingsRepository,
-    private readonly namespaces: NamespacesRepository,
-  ) {}
-
-  async handle(payload: { tenant_id: string; namespace: string; model: string }): Promise<void> {
-    const provider = this.jobs.models.get(payload.model);
-    try {
-      for (;;) {
-        const batch = await this.repository.withoutVector(
-          payload.tenant_id,
-          { namespace: payload.namespace },
-          payload.model,
-          REEMBED_BATCH,
-        );
-        if (batch.length === 0) {
-          if (await this.namespaces.switchModel(payload.tenant_id, payload.namespace, payload.model)) {
-            break;
-          }
-          continue;
-        }
-        const vectors = await provider.embed(batch.map((memory) => memory.content));
-        await this.repository.store(
-          payload.tenant_id,
-          payload.model,
-          batch.map((memory, i) => ({ id: memory.id, vector: vectorText(vectors[i]) })),
-        );
-      }
-      this.jobs.outcomes.inc({ job: 'reembed', status: 'success' });
-      this.logger.log(`namespace ${payload.namespace} of ${payload.tenant_id} now embeds with ${payload.model}`);
-    } catch (error) {
-      this.jobs.outcomes.inc({ job: 'reembed', status: 'error' });
-      throw error;
     }
   }
 }

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { EmbeddingsModule } from '@engram/embeddings';
 import { TenantsModule } from '@engram/tenants';
-import { EmbedMemoriesHandler, EmbeddingJobs, ReembedNamespaceHandler } from './memories.embedding';
+import { EmbedMemoriesHandler, EmbeddingJobs } from './memories.embedding';
+import { ReembedNamespaceHandler } from './memories.reembed';
 import { MemoriesController } from './memories.controller';
 import { MemoryExpiryHandler } from './memories.jobs';
 import { MemoriesRepository } from './memories.repository';

@@ -228,6 +228,20 @@ export class NamespacesService implements OnApplicationBootstrap, BeforeApplicat
     return rows;
   }
 
+  /**
+   * Makes `model` the namespace's model once every memory has its vector (false if one came
+   * without meanwhile). Searches in this process use it at once; another process may search
+   * with its cached settings for up to SETTINGS_TTL_MS, finding no vectors of the old model
+   * (deleted by the switch) and answering from the lexical stage.
+   */
+  async completeModelSwitch(tenantId: string, name: string, model: string): Promise<boolean> {
+    const switched = await this.repository.switchModel(tenantId, name, model);
+    if (switched) {
+      this.forget(tenantId, name);
+    }
+    return switched;
+  }
+
   /** Another process's change shows within SETTINGS_TTL_MS; this process's at once. */
   private forget(tenantId: string, name: string): void {
     this.cache.delete(cacheKey(tenantId, name));
