@@ -36,6 +36,12 @@ export function schemaRef(schema: z.ZodType): { $ref: string } {
 /** A timestamp the API writes: ISO 8601 in UTC, e.g. 2026-01-31T12:00:00.000Z. */
 export const timestampSchema = () => z.iso.datetime();
 
+/** What every cursor-paged list answers with next to its items. */
+export const cursorPageFields = {
+  has_more: z.boolean(),
+  next_cursor: z.string().nullable().describe('pass it back as `cursor` for the next page; null on the last'),
+};
+
 /** Any JSON value (a pin's value, a memory's metadata entries). */
 export const jsonValueSchema = apiSchema('JsonValue', z.json(), 'any JSON value');
 export type JsonValue = z.infer<typeof jsonValueSchema>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   MAX_TTL_SECONDS,
   apiSchema,
+  cursorPageFields,
   findUnstorableInput,
   isoDateTime,
   jsonValueSchema,
@@ -264,7 +265,7 @@ export type BatchResultView = z.infer<typeof batchResultViewSchema>;
 
 export const memoryListViewSchema = apiSchema(
   'MemoryList',
-  z.object({ memories: z.array(memoryViewSchema), has_more: z.boolean(), next_cursor: z.string().nullable() }),
+  z.object({ memories: z.array(memoryViewSchema), ...cursorPageFields }),
 );
 export type MemoryListView = z.infer<typeof memoryListViewSchema>;
 

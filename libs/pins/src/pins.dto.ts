@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { MAX_TTL_SECONDS, apiSchema, jsonValueSchema, tenantIdSchema, timestampSchema } from '@engram/common';
+import {
+  MAX_TTL_SECONDS,
+  apiSchema,
+  cursorPageFields,
+  jsonValueSchema,
+  tenantIdSchema,
+  timestampSchema,
+} from '@engram/common';
 
 /** Pin keys: letters, digits and `:_-./`, 1..256 characters. */
 export const PIN_KEY_PATTERN = /^[A-Za-z0-9:_\-./]{1,256}$/;
@@ -53,8 +60,7 @@ export const pinListViewSchema = apiSchema(
   z.object({
     pins: z.array(pinViewSchema),
     total: z.number().int().describe('live pins matching the prefix, on every page'),
-    has_more: z.boolean(),
-    next_cursor: z.string().nullable(),
+    ...cursorPageFields,
   }),
 );
 export type PinListView = z.infer<typeof pinListViewSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiSchema, isoDateTime, tenantIdSchema, timestampSchema } from '@engram/common';
+import { apiSchema, cursorPageFields, isoDateTime, tenantIdSchema, timestampSchema } from '@engram/common';
 import { ACTIONS, RESOURCES, ROLES } from './rbac.constants';
 
 export const MAX_AUDIT_PAGE = 1000;
@@ -39,8 +39,7 @@ export const rbacAuditPageSchema = apiSchema(
   'RbacDecisionList',
   z.object({
     decisions: z.array(rbacAuditViewSchema).describe('newest first'),
-    has_more: z.boolean(),
-    next_cursor: z.string().nullable(),
+    ...cursorPageFields,
   }),
 );
 export type RbacAuditPage = z.infer<typeof rbacAuditPageSchema>;

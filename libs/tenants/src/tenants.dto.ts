@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { apiSchema, isoDateTime, scopesSchema, tenantIdSchema, timestampSchema } from '@engram/common';
+import {
+  apiSchema,
+  cursorPageFields,
+  isoDateTime,
+  scopesSchema,
+  tenantIdSchema,
+  timestampSchema,
+} from '@engram/common';
 
 export const PLANS = ['free', 'standard', 'premium'] as const;
 export type Plan = (typeof PLANS)[number];
@@ -104,7 +111,7 @@ export type TenantView = z.infer<typeof tenantViewSchema>;
 
 export const tenantListViewSchema = apiSchema(
   'TenantList',
-  z.object({ tenants: z.array(tenantViewSchema), has_more: z.boolean(), next_cursor: z.string().nullable() }),
+  z.object({ tenants: z.array(tenantViewSchema), ...cursorPageFields }),
 );
 export type TenantListView = z.infer<typeof tenantListViewSchema>;
 

@@ -624,6 +624,7 @@ export interface components {
         MemoryList: {
             has_more: boolean;
             memories: components["schemas"]["Memory"][];
+            /** @description pass it back as `cursor` for the next page; null on the last */
             next_cursor: string | null;
         };
         Namespace: {
@@ -679,6 +680,7 @@ export interface components {
         };
         PinList: {
             has_more: boolean;
+            /** @description pass it back as `cursor` for the next page; null on the last */
             next_cursor: string | null;
             pins: components["schemas"]["Pin"][];
             /** @description live pins matching the prefix, on every page */
@@ -753,6 +755,7 @@ export interface components {
             /** @description newest first */
             decisions: components["schemas"]["RbacDecision"][];
             has_more: boolean;
+            /** @description pass it back as `cursor` for the next page; null on the last */
             next_cursor: string | null;
         };
         Readiness: {
@@ -843,6 +846,7 @@ export interface components {
         };
         TenantList: {
             has_more: boolean;
+            /** @description pass it back as `cursor` for the next page; null on the last */
             next_cursor: string | null;
             tenants: components["schemas"]["Tenant"][];
         };

@@ -148,7 +148,7 @@ class MemoryBatchResult(BaseModel):
 class MemoryList(BaseModel):
     memories: List[Memory]
     has_more: bool
-    next_cursor: Optional[str] = Field(...)
+    next_cursor: Optional[str] = Field(..., description="pass it back as `cursor` for the next page; null on the last")
 
 
 class Namespace(BaseModel):
@@ -191,7 +191,7 @@ class PinList(BaseModel):
     pins: List[Pin]
     total: int = Field(..., description="live pins matching the prefix, on every page")
     has_more: bool
-    next_cursor: Optional[str] = Field(...)
+    next_cursor: Optional[str] = Field(..., description="pass it back as `cursor` for the next page; null on the last")
 
 
 class PolicyInfo(BaseModel):
@@ -243,7 +243,7 @@ class RbacDecision(BaseModel):
 class RbacDecisionList(BaseModel):
     decisions: List[RbacDecision] = Field(..., description="newest first")
     has_more: bool
-    next_cursor: Optional[str] = Field(...)
+    next_cursor: Optional[str] = Field(..., description="pass it back as `cursor` for the next page; null on the last")
 
 
 class HealthCheck(BaseModel):
@@ -313,7 +313,7 @@ class Tenant(BaseModel):
 class TenantList(BaseModel):
     tenants: List[Tenant]
     has_more: bool
-    next_cursor: Optional[str] = Field(...)
+    next_cursor: Optional[str] = Field(..., description="pass it back as `cursor` for the next page; null on the last")
 
 
 class UsageCounters(BaseModel):
