@@ -12,6 +12,7 @@ import {
   requestContext,
 } from '@engram/common';
 import { EngramConfig } from '@engram/config';
+import { MetricsService, recordHttpMetrics } from '@engram/metrics';
 import { RuntimeOptions } from '@engram/runtime';
 import { ApiModule } from './api.module';
 
@@ -46,6 +47,7 @@ export async function createApi(config: EngramConfig, runtime: RuntimeOptions): 
     void reply.header('x-request-id', request.id);
     requestContext.run({ requestId: request.id }, done);
   });
+  recordHttpMetrics(fastify, app.get(MetricsService));
 
   // The API speaks JSON only: any other body type is answered 415 unsupported_media_type.
   fastify.removeContentTypeParser(['text/plain']);

@@ -1,4 +1,5 @@
 export * from './metrics.service';
 export * from './timed';
+export * from './http-metrics';
 export * from './metrics.module';
 export * from './metrics.controller';

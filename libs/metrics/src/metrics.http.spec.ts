@@ -80,3 +80,38 @@ describe('GET /metrics access', () => {
     }
   });
 });
+
+describe('per-route HTTP metrics', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ queue: 'inline', env: { ENGRAM_ADMIN_TOKEN: ADMIN_TOKEN } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const sample = (text: string, series: string): number =>
+    Number(
+      text
+        .split('\n')
+        .find((line) => line.startsWith(`${series} `))
+        ?.split(' ')[1] ?? 0,
+    );
+
+  it('counts answers by method, route pattern and status, and times them, with bounded labels', async () => {
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    const tenant = await newTenant(t);
+    for (const id of ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002']) {
+      expect((await t.request('GET', `/api/v1/memories/${id}?tenant_id=${tenant}`, undefined, admin)).status).toBe(404);
+    }
+    expect((await t.request('GET', `/no/such/path/${tenant}`, undefined, admin)).status).toBe(404);
+    const text = (await t.request('GET', '/metrics', undefined, admin)).text;
+    expect(sample(text, 'http_requests_total{method="GET",route="/api/v1/memories/:id",status="404"}')).toBe(2);
+    expect(sample(text, 'http_requests_total{method="GET",route="unmatched",status="404"}')).toBe(1);
+    expect(sample(text, 'http_requests_total{method="POST",route="/api/v1/admin/tenants",status="201"}')).toBe(1);
+    expect(sample(text, 'http_request_duration_seconds_count{method="GET",route="/api/v1/memories/:id"}')).toBe(2);
+    // No concrete id or path ever becomes a label value.
+    expect(text).not.toContain('00000000-0000-4000-8000-000000000001');
+    expect(text).not.toContain(`/no/such/path/${tenant}`);
+  });
+});
