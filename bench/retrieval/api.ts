@@ -51,6 +51,42 @@ export async function loadViaApi(target: ApiTarget, docs: readonly SciFactDoc[])
   return timings;
 }
 
+interface MemoryPage {
+  memories: { embedding_status: 'pending' | 'ready' | 'failed' }[];
+  next_cursor: string | null;
+}
+
+/**
+ * Waits until no memory of the namespace is `pending`: a model that embeds through jobs makes
+ * memories searchable by meaning only then. Returns the counts by status at the end.
+ */
+export async function waitForVectors(target: ApiTarget, timeoutMs = 3_600_000): Promise<Record<string, number>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const counts: Record<string, number> = {};
+    let cursor: string | null = null;
+    do {
+      const query: URLSearchParams = new URLSearchParams({
+        namespace: target.namespace,
+        limit: '200',
+        ...(cursor ? { cursor } : {}),
+      });
+      const page: { json: MemoryPage } = await call<MemoryPage>(target, 'GET', `/api/v1/memories?${query}`);
+      for (const memory of page.json.memories) {
+        counts[memory.embedding_status] = (counts[memory.embedding_status] ?? 0) + 1;
+      }
+      cursor = page.json.next_cursor;
+    } while (cursor !== null);
+    if (!counts.pending) {
+      return counts;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`vectors not ready in time: ${JSON.stringify(counts)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+  }
+}
+
 interface SearchResponse {
   results: { memory: { id: string; metadata?: { doc_id?: string } }; score: number }[];
 }

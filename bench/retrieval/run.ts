@@ -11,7 +11,7 @@
 import { Command } from 'commander';
 import { bm25SearchSql, Candidate, DEFAULT_BM25, fuse, FusionMethod } from '@engram/search';
 import { evaluateRuns, Judgements, RunMetrics, ScoredDoc } from '../lib/retrieval-metrics';
-import { loadViaApi, searchViaApi } from './api';
+import { loadViaApi, searchViaApi, waitForVectors } from './api';
 import { latencyLine, machineLine, PUBLISHED, Row, table } from './report';
 import { defaultSciFactDir, loadSciFact, SciFact, sciFactAvailable } from './scifact';
 import { ScratchStudy, TENANT } from './scratch';
@@ -326,6 +326,12 @@ async function viaApi(data: SciFact, base: string, token: string | undefined, sk
     const timings = await loadViaApi(target, data.docs);
     console.log(
       `loaded ${data.docs.length} docs in ${((performance.now() - began) / 1000).toFixed(1)} s; batches: ${timings.map((t) => t.toFixed(0)).join(', ')} ms`,
+    );
+    const statuses = await waitForVectors(target);
+    const seconds = (performance.now() - began) / 1000;
+    console.log(
+      `vectors: ${JSON.stringify(statuses)} ${seconds.toFixed(1)} s after the first write ` +
+        `(${(data.docs.length / seconds).toFixed(1)} docs/s with vectors)`,
     );
   }
   const latencies: number[] = [];
