@@ -105,7 +105,7 @@ export class MemoriesService {
 
   async list(tenantId: string, query: ListMemoriesQuery): Promise<MemoryListView> {
     return this.ops.observe('list', async () => {
-      const found = await this.repository.list(tenantId, {
+      const rows = await this.repository.list(tenantId, {
         namespace: query.namespace,
         filters: {
           types: query.type,
@@ -119,10 +119,9 @@ export class MemoriesService {
         after: query.cursor === undefined ? null : toListCursor(query.cursor),
         limit: query.limit,
       });
-      if (found === null) {
+      if (rows === null) {
         throw namespaceNotFound(query.namespace!);
       }
-      const rows = found;
       const page = rows.slice(0, query.limit);
       const hasMore = rows.length > query.limit;
       const last = page[page.length - 1];
