@@ -7,7 +7,11 @@
 const { parentPort, workerData } = require('node:worker_threads');
 const { loadMiniLm } = require('./minilm-session.js');
 
-loadMiniLm(workerData.dir, { threads: workerData.threads, batchSize: workerData.batchSize }).then(
+loadMiniLm(workerData.dir, {
+  threads: workerData.threads,
+  batchSize: workerData.batchSize,
+  precision: workerData.precision,
+}).then(
   (model) => {
     parentPort.postMessage({ type: 'ready', loadMs: model.loadMs });
     parentPort.on('message', (message) => {
