@@ -71,6 +71,13 @@ function parseObjects(text: string): K8sObject[] {
     .filter((object): object is K8sObject => object !== null);
 }
 
+const VARIANT = [
+  '--set',
+  'api.autoscaling.enabled=false,serviceMonitor.enabled=false,networkPolicy.enabled=false,fullnameOverride=memory',
+  '--set-file',
+  `rbac.policy=${join(ROOT, 'config/rbac-policies.json')}`,
+];
+
 let helm: string;
 let kubectl: string;
 const plain = (): K8sObject[] => parseObjects(ok(kubectl, ['kustomize', MANIFESTS]));
@@ -211,14 +218,8 @@ describe('deploy/kubernetes and the Helm chart', () => {
     renderings = [
       ['manifests', plain()],
       ['chart', chart()],
-      // The other shape: fixed API replicas, no HPA, no operator CRDs, another name.
-      [
-        'chart (variant)',
-        chart(
-          '--set',
-          'api.autoscaling.enabled=false,serviceMonitor.enabled=false,networkPolicy.enabled=false,fullnameOverride=memory',
-        ),
-      ],
+      // The other shape: fixed API replicas, no HPA, no operator CRDs, another name, a policy.
+      ['chart (variant)', chart(...VARIANT)],
     ];
   });
 
@@ -322,6 +323,23 @@ describe('deploy/kubernetes and the Helm chart', () => {
           .map(({ container }) => container.image),
       ),
     ).toEqual(new Set(['engram:1.2.3']));
+  });
+
+  it('mounts an RBAC policy given to the chart where RBAC_POLICY_FILE points, as a directory', () => {
+    const objects = chart(...VARIANT);
+    const api = one(objects, 'Deployment', 'memory-api').spec.template.spec;
+    const container = api.containers[0] as Container;
+    const file = environment(objects, container).literal.RBAC_POLICY_FILE;
+    const mount = container.volumeMounts.find((m: { mountPath: string }) => file.startsWith(`${m.mountPath}/`));
+    expect(mount).toMatchObject({ readOnly: true });
+    expect(mount.subPath).toBeUndefined(); // a subPath mount never sees the ConfigMap change
+    const volume = api.volumes.find((v: { name: string }) => v.name === mount.name);
+    const configMap = one(objects, 'ConfigMap', volume.configMap.name);
+    const policy = configMap.data[file.slice(mount.mountPath.length + 1)];
+    expect(JSON.parse(policy)).toEqual(JSON.parse(readFileSync(join(ROOT, 'config/rbac-policies.json'), 'utf8')));
+    // Without one, the image's own file: nothing is set or mounted.
+    const plainApi = one(plain(), 'Deployment', 'engram-api').spec.template.spec.containers[0] as Container;
+    expect(plainApi.env!.map((e) => e.name)).not.toContain('RBAC_POLICY_FILE');
   });
 
   it('runs every container as non-root, without privileges, on a read-only root, with resources', () => {
