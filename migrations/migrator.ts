@@ -57,14 +57,20 @@ async function withMigrationLock<T>(
   await lockClient.connect();
   const dataSource = dataSourceFor(url, migrations);
   try {
-    await lockClient.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    // Held by an open transaction rather than the session, so the lock stays with this client's
+    // server connection even through a transaction pooler (PgBouncer hands a session's
+    // connection to others between transactions, and a session lock would go with it). The
+    // transaction sits idle while the migrations run on their own connection: a server-wide
+    // idle_in_transaction_session_timeout must not end it, hence the local 0.
+    await lockClient.query('BEGIN; SET LOCAL idle_in_transaction_session_timeout = 0');
+    await lockClient.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await dataSource.initialize();
     return await work(dataSource);
   } finally {
     if (dataSource.isInitialized) {
       await dataSource.destroy();
     }
-    await lockClient.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lockClient.query('ROLLBACK').catch(() => undefined);
     await lockClient.end();
   }
 }
