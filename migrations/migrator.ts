@@ -45,6 +45,30 @@ function dataSourceFor(url: string, migrations: MigrationList): DataSource {
   });
 }
 
+/**
+ * Takes the migration lock in a transaction that stays open until the run ends. Held by a
+ * transaction rather than the session, the lock stays with this client's server connection even
+ * through a transaction pooler (PgBouncer hands a session's connection to other clients between
+ * transactions, and a session lock would go with it: unlocked by nobody, or "taken" twice by
+ * two clients on one connection). A run that finds the lock taken does not wait inside its
+ * transaction: it ends it and tries again, so waiting runs hold no server connection that the
+ * running one's migrations might need. The transaction sits idle while the migrations run on
+ * their own connection: a server-wide idle_in_transaction_session_timeout must not end it.
+ */
+async function acquireMigrationLock(lockClient: Client): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    await lockClient.query('BEGIN; SET LOCAL idle_in_transaction_session_timeout = 0');
+    const [{ locked }] = (
+      await lockClient.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [MIGRATION_LOCK_KEY])
+    ).rows;
+    if (locked) {
+      return;
+    }
+    await lockClient.query('ROLLBACK');
+    await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 500) * (0.5 + Math.random())));
+  }
+}
+
 async function withMigrationLock<T>(
   url: string,
   migrations: MigrationList,
@@ -57,13 +81,7 @@ async function withMigrationLock<T>(
   await lockClient.connect();
   const dataSource = dataSourceFor(url, migrations);
   try {
-    // Held by an open transaction rather than the session, so the lock stays with this client's
-    // server connection even through a transaction pooler (PgBouncer hands a session's
-    // connection to others between transactions, and a session lock would go with it). The
-    // transaction sits idle while the migrations run on their own connection: a server-wide
-    // idle_in_transaction_session_timeout must not end it, hence the local 0.
-    await lockClient.query('BEGIN; SET LOCAL idle_in_transaction_session_timeout = 0');
-    await lockClient.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await acquireMigrationLock(lockClient);
     await dataSource.initialize();
     return await work(dataSource);
   } finally {
