@@ -55,14 +55,22 @@ function dataSourceFor(url: string, migrations: MigrationList): DataSource {
  * running one's migrations might need. The transaction sits idle while the migrations run on
  * their own connection: a server-wide idle_in_transaction_session_timeout must not end it.
  */
-async function acquireMigrationLock(lockClient: Client): Promise<void> {
+async function acquireMigrationLock(lockClient: Client): Promise<'session' | 'transaction'> {
+  // PGlite is one session every client shares, and its socket server serves one client's open
+  // transaction before anyone else's: there a session lock is safe, and an open one would stall.
+  const [{ pglite }] = (await lockClient.query<{ pglite: boolean }>(`SELECT version() LIKE '%(PGlite %' AS pglite`))
+    .rows;
+  if (pglite) {
+    await lockClient.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    return 'session';
+  }
   for (let attempt = 0; ; attempt++) {
     await lockClient.query('BEGIN; SET LOCAL idle_in_transaction_session_timeout = 0');
     const [{ locked }] = (
       await lockClient.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [MIGRATION_LOCK_KEY])
     ).rows;
     if (locked) {
-      return;
+      return 'transaction';
     }
     await lockClient.query('ROLLBACK');
     await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 500) * (0.5 + Math.random())));
@@ -80,15 +88,18 @@ async function withMigrationLock<T>(
   lockClient.on('error', () => undefined);
   await lockClient.connect();
   const dataSource = dataSourceFor(url, migrations);
+  let lock: 'session' | 'transaction' | undefined;
   try {
-    await acquireMigrationLock(lockClient);
+    lock = await acquireMigrationLock(lockClient);
     await dataSource.initialize();
     return await work(dataSource);
   } finally {
     if (dataSource.isInitialized) {
       await dataSource.destroy();
     }
-    await lockClient.query('ROLLBACK').catch(() => undefined);
+    await lockClient
+      .query(lock === 'session' ? 'SELECT pg_advisory_unlock($1)' : 'ROLLBACK', lock === 'session' ? [MIGRATION_LOCK_KEY] : [])
+      .catch(() => undefined);
     await lockClient.end();
   }
 }
