@@ -7,7 +7,7 @@ import { ConfigValidationError, parseConfig } from '@engram/config';
 import { TestApp, eventually, startTestApp, uniqueTenant } from '@engram/test-support/app';
 import { TestDatabase, createPostgresDatabase } from '@engram/test-support/database';
 import { adminHeaders, newApiKey, newNamespace, newTenant } from '@engram/test-support/fixtures';
-import { PgBouncer, adminQuery, startPgBouncer } from '@engram/test-support/pgbouncer';
+import { PgBouncer, adminQuery, pgbouncerSection, startPgBouncer } from '@engram/test-support/pgbouncer';
 import { PolicyDir, defaultPolicy, policyDir } from '@engram/test-support/rbac-policy';
 
 /**
@@ -20,6 +20,7 @@ import { PolicyDir, defaultPolicy, policyDir } from '@engram/test-support/rbac-p
  * revocation all work through it. docs/pgbouncer.md.
  */
 const CHECK = join(__dirname, '../ops/check-pgbouncer');
+const DOCUMENTED_INI = join(__dirname, '../ops/pgbouncer/pgbouncer.ini');
 const ADMIN_TOKEN = 'pgbouncer-admin-token-0123456789';
 const POOL_SIZE = 2;
 
@@ -32,7 +33,12 @@ const ONE = 'engram_one';
 beforeAll(async () => {
   direct = await createPostgresDatabase();
   dbName = new URL(direct.url).pathname.slice(1);
-  bouncer = await startPgBouncer({ poolSize: POOL_SIZE, aliases: { [ONE]: { dbname: dbName, poolSize: 1 } } });
+  // The documented config, with the test's port, trust auth and small pools.
+  bouncer = await startPgBouncer({
+    baseIni: DOCUMENTED_INI,
+    poolSize: POOL_SIZE,
+    aliases: { [ONE]: { dbname: dbName, poolSize: 1 } },
+  });
 }, 300_000);
 
 afterAll(async () => {
@@ -223,6 +229,21 @@ describe('what breaks under transaction pooling, and the setting that fixes it',
       await a.end();
       await b.end();
     }
+  });
+
+  it('the documented pgbouncer.ini is what runs here: transaction mode, no idle-transaction timeout', async () => {
+    const documented = pgbouncerSection(DOCUMENTED_INI);
+    expect(documented).toMatchObject({ pool_mode: 'transaction', idle_transaction_timeout: '0' });
+    const running = Object.fromEntries(
+      (await adminQuery(bouncer.adminUrl, 'SHOW CONFIG')).map((row) => [row.key, row.value]),
+    );
+    expect(running).toMatchObject({
+      pool_mode: 'transaction',
+      idle_transaction_timeout: '0',
+      query_wait_timeout: documented.query_wait_timeout,
+      max_db_connections: documented.max_db_connections,
+    });
+    expect(bouncer.log()).not.toMatch(/unknown parameter|syntax error|FATAL/i);
   });
 
   it('the config refuses transaction pooling without a direct URL for LISTEN and migrations', () => {

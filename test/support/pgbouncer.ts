@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -21,6 +21,28 @@ export interface PgBouncerOptions {
   aliases?: Record<string, { dbname: string; poolSize: number }>;
   /** Extra [pgbouncer] settings. */
   settings?: Record<string, string | number>;
+  /**
+   * Start from the [pgbouncer] section of this ini file (the documented ops/pgbouncer config);
+   * the test's own listen address, port, auth and pool size override it.
+   */
+  baseIni?: string;
+}
+
+/** The `key = value` lines of an ini file's [pgbouncer] section, comments dropped. */
+export function pgbouncerSection(path: string): Record<string, string> {
+  const settings: Record<string, string> = {};
+  let section = '';
+  for (const raw of readFileSync(path, 'utf8').split('\n')) {
+    const line = raw.replace(/^\s*[;#].*$/, '').trim();
+    const header = /^\[(.+)\]$/.exec(line);
+    if (header) {
+      section = header[1];
+    } else if (section === 'pgbouncer' && line.includes('=')) {
+      const at = line.indexOf('=');
+      settings[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    }
+  }
+  return settings;
 }
 
 export interface PgBouncer {
@@ -63,6 +85,7 @@ export async function startPgBouncer(options: PgBouncerOptions = {}): Promise<Pg
   const dir = mkdtempSync(join(tmpdir(), 'engram-pgbouncer-'));
   chmodSync(dir, 0o755);
   const settings: Record<string, string | number> = {
+    ...(options.baseIni ? pgbouncerSection(options.baseIni) : {}),
     listen_addr: '127.0.0.1',
     listen_port: port,
     unix_socket_dir: '',
