@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { Database, PoolCheckoutInTransactionError } from '@engram/db';
 import { migrateDown, migrateUp, migrationStatus } from '@engram/migrations';
+import { isDatabaseUnavailable } from '@engram/common';
 import { ConfigValidationError, parseConfig } from '@engram/config';
 import { TestApp, eventually, startTestApp, uniqueTenant } from '@engram/test-support/app';
 import { TestDatabase, createPostgresDatabase } from '@engram/test-support/database';
@@ -473,8 +474,22 @@ describe('ops/check-pgbouncer', () => {
   });
 
   it('is unhealthy once PgBouncer is stopped, and refuses bad arguments', async () => {
-    const own = await startPgBouncer({ poolSize: 1 });
+    const own = await startPgBouncer({ poolSize: 1, settings: { query_wait_timeout: 1 } });
     expect(check(['--admin-url', own.statsUrl, '--url', own.url(dbName)]).code).toBe(0);
+    // A transaction that waits past query_wait_timeout for a server connection: a 503 error.
+    const holder = await rawClient(own.url(dbName));
+    const db = pooledDatabase({ url: own.url(dbName) });
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1');
+      const error = await db.query('SELECT 1').catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(Error);
+      expect(isDatabaseUnavailable(error)).toBe(true);
+      await holder.query('COMMIT');
+    } finally {
+      await db.close();
+      await holder.end();
+    }
     await own.stop();
     const down = check(['--admin-url', own.statsUrl, '--url', own.url(dbName)]);
     expect(down.code).toBe(3);
