@@ -67,7 +67,9 @@ async function acquireMigrationLock(lockClient: Client): Promise<'session' | 'tr
   for (let attempt = 0; ; attempt++) {
     await lockClient.query('BEGIN; SET LOCAL idle_in_transaction_session_timeout = 0');
     const [{ locked }] = (
-      await lockClient.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [MIGRATION_LOCK_KEY])
+      await lockClient.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+        MIGRATION_LOCK_KEY,
+      ])
     ).rows;
     if (locked) {
       return 'transaction';
@@ -98,7 +100,10 @@ async function withMigrationLock<T>(
       await dataSource.destroy();
     }
     await lockClient
-      .query(lock === 'session' ? 'SELECT pg_advisory_unlock($1)' : 'ROLLBACK', lock === 'session' ? [MIGRATION_LOCK_KEY] : [])
+      .query(
+        lock === 'session' ? 'SELECT pg_advisory_unlock($1)' : 'ROLLBACK',
+        lock === 'session' ? [MIGRATION_LOCK_KEY] : [],
+      )
       .catch(() => undefined);
     await lockClient.end();
   }

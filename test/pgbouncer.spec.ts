@@ -74,6 +74,15 @@ async function settled<T>(work: Promise<T>[]): Promise<{ ok: T[]; errors: string
   };
 }
 
+describe('ops/install-pgbouncer', () => {
+  it('prints a working pgbouncer 1.x, and a second run reuses it without apt', () => {
+    const run = spawnSync(join(__dirname, '../ops/install-pgbouncer'), [], { encoding: 'utf8', timeout: 300_000 });
+    expect([run.status, run.stderr]).toEqual([0, '']);
+    const binary = run.stdout.trim();
+    expect(spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout).toMatch(/^PgBouncer 1\.\d+/);
+  });
+});
+
 describe('what breaks under transaction pooling, and the setting that fixes it', () => {
   it('named prepared statements fail across shared server connections; unnamed ones (the pooled default) do not', async () => {
     const named = new Database({
@@ -324,9 +333,16 @@ describe('the service through PgBouncer (DATABASE_POOL_MODE=transaction)', () =>
     const intruder = await newApiKey(a, other);
 
     // Pins CRUD on one replica, read on the other.
-    const pin = await a.request('POST', '/api/v1/memory/pins', { key: 'config:limits', value: { rpm: 600 } }, machine.headers);
+    const pin = await a.request(
+      'POST',
+      '/api/v1/memory/pins',
+      { key: 'config:limits', value: { rpm: 600 } },
+      machine.headers,
+    );
     expect(pin.status).toBe(201);
-    expect((await b.request('GET', '/api/v1/memory/pins/config:limits', undefined, machine.headers)).body.value).toEqual({
+    expect(
+      (await b.request('GET', '/api/v1/memory/pins/config:limits', undefined, machine.headers)).body.value,
+    ).toEqual({
       rpm: 600,
     });
     expect((await b.request('GET', '/api/v1/memory/pins/config:limits', undefined, intruder.headers)).status).toBe(404);
@@ -365,18 +381,28 @@ describe('the service through PgBouncer (DATABASE_POOL_MODE=transaction)', () =>
     );
     expect(context.status).toBe(200);
     expect(context.body.text).toMatch(/billing team/);
-    expect((await b.request('POST', '/api/v1/memories/search', { namespace: 'notes', query: 'invoices' }, intruder.headers)).status).toBe(404);
+    expect(
+      (await b.request('POST', '/api/v1/memories/search', { namespace: 'notes', query: 'invoices' }, intruder.headers))
+        .status,
+    ).toBe(404);
 
     // An RBAC denial, on record in the audit trail.
     const denied = await b.request('POST', '/api/v1/memory/pins', { key: 'x', value: 1 }, readonly.headers);
     expect([denied.status, denied.body.error.code]).toEqual([403, 'forbidden']);
     await b.settle();
-    const audit = await a.request('GET', `/api/v1/rbac/audit?tenant_id=${tenant}&decision=deny`, undefined, adminHeaders(a));
+    const audit = await a.request(
+      'GET',
+      `/api/v1/rbac/audit?tenant_id=${tenant}&decision=deny`,
+      undefined,
+      adminHeaders(a),
+    );
     expect(audit.status).toBe(200);
     expect(audit.body.decisions.length).toBeGreaterThan(0);
 
     // Pin delete.
-    expect((await a.request('DELETE', '/api/v1/memory/pins/config:limits', undefined, machine.headers)).status).toBe(403);
+    expect((await a.request('DELETE', '/api/v1/memory/pins/config:limits', undefined, machine.headers)).status).toBe(
+      403,
+    );
     expect((await a.request('DELETE', '/api/v1/memory/pins/config:limits', undefined, agent.headers)).status).toBe(204);
     expect((await b.request('GET', '/api/v1/memory/pins/config:limits', undefined, agent.headers)).status).toBe(404);
   }, 60_000);
@@ -386,7 +412,12 @@ describe('the service through PgBouncer (DATABASE_POOL_MODE=transaction)', () =>
     const tenant = await newTenant(a);
     const key = await newApiKey(a, tenant);
     expect((await b.request('GET', '/api/v1/memory/pins', undefined, key.headers)).status).toBe(200); // cached on b
-    const revoked = await a.request('DELETE', `/api/v1/admin/tenants/${tenant}/api-keys/${key.id}`, undefined, adminHeaders(a));
+    const revoked = await a.request(
+      'DELETE',
+      `/api/v1/admin/tenants/${tenant}/api-keys/${key.id}`,
+      undefined,
+      adminHeaders(a),
+    );
     expect([200, 204]).toContain(revoked.status);
     // Well inside the 30 s cache TTL: only the notification can make b refuse it.
     await eventually(
@@ -419,7 +450,12 @@ describe('the service through PgBouncer (DATABASE_POOL_MODE=transaction)', () =>
       const app = i % 2 ? a : b;
       const key = keys[i % 4 < 2 ? 0 : 1];
       const pinKey = `load:${i % 10}`;
-      const write = await app.request('POST', '/api/v1/memory/pins', { key: pinKey, value: { owner: key.tenantId } }, key.headers);
+      const write = await app.request(
+        'POST',
+        '/api/v1/memory/pins',
+        { key: pinKey, value: { owner: key.tenantId } },
+        key.headers,
+      );
       const read = await app.request('GET', `/api/v1/memory/pins/${pinKey}`, undefined, key.headers);
       return { write: write.status, read: read.status, owner: read.body?.value?.owner, tenant: key.tenantId };
     });
@@ -427,7 +463,10 @@ describe('the service through PgBouncer (DATABASE_POOL_MODE=transaction)', () =>
     expect(results.filter((r) => ![200, 201].includes(r.write) || r.read !== 200)).toEqual([]);
     expect(results.filter((r) => r.owner !== r.tenant)).toEqual([]);
     const [pool] = await bouncer.pools(dbName);
-    const servers = ['sv_active', 'sv_idle', 'sv_used', 'sv_tested', 'sv_login'].reduce((n, k) => n + Number(pool[k]), 0);
+    const servers = ['sv_active', 'sv_idle', 'sv_used', 'sv_tested', 'sv_login'].reduce(
+      (n, k) => n + Number(pool[k]),
+      0,
+    );
     expect(servers).toBeLessThanOrEqual(POOL_SIZE);
     expect(before.length).toBe(1);
     const stats = (await adminQuery(bouncer.adminUrl, 'SHOW STATS')).find((row) => row.database === dbName)!;
@@ -450,7 +489,11 @@ describe('ops/check-pgbouncer', () => {
     expect([healthy.code, healthy.stderr]).toEqual([0, '']);
     expect(healthy.stdout).toMatch(/^ok: PgBouncer at 127\.0\.0\.1:\d+: \d+ pool\(s\).*SELECT 1 in \d+ ms\n$/);
     const json = JSON.parse(check(['--admin-url', bouncer.statsUrl, '--json']).stdout);
-    expect(json).toMatchObject({ ok: true, healthy: true, lists: expect.objectContaining({ pools: expect.any(Number) }) });
+    expect(json).toMatchObject({
+      ok: true,
+      healthy: true,
+      lists: expect.objectContaining({ pools: expect.any(Number) }),
+    });
     expect(check(['--url', bouncer.url(dbName)]).stdout).toMatch(/^ok: SELECT 1 through PgBouncer/);
 
     // Occupy the single-connection pool and queue two clients behind it.
@@ -493,7 +536,9 @@ describe('ops/check-pgbouncer', () => {
     await own.stop();
     const down = check(['--admin-url', own.statsUrl, '--url', own.url(dbName)]);
     expect(down.code).toBe(3);
-    expect(down.stderr).toMatch(/^check-pgbouncer: error: PgBouncer at 127\.0\.0\.1:\d+ is unreachable: ECONNREFUSED\n$/);
+    expect(down.stderr).toMatch(
+      /^check-pgbouncer: error: PgBouncer at 127\.0\.0\.1:\d+ is unreachable: ECONNREFUSED\n$/,
+    );
     expect(check(['--admin-url', own.statsUrl]).stderr).toMatch(/admin console .* is unreachable/);
     expect(check([]).code).toBe(2);
     expect(check(['--url', 'http://x']).code).toBe(2);
