@@ -9,6 +9,7 @@ import { TestApp, eventually, startTestApp, uniqueTenant } from '@engram/test-su
 import { TestDatabase, createPostgresDatabase } from '@engram/test-support/database';
 import { adminHeaders, newApiKey, newNamespace, newTenant } from '@engram/test-support/fixtures';
 import { PgBouncer, adminQuery, pgbouncerSection, startPgBouncer } from '@engram/test-support/pgbouncer';
+import { freePort } from '@engram/test-support/net';
 import { PolicyDir, defaultPolicy, policyDir } from '@engram/test-support/rbac-policy';
 
 /**
@@ -21,6 +22,8 @@ import { PolicyDir, defaultPolicy, policyDir } from '@engram/test-support/rbac-p
  * revocation all work through it. docs/pgbouncer.md.
  */
 const CHECK = join(__dirname, '../ops/check-pgbouncer');
+/** The built CLI (`npm test` builds dist/ first). */
+const CLI = join(__dirname, '../dist/apps/cli/src/main.js');
 const DOCUMENTED_INI = join(__dirname, '../ops/pgbouncer/pgbouncer.ini');
 const ADMIN_TOKEN = 'pgbouncer-admin-token-0123456789';
 const POOL_SIZE = 2;
@@ -285,6 +288,27 @@ describe('migrations through PgBouncer', () => {
     } finally {
       await empty.drop();
     }
+  }, 60_000);
+});
+
+describe('engram migrate with a pooler', () => {
+  it('goes to DATABASE_DIRECT_URL, not to DATABASE_URL', async () => {
+    const closed = await freePort();
+    const run = spawnSync(process.execPath, [CLI, 'migrate', 'status'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: {
+        PATH: process.env.PATH,
+        LOG_LEVEL: 'warn',
+        // Nothing listens here: a migrate that used DATABASE_URL would fail to connect.
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${closed}/${dbName}`,
+        DATABASE_DIRECT_URL: direct.url,
+        DATABASE_POOL_MODE: 'transaction',
+      },
+    });
+    expect([run.status, run.stderr]).toEqual([0, '']);
+    expect(run.stdout).toMatch(/^\[x\] Extensions/);
+    expect(run.stdout).not.toMatch(/^\[ \]/m);
   }, 60_000);
 });
 
