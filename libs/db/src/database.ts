@@ -72,7 +72,7 @@ export class Database implements Queryable {
       max: options.poolMax,
       application_name: options.applicationName ?? 'engram',
       // A startup parameter PgBouncer refuses ("unsupported startup parameter"); pooled, every
-      // transaction sets it instead (sessionSettingsSql).
+      // transaction sets it instead (perTransactionSql).
       statement_timeout: pooled ? undefined : options.statementTimeoutMs || undefined,
       connectionTimeoutMillis: 10_000,
       idleTimeoutMillis: 30_000,
