@@ -119,13 +119,13 @@ async function runServer(options: { api: boolean; worker: boolean }): Promise<vo
   serving = true;
 }
 
-async function withDatabaseUrl<T>(work: (url: string) => Promise<T>): Promise<T> {
+async function withMigrationUrl<T>(work: (url: string) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const { startStorage } = await serverSide();
   const storage = await startStorage(config, false);
   closers.push(() => storage.stop());
   try {
-    return await work(storage.databaseUrl);
+    return await work(storage.migrationUrl);
   } finally {
     await storage.stop();
   }
@@ -159,7 +159,7 @@ migrate
   .command('up')
   .description('apply every pending migration')
   .action(() =>
-    withDatabaseUrl(async (url) => {
+    withMigrationUrl(async (url) => {
       const applied = await (await migrations()).migrateUp(url);
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date');
     }),
@@ -169,7 +169,7 @@ migrate
   .description('revert the newest migrations')
   .option('--steps <n>', 'how many to revert', '1')
   .action((options: { steps: string }) =>
-    withDatabaseUrl(async (url) => {
+    withMigrationUrl(async (url) => {
       const steps = Number(options.steps);
       if (!Number.isInteger(steps) || steps < 1) {
         throw new ConfigValidationError(['--steps: must be a whole number ≥ 1']);
@@ -182,7 +182,7 @@ migrate
   .command('status')
   .description('list migrations and whether each is applied')
   .action(() =>
-    withDatabaseUrl(async (url) => {
+    withMigrationUrl(async (url) => {
       for (const { name, applied } of await (await migrations()).migrationStatus(url)) {
         console.log(`${applied ? '[x]' : '[ ]'} ${name}`);
       }

@@ -20,6 +20,24 @@ export const configSchema = z.object({
   DATABASE_URL: optionalString().pipe(
     z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
   ),
+  /**
+   * Postgres itself when DATABASE_URL is a transaction pooler (PgBouncer): migrations (their
+   * advisory lock) and LISTEN sessions use it. Unset: DATABASE_URL.
+   */
+  DATABASE_DIRECT_URL: optionalString().pipe(
+    z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
+  ),
+  /**
+   * `transaction` when DATABASE_URL is PgBouncer in pool_mode=transaction (or another pooler
+   * that shares server connections between transactions): no session state, the role and
+   * statement timeout set in every transaction, named statements off unless asked for.
+   */
+  DATABASE_POOL_MODE: z.enum(['direct', 'transaction']).default('direct'),
+  /**
+   * Named (server-side prepared) statements on the hot paths. Default: on for direct, off for
+   * transaction pooling (PgBouncer 1.21+ with max_prepared_statements > 0 can take them).
+   */
+  DATABASE_PREPARED_STATEMENTS: z.stringbool().optional(),
   REDIS_URL: optionalString().pipe(
     z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   ),
@@ -142,6 +160,13 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     throw new ConfigValidationError(
       result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
     );
+  }
+  const pooled = result.data.DATABASE_POOL_MODE === 'transaction';
+  if (pooled && (result.data.DATABASE_URL === undefined || result.data.DATABASE_DIRECT_URL === undefined)) {
+    // A transaction pooler cannot hold a LISTEN or a session advisory lock: they need Postgres itself.
+    throw new ConfigValidationError([
+      'DATABASE_POOL_MODE: transaction needs DATABASE_URL (the pooler) and DATABASE_DIRECT_URL (Postgres itself, for LISTEN and migrations)',
+    ]);
   }
   return result.data;
 }
