@@ -8,8 +8,8 @@
 const { http, setupTenant, startLoad, NAMESPACE, REQUEST_TIMEOUT_MS } = require('./load');
 const { sleep, until } = require('./deployment');
 
-const WARMUP_MS = 2000;
-const AFTER_RECOVERY_MS = 1000;
+const WARMUP_MS = 1500;
+const AFTER_RECOVERY_MS = 500;
 
 /** Serving: ready, and a pin and a memory written through the API. Returns the memory's id. */
 async function probe(deployment, tenant, n) {

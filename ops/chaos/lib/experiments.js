@@ -114,7 +114,7 @@ const EXPERIMENTS = [
   },
   {
     name: 'worker-kill',
-    fault: 'SIGKILL the worker while embedding jobs run, keep it down 3 s, start a new one',
+    fault: 'SIGKILL the worker while embedding jobs run, keep it down 2 s, start a new one',
     expect:
       'the API keeps answering (no 5xx); jobs wait while no worker runs; the ones the dead worker held are finished by the new one',
     allowed: [],
@@ -125,7 +125,7 @@ const EXPERIMENTS = [
       const active = await until(async () => (await activeEmbeddingJobs(d)) > 0, 3000, 20);
       await d.killWorker();
       note(`worker SIGKILL (${active ? 'with embedding jobs active' : 'no embedding job was active'})`);
-      await sleep(3000);
+      await sleep(2000);
       d.startWorker();
       note('worker started');
     },
