@@ -34,17 +34,26 @@ function startStressNg(args) {
   const child = spawn(binary, args, { stdio: 'ignore', detached: true });
   let exited = false;
   child.once('exit', () => (exited = true));
+  const signal = (name) => {
+    try {
+      process.kill(-child.pid, name);
+    } catch {
+      // already gone
+    }
+  };
   return {
     binary,
     pid: child.pid,
-    stop() {
+    /** SIGTERM (stress-ng stops and reaps its workers), SIGKILL for the group after 2 s. */
+    async stop() {
       if (!exited) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
+        signal('SIGTERM');
+        await until(() => exited, 2000, 50);
+        signal('SIGKILL');
       }
+    },
+    stopSync() {
+      signal('SIGKILL');
     },
   };
 }
@@ -73,7 +82,7 @@ const EXPERIMENTS = [
       'every request is answered (no 5xx, none past the timeout); writes wait at most the queue timeout (2 s); jobs resume after SIGCONT',
     allowed: [],
     recoveryBoundS: 5,
-    embeddingBoundS: 20,
+    embeddingBoundS: 30,
     async inject(d, note) {
       d.redis.pause();
       note('redis SIGSTOP');
@@ -95,7 +104,7 @@ const EXPERIMENTS = [
       'every request is answered (no 5xx); no acknowledged write or audit row lost; embeddings whose jobs Redis lost still end ready (the embedding sweep)',
     allowed: [],
     recoveryBoundS: 8,
-    embeddingBoundS: 25,
+    embeddingBoundS: 30,
     async inject(d, note) {
       await d.redis.flushAll();
       note('redis FLUSHALL');
@@ -119,7 +128,8 @@ const EXPERIMENTS = [
       'the API keeps answering (no 5xx); jobs wait while no worker runs; the ones the dead worker held are finished by the new one',
     allowed: [],
     recoveryBoundS: 5,
-    embeddingBoundS: 25,
+    // A new worker loads the sentence model first (3-12 s on a busy machine).
+    embeddingBoundS: 40,
     async inject(d, note) {
       // Mid-load means mid-job: wait (briefly) for the worker to hold an embedding job.
       const active = await until(async () => (await activeEmbeddingJobs(d)) > 0, 3000, 20);
@@ -142,7 +152,7 @@ const EXPERIMENTS = [
       'while it is down requests answer 503 database_unavailable with Retry-After (never another 5xx, never a hang); the API and worker reconnect without a restart',
     allowed: [DATABASE_UNAVAILABLE],
     recoveryBoundS: 10,
-    embeddingBoundS: 25,
+    embeddingBoundS: 30,
     async inject(d, note) {
       d.postgres.stop('fast');
       note('postgres stopped (-m fast)');
@@ -158,7 +168,7 @@ const EXPERIMENTS = [
   },
   {
     name: 'cpu-spike',
-    fault: `stress-ng --cpu 0 (one hog per core) for ${STRESS_SECONDS} s`,
+    fault: `stress-ng --cpu 0 (one hog per core) for ${STRESS_SECONDS - 2} s (--timeout ${STRESS_SECONDS}s as a backstop)`,
     expect: 'every request is answered within the timeout and succeeds (slower, not failing); jobs keep up afterwards',
     allowed: [],
     recoveryBoundS: 5,
@@ -169,19 +179,19 @@ const EXPERIMENTS = [
       d.fault = stress;
       note(`stress-ng --cpu 0 started (${stress.binary})`);
       await sleep(STRESS_SECONDS * 1000 - 2000);
-      stress.stop();
+      await stress.stop();
       note('stress-ng stopped');
     },
     async restore(d) {
-      d.fault?.stop();
+      await d.fault?.stop();
     },
     restoreSync(d) {
-      d.fault?.stop();
+      d.fault?.stopSync();
     },
   },
   {
     name: 'memory-pressure',
-    fault: `stress-ng --vm 2 --vm-bytes 384M (768 MiB held and touched) for ${STRESS_SECONDS} s`,
+    fault: `stress-ng --vm 2 --vm-bytes 384M (768 MiB held and touched) for ${STRESS_SECONDS - 2} s (--timeout ${STRESS_SECONDS}s as a backstop)`,
     expect: 'every request is answered and succeeds; no process is killed; nothing lost',
     allowed: [],
     recoveryBoundS: 5,
@@ -201,14 +211,14 @@ const EXPERIMENTS = [
       d.fault = stress;
       note(`stress-ng --vm 2 --vm-bytes 384M started (${stress.binary})`);
       await sleep(STRESS_SECONDS * 1000 - 2000);
-      stress.stop();
+      await stress.stop();
       note('stress-ng stopped');
     },
     async restore(d) {
-      d.fault?.stop();
+      await d.fault?.stop();
     },
     restoreSync(d) {
-      d.fault?.stop();
+      d.fault?.stopSync();
     },
   },
 ];
