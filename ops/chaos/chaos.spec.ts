@@ -30,7 +30,11 @@ describe('ops/chaos/run', () => {
     });
     const report = run.json;
     // The whole report on failure: the summaries say which check failed and the timeline when.
-    expect({ code: run.code, problems: report?.experiments?.flatMap((e: any) => e.problems), error: report?.error }).toEqual({
+    expect({
+      code: run.code,
+      problems: report?.experiments?.flatMap((e: any) => e.problems),
+      error: report?.error,
+    }).toEqual({
       code: 0,
       problems: [],
       error: undefined,
@@ -38,7 +42,9 @@ describe('ops/chaos/run', () => {
     const byName = Object.fromEntries(report.experiments.map((e: any) => [e.experiment, e]));
     expect(Object.keys(byName)).toEqual(['redis-stall', 'redis-loss', 'worker-kill', 'postgres-restart']);
     for (const summary of report.experiments) {
-      console.log(`chaos ${summary.experiment}: ${JSON.stringify({ ...summary, fault: undefined, expect: undefined })}`);
+      console.log(
+        `chaos ${summary.experiment}: ${JSON.stringify({ ...summary, fault: undefined, expect: undefined })}`,
+      );
       expect(summary).toMatchObject({ ok: true, lost: 0, audit_missing: 0, embeddings: { pending: 0, failed: 0 } });
       expect(summary.requests_during_fault).toBeGreaterThan(10);
       expect(summary.acknowledged.memories).toBeGreaterThan(10);

@@ -101,7 +101,10 @@ describe('the embedding sweep (postgres, BullMQ on a private Redis)', () => {
       expect(await client.keys(`${api.config.QUEUE_PREFIX}:embeddings.embed:*`)).not.toHaveLength(0);
       await client.flushall();
 
-      const worker = await startTestApp({ env: { ...env(), QUEUE_PREFIX: api.config.QUEUE_PREFIX }, database_: api.database });
+      const worker = await startTestApp({
+        env: { ...env(), QUEUE_PREFIX: api.config.QUEUE_PREFIX },
+        database_: api.database,
+      });
       try {
         await eventually(async () => (await status(api, tenant, created.body.id)) === 'ready', 15_000, 200);
       } finally {

@@ -65,7 +65,9 @@ function postgresBinDir() {
   majors.sort((a, b) => Number(a) - Number(b));
   const dir = majors.length ? path.join(base, majors[majors.length - 1], 'bin') : undefined;
   if (!dir || !existsSync(path.join(dir, 'initdb'))) {
-    throw new SetupError('no Postgres server binaries under /usr/lib/postgresql/*/bin (ops/test-services installs them)');
+    throw new SetupError(
+      'no Postgres server binaries under /usr/lib/postgresql/*/bin (ops/test-services installs them)',
+    );
   }
   return dir;
 }
@@ -185,7 +187,16 @@ async function startDeployment(options = {}) {
   const postgres = {
     url: databaseUrl,
     start() {
-      asOwner(path.join(pgBin, 'pg_ctl'), ['-D', data, '-o', pgOptions, '-l', path.join(dir, 'postgres.log'), '-w', 'start']);
+      asOwner(path.join(pgBin, 'pg_ctl'), [
+        '-D',
+        data,
+        '-o',
+        pgOptions,
+        '-l',
+        path.join(dir, 'postgres.log'),
+        '-w',
+        'start',
+      ]);
       postgresRunning = true;
     },
     /** pg_ctl stop -m fast|immediate, waiting until the server is gone. */
@@ -255,7 +266,9 @@ async function startDeployment(options = {}) {
         return response.ok;
       }, STARTUP_TIMEOUT_MS);
       if (!ready) {
-        throw new SetupError(`the API did not become ready within ${STARTUP_TIMEOUT_MS / 1000} s (see ${logDir}/api.log)`);
+        throw new SetupError(
+          `the API did not become ready within ${STARTUP_TIMEOUT_MS / 1000} s (see ${logDir}/api.log)`,
+        );
       }
     },
     startWorker() {

@@ -13,7 +13,8 @@ const AFTER_RECOVERY_MS = 500;
 
 /** Serving: ready, and a pin and a memory written through the API. Returns the memory's id. */
 async function probe(deployment, tenant, n) {
-  const call = (method, path, body) => http(deployment.base, method, path, { token: tenant.key, body, timeoutMs: 3000 });
+  const call = (method, path, body) =>
+    http(deployment.base, method, path, { token: tenant.key, body, timeoutMs: 3000 });
   const ready = await http(deployment.base, 'GET', '/ready', { timeoutMs: 3000 });
   if (ready.status !== 200) {
     return null;
@@ -128,7 +129,9 @@ async function runExperiment(deployment, experiment, { onNote = () => {}, loadCl
   // Which requests failed, and whether the documented behaviour allows it.
   const isOk = (o) => o.status >= 200 && o.status < 300;
   const allowed = (o) =>
-    experiment.allowed.some((a) => a.status === o.status && a.code === o.code && (!a.retryAfter || Number(o.retryAfter) > 0));
+    experiment.allowed.some(
+      (a) => a.status === o.status && a.code === o.code && (!a.retryAfter || Number(o.retryAfter) > 0),
+    );
   const failedByCode = tally(outcomes, (o) => !isOk(o));
   const unexpected = tally(outcomes, (o) => !isOk(o) && !allowed(o));
   if (Object.keys(unexpected).length) {
@@ -152,12 +155,16 @@ async function runExperiment(deployment, experiment, { onNote = () => {}, loadCl
   }
 
   // Nothing acknowledged is lost: read everything back through the API.
-  const pins = new Map((await listAll(deployment, tenant, '/api/v1/memory/pins?prefix=p-', 'pins')).map((p) => [p.key, p]));
+  const pins = new Map(
+    (await listAll(deployment, tenant, '/api/v1/memory/pins?prefix=p-', 'pins')).map((p) => [p.key, p]),
+  );
   const lostPins = load.ackedPins.filter((p) => !pins.has(p.key) || pins.get(p.key).value.n !== p.value.n);
   const memories = new Map(
     (await listAll(deployment, tenant, `/api/v1/memories?namespace=${NAMESPACE}`, 'memories')).map((m) => [m.id, m]),
   );
-  const lostMemories = load.ackedMemories.filter((m) => !memories.has(m.id) || memories.get(m.id).content !== m.content);
+  const lostMemories = load.ackedMemories.filter(
+    (m) => !memories.has(m.id) || memories.get(m.id).content !== m.content,
+  );
   const lost = lostPins.length + lostMemories.length;
   if (lost) {
     problems.push(

@@ -19,7 +19,10 @@ function stressNgBinary() {
   if (process.env.STRESS_NG) {
     return process.env.STRESS_NG;
   }
-  return execFileSync(path.join(ROOT, 'ops', 'install-stress-ng'), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+  return execFileSync(path.join(ROOT, 'ops', 'install-stress-ng'), {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
     .trim()
     .split('\n')
     .pop();
@@ -175,7 +178,15 @@ const EXPERIMENTS = [
     embeddingBoundS: 30,
     requires: 'stress-ng',
     async inject(d, note) {
-      const stress = startStressNg(['--cpu', '0', '--cpu-method', 'matrixprod', '--timeout', `${STRESS_SECONDS}s`, '--quiet']);
+      const stress = startStressNg([
+        '--cpu',
+        '0',
+        '--cpu-method',
+        'matrixprod',
+        '--timeout',
+        `${STRESS_SECONDS}s`,
+        '--quiet',
+      ]);
       d.fault = stress;
       note(`stress-ng --cpu 0 started (${stress.binary})`);
       await sleep(STRESS_SECONDS * 1000 - 2000);
