@@ -140,6 +140,11 @@ export const configSchema = z.object({
    */
   SEARCH_HNSW_MAX_SCAN_TUPLES: z.coerce.number().int().min(100).max(1_000_000).default(5000),
   SEARCH_RECENCY_HALF_LIFE_HOURS: z.coerce.number().positive().default(168),
+  /**
+   * How often a worker embeds memories still pending a vector this long after their last write:
+   * their job was never queued (Redis down at the write) or Redis lost it (FLUSHALL, a restart).
+   */
+  EMBEDDING_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
   MEMORY_EXPIRY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   MEMORY_ACCESS_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(500),
 });

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EmbeddingsModule } from '@engram/embeddings';
 import { TenantsModule } from '@engram/tenants';
-import { EmbedMemoriesHandler, EmbeddingJobs } from './memories.embedding';
+import { EmbedMemoriesHandler, EmbeddingJobs, EmbeddingSweepHandler } from './memories.embedding';
 import { ReembedNamespaceHandler } from './memories.reembed';
 import { MemoriesController } from './memories.controller';
 import { MemoryExpiryHandler } from './memories.jobs';
@@ -27,6 +27,7 @@ import { NamespacesService } from './namespaces.service';
     MemoryAccessTracker,
     EmbeddingJobs,
     EmbedMemoriesHandler,
+    EmbeddingSweepHandler,
     ReembedNamespaceHandler,
     MemoryExpiryHandler,
   ],

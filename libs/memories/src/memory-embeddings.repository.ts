@@ -56,6 +56,30 @@ export class MemoryEmbeddingsRepository {
     });
   }
 
+  /**
+   * Memories of every tenant still pending a vector `olderThanSeconds` after their last write,
+   * with their namespace's model, oldest first. Across tenants on purpose (the embedding sweep);
+   * each row says its tenant, and every later statement on them is scoped to that tenant.
+   */
+  pendingAcrossTenants(
+    olderThanSeconds: number,
+    limit: number,
+  ): Promise<{ tenant_id: string; id: string; model: string }[]> {
+    return this.scope.crossTenant('pendingAcrossTenants', (tx) =>
+      tx.query(
+        `SELECT m.tenant_id, m.id, n.embedding_model AS model
+         FROM memories m
+         JOIN namespaces n ON n.tenant_id = m.tenant_id AND n.name = m.namespace
+         WHERE m.embedding_status = 'pending'
+           AND m.updated_at < now() - make_interval(secs => $1)
+           AND (m.expires_at IS NULL OR m.expires_at > now())
+         ORDER BY m.updated_at
+         LIMIT $2`,
+        [olderThanSeconds, limit],
+      ),
+    );
+  }
+
   markFailed(tenantId: string, ids: string[]): Promise<void> {
     return this.scope.tenant(tenantId, 'markFailed', async (tx) => {
       await tx.query(
