@@ -48,14 +48,17 @@ const WORKER_FILE = join(__dirname, 'minilm-worker.js');
 
 interface Chunk {
   texts: string[];
-  resolve: (vectors: Float32Array[]) => void;
+  /** Every passage of each text, or only the first. */
+  passages: boolean;
+  /** Each text's vectors: its passages', or its one vector. */
+  resolve: (vectors: Float32Array[][]) => void;
   reject: (error: Error) => void;
 }
 
 type WorkerMessage =
   | { type: 'ready'; loadMs: number }
   | { type: 'failed'; error: string }
-  | { type: 'result'; id: number; vectors?: Float32Array[]; error?: string };
+  | { type: 'result'; id: number; vectors?: Float32Array[]; counts?: number[]; error?: string };
 
 /**
  * One worker thread per model directory and thread count in the process, shared by every
@@ -85,13 +88,15 @@ class MiniLmRuntime {
     return this.loading;
   }
 
-  async embed(texts: string[]): Promise<Float32Array[]> {
+  async embed(texts: string[], passages: boolean): Promise<Float32Array[][]> {
     await this.load();
     const queue = texts.length <= CHUNK ? this.interactive : this.bulk;
-    const chunks: Promise<Float32Array[]>[] = [];
+    const chunks: Promise<Float32Array[][]>[] = [];
     for (let start = 0; start < texts.length; start += CHUNK) {
       chunks.push(
-        new Promise((resolve, reject) => queue.push({ texts: texts.slice(start, start + CHUNK), resolve, reject })),
+        new Promise((resolve, reject) =>
+          queue.push({ texts: texts.slice(start, start + CHUNK), passages, resolve, reject }),
+        ),
       );
     }
     this.pump();
@@ -209,10 +214,10 @@ class MiniLmRuntime {
     this.worker.ref();
     const id = this.nextId++;
     this.inFlight = { id, chunk };
-    this.worker.postMessage({ id, texts: chunk.texts });
+    this.worker.postMessage({ id, texts: chunk.texts, passages: chunk.passages });
   }
 
-  private settle(message: { id: number; vectors?: Float32Array[]; error?: string }): void {
+  private settle(message: { id: number; vectors?: Float32Array[]; counts?: number[]; error?: string }): void {
     const current = this.inFlight;
     if (!current || current.id !== message.id) {
       return;
@@ -221,7 +226,11 @@ class MiniLmRuntime {
     if (message.error !== undefined || !message.vectors) {
       current.chunk.reject(new EmbeddingProviderError(`${MINILM_MODEL}: ${message.error}`, false));
     } else {
-      current.chunk.resolve(message.vectors);
+      const vectors = message.vectors;
+      let next = 0;
+      current.chunk.resolve(
+        (message.counts ?? vectors.map(() => 1)).map((count) => vectors.slice(next, (next += count))),
+      );
     }
     this.pump();
   }
@@ -265,8 +274,17 @@ export class MiniLmEmbeddingProvider implements EmbeddingProvider {
     if (texts.length === 0) {
       return [];
     }
-    const vectors = await this.runtime.embed(texts);
-    return vectors.map((vector) => Array.from(vector));
+    const vectors = await this.runtime.embed(texts, false);
+    return vectors.map(([vector]) => Array.from(vector));
+  }
+
+  /** embed()'s vector of each text, then one per later window of a text longer than one (minilm-session.js). */
+  async embedPassages(texts: string[]): Promise<number[][][]> {
+    if (texts.length === 0) {
+      return [];
+    }
+    const lists = await this.runtime.embed(texts, true);
+    return lists.map((list) => list.map((vector) => Array.from(vector)));
   }
 
   /** The last provider of a runtime to close stops its worker. */

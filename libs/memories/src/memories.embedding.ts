@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { ConfigService } from '@engram/config';
-import { EmbeddingModels, LOCAL_HASH_MODEL, toVectorLiteral } from '@engram/embeddings';
+import { EmbeddingModels, LOCAL_HASH_MODEL, embedForStorage, toVectorLiteral } from '@engram/embeddings';
 import { JobContext, JobHandler, JobHandlerInstance, JobQueue, defineJob, jobDefinition } from '@engram/jobs';
 import { MetricsService } from '@engram/metrics';
 import { MemoryEmbeddingsRepository } from './memory-embeddings.repository';
@@ -156,11 +156,14 @@ export class EmbedMemoriesHandler implements JobHandlerInstance<'embeddings.embe
     if (pending.length === 0) {
       return;
     }
-    const vectors = await this.jobs.models.get(payload.model).embed(pending.map((memory) => memory.content));
+    const passages = await embedForStorage(
+      this.jobs.models.get(payload.model),
+      pending.map((memory) => memory.content),
+    );
     await this.repository.store(
       payload.tenant_id,
       payload.model,
-      pending.map((memory, i) => ({ id: memory.id, vector: vectorText(vectors[i]) })),
+      pending.map((memory, i) => ({ id: memory.id, vectors: passages[i].map(vectorText) })),
     );
     const now = Date.now();
     for (const memory of pending) {
