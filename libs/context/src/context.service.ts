@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, registerErrorStatus } from '@engram/common';
-import { MetricsService, timed } from '@engram/metrics';
+import { MetricsService, outcomeOf, timed } from '@engram/metrics';
 import { MemoryAccessTracker, MemoryOperations, NamespacesService } from '@engram/memories';
 import { PinsService } from '@engram/pins';
 import { SearchService } from '@engram/search';
@@ -49,6 +49,7 @@ export class ContextService {
   async assemble(tenantId: string, input: ContextInput): Promise<AssembledContext> {
     return this.ops.observe('context', () =>
       timed(this.latency, {}, () => this.build(tenantId, input), {
+        classify: outcomeOf,
         span: {
           name: 'context.assemble',
           attributes: definedAttributes({
@@ -112,6 +113,7 @@ export class ContextService {
   /** A stage of assembly, timed into memory_context_stage_duration_seconds and traced. */
   private stage<T>(stage: string, sizes: { budget: number; blocks: number }, run: () => Promise<T>): Promise<T> {
     return timed(this.stageLatency, { stage }, run, {
+      classify: outcomeOf,
       span: {
         name: `context.${stage}`,
         attributes: { 'engram.token_budget': sizes.budget, 'engram.candidates': sizes.blocks },

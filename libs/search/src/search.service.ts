@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@engram/config';
 import { EmbeddingModels, toVectorLiteral } from '@engram/embeddings';
-import { MetricsService, timed } from '@engram/metrics';
+import { MetricsService, outcomeOf, timed } from '@engram/metrics';
 import { annotateActiveSpan, definedAttributes, tenantAttribute } from '@engram/tracing';
 import {
   MemoryAccessTracker,
@@ -193,6 +193,7 @@ export class SearchService {
     run: () => Promise<T>,
   ): Promise<T> {
     return timed(this.stageLatency, { stage }, run, {
+      classify: outcomeOf,
       span: {
         name: `search.${stage}`,
         attributes: definedAttributes({

@@ -1,4 +1,4 @@
-import { DiagLogLevel, diag } from '@opentelemetry/api';
+import { DiagLogLevel, context, diag, propagation, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
@@ -46,6 +46,19 @@ export function startSdk(options: SdkOptions): { shutdown(): Promise<void> } {
   const processor = options.exporter
     ? new SimpleSpanProcessor(options.exporter)
     : new BatchSpanProcessor(new OTLPTraceExporter());
+  const instrumentations = [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED_PATHS.has((request.url ?? '').split('?')[0]),
+      // Outgoing calls are traced inside a traced operation only (not the exporter's own).
+      requireParentforOutgoingSpans: true,
+    }),
+    new PgInstrumentation({
+      // Pool upkeep, LISTEN connections and timers outside any operation stay untraced.
+      requireParentSpan: true,
+      // Never parameter values: they are tenants' data.
+      enhancedDatabaseReporting: false,
+    }),
+  ];
   const sdk = new NodeSDK({
     serviceName: options.serviceName,
     // No process detector: it records the command line, which may carry secrets.
@@ -54,21 +67,20 @@ export function startSdk(options: SdkOptions): { shutdown(): Promise<void> } {
     spanProcessors: [new ScrubbingSpanProcessor(processor)],
     metricReaders: [],
     logRecordProcessors: [],
-    instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request: IncomingMessage) =>
-          UNTRACED_PATHS.has((request.url ?? '').split('?')[0]),
-        // Outgoing calls are traced inside a traced operation only (not the exporter's own).
-        requireParentforOutgoingSpans: true,
-      }),
-      new PgInstrumentation({
-        // Pool upkeep, LISTEN connections and timers outside any operation stay untraced.
-        requireParentSpan: true,
-        // Never parameter values: they are tenants' data.
-        enhancedDatabaseReporting: false,
-      }),
-    ],
+    instrumentations,
   });
   sdk.start();
-  return { shutdown: () => sdk.shutdown() };
+  return {
+    async shutdown() {
+      await sdk.shutdown();
+      // The patches stay on modules shared with whatever runs next in this process (tests).
+      for (const instrumentation of instrumentations) {
+        instrumentation.disable();
+      }
+      trace.disable();
+      context.disable();
+      propagation.disable();
+      diag.disable();
+    },
+  };
 }
