@@ -84,9 +84,8 @@ process.on('SIGTERM', onSignal);
 
 async function runServer(options: { api: boolean; worker: boolean }): Promise<void> {
   const config = loadConfig();
-  const tracing = await (await tracingSide()).startTracing(config, {
-    serviceName: options.api ? 'engram-api' : 'engram-worker',
-  });
+  const { startTracing } = await tracingSide();
+  const tracing = await startTracing(config, { serviceName: options.api ? 'engram-api' : 'engram-worker' });
   // The first closer runs last: spans of the shutdown itself are exported too.
   closers.push(() => tracing.shutdown());
   const { serverMigrates, startStorage } = await serverSide();

@@ -1,5 +1,5 @@
 import { LoggerService } from '@nestjs/common';
-import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { TraceFlags, isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { Logger } from 'pino';
 import { jobLogContext, requestContext } from './request-context';
 
@@ -33,8 +33,9 @@ export function createLogger(level: string, to: 'stdout' | 'stderr' = 'stdout'):
         ? { request_id: context.requestId, ...(context.tenantId ? { tenant_id: context.tenantId } : {}) }
         : { ...jobLogContext.current() };
       // With tracing off there is no active span: one lookup in the no-op context, nothing more.
+      // A trace the sampler dropped is not named: its id would lead nowhere.
       const span = trace.getActiveSpan()?.spanContext();
-      if (span && isSpanContextValid(span)) {
+      if (span && isSpanContextValid(span) && (span.traceFlags & TraceFlags.SAMPLED) !== 0) {
         fields.trace_id = span.traceId;
         fields.span_id = span.spanId;
       }

@@ -80,17 +80,17 @@ export class ContextService {
     try {
       context = await this.stage('pack', { budget, blocks: ranked.results.length + pins.length }, async () =>
         assembleContext({
-        budget,
-        systemPrompt: input.system_prompt,
-        pins: pins.map((pin) => ({ key: pin.key, value: pin.value, source: pin.source })),
-        memories: ranked.results.map((r) => ({
-          id: r.memory.id,
-          content: r.memory.content,
-          score: r.score,
-          type: r.memory.type,
-          source: r.memory.provenance.source,
-          created_at: r.memory.created_at,
-        })),
+          budget,
+          systemPrompt: input.system_prompt,
+          pins: pins.map((pin) => ({ key: pin.key, value: pin.value, source: pin.source })),
+          memories: ranked.results.map((r) => ({
+            id: r.memory.id,
+            content: r.memory.content,
+            score: r.score,
+            type: r.memory.type,
+            source: r.memory.provenance.source,
+            created_at: r.memory.created_at,
+          })),
           now: Date.now(),
           format: input.format,
         }),

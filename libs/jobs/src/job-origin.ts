@@ -23,7 +23,10 @@ export function withOrigin<T>(payload: T): T {
   if (requestId === undefined && trace === undefined) {
     return payload;
   }
-  const origin: JobOrigin = { ...(requestId === undefined ? {} : { request_id: requestId }), ...(trace ? { trace } : {}) };
+  const origin: JobOrigin = {
+    ...(requestId === undefined ? {} : { request_id: requestId }),
+    ...(trace ? { trace } : {}),
+  };
   return { ...payload, [JOB_ORIGIN_KEY]: origin };
 }
 

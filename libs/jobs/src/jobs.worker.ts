@@ -91,7 +91,11 @@ export class JobsWorker implements OnApplicationBootstrap, BeforeApplicationShut
    */
   private async run(handler: JobHandlerInstance, name: JobName, data: unknown, context: JobContext): Promise<void> {
     const { payload, origin } = splitOrigin(data);
-    const fields = { job: name, job_id: context.jobId, ...(origin.request_id ? { request_id: origin.request_id } : {}) };
+    const fields = {
+      job: name,
+      job_id: context.jobId,
+      ...(origin.request_id ? { request_id: origin.request_id } : {}),
+    };
     await jobLogContext.run(fields, () =>
       timed(
         this.duration,

@@ -122,7 +122,9 @@ export class SearchService {
     request: RankRequest,
   ): Promise<{ results: RankedMemory[]; lexicalOnly: boolean; fusion: FusionMethod }> {
     const namespaces = [...new Set(request.namespaces)];
-    return this.stage('rank', { tenantId, namespaces, k: request.k }, () => this.rankStages(tenantId, namespaces, request));
+    return this.stage('rank', { tenantId, namespaces, k: request.k }, () =>
+      this.rankStages(tenantId, namespaces, request),
+    );
   }
 
   private async rankStages(
@@ -179,7 +181,11 @@ export class SearchService {
         .map((s) => ({ memory: toMemoryView(byId.get(s.id)!), score: round(s.score), components: s.components }));
     });
     this.searchLatency.observe({ mode }, (performance.now() - started) / 1000);
-    annotateActiveSpan({ 'engram.search.mode': mode, 'engram.search.fusion': fusion, 'engram.results': results.length });
+    annotateActiveSpan({
+      'engram.search.mode': mode,
+      'engram.search.fusion': fusion,
+      'engram.results': results.length,
+    });
     return { results, lexicalOnly: vector === null, fusion };
   }
 

@@ -131,7 +131,9 @@ describe('engram serve exporting spans over OTLP/HTTP', () => {
       expect.arrayContaining(['search.rank', 'search.namespaces', 'search.embed', 'search.candidates', 'search.fuse']),
     );
     const queries = trace.filter((span: CollectedSpan) => span.scope === '@opentelemetry/instrumentation-pg');
-    const statements = queries.map((span) => String(span.attributes['db.query.text'] ?? span.attributes['db.statement'] ?? ''));
+    const statements = queries.map((span) =>
+      String(span.attributes['db.query.text'] ?? span.attributes['db.statement'] ?? ''),
+    );
     expect(statements.some((sql) => sql.includes('memory_embeddings') || sql.includes('lexical'))).toBe(true);
     // The tenant id travels as a literal in set_config and as $n parameters: neither reaches a span.
     expect(JSON.stringify(trace)).not.toContain(tenant);
@@ -160,7 +162,9 @@ describe('engram serve exporting spans over OTLP/HTTP', () => {
     expect(job.attributes).toMatchObject({ 'messaging.system': 'bullmq', 'engram.request_id': requestId });
     // Its own queries are children in the same trace.
     await eventually(async () =>
-      inTrace(server.traceId).some((span) => span.scope === '@opentelemetry/instrumentation-pg' && span.parentSpanId === job.spanId),
+      inTrace(server.traceId).some(
+        (span) => span.scope === '@opentelemetry/instrumentation-pg' && span.parentSpanId === job.spanId,
+      ),
     );
     const erased = await eventually(async () =>
       logLines.find((line) => typeof line.msg === 'string' && line.msg.startsWith(`erased tenant ${tenant}`)),

@@ -149,7 +149,8 @@ describe('tracing with an in-memory exporter', () => {
       });
     expect(response.status).toBeLessThan(300);
     const job = await eventually(
-      async () => named(spans(), 'job tenants.erase').find((span) => span.attributes['engram.request_id'] === requestId),
+      async () =>
+        named(spans(), 'job tenants.erase').find((span) => span.attributes['engram.request_id'] === requestId),
       15_000,
     );
     expect(job.kind).toBe(SpanKind.CONSUMER);
