@@ -13,6 +13,8 @@ const serverSide = () => import('./runtime');
 const apiSide = () => import('../../api/src/bootstrap');
 const workerSide = () => import('../../worker/src/worker.module');
 const migrations = () => import('@engram/migrations');
+/** Loaded before the server side: the instrumentation must see `http` and `pg` being loaded. */
+const tracingSide = () => import('@engram/tracing');
 
 /**
  * Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage (or a port or data directory
@@ -82,6 +84,10 @@ process.on('SIGTERM', onSignal);
 
 async function runServer(options: { api: boolean; worker: boolean }): Promise<void> {
   const config = loadConfig();
+  const { startTracing } = await tracingSide();
+  const tracing = await startTracing(config, { serviceName: options.api ? 'engram-api' : 'engram-worker' });
+  // The first closer runs last: spans of the shutdown itself are exported too.
+  closers.push(() => tracing.shutdown());
   const { serverMigrates, startStorage } = await serverSide();
   const storage = await startStorage(config, serverMigrates(config));
   closers.push(() => storage.stop());

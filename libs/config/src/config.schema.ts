@@ -147,6 +147,21 @@ export const configSchema = z.object({
   EMBEDDING_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
   MEMORY_EXPIRY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   MEMORY_ACCESS_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(500),
+  /**
+   * Where spans go (OTLP over HTTP; `/v1/traces` is appended). Unset: tracing is off, no
+   * exporter exists and the OpenTelemetry SDK is not even loaded (docs/tracing.md).
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString().pipe(
+    z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  ),
+  /** The service name on every span; unset: `engram-api` (serve, api) or `engram-worker`. */
+  OTEL_SERVICE_NAME: optionalString(),
+  /** Share of new traces sampled (parent-based: a sampled caller's trace is always continued). */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+  /** The tenant on spans: a keyed hash (default), the id itself, or nothing. */
+  ENGRAM_TRACE_TENANT: z.enum(['hashed', 'plain', 'off']).default('hashed'),
+  /** The key of that hash; unset: a random key per process (hashes then differ between processes). */
+  ENGRAM_TRACE_TENANT_KEY: optionalString().pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 });
 
 export type EngramConfig = z.infer<typeof configSchema>;
