@@ -19,6 +19,7 @@ import { AuthState1763800000018 } from './0018-auth-state';
 import { StorageUsage1763800000019 } from './0019-storage-usage';
 import { AuditOutboxRetired1763800000020 } from './0020-audit-outbox-retired';
 import { LexicalRowUpdateTriggers1763800000021 } from './0021-lexical-row-update-triggers';
+import { PendingEmbeddingsIndex1763800000022 } from './0022-pending-embeddings-index';
 import { SqlMigration } from './migration';
 import { createMigrator, Migrator } from './migrator';
 
@@ -45,6 +46,7 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   StorageUsage1763800000019,
   AuditOutboxRetired1763800000020,
   LexicalRowUpdateTriggers1763800000021,
+  PendingEmbeddingsIndex1763800000022,
 ];
 
 export { SqlMigration, verifyChain } from './migration';

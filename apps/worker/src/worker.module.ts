@@ -6,14 +6,16 @@ import { PinoNestLogger, createLogger } from '@engram/common';
 import { MemoriesModule } from '@engram/memories';
 import { PinsModule } from '@engram/pins';
 import { TenantsModule } from '@engram/tenants';
+import { WorkerMetricsServer } from './worker-metrics.server';
 
-/** The worker alone: job handlers, no HTTP. */
+/** The worker alone: job handlers, and a metrics listener when WORKER_METRICS_PORT is set. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: EngramConfig, runtime: Omit<RuntimeOptions, 'worker'>): DynamicModule {
     return {
       module: WorkerModule,
       imports: [...coreImports(config, { ...runtime, worker: true }), TenantsModule, PinsModule, MemoriesModule],
+      providers: [WorkerMetricsServer],
     };
   }
 }
