@@ -1,8 +1,8 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Secret, bearerToken } from '@engram/auth';
-import { ConfigService, isLoopbackHost } from '@engram/config';
+import { ConfigService, EngramConfig, isLoopbackHost } from '@engram/config';
 import { MetricsService } from '@engram/metrics';
 
 /**
@@ -17,8 +17,17 @@ import { MetricsService } from '@engram/metrics';
  *
  * `engram serve` never builds this: its worker shares the API's process, registry and /metrics.
  */
+export function workerMetricsProblem(config: EngramConfig): string | undefined {
+  const host = config.WORKER_METRICS_HOST ?? config.HOST;
+  if (config.WORKER_METRICS_PORT !== undefined && config.METRICS_TOKEN === undefined && !isLoopbackHost(host)) {
+    return `WORKER_METRICS_HOST ${host} is not loopback: set METRICS_TOKEN (16+ characters), which Prometheus then sends as a bearer token`;
+  }
+  return undefined;
+}
+
+/** See workerMetricsProblem for the configuration it refuses. */
 @Injectable()
-export class WorkerMetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class WorkerMetricsServer implements OnApplicationShutdown {
   private readonly logger = new Logger('WorkerMetrics');
   private server: Server | undefined;
   private readonly port: number | undefined;
@@ -40,14 +49,13 @@ export class WorkerMetricsServer implements OnApplicationBootstrap, OnApplicatio
     return (this.server?.address() as AddressInfo | null)?.port;
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.port === undefined) {
+  /**
+   * Starts listening; called by createWorker once the worker is initialized, so a port in use
+   * fails the start after every other component is up and can be closed in order.
+   */
+  async start(): Promise<void> {
+    if (this.port === undefined || this.server) {
       return;
-    }
-    if (this.token === undefined && !isLoopbackHost(this.host)) {
-      throw new Error(
-        `WORKER_METRICS_HOST ${this.host} is not loopback: set METRICS_TOKEN (16+ characters), which Prometheus then sends as a bearer token`,
-      );
     }
     const server = createServer((request, response) => {
       const path = (request.url ?? '/').split('?')[0];

@@ -6,7 +6,7 @@ import { PinoNestLogger, createLogger } from '@engram/common';
 import { MemoriesModule } from '@engram/memories';
 import { PinsModule } from '@engram/pins';
 import { TenantsModule } from '@engram/tenants';
-import { WorkerMetricsServer } from './worker-metrics.server';
+import { WorkerMetricsServer, workerMetricsProblem } from './worker-metrics.server';
 
 /** The worker alone: job handlers, and a metrics listener when WORKER_METRICS_PORT is set. */
 @Module({})
@@ -24,11 +24,17 @@ export async function createWorker(
   config: EngramConfig,
   runtime: Omit<RuntimeOptions, 'worker'>,
 ): Promise<INestApplicationContext> {
+  // Refused before anything connects: a bad setting costs no half-started worker.
+  const problem = workerMetricsProblem(config);
+  if (problem) {
+    throw new Error(problem);
+  }
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, runtime), {
     logger: new PinoNestLogger(createLogger(config.LOG_LEVEL)),
   });
   try {
     await app.init();
+    await app.get(WorkerMetricsServer).start();
   } catch (error) {
     await app.close().catch(() => undefined);
     throw error;

@@ -14,7 +14,7 @@ export const QUOTA_USAGE_RATIOS = [0.8, 0.9, 1] as const;
  * label per tenant would grow the series with every signup). Two bounded families instead, per
  * counted quota (requests_per_minute is a rate limit, seen by rate_limited_total):
  *
- * - `engram_quota_usage_ratio_max{quota}`: the highest used/limit of any active tenant, so an
+ * - `engram_quota_usage_max_ratio{quota}`: the highest used/limit of any active tenant, so an
  *   alert sees the approach to exhaustion before writes are refused;
  * - `engram_quota_tenants_at_or_above{quota,ratio}`: how many tenants are at or above 0.8, 0.9
  *   and 1 of that quota, so a dashboard shows whether it is one tenant or many.
@@ -35,7 +35,7 @@ export class QuotaMetrics {
       return rows && new Map(rows.map((row) => [row.quota, row]));
     };
     metrics.gauge(
-      'engram_quota_usage_ratio_max',
+      'engram_quota_usage_max_ratio',
       'Highest share of its quota any active tenant uses (used / limit), per counted quota',
       ['quota'],
       async function () {
