@@ -171,9 +171,9 @@ describe('engram_ready', () => {
 
   it('reports each /ready check, 0 for the queue while Redis is away and 1 again after', async () => {
     let text = await scrape(t);
-    expect([1, 2, 3].map((i) => sample(text, `engram_ready{check="${['database', 'queue', 'embeddings'][i - 1]}"}`))).toEqual([
-      1, 1, 1,
-    ]);
+    expect(
+      [1, 2, 3].map((i) => sample(text, `engram_ready{check="${['database', 'queue', 'embeddings'][i - 1]}"}`)),
+    ).toEqual([1, 1, 1]);
     await redis.stop();
     expect((await t.request('GET', '/ready')).status).toBe(503);
     text = await scrape(t);

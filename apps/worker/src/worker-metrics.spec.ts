@@ -61,12 +61,16 @@ describe('engram worker: the metrics listener (WORKER_METRICS_PORT)', () => {
       expect((await scrape()).status).toBe(401);
       expect((await scrape({ authorization: 'Bearer not-the-token-0123456789' })).status).toBe(401);
       // The repeatable expiry job runs in this worker: its outcome is counted here, not in an API.
-      const text = await eventually(async () => {
-        const response = await scrape({ authorization: `Bearer ${METRICS_TOKEN}` });
-        const body = await response.text();
-        const ran = /^engram_queue_job_outcomes_total\{queue="pins\.expire",/m.test(body);
-        return response.status === 200 && ran && /^engram_queue_up 1$/m.test(body) && body;
-      }, 20_000, 200);
+      const text = await eventually(
+        async () => {
+          const response = await scrape({ authorization: `Bearer ${METRICS_TOKEN}` });
+          const body = await response.text();
+          const ran = /^engram_queue_job_outcomes_total\{queue="pins\.expire",/m.test(body);
+          return response.status === 200 && ran && /^engram_queue_up 1$/m.test(body) && body;
+        },
+        20_000,
+        200,
+      );
       expect(text).toMatch(/^engram_queue_job_duration_seconds_count\{queue="pins\.expire"\} [1-9]/m);
       expect(text).toMatch(/^memory_embeddings_pending 0$/m);
       expect(text).toMatch(/^engram_quota_usage_max_ratio\{quota="max_pins"\} /m);

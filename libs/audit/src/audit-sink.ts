@@ -89,7 +89,10 @@ export class AuditSink implements OnModuleInit, OnApplicationShutdown {
     );
     // The outbox is this process's memory (nothing on the way to Postgres goes through Redis):
     // its depth and the age of its oldest event say how far audit writes lag behind.
-    const sink = () => ({ count: this.writing.length + this.pending.length, oldest: this.writing[0] ?? this.pending[0] });
+    const sink = () => ({
+      count: this.writing.length + this.pending.length,
+      oldest: this.writing[0] ?? this.pending[0],
+    });
     metrics.gauge(
       'audit_buffered_events',
       'Audit events recorded in this process and not yet committed to Postgres',
