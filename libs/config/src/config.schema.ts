@@ -79,6 +79,22 @@ export const configSchema = z.object({
   MACHINE_SECRET_TOKEN: optionalString().pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** Bearer token Prometheus sends to GET /metrics; unset: /metrics is open on a loopback HOST only. */
   METRICS_TOKEN: optionalString().pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /**
+   * How long the gauges read at scrape time from Postgres and the /ready checks (engram_ready,
+   * engram_quota_*, memory_embeddings_pending, …) reuse their last reading; 0 reads on every scrape.
+   */
+  METRICS_DB_REFRESH_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
+  /**
+   * `engram worker` only: serve GET /metrics (and GET /health) on this port, so Prometheus can
+   * scrape the job metrics of worker deployments (compose and Kubernetes use 9464). Unset: no
+   * listener. `engram serve` ignores it: its worker shares the API's registry and /metrics.
+   */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /**
+   * Where the worker's metrics listener binds; unset: HOST. Beyond loopback it needs METRICS_TOKEN
+   * (sent as `Authorization: Bearer`), and the worker refuses to start without one.
+   */
+  WORKER_METRICS_HOST: optionalString(),
   /** HS256 secret for JWTs (claims sub, tenant_id, role). */
   JWT_SECRET: optionalString().pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   /** How long a replica trusts its cached API key / tenant entries if an invalidation is missed. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EmbeddingsModule } from '@engram/embeddings';
 import { TenantsModule } from '@engram/tenants';
+import { EmbeddingBacklogMetrics } from './embedding-metrics';
 import { EmbedMemoriesHandler, EmbeddingJobs, EmbeddingSweepHandler } from './memories.embedding';
 import { ReembedNamespaceHandler } from './memories.reembed';
 import { MemoriesController } from './memories.controller';
@@ -26,6 +27,7 @@ import { NamespacesService } from './namespaces.service';
     MemoryOperations,
     MemoryAccessTracker,
     EmbeddingJobs,
+    EmbeddingBacklogMetrics,
     EmbedMemoriesHandler,
     EmbeddingSweepHandler,
     ReembedNamespaceHandler,

@@ -96,6 +96,22 @@ export class MemoryEmbeddingsRepository {
     );
   }
 
+  /**
+   * Across every tenant: how many memories wait for their vector, and how long the one waiting
+   * longest has (seconds since it was last written). Reads the partial index of pending rows
+   * (migration 0022), so its cost follows the backlog, not the table. No row names a tenant.
+   */
+  pendingSummary(): Promise<{ pending: number; oldest_seconds: number }> {
+    return this.scope.crossTenant('pendingSummary', async (tx) => {
+      const rows = await tx.query<{ pending: number; oldest_seconds: number | null }>(
+        `SELECT count(*)::float8 AS pending,
+                extract(epoch FROM clock_timestamp() - min(updated_at))::float8 AS oldest_seconds
+           FROM memories WHERE embedding_status = 'pending'`,
+      );
+      return { pending: rows[0]?.pending ?? 0, oldest_seconds: Math.max(rows[0]?.oldest_seconds ?? 0, 0) };
+    });
+  }
+
   markFailed(tenantId: string, ids: string[]): Promise<void> {
     return this.scope.tenant(tenantId, 'markFailed', async (tx) => {
       await tx.query(
