@@ -17,6 +17,8 @@ defineJob('embeddings.embed', { attempts: 5, backoffMs: 1000 });
 defineJob('embeddings.reembed', { attempts: 5, backoffMs: 5000 });
 
 export const REEMBED_BATCH = 256;
+/** Pending memories read per page by a worker's start-up pass. */
+const START_PAGE = 4096;
 /** Tries at writing `failed` after the last attempt, 1 s then 2 s apart. */
 const MARK_FAILED_TRIES = 3;
 const MARK_FAILED_BACKOFF_MS = 1000;
@@ -108,6 +110,42 @@ export class EmbedMemoriesHandler implements JobHandlerInstance<'embeddings.embe
     private readonly jobs: EmbeddingJobs,
     private readonly repository: MemoryEmbeddingsRepository,
   ) {}
+
+  /**
+   * Memories still pending when a worker starts get their job again: a job lives only in the
+   * queue, which can lose it (Redis flushed or restarted empty, a write acknowledged while Redis
+   * was down, the in-process queue of a process that stopped), and writers without a queue of
+   * their own (`engram import` on the embedded database) leave them pending for this. Postgres is
+   * the record; a memory embedded meanwhile is skipped by the job (withoutVector).
+   */
+  async runAtStart(): Promise<void> {
+    let after: { tenantId: string; id: string } | null = null;
+    let queued = 0;
+    for (;;) {
+      const page = await this.repository.pendingAcrossTenants(after, START_PAGE);
+      const jobs = new Map<string, { tenantId: string; model: string; ids: string[] }>();
+      for (const row of page) {
+        const key = `${row.tenant_id}\u0000${row.model}`;
+        const job = jobs.get(key) ?? { tenantId: row.tenant_id, model: row.model, ids: [] };
+        job.ids.push(row.id);
+        jobs.set(key, job);
+      }
+      for (const job of jobs.values()) {
+        for (let i = 0; i < job.ids.length; i += REEMBED_BATCH) {
+          await this.jobs.embedLater(job.tenantId, job.model, job.ids.slice(i, i + REEMBED_BATCH));
+        }
+      }
+      queued += page.length;
+      if (page.length < START_PAGE) {
+        break;
+      }
+      const last = page[page.length - 1];
+      after = { tenantId: last.tenant_id, id: last.id };
+    }
+    if (queued > 0) {
+      this.logger.log(`queued embedding for ${queued} memories left pending`);
+    }
+  }
 
   async handle(
     payload: { tenant_id: string; memory_ids: string[]; model: string },

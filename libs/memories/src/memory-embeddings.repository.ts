@@ -56,6 +56,29 @@ export class MemoryEmbeddingsRepository {
     });
   }
 
+  /**
+   * Pending memories with no vector of their namespace's current model, across tenants, in key
+   * order after `after`: what a worker start queues again (see EmbedMemoriesHandler.runAtStart).
+   */
+  pendingAcrossTenants(
+    after: { tenantId: string; id: string } | null,
+    limit: number,
+  ): Promise<{ tenant_id: string; id: string; model: string }[]> {
+    return this.scope.crossTenant('pendingAcrossTenants', (tx) =>
+      tx.query(
+        `SELECT m.tenant_id, m.id, n.embedding_model AS model
+           FROM memories m JOIN namespaces n ON n.tenant_id = m.tenant_id AND n.name = m.namespace
+          WHERE m.embedding_status = 'pending'
+            AND ($1::text IS NULL OR (m.tenant_id, m.id) > ($1::text, $2::uuid))
+            AND NOT EXISTS (SELECT 1 FROM memory_embeddings e
+                             WHERE e.tenant_id = m.tenant_id AND e.memory_id = m.id AND e.model = n.embedding_model)
+          ORDER BY m.tenant_id, m.id
+          LIMIT $3`,
+        [after?.tenantId ?? null, after?.id ?? null, limit],
+      ),
+    );
+  }
+
   markFailed(tenantId: string, ids: string[]): Promise<void> {
     return this.scope.tenant(tenantId, 'markFailed', async (tx) => {
       await tx.query(

@@ -379,20 +379,22 @@ describe.each(['postgres', 'pglite'] as const)('tenant export and import (%s)', 
     expect(statuses).toEqual([{ embedding_status: 'pending' }]);
     expect(await stored(other)).toEqual([]);
     if (database === 'postgres') {
-      // The worker's job embeds them with the namespace's model (the sentence model, in its worker thread).
-      for (const job of queued) {
-        await t.queue.add('embeddings.embed', { tenant_id: job.tenantId, memory_ids: job.ids, model: job.model });
+      // Without a queue to tell (no Redis), a worker's start finds them pending and queues their
+      // jobs; they are embedded with the namespace's model (the sentence model, in its thread).
+      const worker = await startTestApp({ database_: t.database, queue: 'inline' });
+      try {
+        await eventually(async () => {
+          const rows = await ownerQuery<{ n: string }>(
+            t,
+            `SELECT count(*) AS n FROM memories m JOIN memory_embeddings e ON e.tenant_id = m.tenant_id AND e.memory_id = m.id
+              WHERE m.tenant_id = $1 AND m.embedding_status = 'ready' AND e.model = $2`,
+            [other, MINILM_MODEL],
+          );
+          return Number(rows[0].n) === 5;
+        }, 30_000);
+      } finally {
+        await worker.close();
       }
-      await t.settle();
-      await eventually(async () => {
-        const rows = await ownerQuery<{ n: string }>(
-          t,
-          `SELECT count(*) AS n FROM memories m JOIN memory_embeddings e ON e.tenant_id = m.tenant_id AND e.memory_id = m.id
-            WHERE m.tenant_id = $1 AND m.embedding_status = 'ready' AND e.model = $2`,
-          [other, MINILM_MODEL],
-        );
-        return Number(rows[0].n) === 5;
-      }, 30_000);
     }
   }, 90_000);
 
