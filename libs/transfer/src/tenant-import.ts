@@ -410,7 +410,9 @@ class BatchWriter {
       const model = models.get(record.namespace)!;
       const kept = record.embeddings?.find((embedding) => embedding.model === model);
       if (kept) {
-        vectors.set(record.id, vectorText(kept.vector));
+        // As exported: pgvector printed each float in its shortest exact form, so the text
+        // JSON gives back is the stored vector (rounding it again would only cost time).
+        vectors.set(record.id, JSON.stringify(kept.vector));
       } else if (this.options.embedder.inline(model)) {
         toEmbed.set(model, [...(toEmbed.get(model) ?? []), record]);
       }
@@ -488,14 +490,18 @@ class BatchWriter {
     }
     const writes = lines
       .filter(({ record }) => vectors.has(record.id))
-      .map(({ record }) => ({ id: record.id, model: models.get(record.namespace)!, vector: vectors.get(record.id)! }));
+      .map(({ record }) => ({
+        id: record.id,
+        model: models.get(record.namespace)!,
+        namespace: record.namespace,
+        vector: vectors.get(record.id)!,
+      }));
     if (writes.length > 0) {
       await tx.query(
         `INSERT INTO memory_embeddings AS e (tenant_id, memory_id, model, namespace, embedding)
-         SELECT $1, m.id, x.model, m.namespace, x.vector::vector
-           FROM json_to_recordset($2::json) AS x(id uuid, model text, vector text)
-           JOIN memories m ON m.tenant_id = $1 AND m.id = x.id
-          ORDER BY m.id
+         SELECT $1, x.id, x.model, x.namespace, x.vector::vector
+           FROM json_to_recordset($2::json) AS x(id uuid, model text, namespace text, vector text)
+          ORDER BY x.id
          ON CONFLICT (tenant_id, memory_id, model) DO UPDATE SET embedding = EXCLUDED.embedding, namespace = EXCLUDED.namespace
          WHERE (e.embedding::text, e.namespace) IS DISTINCT FROM (EXCLUDED.embedding::text, EXCLUDED.namespace)`,
         [this.options.tenantId, JSON.stringify(writes)],
