@@ -136,8 +136,9 @@ async function embedderFor(config: EngramConfig): Promise<{ embedder: ImportEmbe
 }
 
 function summary(result: ImportResult, tenantId: string): string {
-  const kinds = ['namespace', 'pin', 'memory', 'relation'] as const;
-  const part = (counts: ImportResult['records']) => kinds.map((kind) => `${counts[kind]} ${kind}s`).join(', ');
+  const plural = { namespace: 'namespaces', pin: 'pins', memory: 'memories', relation: 'relations' } as const;
+  const part = (counts: ImportResult['records']) =>
+    (Object.keys(plural) as (keyof typeof plural)[]).map((kind) => `${counts[kind]} ${plural[kind]}`).join(', ');
   const pending = Object.entries(result.pendingEmbedding)
     .map(([model, n]) => `${n} with ${model}`)
     .join(', ');
