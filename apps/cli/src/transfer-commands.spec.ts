@@ -131,5 +131,13 @@ describe('engram export / import (postgres)', () => {
     expect(missing.stderr).toMatch(/no tenant nobody/);
     const noFile = await engram(env, ['import', join(dir, 'nope.jsonl'), '--tenant', 'acme']);
     expect(noFile.code).toBe(2);
+    const empty = await createPostgresDatabase({ empty: true });
+    try {
+      const unmigrated = await engram({ DATABASE_URL: empty.url }, ['export', '--tenant', 'acme']);
+      expect(unmigrated).toMatchObject({ code: 2, stdout: '' });
+      expect(unmigrated.stderr).toMatch(/no Engram schema: run `engram migrate up` first/);
+    } finally {
+      await empty.drop();
+    }
   });
 });

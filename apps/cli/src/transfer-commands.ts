@@ -58,6 +58,12 @@ async function withDatabase<T>(
   const storage = await startStorage(config, false);
   closers.push(() => storage.stop());
   const embedded = storage.embedded !== null;
+  try {
+    await assertSchema(storage.databaseUrl);
+  } catch (error) {
+    await storage.stop();
+    throw error;
+  }
   const db = new Database({
     url: storage.databaseUrl,
     poolMax: embedded ? 1 : 2,
@@ -69,16 +75,27 @@ async function withDatabase<T>(
   });
   try {
     await db.assertRowSecurityApplies();
-    const [{ present }] = await db.query<{ present: boolean }>(`SELECT to_regclass('memories') IS NOT NULL AS present`);
-    if (!present) {
-      throw new (await import('@engram/transfer')).TransferInputError(
-        'the database has no Engram schema: run `engram migrate up` first',
-      );
-    }
     return await work(db, config);
   } finally {
     await db.close();
     await storage.stop();
+  }
+}
+
+/** Before the pool switches to the app role: an unmigrated database has neither it nor the tables. */
+async function assertSchema(url: string): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ present: boolean }>(`SELECT to_regclass('memories') IS NOT NULL AS present`);
+    if (!rows[0].present) {
+      throw new (await import('@engram/transfer')).TransferInputError(
+        'the database has no Engram schema: run `engram migrate up` first',
+      );
+    }
+  } finally {
+    await client.end();
   }
 }
 
