@@ -12,8 +12,8 @@ export interface ExportOptions {
   engramVersion: string;
   /** Rows per FETCH (and per write): the most the export holds in memory at once. */
   batchSize?: number;
-  /** Called after every batch written, for progress and for the constant-memory test. */
-  onBatch?: (counts: ExportTrailer['counts']) => void;
+  /** Called (and awaited) after every batch written, for progress and for tests. */
+  onBatch?: (counts: ExportTrailer['counts']) => void | Promise<void>;
 }
 
 export const DEFAULT_EXPORT_BATCH = 1000;
@@ -123,7 +123,7 @@ export async function exportTenant(
           }
           counts[kind] += rows.length;
           await write(out, rows.map((row) => row.line).join('\n') + '\n');
-          options.onBatch?.(counts);
+          await options.onBatch?.(counts);
           if (rows.length < batchSize) {
             break;
           }

@@ -398,6 +398,35 @@ describe.each(['postgres', 'pglite'] as const)('tenant export and import (%s)', 
     }
   }, 90_000);
 
+  if (database === 'postgres') {
+    it('exports one snapshot: writes committed while it runs are not in the file', async () => {
+      const tenant = await newTenant(t);
+      const ids = await seed(tenant);
+      let wrote = false;
+      const file = await exported(tenant, {
+        batchSize: 2,
+        onBatch: async (counts) => {
+          if (counts.memory > 0 && !wrote) {
+            wrote = true;
+            // Another connection (the test's own owner pool), committed before the next FETCH.
+            await t.database.db.query(
+              `INSERT INTO memories (tenant_id, namespace, content, type) VALUES ($1, 'notes', 'written meanwhile', 'semantic')`,
+              [tenant],
+            );
+            await t.database.db.query(
+              `INSERT INTO memory_relations (tenant_id, from_id, relation, to_id) VALUES ($1, $2, 'later', $3)`,
+              [tenant, ids.m3, ids.m0],
+            );
+          }
+        },
+      });
+      expect(wrote).toBe(true);
+      expect(file).not.toContain('written meanwhile');
+      expect(records(file).at(-1)!.counts).toMatchObject({ memory: 5, relation: 3 });
+      expect(records(await exported(tenant)).at(-1)!.counts).toMatchObject({ memory: 6, relation: 4 });
+    });
+  }
+
   it('exports one tenant only: never a row of another, even with the same names and ids', async () => {
     const mine = await newTenant(t);
     const theirs = await newTenant(t);
