@@ -4,6 +4,7 @@ import { constants } from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { ConfigValidationError, EngramConfig, isLoopbackHost, parseConfig } from '@engram/config';
 import { registerDataCommands } from './data-commands';
+import { registerTransferCommands } from './transfer-commands';
 
 /**
  * The server side (Nest, the database, the model) is loaded only by the commands that run it:
@@ -196,6 +197,7 @@ migrate
   );
 
 registerDataCommands(program);
+registerTransferCommands(program, closers);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {
