@@ -347,10 +347,20 @@ describe.each(['postgres', 'pglite'] as const)('tenant export and import (%s)', 
 
   it('keeps vectors of the target namespace model; others wait for the worker with their job queued', async () => {
     const source = await newTenant(t);
-    await seed(source);
+    const ids = await seed(source);
+    // A long memory has more than one passage (migration 0023): one of them gets a second here.
+    await ownerQuery(
+      t,
+      `INSERT INTO memory_embeddings (tenant_id, memory_id, model, namespace, passage, embedding)
+       SELECT tenant_id, memory_id, model, namespace, 1, embedding FROM memory_embeddings WHERE tenant_id = $1 AND memory_id = $2`,
+      [source, ids.m0],
+    );
     const file = await exported(source, { vectors: true });
     const vectors = records(file).filter((line) => line.kind === 'memory');
-    expect(vectors.every((m) => m.embeddings.length === 1 && m.embeddings[0].model === LOCAL_HASH_MODEL)).toBe(true);
+    expect(vectors.every((m) => m.embeddings.every((e: { model: string }) => e.model === LOCAL_HASH_MODEL))).toBe(true);
+    expect(
+      Object.fromEntries(vectors.map((m) => [m.id, m.embeddings.map((e: { passage: number }) => e.passage)])),
+    ).toEqual(Object.fromEntries(vectors.map((m) => [m.id, m.id === ids.m0 ? [0, 1] : [0]])));
     expect(vectors[0].embeddings[0].vector).toHaveLength(384);
 
     const same = uniqueTenant('same');
@@ -360,7 +370,7 @@ describe.each(['postgres', 'pglite'] as const)('tenant export and import (%s)', 
     const stored = (tenant: string) =>
       ownerQuery(
         t,
-        `SELECT memory_id, model, embedding::text AS v FROM memory_embeddings WHERE tenant_id = $1 ORDER BY 1`,
+        `SELECT memory_id, model, passage, embedding::text AS v FROM memory_embeddings WHERE tenant_id = $1 ORDER BY 1, 3`,
         [tenant],
       );
     expect(await stored(same)).toEqual(await stored(source));
@@ -379,9 +389,13 @@ describe.each(['postgres', 'pglite'] as const)('tenant export and import (%s)', 
     expect(statuses).toEqual([{ embedding_status: 'pending' }]);
     expect(await stored(other)).toEqual([]);
     if (database === 'postgres') {
-      // Without a queue to tell (no Redis), a worker's start finds them pending and queues their
-      // jobs; they are embedded with the namespace's model (the sentence model, in its thread).
-      const worker = await startTestApp({ database_: t.database, queue: 'inline' });
+      // Without a queue to tell (no Redis), a worker's embedding sweep finds them pending and
+      // embeds them with the namespace's model (the sentence model, in its thread).
+      const worker = await startTestApp({
+        database_: t.database,
+        queue: 'inline',
+        env: { EMBEDDING_SWEEP_INTERVAL_SECONDS: '1' },
+      });
       try {
         await eventually(async () => {
           const rows = await ownerQuery<{ n: string }>(
