@@ -55,7 +55,7 @@ describe('fuse, minmax', () => {
 
 describe('defaultRanking', () => {
   it('gives each measured model its chosen ranking, and any other model RRF', () => {
-    expect(defaultRanking('minilm-l6-v2')).toMatchObject({ method: 'minmax', weights: { vector: 0.6, lexical: 0.4 } });
+    expect(defaultRanking('minilm-l6-v2')).toMatchObject({ method: 'minmax', weights: { vector: 0.7, lexical: 0.3 } });
     expect(defaultRanking('local-hash-384')).toMatchObject({
       method: 'weighted',
       weights: { vector: 0.2, lexical: 0.8 },
