@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { constants } from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { ConfigValidationError, EngramConfig, isLoopbackHost, parseConfig } from '@engram/config';
+import { registerBackupCommands } from './backup-commands';
 import { registerDataCommands } from './data-commands';
 
 /**
@@ -190,6 +191,7 @@ migrate
   );
 
 registerDataCommands(program);
+registerBackupCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

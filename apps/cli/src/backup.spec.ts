@@ -1,0 +1,409 @@
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { startEmbeddedPostgres } from '@engram/db';
+import { MIGRATIONS } from '@engram/migrations';
+import { startTestApp } from '@engram/test-support/app';
+import {
+  Fingerprints,
+  RUN_TIMEOUT_MS,
+  SEEDED_TABLES,
+  Seeded,
+  engram,
+  fingerprints,
+  readBack,
+  seed,
+  serve,
+} from '@engram/test-support/backup';
+import { TestDatabase, createPostgresDatabase } from '@engram/test-support/database';
+import { freePort } from '@engram/test-support/net';
+import { PrivatePostgres, startPrivatePostgres } from '@engram/test-support/private-postgres';
+
+/**
+ * `engram backup` / `engram restore` through the built CLI (`npm test` builds dist/ first), on
+ * real Postgres and real PGlite: seed a service over HTTP, back it up, restore into an empty
+ * database, compare every table's rows and content with a fingerprint of the test's own, and
+ * serve the restored database to the original API keys. And the refusals: a damaged or missing
+ * file, a non-empty target, a held data directory, a pg_dump older than the server, a manifest
+ * the restored database does not match.
+ */
+async function sql<T extends Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return (await client.query<T>(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const tableCount = async (url: string) =>
+  Number((await sql<{ n: string }>(url, `SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public'`))[0].n);
+
+function withDatabase(url: string, name: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${name}`;
+  return parsed.toString();
+}
+
+/** A copy of a backup with one byte changed in the middle, and its manifest unchanged beside it. */
+function damagedCopy(file: string, dir: string): string {
+  const copy = join(dir, 'damaged-engram.dump');
+  const bytes = readFileSync(file);
+  bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+  writeFileSync(copy, bytes);
+  copyFileSync(`${file}.manifest.json`, `${copy}.manifest.json`);
+  return copy;
+}
+
+describe('engram backup / restore (Postgres)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'engram-backup-pg-'));
+  let source: TestDatabase;
+  let cluster: PrivatePostgres;
+  let seeded: Seeded;
+  let file: string;
+  /** The source's fingerprints when `file` was made. */
+  let backedUp: Fingerprints;
+
+  beforeAll(async () => {
+    // The restore target is a server of its own: no engram_app role, nothing of the source's.
+    [source, cluster] = await Promise.all([createPostgresDatabase(), startPrivatePostgres()]);
+  }, RUN_TIMEOUT_MS);
+  afterAll(async () => {
+    cluster?.destroy();
+    await source?.drop();
+    rmSync(out, { recursive: true, force: true });
+  });
+
+  it(
+    'round trip onto another server: every table identical, RLS and grants intact, served to the original keys',
+    async () => {
+      const app = await startTestApp({
+        database_: source,
+        queue: 'inline',
+        env: { ENGRAM_ADMIN_TOKEN: 'backup-test-admin-token-0123456789' },
+      });
+      try {
+        seeded = await seed(await app.listen(), 'bk');
+        await app.settle();
+      } finally {
+        await app.close();
+      }
+      const before = await fingerprints(source.url);
+      backedUp = before;
+      for (const table of SEEDED_TABLES) {
+        expect([table, before[table].rows > 0]).toEqual([table, true]);
+      }
+
+      const made = await engram({ DATABASE_URL: source.url }, 'backup', '--output', `${out}/`, '--json');
+      expect(made).toMatchObject({ code: 0, stderr: '' });
+      const { file: written, manifest } = JSON.parse(made.stdout);
+      file = written;
+      expect(file).toMatch(/\/engram-\d{8}T\d{6}Z\.dump$/);
+      expect(readFileSync(file).subarray(0, 5).toString()).toBe('PGDMP');
+      expect(manifest).toMatchObject({ kind: 'postgres', migration: { applied: MIGRATIONS.length } });
+      expect(manifest.engram_version).toMatch(/^\d+\.\d+\.\d+/);
+      expect(manifest.tables.find((t: { name: string }) => t.name === 'public.memories')).toMatchObject({
+        rows: before.memories.rows,
+        rls: true,
+        policies: ['tenant_isolation ALL PERMISSIVE {public}'],
+        app_grants: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
+      });
+
+      await sql(cluster.url, 'CREATE DATABASE restored');
+      const target = withDatabase(cluster.url, 'restored');
+      const restored = await engram({ DATABASE_URL: target }, 'restore', file);
+      expect(restored.stderr).toBe('');
+      expect(restored.code).toBe(0);
+      expect(restored.stdout).toContain('created the role engram_app');
+      expect(restored.stdout).toContain('verified against its manifest');
+      expect(await fingerprints(target)).toEqual(before);
+
+      // As the app role, row-level security filters by the transaction's tenant: none, then A's only.
+      const client = new Client({ connectionString: target });
+      await client.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SET LOCAL ROLE engram_app');
+        expect((await client.query('SELECT count(*)::int AS n FROM memories')).rows).toEqual([{ n: 0 }]);
+        await client.query(`SELECT set_config('app.tenant_id', $1, true)`, [seeded.a.tenant]);
+        const visible = await client.query<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM memories');
+        expect(visible.rows).toEqual([{ tenant_id: seeded.a.tenant }]);
+        await client.query('ROLLBACK');
+      } finally {
+        await client.end();
+      }
+
+      const server = await serve({ DATABASE_URL: target, MIGRATE_ON_START: 'false' }, await freePort());
+      try {
+        await readBack(server.base, seeded);
+      } finally {
+        expect(await server.stop()).toBe(0);
+      }
+    },
+    6 * RUN_TIMEOUT_MS,
+  );
+
+  it(
+    'an online backup: writes during pg_dump, and the manifest still describes exactly what the dump holds',
+    async () => {
+      const app = await startTestApp({ database_: source, queue: 'inline', env: { RATE_LIMIT_ENABLED: 'false' } });
+      const empty = await createPostgresDatabase({ empty: true });
+      let writes = 0;
+      let writing = true;
+      const writer = (async () => {
+        while (writing) {
+          const response = await app.request(
+            'POST',
+            '/api/v1/memory/pins',
+            { tenant_id: seeded.a.tenant, key: `online:${writes}`, value: writes },
+            { 'x-api-key': seeded.a.key },
+          );
+          expect(response.status).toBe(201);
+          writes++;
+        }
+      })();
+      try {
+        const started = writes;
+        const made = await engram(
+          { DATABASE_URL: source.url },
+          'backup',
+          '--output',
+          join(out, 'online.dump'),
+          '--json',
+        );
+        const during = writes - started;
+        writing = false;
+        await writer;
+        expect(made).toMatchObject({ code: 0, stderr: '' });
+        expect(during).toBeGreaterThan(0);
+        const pins = JSON.parse(made.stdout).manifest.tables.find(
+          (t: { name: string }) => t.name === 'public.memory_pins',
+        );
+
+        const restored = await engram({ DATABASE_URL: empty.url }, 'restore', join(out, 'online.dump'));
+        expect(restored).toMatchObject({ code: 0, stderr: '' });
+        const [{ n }] = await sql<{ n: string }>(empty.url, 'SELECT count(*) AS n FROM memory_pins');
+        expect(Number(n)).toBe(pins.rows);
+        expect(pins.rows).toBeGreaterThanOrEqual(4 + started);
+        expect(pins.rows).toBeLessThanOrEqual(4 + writes);
+      } finally {
+        writing = false;
+        await writer.catch(() => undefined);
+        await app.close();
+        await empty.drop();
+      }
+    },
+    4 * RUN_TIMEOUT_MS,
+  );
+
+  it(
+    'refuses a missing, unmanifested or damaged file and a non-empty target, touching nothing',
+    async () => {
+      const empty = await createPostgresDatabase({ empty: true });
+      try {
+        const env = { DATABASE_URL: empty.url };
+        const missing = await engram(env, 'restore', join(out, 'nope.dump'));
+        expect(missing).toMatchObject({ code: 2, stdout: '' });
+        expect(missing.stderr).toBe(`engram: no backup file ${join(out, 'nope.dump')}\n`);
+
+        const bare = join(out, 'bare.dump');
+        copyFileSync(file, bare);
+        const unmanifested = await engram(env, 'restore', bare);
+        expect(unmanifested.code).toBe(2);
+        expect(unmanifested.stderr).toContain(`no manifest ${bare}.manifest.json`);
+
+        const damaged = await engram(env, 'restore', damagedCopy(file, out));
+        expect(damaged.code).toBe(2);
+        expect(damaged.stderr).toMatch(/is damaged: its sha256 is [0-9a-f]{64}, the manifest records [0-9a-f]{64}/);
+        expect(await tableCount(empty.url)).toBe(0);
+
+        const before = await fingerprints(source.url);
+        const occupied = await engram({ DATABASE_URL: source.url }, 'restore', file);
+        expect(occupied.code).toBe(2);
+        expect(occupied.stderr).toMatch(/^engram: the target database \S+ is not empty \(public\.\w+, /);
+        expect(occupied.stderr).toContain('pass --clean to replace what it holds');
+        expect(await fingerprints(source.url)).toEqual(before);
+
+        const embedded = await engram({ DATABASE_URL: '', ENGRAM_DATA_DIR: join(out, 'data') }, 'restore', file);
+        expect(embedded.code).toBe(2);
+        expect(embedded.stderr).toContain('is a Postgres backup (pg_dump): set DATABASE_URL');
+      } finally {
+        await empty.drop();
+      }
+    },
+    3 * RUN_TIMEOUT_MS,
+  );
+
+  it(
+    'fails loudly (exit 5) when the restored database does not match the manifest',
+    async () => {
+      const empty = await createPostgresDatabase({ empty: true });
+      try {
+        const lying = join(out, 'lying.dump');
+        copyFileSync(file, lying);
+        const manifest = JSON.parse(readFileSync(`${file}.manifest.json`, 'utf8'));
+        const pins = manifest.tables.find((t: { name: string }) => t.name === 'public.memory_pins');
+        pins.rows += 1;
+        manifest.app_role.default_privileges = manifest.app_role.default_privileges.filter(
+          (p: string) => p !== 'r:DELETE',
+        );
+        writeFileSync(`${lying}.manifest.json`, JSON.stringify(manifest));
+        const run = await engram({ DATABASE_URL: empty.url }, 'restore', lying);
+        expect(run.code).toBe(5);
+        expect(run.stderr).toContain("the restored database does not match the backup's manifest");
+        expect(run.stderr).toContain(`table public.memory_pins: ${pins.rows - 1} rows, the backup has ${pins.rows}`);
+      } finally {
+        await empty.drop();
+      }
+    },
+    2 * RUN_TIMEOUT_MS,
+  );
+
+  it(
+    '--clean puts the backup back over the live database (a rollback)',
+    async () => {
+      await sql(source.url, `DELETE FROM memory_pins WHERE key = 'config:rate_limits'`);
+      await sql(source.url, `CREATE TABLE scratch_after_backup (id int)`);
+      const replaced = await engram({ DATABASE_URL: source.url }, 'restore', '--clean', file);
+      // A table the backup does not have survives --clean, and verification says so.
+      expect(replaced.code).toBe(5);
+      expect(replaced.stderr).toContain('table public.scratch_after_backup: not in the backup');
+      await sql(source.url, 'DROP TABLE scratch_after_backup');
+      const again = await engram({ DATABASE_URL: source.url }, 'restore', '--clean', file);
+      expect(again).toMatchObject({ code: 0, stderr: '' });
+      expect(await fingerprints(source.url)).toEqual(backedUp);
+    },
+    3 * RUN_TIMEOUT_MS,
+  );
+
+  it(
+    'names the pg_dump it needs when the one it finds is older than the server',
+    async () => {
+      const bin = mkdtempSync(join(tmpdir(), 'engram-old-pg-'));
+      try {
+        writeFileSync(join(bin, 'pg_dump'), '#!/bin/sh\necho "pg_dump (PostgreSQL) 11.22"\n');
+        chmodSync(join(bin, 'pg_dump'), 0o755);
+        const run = await engram({ DATABASE_URL: source.url }, 'backup', '--output', `${out}/old/`, '--pg-bin', bin);
+        expect(run.code).toBe(2);
+        expect(run.stderr).toMatch(
+          /^engram: pg_dump 1[5-9] or newer is needed for a PostgreSQL 1[5-9] server; found only .*pg_dump: pg_dump \(PostgreSQL\) 11\.22\. Install the PostgreSQL/,
+        );
+        expect(existsSync(join(out, 'old')) ? readdirSync(join(out, 'old')) : []).toEqual([]);
+      } finally {
+        rmSync(bin, { recursive: true, force: true });
+      }
+    },
+    RUN_TIMEOUT_MS,
+  );
+});
+
+describe('engram backup / restore (embedded PGlite)', () => {
+  const root = mkdtempSync(join(tmpdir(), 'engram-backup-lite-'));
+  const source = join(root, 'source');
+  const target = join(root, 'target');
+  const out = join(root, 'backups');
+  mkdirSync(out);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  async function dataDirFingerprints(dataDir: string) {
+    const embedded = await startEmbeddedPostgres(dataDir);
+    try {
+      return await fingerprints(embedded.url);
+    } finally {
+      await embedded.stop();
+    }
+  }
+
+  it(
+    'backs up a stopped data directory (refused while served), prunes old backups, restores and serves it',
+    async () => {
+      const seeding = await serve({ ENGRAM_DATA_DIR: source }, await freePort());
+      let seeded: Seeded;
+      try {
+        seeded = await seed(seeding.base, 'lite');
+        const refused = await engram({ ENGRAM_DATA_DIR: source }, 'backup', '--output', `${out}/`);
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toContain(`is in use by another engram process (pid ${seeding.child.pid})`);
+      } finally {
+        expect(await seeding.stop()).toBe(0);
+      }
+
+      // Older backups of ours, and files that are not: --keep 2 deletes only the oldest of ours.
+      const older = ['engram-20200101T000000Z.tar.gz', 'engram-20210101T000000Z.dump'];
+      for (const name of older) {
+        writeFileSync(join(out, name), 'old');
+        writeFileSync(join(out, `${name}.manifest.json`), '{}');
+      }
+      writeFileSync(join(out, 'notes.txt'), 'keep me');
+      writeFileSync(join(out, 'engram-latest.tar.gz'), 'not a name engram gives');
+
+      const made = await engram({ ENGRAM_DATA_DIR: source }, 'backup', '--output', out, '--keep', '2');
+      expect(made).toMatchObject({ code: 0, stderr: '' });
+      const [, file] = /^backup (\S+) /.exec(made.stdout)!;
+      expect(made.stdout).toContain('pruned engram-20200101T000000Z.tar.gz\n');
+      expect(readdirSync(out).sort()).toEqual(
+        [
+          'engram-20210101T000000Z.dump',
+          'engram-20210101T000000Z.dump.manifest.json',
+          'engram-latest.tar.gz',
+          'notes.txt',
+          file.split('/').pop()!,
+          `${file.split('/').pop()!}.manifest.json`,
+        ].sort(),
+      );
+      expect(readFileSync(file).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+
+      // A damaged tarball is refused before the data directory is touched.
+      const damaged = await engram({ ENGRAM_DATA_DIR: target }, 'restore', damagedCopy(file, root));
+      expect(damaged.code).toBe(2);
+      expect(damaged.stderr).toContain('is damaged');
+      expect(existsSync(target)).toBe(false);
+
+      const restored = await engram({ ENGRAM_DATA_DIR: target }, 'restore', file);
+      expect(restored).toMatchObject({ code: 0, stderr: '' });
+      expect(readdirSync(target).sort()).toEqual(['pglite']);
+      const expected = await dataDirFingerprints(source);
+      for (const table of SEEDED_TABLES) {
+        expect([table, expected[table].rows > 0]).toEqual([table, true]);
+      }
+      expect(await dataDirFingerprints(target)).toEqual(expected);
+
+      const again = await engram({ ENGRAM_DATA_DIR: target }, 'restore', file);
+      expect(again.code).toBe(2);
+      expect(again.stderr).toContain('already holds a database');
+
+      const server = await serve({ ENGRAM_DATA_DIR: target }, await freePort());
+      try {
+        await readBack(server.base, seeded);
+        const locked = await engram({ ENGRAM_DATA_DIR: target }, 'restore', '--clean', file);
+        expect(locked.code).toBe(2);
+        expect(locked.stderr).toContain(`is in use by another engram process (pid ${server.child.pid})`);
+      } finally {
+        expect(await server.stop()).toBe(0);
+      }
+
+      // --clean: the restored backup replaces the directory, which is kept beside it.
+      const clean = await engram({ ENGRAM_DATA_DIR: target }, 'restore', '--clean', file);
+      expect(clean).toMatchObject({ code: 0, stderr: '' });
+      const replaced = readdirSync(target).filter((name) => name.startsWith('pglite.replaced-'));
+      expect(replaced).toHaveLength(1);
+      expect(clean.stdout).toContain(`is now ${join(target, replaced[0])}`);
+      const after = await dataDirFingerprints(target);
+      expect(after.memory_pins).toEqual(expected.memory_pins);
+    },
+    12 * RUN_TIMEOUT_MS,
+  );
+});
