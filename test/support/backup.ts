@@ -211,7 +211,8 @@ export async function fingerprints(url: string): Promise<Fingerprints> {
   client.on('error', () => undefined);
   await client.connect();
   try {
-    await client.query(`SET TimeZone = 'UTC'; SET extra_float_digits = 1`);
+    // RESET ROLE: on PGlite every client shares one session, which an app may have left as engram_app.
+    await client.query(`RESET ROLE; SET TimeZone = 'UTC'; SET extra_float_digits = 1`);
     const tables = await client.query<{ name: string }>(
       `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`,
     );

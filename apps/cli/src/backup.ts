@@ -14,8 +14,6 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { Client, escapeIdentifier } from 'pg';
 import { EngramConfig } from '@engram/config';
-import { lockDataDir, openEmbeddedPostgres, pgliteDirOf } from '@engram/db';
-import { MIGRATIONS } from '@engram/migrations';
 import {
   BackupManifest,
   DatabaseDescription,
@@ -62,6 +60,14 @@ export interface RestoreOptions {
   pgBin?: string;
   json?: boolean;
 }
+
+/**
+ * The database layer (with Nest) and the migrations (with TypeORM) load only once a file has
+ * passed its checks: a refusal costs a fraction of a second.
+ */
+const dbLayer = () => import('@engram/db');
+const migrationNames = async () =>
+  (await import('@engram/migrations')).MIGRATIONS.map((MigrationClass) => new MigrationClass().name);
 
 const MANIFEST_SUFFIX = '.manifest.json';
 /** The names `engram backup` gives in a directory, and the only files `--keep` ever deletes. */
@@ -186,6 +192,7 @@ async function dumpPostgres(url: string, appRole: string, target: string, pgBin?
  * it makes this a DataDirLockedError (exit 2), and nothing can write while the copy is made.
  */
 async function dumpPglite(dataDir: string, appRole: string, target: string): Promise<Dumped> {
+  const { lockDataDir, openEmbeddedPostgres, pgliteDirOf } = await dbLayer();
   const pgliteDir = pgliteDirOf(dataDir);
   if (!existsSync(join(pgliteDir, 'PG_VERSION'))) {
     throw new BackupError(`no embedded database in ${resolve(dataDir)} (ENGRAM_DATA_DIR; DATABASE_URL is unset)`);
@@ -238,7 +245,7 @@ export async function restore(config: EngramConfig, file: string, options: Resto
         : `${path} is an embedded (PGlite) backup: unset DATABASE_URL and set ENGRAM_DATA_DIR to restore it`,
     );
   }
-  const known = MIGRATIONS.map((MigrationClass) => new MigrationClass().name);
+  const known = await migrationNames();
   if (manifest.migration.latest !== null && !known.includes(manifest.migration.latest)) {
     throw new BackupError(
       `${path} was made by engram ${manifest.engram_version} at migration ${manifest.migration.latest}, ` +
@@ -421,6 +428,7 @@ async function restorePglite(
   manifest: BackupManifest,
   options: RestoreOptions,
 ): Promise<Omit<RestoreResult, 'manifest'>> {
+  const { lockDataDir, openEmbeddedPostgres, pgliteDirOf } = await dbLayer();
   const lock = await lockDataDir(dataDir);
   try {
     const target = pgliteDirOf(dataDir);
