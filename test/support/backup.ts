@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { eventually } from './app';
@@ -244,3 +245,13 @@ export const SEEDED_TABLES = [
   'memory_audit',
   'schema_migrations',
 ];
+
+/** A copy of a backup with one byte changed in the middle, and its manifest unchanged beside it. */
+export function damagedCopy(file: string, dir: string): string {
+  const copy = join(dir, 'damaged-engram.dump');
+  const bytes = readFileSync(file);
+  bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+  writeFileSync(copy, bytes);
+  copyFileSync(`${file}.manifest.json`, `${copy}.manifest.json`);
+  return copy;
+}

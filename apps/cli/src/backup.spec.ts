@@ -2,7 +2,6 @@ import {
   chmodSync,
   copyFileSync,
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -12,8 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { Database, startEmbeddedPostgres } from '@engram/db';
-import { MIGRATIONS, migrateUp } from '@engram/migrations';
+import { MIGRATIONS } from '@engram/migrations';
 import { startTestApp } from '@engram/test-support/app';
 import {
   ADMIN_TOKEN,
@@ -21,6 +19,7 @@ import {
   RUN_TIMEOUT_MS,
   SEEDED_TABLES,
   Seeded,
+  damagedCopy,
   engram,
   fingerprints,
   readBack,
@@ -32,12 +31,13 @@ import { freePort } from '@engram/test-support/net';
 import { PrivatePostgres, startPrivatePostgres } from '@engram/test-support/private-postgres';
 
 /**
- * `engram backup` / `engram restore` through the built CLI (`npm test` builds dist/ first), on
- * real Postgres and real PGlite: seed a service over HTTP, back it up, restore into an empty
- * database, compare every table's rows and content with a fingerprint of the test's own, and
- * serve the restored database to the original API keys. And the refusals: a damaged or missing
- * file, a non-empty target, a held data directory, a pg_dump older than the server, a manifest
- * the restored database does not match.
+ * `engram backup` / `engram restore` on Postgres, through the built CLI (`npm test` builds
+ * dist/ first): seed a service over HTTP, back it up, restore into an empty database on a
+ * second server, compare every table's rows and content with a fingerprint of the test's own,
+ * check row-level security as the app role, and serve the restored database to the original API
+ * keys. And: an online backup under writes, the refusals (a damaged, missing or unmanifested
+ * file, a non-empty target, a pg_dump older than the server), a manifest the restored database
+ * does not match, --clean. The embedded path: backup-embedded.spec.ts.
  */
 async function sql<T extends Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
   const client = new Client({ connectionString: url });
@@ -57,16 +57,6 @@ function withDatabase(url: string, name: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${name}`;
   return parsed.toString();
-}
-
-/** A copy of a backup with one byte changed in the middle, and its manifest unchanged beside it. */
-function damagedCopy(file: string, dir: string): string {
-  const copy = join(dir, 'damaged-engram.dump');
-  const bytes = readFileSync(file);
-  bytes[Math.floor(bytes.length / 2)] ^= 0xff;
-  writeFileSync(copy, bytes);
-  copyFileSync(`${file}.manifest.json`, `${copy}.manifest.json`);
-  return copy;
 }
 
 describe('engram backup / restore (Postgres)', () => {
@@ -310,122 +300,5 @@ describe('engram backup / restore (Postgres)', () => {
       }
     },
     RUN_TIMEOUT_MS,
-  );
-});
-
-describe('engram backup / restore (embedded PGlite)', () => {
-  const root = mkdtempSync(join(tmpdir(), 'engram-backup-lite-'));
-  const source = join(root, 'source');
-  const target = join(root, 'target');
-  const out = join(root, 'backups');
-  mkdirSync(out);
-  afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-  async function dataDirFingerprints(dataDir: string) {
-    const embedded = await startEmbeddedPostgres(dataDir);
-    try {
-      return await fingerprints(embedded.url);
-    } finally {
-      await embedded.stop();
-    }
-  }
-
-  it(
-    'backs up a stopped data directory (refused while served), prunes old backups, restores and serves it',
-    async () => {
-      // Seeded by the app in this process on PGlite over the data directory, which holds its
-      // lock the way `engram serve` would (one server start fewer; the restore is served below).
-      const embedded = await startEmbeddedPostgres(source);
-      let seeded: Seeded;
-      let expected: Fingerprints;
-      try {
-        await migrateUp(embedded.url);
-        const database: TestDatabase = {
-          url: embedded.url,
-          kind: 'pglite',
-          db: new Database({ url: embedded.url, poolMax: 1, statementTimeoutMs: 0, preparedStatements: false }),
-          drop: () => Promise.resolve(),
-        };
-        const app = await startTestApp({
-          database_: database,
-          queue: 'inline',
-          env: { ENGRAM_ADMIN_TOKEN: ADMIN_TOKEN },
-        });
-        try {
-          seeded = await seed(await app.listen(), 'lite');
-          await app.settle();
-          const refused = await engram({ ENGRAM_DATA_DIR: source }, 'backup', '--output', `${out}/`);
-          expect(refused.code).toBe(2);
-          expect(refused.stderr).toContain(`is in use by another engram process (pid ${process.pid})`);
-        } finally {
-          await app.close();
-          await database.db.close();
-        }
-        expected = await fingerprints(embedded.url);
-      } finally {
-        await embedded.stop();
-      }
-      for (const table of SEEDED_TABLES) {
-        expect([table, expected[table].rows > 0]).toEqual([table, true]);
-      }
-
-      // Older backups of ours, and files that are not: --keep 2 deletes only the oldest of ours.
-      const older = ['engram-20200101T000000Z.tar.gz', 'engram-20210101T000000Z.dump'];
-      for (const name of older) {
-        writeFileSync(join(out, name), 'old');
-        writeFileSync(join(out, `${name}.manifest.json`), '{}');
-      }
-      writeFileSync(join(out, 'notes.txt'), 'keep me');
-      writeFileSync(join(out, 'engram-latest.tar.gz'), 'not a name engram gives');
-
-      const made = await engram({ ENGRAM_DATA_DIR: source }, 'backup', '--output', out, '--keep', '2');
-      expect(made).toMatchObject({ code: 0, stderr: '' });
-      const [, file] = /^backup (\S+) /.exec(made.stdout)!;
-      expect(made.stdout).toContain('pruned engram-20200101T000000Z.tar.gz\n');
-      expect(readdirSync(out).sort()).toEqual(
-        [
-          'engram-20210101T000000Z.dump',
-          'engram-20210101T000000Z.dump.manifest.json',
-          'engram-latest.tar.gz',
-          'notes.txt',
-          file.split('/').pop()!,
-          `${file.split('/').pop()!}.manifest.json`,
-        ].sort(),
-      );
-      expect(readFileSync(file).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
-
-      // A damaged tarball is refused before the data directory is touched.
-      const damaged = await engram({ ENGRAM_DATA_DIR: target }, 'restore', damagedCopy(file, root));
-      expect(damaged.code).toBe(2);
-      expect(damaged.stderr).toContain('is damaged');
-      expect(existsSync(target)).toBe(false);
-
-      const restored = await engram({ ENGRAM_DATA_DIR: target }, 'restore', file);
-      expect(restored).toMatchObject({ code: 0, stderr: '' });
-      expect(readdirSync(target).sort()).toEqual(['pglite']);
-      expect(await dataDirFingerprints(target)).toEqual(expected);
-
-      const again = await engram({ ENGRAM_DATA_DIR: target }, 'restore', file);
-      expect(again.code).toBe(2);
-      expect(again.stderr).toContain('already holds a database');
-
-      const server = await serve({ ENGRAM_DATA_DIR: target }, await freePort());
-      try {
-        await readBack(server.base, seeded);
-        const locked = await engram({ ENGRAM_DATA_DIR: target }, 'restore', '--clean', file);
-        expect(locked.code).toBe(2);
-        expect(locked.stderr).toContain(`is in use by another engram process (pid ${server.child.pid})`);
-      } finally {
-        expect(await server.stop()).toBe(0);
-      }
-
-      // --clean: the restored backup replaces the directory, which is kept beside it.
-      const clean = await engram({ ENGRAM_DATA_DIR: target }, 'restore', '--clean', file);
-      expect(clean).toMatchObject({ code: 0, stderr: '' });
-      const replaced = readdirSync(target).filter((name) => name.startsWith('pglite.replaced-'));
-      expect(replaced).toHaveLength(1);
-      expect(clean.stdout).toContain(`is now ${join(target, replaced[0])}`);
-    },
-    12 * RUN_TIMEOUT_MS,
   );
 });

@@ -311,7 +311,8 @@ async function restorePostgres(
         );
       }
     }
-    const createdRole = await ensureAppRole(client, manifest.app_role.name);
+    // A backup from before the app-role migration has none to set up.
+    const createdRole = manifest.app_role.exists && (await ensureAppRole(client, manifest.app_role.name));
 
     // Default privileges name the role that granted them (FOR ROLE <owner>), which may not
     // exist here: they are left out of the archive's list and granted again for the restoring
