@@ -19,6 +19,8 @@ import { AuthState1763800000018 } from './0018-auth-state';
 import { StorageUsage1763800000019 } from './0019-storage-usage';
 import { AuditOutboxRetired1763800000020 } from './0020-audit-outbox-retired';
 import { LexicalRowUpdateTriggers1763800000021 } from './0021-lexical-row-update-triggers';
+import { MemoriesPendingEmbeddingIndex1763800000022 } from './0022-memories-pending-embedding-index';
+import { MemoryEmbeddingPassages1763800000023 } from './0023-memory-embedding-passages';
 import { SqlMigration } from './migration';
 import { createMigrator, Migrator } from './migrator';
 
@@ -45,6 +47,8 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   StorageUsage1763800000019,
   AuditOutboxRetired1763800000020,
   LexicalRowUpdateTriggers1763800000021,
+  MemoriesPendingEmbeddingIndex1763800000022,
+  MemoryEmbeddingPassages1763800000023,
 ];
 
 export { SqlMigration, verifyChain } from './migration';

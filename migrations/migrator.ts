@@ -45,6 +45,40 @@ function dataSourceFor(url: string, migrations: MigrationList): DataSource {
   });
 }
 
+/**
+ * Takes the migration lock in a transaction that stays open until the run ends. Held by a
+ * transaction rather than the session, the lock stays with this client's server connection even
+ * through a transaction pooler (PgBouncer hands a session's connection to other clients between
+ * transactions, and a session lock would go with it: unlocked by nobody, or "taken" twice by
+ * two clients on one connection). A run that finds the lock taken does not wait inside its
+ * transaction: it ends it and tries again, so waiting runs hold no server connection that the
+ * running one's migrations might need. The transaction sits idle while the migrations run on
+ * their own connection: a server-wide idle_in_transaction_session_timeout must not end it.
+ */
+async function acquireMigrationLock(lockClient: Client): Promise<'session' | 'transaction'> {
+  // PGlite is one session every client shares, and its socket server serves one client's open
+  // transaction before anyone else's: there a session lock is safe, and an open one would stall.
+  const [{ pglite }] = (await lockClient.query<{ pglite: boolean }>(`SELECT version() LIKE '%(PGlite %' AS pglite`))
+    .rows;
+  if (pglite) {
+    await lockClient.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    return 'session';
+  }
+  for (let attempt = 0; ; attempt++) {
+    await lockClient.query('BEGIN; SET LOCAL idle_in_transaction_session_timeout = 0');
+    const [{ locked }] = (
+      await lockClient.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+        MIGRATION_LOCK_KEY,
+      ])
+    ).rows;
+    if (locked) {
+      return 'transaction';
+    }
+    await lockClient.query('ROLLBACK');
+    await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 500) * (0.5 + Math.random())));
+  }
+}
+
 async function withMigrationLock<T>(
   url: string,
   migrations: MigrationList,
@@ -56,15 +90,21 @@ async function withMigrationLock<T>(
   lockClient.on('error', () => undefined);
   await lockClient.connect();
   const dataSource = dataSourceFor(url, migrations);
+  let lock: 'session' | 'transaction' | undefined;
   try {
-    await lockClient.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    lock = await acquireMigrationLock(lockClient);
     await dataSource.initialize();
     return await work(dataSource);
   } finally {
     if (dataSource.isInitialized) {
       await dataSource.destroy();
     }
-    await lockClient.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lockClient
+      .query(
+        lock === 'session' ? 'SELECT pg_advisory_unlock($1)' : 'ROLLBACK',
+        lock === 'session' ? [MIGRATION_LOCK_KEY] : [],
+      )
+      .catch(() => undefined);
     await lockClient.end();
   }
 }

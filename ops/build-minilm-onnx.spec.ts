@@ -14,9 +14,10 @@ describe('ops/build-minilm-onnx.mjs (the install step)', () => {
   it('builds and checks the model, then leaves an up-to-date one alone', async () => {
     const out = join(scratch, 'model');
     const built = await runScript(SCRIPT, ['--out', out]);
-    expect(built.stderr).toContain('7 reference sentences match');
+    expect(built.stderr).toContain('fp32: 7 reference sentences match (worst cosine 1.000000)');
+    expect(built.stderr).toMatch(/int8: 7 reference sentences match \(worst cosine 0\.99\d+\)/);
     expect(built.code).toBe(0);
-    for (const file of ['model.onnx', 'tokenizer.json', 'build.json']) {
+    for (const file of ['model.onnx', 'model.int8.onnx', 'tokenizer.json', 'build.json']) {
       expect(existsSync(join(out, file))).toBe(true);
     }
     const again = await runScript(SCRIPT, ['--out', out]);
@@ -31,7 +32,9 @@ describe('ops/build-minilm-onnx.mjs (the install step)', () => {
     const out = join(scratch, 'wrong');
     const run = await runScript(SCRIPT, ['--out', out, '--reference', tampered]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/ERROR: "Stock markets fell sharply today…" embeds at cosine -1\.0+ to its reference/);
+    expect(run.stderr).toMatch(
+      /ERROR: fp32: "Stock markets fell sharply today…" embeds at cosine -1\.0+ to its reference/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 

@@ -200,6 +200,7 @@ describe('docker-compose.yml, monitoring profile', () => {
       metrics_path?: string;
       authorization?: { type: string; credentials_file: string };
       static_configs: { targets: string[] }[];
+      dns_sd_configs?: { names: string[]; type: string; port: number }[];
       relabel_configs?: { target_label: string; replacement?: string }[];
     }[];
   };
@@ -278,6 +279,15 @@ describe('docker-compose.yml, monitoring profile', () => {
     expect(api.authorization).toEqual({ type: 'Bearer', credentials_file: '/run/secrets/metrics_token' });
     expect(services.prometheus.secrets).toEqual(['metrics_token']);
     expect(compose.secrets?.metrics_token).toEqual({ environment: 'METRICS_TOKEN' });
+
+    // Every worker replica, found by DNS on the port its WORKER_METRICS_PORT opens, with the same token.
+    const worker = job('engram-worker');
+    const workerEnv = parseConfig(appEnv('worker'));
+    expect(worker.dns_sd_configs).toEqual([{ names: ['worker'], type: 'A', port: workerEnv.WORKER_METRICS_PORT }]);
+    expect(worker.authorization).toEqual(api.authorization);
+    expect(workerEnv.METRICS_TOKEN).toBe(parseConfig(appEnv('api')).METRICS_TOKEN);
+    expect(workerEnv.WORKER_METRICS_HOST).toBe('0.0.0.0');
+    expect(services.worker.ports).toBeUndefined();
 
     const ready = job('engram-ready');
     expect(ready.static_configs[0].targets).toEqual([`http://api:${appEnv('api').PORT}/ready`]);

@@ -47,10 +47,22 @@ describe('dashboards and alerts against the real /metrics', () => {
       rbac_audit_writes_total: 'status',
       rbac_policy_version_info: 'hash',
       engram_queue_job_outcomes_total: 'outcome',
+      engram_ready: 'check',
+      engram_quota_usage_max_ratio: 'quota',
+      engram_quota_tenants_at_or_above: 'ratio',
     };
     expect(Object.entries(wanted).filter(([name, label]) => !exported.get(name)?.has(label))).toEqual([]);
     expect(walk.scrape).toMatch(/^rbac_policy_loads_total\{status="invalid"\} [1-9]/m);
     expect(walk.scrape).toMatch(/^rate_limited_total [1-9]/m);
+    expect(walk.scrape).toMatch(/^engram_ready\{check="database"\} 1$/m);
+    for (const gauge of [
+      'audit_buffered_events',
+      'audit_oldest_buffered_event_age_seconds',
+      'memory_embeddings_pending',
+      'memory_embedding_oldest_pending_seconds',
+    ]) {
+      expect([gauge, walk.scrape]).toEqual([gauge, expect.stringMatching(new RegExp(`^${gauge} \\d`, 'm'))]);
+    }
   });
 
   it('every panel, variable and alert names only exported metrics and labels', () => {

@@ -88,7 +88,7 @@ describe('Prometheus rules and config', () => {
       writeFileSync(join(dir, 'metrics_token'), 'sample-metrics-token-0123456789');
       writeFileSync(
         join(dir, 'prometheus.yml'),
-        config.replace('/run/secrets/metrics_token', join(dir, 'metrics_token')),
+        config.replaceAll('/run/secrets/metrics_token', join(dir, 'metrics_token')),
       );
       cpSync(RULES_DIR, join(dir, 'rules'), { recursive: true });
       const checked = run(promtool, ['check', 'config', join(dir, 'prometheus.yml')]);

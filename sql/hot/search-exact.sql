@@ -81,7 +81,7 @@ vector AS (
       pool AS MATERIALIZED (SELECT memory_id FROM lexical UNION SELECT memory_id FROM vector)
       SELECT m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance,
   m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at,
-  m.created_at, m.updated_at, l.lexical_score, 1 - (ve.embedding <=> $9::vector) AS vector_score, NULL::int AS relation_depth, NULL::real AS relation_weight
+  m.created_at, m.updated_at, l.lexical_score, ve.similarity AS vector_score, NULL::int AS relation_depth, NULL::real AS relation_weight
       FROM pool c
       CROSS JOIN LATERAL (
         SELECT m.* FROM memories m
@@ -90,8 +90,8 @@ vector AS (
         OFFSET 0) m
       LEFT JOIN lexical l ON l.memory_id = m.id
       LEFT JOIN LATERAL (
-          SELECT ve.embedding FROM memory_embeddings ve
-           WHERE ve.tenant_id = $1 AND ve.memory_id = m.id AND ve.model = 'local-hash-384' OFFSET 0) ve ON true
+          SELECT max(1 - (ve.embedding <=> $9::vector)) AS similarity FROM memory_embeddings ve
+           WHERE ve.tenant_id = $1 AND ve.memory_id = m.id AND ve.model = 'local-hash-384') ve ON true
 
       WHERE true
 

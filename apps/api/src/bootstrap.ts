@@ -14,6 +14,7 @@ import {
 import { EngramConfig } from '@engram/config';
 import { MetricsService, recordHttpMetrics } from '@engram/metrics';
 import { RuntimeOptions } from '@engram/runtime';
+import { traceHttpRequests } from '@engram/tracing';
 import { ApiModule } from './api.module';
 
 /** A caller's X-Request-Id is kept only if it is short and plain, so it is safe in logs. */
@@ -48,6 +49,7 @@ export async function createApi(config: EngramConfig, runtime: RuntimeOptions): 
     requestContext.run({ requestId: request.id }, done);
   });
   recordHttpMetrics(fastify, app.get(MetricsService));
+  traceHttpRequests(fastify);
 
   // The API speaks JSON only: any other body type is answered 415 unsupported_media_type.
   fastify.removeContentTypeParser(['text/plain']);

@@ -73,6 +73,13 @@ const MANIFEST_SUFFIX = '.manifest.json';
 /** The names `engram backup` gives in a directory, and the only files `--keep` ever deletes. */
 const BACKUP_NAME = /^engram-(\d{8}T\d{6}Z)\.(dump|tar\.gz)$/;
 
+/**
+ * Postgres itself: DATABASE_DIRECT_URL when DATABASE_URL is a pooler (PgBouncer in transaction
+ * mode would split pg_dump's session, and the snapshot it imports must be exported on the same
+ * server), as migrations do.
+ */
+const postgresUrl = (config: EngramConfig) => config.DATABASE_DIRECT_URL ?? config.DATABASE_URL!;
+
 export const manifestPathOf = (file: string) => `${file}${MANIFEST_SUFFIX}`;
 
 function stamp(date: Date): string {
@@ -104,7 +111,7 @@ export async function backup(config: EngramConfig, options: BackupOptions): Prom
   try {
     const made =
       kind === 'postgres'
-        ? await dumpPostgres(config.DATABASE_URL!, config.DATABASE_APP_ROLE, partial, options.pgBin)
+        ? await dumpPostgres(postgresUrl(config), config.DATABASE_APP_ROLE, partial, options.pgBin)
         : await dumpPglite(config.ENGRAM_DATA_DIR, config.DATABASE_APP_ROLE, partial);
     const manifest: BackupManifest = {
       format: MANIFEST_FORMAT,
@@ -173,7 +180,16 @@ async function dumpPostgres(url: string, appRole: string, target: string, pgBin?
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const [{ snapshot }] = (await client.query<{ snapshot: string }>('SELECT pg_export_snapshot() AS snapshot')).rows;
     await fixSessionForChecksums(client);
-    const description = await describeDatabase(client, appRole);
+    const description = await describeDatabase(client, appRole).catch((error: unknown) => {
+      // 42501: row-level security or a missing grant hides rows from this user; pg_dump would fail the same way.
+      if ((error as { code?: string }).code === '42501') {
+        throw new BackupError(
+          `DATABASE_URL's user may not read every row (${(error as Error).message}): ` +
+            'back up as the owner of the tables (the user migrations run as) or a superuser',
+        );
+      }
+      throw error;
+    });
     const { url: bareUrl, env } = withoutPassword(url);
     await run(
       pgDump.path,
@@ -254,7 +270,7 @@ export async function restore(config: EngramConfig, file: string, options: Resto
   }
   const result =
     kind === 'postgres'
-      ? await restorePostgres(config.DATABASE_URL!, path, manifest, options)
+      ? await restorePostgres(postgresUrl(config), path, manifest, options)
       : await restorePglite(config.ENGRAM_DATA_DIR, path, manifest, options);
   return { manifest, ...result };
 }

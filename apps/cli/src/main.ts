@@ -14,6 +14,8 @@ const serverSide = () => import('./runtime');
 const apiSide = () => import('../../api/src/bootstrap');
 const workerSide = () => import('../../worker/src/worker.module');
 const migrations = () => import('@engram/migrations');
+/** Loaded before the server side: the instrumentation must see `http` and `pg` being loaded. */
+const tracingSide = () => import('@engram/tracing');
 
 /**
  * Exit codes: 0 ok, 1 runtime failure, 2 bad configuration or usage (or a port or data directory
@@ -83,6 +85,10 @@ process.on('SIGTERM', onSignal);
 
 async function runServer(options: { api: boolean; worker: boolean }): Promise<void> {
   const config = loadConfig();
+  const { startTracing } = await tracingSide();
+  const tracing = await startTracing(config, { serviceName: options.api ? 'engram-api' : 'engram-worker' });
+  // The first closer runs last: spans of the shutdown itself are exported too.
+  closers.push(() => tracing.shutdown());
   const { serverMigrates, startStorage } = await serverSide();
   const storage = await startStorage(config, serverMigrates(config));
   closers.push(() => storage.stop());
@@ -120,13 +126,13 @@ async function runServer(options: { api: boolean; worker: boolean }): Promise<vo
   serving = true;
 }
 
-async function withDatabaseUrl<T>(work: (url: string) => Promise<T>): Promise<T> {
+async function withMigrationUrl<T>(work: (url: string) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const { startStorage } = await serverSide();
   const storage = await startStorage(config, false);
   closers.push(() => storage.stop());
   try {
-    return await work(storage.databaseUrl);
+    return await work(storage.migrationUrl);
   } finally {
     await storage.stop();
   }
@@ -160,7 +166,7 @@ migrate
   .command('up')
   .description('apply every pending migration')
   .action(() =>
-    withDatabaseUrl(async (url) => {
+    withMigrationUrl(async (url) => {
       const applied = await (await migrations()).migrateUp(url);
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'up to date');
     }),
@@ -170,7 +176,7 @@ migrate
   .description('revert the newest migrations')
   .option('--steps <n>', 'how many to revert', '1')
   .action((options: { steps: string }) =>
-    withDatabaseUrl(async (url) => {
+    withMigrationUrl(async (url) => {
       const steps = Number(options.steps);
       if (!Number.isInteger(steps) || steps < 1) {
         throw new ConfigValidationError(['--steps: must be a whole number ≥ 1']);
@@ -183,7 +189,7 @@ migrate
   .command('status')
   .description('list migrations and whether each is applied')
   .action(() =>
-    withDatabaseUrl(async (url) => {
+    withMigrationUrl(async (url) => {
       for (const { name, applied } of await (await migrations()).migrationStatus(url)) {
         console.log(`${applied ? '[x]' : '[ ]'} ${name}`);
       }

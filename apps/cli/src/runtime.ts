@@ -4,22 +4,25 @@ import { migrateUp } from '@engram/migrations';
 
 export interface StartedStorage {
   databaseUrl: string;
+  /** Where migrations run: Postgres itself (DATABASE_DIRECT_URL) when DATABASE_URL is a pooler. */
+  migrationUrl: string;
   embedded: EmbeddedPostgres | null;
   stop(): Promise<void>;
 }
 
 /**
  * Resolves where data lives: DATABASE_URL when set, otherwise PGlite in-process under
- * ENGRAM_DATA_DIR. Pending migrations are applied first only when `migrate` is set: the servers
+ * ENGRAM_DATA_DIR (migrations go to DATABASE_DIRECT_URL when set). Pending migrations are applied first only when `migrate` is set: the servers
  * ask for it (see `serverMigrates`), `engram migrate` never does, so `status` reads the schema
  * as it is and a `down` stays down until the next `up` or server start.
  */
 export async function startStorage(config: EngramConfig, migrate: boolean): Promise<StartedStorage> {
   const embedded = config.DATABASE_URL ? null : await startEmbeddedPostgres(config.ENGRAM_DATA_DIR);
   const databaseUrl = config.DATABASE_URL ?? embedded!.url;
+  const migrationUrl = embedded ? databaseUrl : (config.DATABASE_DIRECT_URL ?? databaseUrl);
   if (migrate) {
     try {
-      await migrateUp(databaseUrl);
+      await migrateUp(migrationUrl);
     } catch (error) {
       await embedded?.stop();
       throw error;
@@ -27,6 +30,7 @@ export async function startStorage(config: EngramConfig, migrate: boolean): Prom
   }
   return {
     databaseUrl,
+    migrationUrl,
     embedded,
     async stop() {
       await embedded?.stop();

@@ -25,6 +25,8 @@ interface Entry {
   trail: AuditTrail<unknown>;
   event: unknown;
   seq: number;
+  /** performance.now() when recorded: the age of the oldest unwritten event is the outbox's lag. */
+  at: number;
 }
 
 interface Waiter {
@@ -59,6 +61,8 @@ export class AuditSink implements OnModuleInit, OnApplicationShutdown {
   /** Runs a flush outside the caller's async context, so it never inherits a request's state. */
   private readonly detached = AsyncLocalStorage.snapshot();
   private pending: Entry[] = [];
+  /** The batch being written: out of `pending`, still not committed. */
+  private writing: Entry[] = [];
   private nextSeq = 1;
   /** Every event up to this sequence number is committed (or was given up: dropped, rejected). */
   private settledThrough = 0;
@@ -83,6 +87,29 @@ export class AuditSink implements OnModuleInit, OnApplicationShutdown {
       'Responses sent before the audit events of their request were committed (Postgres slow or refusing)',
       [],
     );
+    // The outbox is this process's memory (nothing on the way to Postgres goes through Redis):
+    // its depth and the age of its oldest event say how far audit writes lag behind.
+    const sink = () => ({
+      count: this.writing.length + this.pending.length,
+      oldest: this.writing[0] ?? this.pending[0],
+    });
+    metrics.gauge(
+      'audit_buffered_events',
+      'Audit events recorded in this process and not yet committed to Postgres',
+      [],
+      function () {
+        this.set(sink().count);
+      },
+    );
+    metrics.gauge(
+      'audit_oldest_buffered_event_age_seconds',
+      'Age of the oldest audit event not yet committed (0 when none waits)',
+      [],
+      function () {
+        const { oldest } = sink();
+        this.set(oldest === undefined ? 0 : (performance.now() - oldest.at) / 1000);
+      },
+    );
   }
 
   onModuleInit(): void {
@@ -98,7 +125,7 @@ export class AuditSink implements OnModuleInit, OnApplicationShutdown {
   /** Buffers one event of `trail`; never throws, never waits. */
   record<T>(trail: AuditTrail<T>, event: T): void {
     const seq = this.nextSeq++;
-    this.pending.push({ trail: trail as AuditTrail<unknown>, event, seq });
+    this.pending.push({ trail: trail as AuditTrail<unknown>, event, seq, at: performance.now() });
     const context = requestContext.current();
     if (context) {
       this.lastSeqOf.set(context, seq);
@@ -157,6 +184,7 @@ export class AuditSink implements OnModuleInit, OnApplicationShutdown {
   private async writeAll(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.batchSize);
+      this.writing = batch;
       try {
         await this.write(batch);
       } catch (error) {
@@ -168,6 +196,8 @@ export class AuditSink implements OnModuleInit, OnApplicationShutdown {
           `audit batch of ${batch.length} not written, kept for the next flush: ${(error as Error).message}`,
         );
         return;
+      } finally {
+        this.writing = [];
       }
       this.release(batch[batch.length - 1].seq, true);
     }

@@ -1,6 +1,7 @@
 import { LoggerService } from '@nestjs/common';
+import { TraceFlags, isSpanContextValid, trace } from '@opentelemetry/api';
 import pino, { Logger } from 'pino';
-import { requestContext } from './request-context';
+import { jobLogContext, requestContext } from './request-context';
 
 /** Paths that may hold credentials; pino replaces their values before a line is written. */
 const REDACTED_PATHS = [
@@ -15,8 +16,10 @@ const REDACTED_PATHS = [
 ];
 
 /**
- * JSON logs; every line written inside a request carries its request id and tenant. On stdout,
- * or on stderr where stdout is a protocol (`engram mcp` speaks MCP on it).
+ * JSON logs; every line written inside a request carries its request id and tenant, inside a
+ * job its name, id and the request id that enqueued it, and with tracing on the trace and span
+ * ids of the moment. On stdout, or on stderr where stdout is a protocol (`engram mcp` speaks
+ * MCP on it).
  */
 export function createLogger(level: string, to: 'stdout' | 'stderr' = 'stdout'): Logger {
   const options: pino.LoggerOptions = {
@@ -26,9 +29,17 @@ export function createLogger(level: string, to: 'stdout' | 'stderr' = 'stdout'):
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     mixin() {
       const context = requestContext.current();
-      return context
+      const fields: Record<string, string> = context
         ? { request_id: context.requestId, ...(context.tenantId ? { tenant_id: context.tenantId } : {}) }
-        : {};
+        : { ...jobLogContext.current() };
+      // With tracing off there is no active span: one lookup in the no-op context, nothing more.
+      // A trace the sampler dropped is not named: its id would lead nowhere.
+      const span = trace.getActiveSpan()?.spanContext();
+      if (span && isSpanContextValid(span) && (span.traceFlags & TraceFlags.SAMPLED) !== 0) {
+        fields.trace_id = span.traceId;
+        fields.span_id = span.spanId;
+      }
+      return fields;
     },
   };
   return to === 'stderr' ? pino(options, pino.destination({ dest: 2, sync: true })) : pino(options);

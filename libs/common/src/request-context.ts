@@ -35,3 +35,21 @@ export const requestContext = {
     return storage.getStore();
   },
 };
+
+/** What a job's log lines carry: the job, and the request that enqueued it, if one did. */
+export interface JobLogFields {
+  job: string;
+  job_id: string;
+  request_id?: string;
+}
+
+const jobStorage = new AsyncLocalStorage<JobLogFields>();
+
+export const jobLogContext = {
+  run<T>(fields: JobLogFields, fn: () => T): T {
+    return jobStorage.run(fields, fn);
+  },
+  current(): JobLogFields | undefined {
+    return jobStorage.getStore();
+  },
+};

@@ -20,6 +20,24 @@ export const configSchema = z.object({
   DATABASE_URL: optionalString().pipe(
     z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
   ),
+  /**
+   * Postgres itself when DATABASE_URL is a transaction pooler (PgBouncer): migrations (their
+   * advisory lock) and LISTEN sessions use it. Unset: DATABASE_URL.
+   */
+  DATABASE_DIRECT_URL: optionalString().pipe(
+    z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
+  ),
+  /**
+   * `transaction` when DATABASE_URL is PgBouncer in pool_mode=transaction (or another pooler
+   * that shares server connections between transactions): no session state, the role and
+   * statement timeout set in every transaction, named statements off unless asked for.
+   */
+  DATABASE_POOL_MODE: z.enum(['direct', 'transaction']).default('direct'),
+  /**
+   * Named (server-side prepared) statements on the hot paths. Default: on for direct, off for
+   * transaction pooling (PgBouncer 1.21+ with max_prepared_statements > 0 can take them).
+   */
+  DATABASE_PREPARED_STATEMENTS: z.stringbool().optional(),
   REDIS_URL: optionalString().pipe(
     z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
   ),
@@ -61,6 +79,22 @@ export const configSchema = z.object({
   MACHINE_SECRET_TOKEN: optionalString().pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** Bearer token Prometheus sends to GET /metrics; unset: /metrics is open on a loopback HOST only. */
   METRICS_TOKEN: optionalString().pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /**
+   * How long the gauges read at scrape time from Postgres and the /ready checks (engram_ready,
+   * engram_quota_*, memory_embeddings_pending, …) reuse their last reading; 0 reads on every scrape.
+   */
+  METRICS_DB_REFRESH_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
+  /**
+   * `engram worker` only: serve GET /metrics (and GET /health) on this port, so Prometheus can
+   * scrape the job metrics of worker deployments (compose and Kubernetes use 9464). Unset: no
+   * listener. `engram serve` ignores it: its worker shares the API's registry and /metrics.
+   */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /**
+   * Where the worker's metrics listener binds; unset: HOST. Beyond loopback it needs METRICS_TOKEN
+   * (sent as `Authorization: Bearer`), and the worker refuses to start without one.
+   */
+  WORKER_METRICS_HOST: optionalString(),
   /** HS256 secret for JWTs (claims sub, tenant_id, role). */
   JWT_SECRET: optionalString().pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   /** How long a replica trusts its cached API key / tenant entries if an invalidation is missed. */
@@ -95,6 +129,11 @@ export const configSchema = z.object({
   EMBEDDING_MINILM_DIR: optionalString(),
   /** onnxruntime threads for minilm-l6-v2, inside its worker thread. */
   EMBEDDING_MINILM_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  /**
+   * `int8` (default): the quantised copy npm install builds, ~2x faster, cosine >= 0.99 to `fp32`
+   * (the reference conversion); both give the same vector space, so switching needs no re-embed.
+   */
+  EMBEDDING_MINILM_PRECISION: z.enum(['int8', 'fp32']).default('int8'),
   /** An OpenAI-compatible server's base URL (…/v1); its `/embeddings` endpoint is called. */
   EMBEDDING_OPENAI_URL: optionalString().pipe(z.url().optional()),
   EMBEDDING_OPENAI_MODEL: optionalString(),
@@ -117,8 +156,28 @@ export const configSchema = z.object({
    */
   SEARCH_HNSW_MAX_SCAN_TUPLES: z.coerce.number().int().min(100).max(1_000_000).default(5000),
   SEARCH_RECENCY_HALF_LIFE_HOURS: z.coerce.number().positive().default(168),
+  /**
+   * How often a worker embeds memories still pending a vector this long after their last write:
+   * their job was never queued (Redis down at the write) or Redis lost it (FLUSHALL, a restart).
+   */
+  EMBEDDING_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
   MEMORY_EXPIRY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   MEMORY_ACCESS_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(500),
+  /**
+   * Where spans go (OTLP over HTTP; `/v1/traces` is appended). Unset: tracing is off, no
+   * exporter exists and the OpenTelemetry SDK is not even loaded (docs/tracing.md).
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString().pipe(
+    z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  ),
+  /** The service name on every span; unset: `engram-api` (serve, api) or `engram-worker`. */
+  OTEL_SERVICE_NAME: optionalString(),
+  /** Share of new traces sampled (parent-based: a sampled caller's trace is always continued). */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+  /** The tenant on spans: a keyed hash (default), the id itself, or nothing. */
+  ENGRAM_TRACE_TENANT: z.enum(['hashed', 'plain', 'off']).default('hashed'),
+  /** The key of that hash; unset: a random key per process (hashes then differ between processes). */
+  ENGRAM_TRACE_TENANT_KEY: optionalString().pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 });
 
 export type EngramConfig = z.infer<typeof configSchema>;
@@ -137,6 +196,13 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     throw new ConfigValidationError(
       result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
     );
+  }
+  const pooled = result.data.DATABASE_POOL_MODE === 'transaction';
+  if (pooled && (result.data.DATABASE_URL === undefined || result.data.DATABASE_DIRECT_URL === undefined)) {
+    // A transaction pooler cannot hold a LISTEN or a session advisory lock: they need Postgres itself.
+    throw new ConfigValidationError([
+      'DATABASE_POOL_MODE: transaction needs DATABASE_URL (the pooler) and DATABASE_DIRECT_URL (Postgres itself, for LISTEN and migrations)',
+    ]);
   }
   return result.data;
 }

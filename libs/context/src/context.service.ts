@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, registerErrorStatus } from '@engram/common';
-import { MetricsService, timed } from '@engram/metrics';
+import { MetricsService, outcomeOf, timed } from '@engram/metrics';
 import { MemoryAccessTracker, MemoryOperations, NamespacesService } from '@engram/memories';
 import { PinsService } from '@engram/pins';
 import { SearchService } from '@engram/search';
+import { annotateActiveSpan, definedAttributes, tenantAttribute } from '@engram/tracing';
 import { SystemPromptTooLongError, assembleContext } from './context-assembler';
 import { AssembledContext, ContextInput } from './context.dto';
 
@@ -21,6 +22,7 @@ const MAX_PINS = 100;
 export class ContextService {
   private readonly latency;
   private readonly tokens;
+  private readonly stageLatency;
 
   constructor(
     private readonly search: SearchService,
@@ -31,6 +33,11 @@ export class ContextService {
     metrics: MetricsService,
   ) {
     this.latency = metrics.histogram('memory_context_latency_seconds', 'Context assembly latency', []);
+    this.stageLatency = metrics.histogram(
+      'memory_context_stage_duration_seconds',
+      'Duration of each stage of context assembly after ranking (pack)',
+      ['stage'],
+    );
     this.tokens = metrics.histogram(
       'memory_context_tokens',
       'Tokens in each assembled context',
@@ -40,7 +47,20 @@ export class ContextService {
   }
 
   async assemble(tenantId: string, input: ContextInput): Promise<AssembledContext> {
-    return this.ops.observe('context', () => timed(this.latency, {}, () => this.build(tenantId, input)));
+    return this.ops.observe('context', () =>
+      timed(this.latency, {}, () => this.build(tenantId, input), {
+        classify: outcomeOf,
+        span: {
+          name: 'context.assemble',
+          attributes: definedAttributes({
+            'engram.tenant': tenantAttribute(tenantId),
+            'engram.namespace': input.namespace,
+            'engram.k': input.k,
+            'engram.token_budget': input.token_budget,
+          }),
+        },
+      }),
+    );
   }
 
   private async build(tenantId: string, input: ContextInput): Promise<AssembledContext> {
@@ -58,21 +78,23 @@ export class ContextService {
     const budget = input.token_budget ?? settings[0]?.default_token_budget ?? DEFAULT_BUDGET;
     let context: AssembledContext;
     try {
-      context = assembleContext({
-        budget,
-        systemPrompt: input.system_prompt,
-        pins: pins.map((pin) => ({ key: pin.key, value: pin.value, source: pin.source })),
-        memories: ranked.results.map((r) => ({
-          id: r.memory.id,
-          content: r.memory.content,
-          score: r.score,
-          type: r.memory.type,
-          source: r.memory.provenance.source,
-          created_at: r.memory.created_at,
-        })),
-        now: Date.now(),
-        format: input.format,
-      });
+      context = await this.stage('pack', { budget, blocks: ranked.results.length + pins.length }, async () =>
+        assembleContext({
+          budget,
+          systemPrompt: input.system_prompt,
+          pins: pins.map((pin) => ({ key: pin.key, value: pin.value, source: pin.source })),
+          memories: ranked.results.map((r) => ({
+            id: r.memory.id,
+            content: r.memory.content,
+            score: r.score,
+            type: r.memory.type,
+            source: r.memory.provenance.source,
+            created_at: r.memory.created_at,
+          })),
+          now: Date.now(),
+          format: input.format,
+        }),
+      );
     } catch (error) {
       if (error instanceof SystemPromptTooLongError) {
         throw new SystemPromptOverBudgetError(error.message, { tokens: error.tokens, budget: error.budget });
@@ -84,6 +106,18 @@ export class ContextService {
       context.blocks.flatMap((block) => (block.memory_id === null ? [] : [block.memory_id])),
     );
     this.tokens.observe(context.tokens_used);
+    annotateActiveSpan({ 'engram.tokens': context.tokens_used, 'engram.token_budget': budget });
     return context;
+  }
+
+  /** A stage of assembly, timed into memory_context_stage_duration_seconds and traced. */
+  private stage<T>(stage: string, sizes: { budget: number; blocks: number }, run: () => Promise<T>): Promise<T> {
+    return timed(this.stageLatency, { stage }, run, {
+      classify: outcomeOf,
+      span: {
+        name: `context.${stage}`,
+        attributes: { 'engram.token_budget': sizes.budget, 'engram.candidates': sizes.blocks },
+      },
+    });
   }
 }

@@ -11,10 +11,26 @@ import {
 
 export interface DatabaseOptions {
   url: string;
+  /**
+   * Postgres itself, for what needs a session of its own (LISTEN) when `url` is a pooler that
+   * shares server connections between transactions. Unset: `url`.
+   */
+  directUrl?: string;
   poolMax: number;
   statementTimeoutMs: number;
-  /** Named (server-side prepared) statements; off for PGlite, whose one session all clients share. */
+  /**
+   * Named (server-side prepared) statements; off for PGlite, whose one session all clients share,
+   * and behind a transaction pooler that does not track them (PgBouncer before 1.21).
+   */
   preparedStatements: boolean;
+  /**
+   * `url` is a transaction-pooling proxy (PgBouncer pool_mode=transaction): consecutive
+   * transactions of one client may run on different server connections, so nothing may live in
+   * the session. The role and statement_timeout then travel with every transaction (SET LOCAL in
+   * its BEGIN round trip) instead of being set once per connection, and a statement outside a
+   * transaction runs in one of its own that carries them.
+   */
+  transactionPooling?: boolean;
   applicationName?: string;
   /** PGlite: one session shared by every client, so nothing may open a connection of its own. */
   embedded?: boolean;
@@ -50,15 +66,20 @@ export class Database implements Queryable {
   readonly pool: Pool;
 
   constructor(private readonly options: DatabaseOptions) {
+    const pooled = options.transactionPooling ?? false;
     const config: PoolConfigWithAsyncConnect = {
       connectionString: options.url,
       max: options.poolMax,
       application_name: options.applicationName ?? 'engram',
-      statement_timeout: options.statementTimeoutMs || undefined,
+      // A startup parameter PgBouncer refuses ("unsupported startup parameter"); pooled, every
+      // transaction sets it instead (perTransactionSql).
+      statement_timeout: pooled ? undefined : options.statementTimeoutMs || undefined,
       connectionTimeoutMillis: 10_000,
       idleTimeoutMillis: 30_000,
       // Awaited before the pool hands the connection out; if it fails, the checkout fails (closed).
-      ...(options.appRole === undefined
+      // Pooled, a session SET ROLE would stay on whichever server connection ran it, and a fresh
+      // server connection would serve this client as the login role, outside row-level security.
+      ...(options.appRole === undefined || pooled
         ? {}
         : {
             onConnect: async (client: ClientBase) =>
@@ -81,9 +102,28 @@ export class Database implements Queryable {
     return this.options.embedded ?? false;
   }
 
-  /** For the rare component that needs a dedicated session (LISTEN). */
+  /** The pool's URL (a pooler's, behind one). */
   get url(): string {
     return this.options.url;
+  }
+
+  /** For the rare component that needs a dedicated session (LISTEN): Postgres itself, never a transaction pooler. */
+  get sessionUrl(): string {
+    return this.options.directUrl ?? this.options.url;
+  }
+
+  /**
+   * SET LOCALs that stand in for per-connection state behind a transaction pooler: the app role
+   * and the statement timeout, sent in each transaction's BEGIN round trip. Empty otherwise.
+   */
+  private perTransactionSql(role: 'app' | 'login' = 'app'): string {
+    if (!this.options.transactionPooling) {
+      return '';
+    }
+    const timeout = `; SET LOCAL statement_timeout = ${Math.max(0, Math.trunc(this.options.statementTimeoutMs))}`;
+    return this.options.appRole === undefined || role === 'login'
+      ? timeout
+      : `; SET LOCAL ROLE ${escapeIdentifier(this.options.appRole)}${timeout}`;
   }
 
   /**
@@ -100,7 +140,15 @@ export class Database implements Queryable {
       `SELECT r.rolname AS role, r.rolsuper, r.rolbypassrls,
               EXISTS (SELECT 1 FROM pg_tables t WHERE t.schemaname = current_schema() AND t.tableowner = current_user) AS owns
        FROM pg_roles r WHERE r.rolname = current_user`,
-    );
+    ).catch((error: Error) => {
+      // PgBouncer refuses the statement_timeout startup parameter a direct connection sends.
+      if (/unsupported startup parameter/.test(error.message)) {
+        throw new Error(
+          `${error.message}: DATABASE_URL looks like a PgBouncer; set DATABASE_POOL_MODE=transaction (docs/pgbouncer.md)`,
+        );
+      }
+      throw error;
+    });
     const role = rows[0];
     if (!role || role.rolsuper || role.rolbypassrls || role.owns) {
       throw new UnsafeDatabaseRoleError(
@@ -126,7 +174,7 @@ export class Database implements Queryable {
     assertTenant(tenantId);
     return this.inTransaction(
       { kind: 'tenant', tenantId },
-      `BEGIN; SELECT set_config('app.tenant_id', ${escapeLiteral(tenantId)}, true)${localSettingsSql(settings)}`,
+      `BEGIN${this.perTransactionSql()}; SELECT set_config('app.tenant_id', ${escapeLiteral(tenantId)}, true)${localSettingsSql(settings)}`,
       work,
       localSettingsSql(settings).replace(/^; /, ''),
     );
@@ -140,7 +188,8 @@ export class Database implements Queryable {
   async crossTenant<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.inTransaction(
       { kind: 'cross-tenant' },
-      this.options.appRole === undefined ? 'BEGIN' : 'BEGIN; SET LOCAL ROLE NONE',
+      // ROLE NONE is the login role whatever the session's role is, so this holds pooled too.
+      `BEGIN${this.perTransactionSql('login')}${this.options.appRole === undefined ? '' : '; SET LOCAL ROLE NONE'}`,
       work,
     );
   }
@@ -150,6 +199,10 @@ export class Database implements Queryable {
     const open = this.transactions.current();
     if (open) {
       return open.queryable.query<R>(sql, params, name);
+    }
+    if (this.options.transactionPooling) {
+      // The role and timeout must ride with the statement: it gets a transaction of its own.
+      return this.transaction((tx) => tx.query<R>(sql, params, name));
     }
     const result = await this.pool.query<R>(
       name !== undefined && this.options.preparedStatements
@@ -161,7 +214,7 @@ export class Database implements Queryable {
 
   /** Runs `work` in one transaction on one connection; rolls back on any error. */
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.inTransaction({ kind: 'plain' }, 'BEGIN', work);
+    return this.inTransaction({ kind: 'plain' }, `BEGIN${this.perTransactionSql()}`, work);
   }
 
   /**
@@ -236,7 +289,7 @@ export class Database implements Queryable {
         return;
       }
       const next = new Client({
-        connectionString: this.options.url,
+        connectionString: this.sessionUrl,
         application_name: 'engram-listen',
       });
       let retried = false;

@@ -39,6 +39,7 @@ export class EmbeddingModels implements OnModuleInit, OnApplicationShutdown {
     this.miniLm = new MiniLmEmbeddingProvider({
       dir: config.get('EMBEDDING_MINILM_DIR') ?? defaultMiniLmDir(),
       threads: config.get('EMBEDDING_MINILM_THREADS'),
+      precision: config.get('EMBEDDING_MINILM_PRECISION'),
     });
     this.register(this.miniLm);
     const url = config.get('EMBEDDING_OPENAI_URL');

@@ -7,6 +7,20 @@ export interface EmbeddingProvider {
   readonly inline: boolean;
   /** One vector per text, in order. Vectors are L2-normalised so cosine distance is meaningful. */
   embed(texts: string[]): Promise<number[][]>;
+  /**
+   * For stored memories: each text's vectors, the first being embed()'s; a model with a short
+   * input window adds vectors for the later windows of a long text (search takes a memory's best).
+   * Absent: one vector per text.
+   */
+  embedPassages?(texts: string[]): Promise<number[][][]>;
+}
+
+/** The vectors to store for each text: its passages' where the provider has them, else its one vector. */
+export async function embedForStorage(provider: EmbeddingProvider, texts: string[]): Promise<number[][][]> {
+  if (provider.embedPassages) {
+    return provider.embedPassages(texts);
+  }
+  return (await provider.embed(texts)).map((vector) => [vector]);
 }
 
 /** pgvector's text form, bound as a parameter and cast with ::vector. */

@@ -165,7 +165,7 @@ describe('the sentence model missing (postgres, inline queue)', () => {
       model: LOCAL_HASH_MODEL,
       configured: MINILM_MODEL,
       fallback: true,
-      reason: expect.stringContaining(`model.onnx and tokenizer.json not found in ${missing}`),
+      reason: expect.stringContaining(`model.int8.onnx and tokenizer.json not found in ${missing}`),
     });
     expect(await availability(t)).toBe('0');
     const indexes = await ownerQuery<{ indexdef: string }>(

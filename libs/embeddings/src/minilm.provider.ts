@@ -13,11 +13,23 @@ const DIMENSIONS = 384;
  */
 const CHUNK = 16;
 
+export const MINILM_PRECISIONS = ['int8', 'fp32'] as const;
+export type MiniLmPrecision = (typeof MINILM_PRECISIONS)[number];
+
+/** The file ops/build-minilm-onnx.mjs writes for each precision (minilm-session.js reads the same). */
+const MODEL_FILES: Record<MiniLmPrecision, string> = { fp32: 'model.onnx', int8: 'model.int8.onnx' };
+
 export interface MiniLmOptions {
-  /** Holds model.onnx and tokenizer.json, as ops/build-minilm-onnx.mjs writes them. */
+  /** Holds the model files and tokenizer.json, as ops/build-minilm-onnx.mjs writes them. */
   dir: string;
   /** onnxruntime's intra-op threads inside the worker. */
   threads: number;
+  /**
+   * `int8` (default): the dynamically quantised weights, ~2x the texts per CPU-second at cosine
+   * >= 0.99 to the fp32 vectors (the same vector space: a namespace may hold both). `fp32`: the
+   * reference conversion.
+   */
+  precision?: MiniLmPrecision;
 }
 
 /** Where `npm install` builds the model: node_modules/.cache/engram/minilm-l6-v2. */
@@ -36,14 +48,17 @@ const WORKER_FILE = join(__dirname, 'minilm-worker.js');
 
 interface Chunk {
   texts: string[];
-  resolve: (vectors: Float32Array[]) => void;
+  /** Every passage of each text, or only the first. */
+  passages: boolean;
+  /** Each text's vectors: its passages', or its one vector. */
+  resolve: (vectors: Float32Array[][]) => void;
   reject: (error: Error) => void;
 }
 
 type WorkerMessage =
   | { type: 'ready'; loadMs: number }
   | { type: 'failed'; error: string }
-  | { type: 'result'; id: number; vectors?: Float32Array[]; error?: string };
+  | { type: 'result'; id: number; vectors?: Float32Array[]; counts?: number[]; error?: string };
 
 /**
  * One worker thread per model directory and thread count in the process, shared by every
@@ -73,13 +88,15 @@ class MiniLmRuntime {
     return this.loading;
   }
 
-  async embed(texts: string[]): Promise<Float32Array[]> {
+  async embed(texts: string[], passages: boolean): Promise<Float32Array[][]> {
     await this.load();
     const queue = texts.length <= CHUNK ? this.interactive : this.bulk;
-    const chunks: Promise<Float32Array[]>[] = [];
+    const chunks: Promise<Float32Array[][]>[] = [];
     for (let start = 0; start < texts.length; start += CHUNK) {
       chunks.push(
-        new Promise((resolve, reject) => queue.push({ texts: texts.slice(start, start + CHUNK), resolve, reject })),
+        new Promise((resolve, reject) =>
+          queue.push({ texts: texts.slice(start, start + CHUNK), passages, resolve, reject }),
+        ),
       );
     }
     this.pump();
@@ -97,7 +114,8 @@ class MiniLmRuntime {
   }
 
   private start(): Promise<number> {
-    const missing = ['model.onnx', 'tokenizer.json'].filter((file) => !existsSync(join(this.options.dir, file)));
+    const modelFile = MODEL_FILES[this.options.precision ?? 'int8'];
+    const missing = [modelFile, 'tokenizer.json'].filter((file) => !existsSync(join(this.options.dir, file)));
     if (missing.length > 0) {
       return this.fail(
         `${missing.join(' and ')} not found in ${this.options.dir} (npm install builds them: node ops/build-minilm-onnx.mjs)`,
@@ -107,7 +125,11 @@ class MiniLmRuntime {
       let worker: Worker;
       try {
         worker = new Worker(WORKER_FILE, {
-          workerData: { dir: this.options.dir, threads: this.options.threads },
+          workerData: {
+            dir: this.options.dir,
+            threads: this.options.threads,
+            precision: this.options.precision ?? 'int8',
+          },
           // onnxruntime's own console output is not the service's log.
           stdout: true,
           stderr: true,
@@ -192,10 +214,10 @@ class MiniLmRuntime {
     this.worker.ref();
     const id = this.nextId++;
     this.inFlight = { id, chunk };
-    this.worker.postMessage({ id, texts: chunk.texts });
+    this.worker.postMessage({ id, texts: chunk.texts, passages: chunk.passages });
   }
 
-  private settle(message: { id: number; vectors?: Float32Array[]; error?: string }): void {
+  private settle(message: { id: number; vectors?: Float32Array[]; counts?: number[]; error?: string }): void {
     const current = this.inFlight;
     if (!current || current.id !== message.id) {
       return;
@@ -204,7 +226,11 @@ class MiniLmRuntime {
     if (message.error !== undefined || !message.vectors) {
       current.chunk.reject(new EmbeddingProviderError(`${MINILM_MODEL}: ${message.error}`, false));
     } else {
-      current.chunk.resolve(message.vectors);
+      const vectors = message.vectors;
+      let next = 0;
+      current.chunk.resolve(
+        (message.counts ?? vectors.map(() => 1)).map((count) => vectors.slice(next, (next += count))),
+      );
     }
     this.pump();
   }
@@ -216,8 +242,8 @@ const runtimes = new Map<string, MiniLmRuntime>();
  * all-MiniLM-L6-v2 (sentence-transformers), run in-process by onnxruntime in a worker thread:
  * 384 dimensions, mean pooling over the tokens, L2-normalised, inputs cut at 256 tokens.
  *
- * Not `inline`: at ~100 texts per CPU-second (50 words each; long texts cost more) a batch of
- * 1000 memories is 10 s or more of work, which belongs in a job, not in the request that wrote
+ * Not `inline`: at ~150 texts per CPU-second in int8 (50 words each; long texts cost more) a batch
+ * of 1000 memories is seconds of work, which belongs in a job, not in the request that wrote
  * them. Search embeds its query (one text,
  * ~20 ms) on the request path like any model's.
  */
@@ -229,7 +255,7 @@ export class MiniLmEmbeddingProvider implements EmbeddingProvider {
   private closed = false;
 
   constructor(readonly options: MiniLmOptions) {
-    const key = `${resolve(options.dir)}\u0000${options.threads}`;
+    const key = `${resolve(options.dir)}\u0000${options.threads}\u0000${options.precision ?? 'int8'}`;
     let runtime = runtimes.get(key);
     if (!runtime) {
       runtime = new MiniLmRuntime({ ...options, dir: resolve(options.dir) });
@@ -248,8 +274,17 @@ export class MiniLmEmbeddingProvider implements EmbeddingProvider {
     if (texts.length === 0) {
       return [];
     }
-    const vectors = await this.runtime.embed(texts);
-    return vectors.map((vector) => Array.from(vector));
+    const vectors = await this.runtime.embed(texts, false);
+    return vectors.map(([vector]) => Array.from(vector));
+  }
+
+  /** embed()'s vector of each text, then one per later window of a text longer than one (minilm-session.js). */
+  async embedPassages(texts: string[]): Promise<number[][][]> {
+    if (texts.length === 0) {
+      return [];
+    }
+    const lists = await this.runtime.embed(texts, true);
+    return lists.map((list) => list.map((vector) => Array.from(vector)));
   }
 
   /** The last provider of a runtime to close stops its worker. */

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Queue, Worker } from 'bullmq';
 import IORedis from 'ioredis';
 import { JobQueue, JobRunner } from './job-queue';
+import { withOrigin } from './job-origin';
 import { JobName, JobOptions, JobPayloads, JobStateCounts, jobDefinition } from './job.types';
 
 export interface BullMqOptions {
@@ -70,13 +71,13 @@ export class BullMqJobQueue extends JobQueue {
   }
 
   async add<N extends JobName>(name: N, payload: JobPayloads[N], options: JobOptions = {}): Promise<void> {
-    await this.produce(() => this.queue(name).add(name, payload, this.jobOptions(name, options)));
+    await this.produce(() => this.queue(name).add(name, withOrigin(payload), this.jobOptions(name, options)));
   }
 
   async addBulk<N extends JobName>(name: N, jobs: { payload: JobPayloads[N]; options?: JobOptions }[]): Promise<void> {
     await this.produce(() =>
       this.queue(name).addBulk(
-        jobs.map((job) => ({ name, data: job.payload, opts: this.jobOptions(name, job.options ?? {}) })),
+        jobs.map((job) => ({ name, data: withOrigin(job.payload), opts: this.jobOptions(name, job.options ?? {}) })),
       ),
     );
   }

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { detached } from '@engram/common';
 import { randomUUID } from 'node:crypto';
 import { JobQueue, JobRunner } from './job-queue';
+import { withOrigin } from './job-origin';
 import { JobName, JobOptions, JobPayloads, JobStateCounts, jobDefinition } from './job.types';
 
 interface PendingJob {
@@ -35,12 +36,12 @@ export class InlineJobQueue extends JobQueue {
   async connect(): Promise<void> {}
 
   async add<N extends JobName>(name: N, payload: JobPayloads[N], options: JobOptions = {}): Promise<void> {
-    this.enqueue(name, payload, options);
+    this.enqueue(name, withOrigin(payload), options);
   }
 
   async addBulk<N extends JobName>(name: N, jobs: { payload: JobPayloads[N]; options?: JobOptions }[]): Promise<void> {
     for (const job of jobs) {
-      this.enqueue(name, job.payload, job.options ?? {});
+      this.enqueue(name, withOrigin(job.payload), job.options ?? {});
     }
   }
 

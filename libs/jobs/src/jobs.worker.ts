@@ -1,6 +1,10 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
+import { SpanKind } from '@opentelemetry/api';
+import { jobLogContext } from '@engram/common';
 import { MetricsService, timed } from '@engram/metrics';
+import { contextFromCarrier } from '@engram/tracing';
+import { splitOrigin } from './job-origin';
 import { JOB_HANDLER_KEY } from './job-handler.decorator';
 import { JobQueue } from './job-queue';
 import { JobContext, JobHandlerInstance, JobName, jobDefinition, jobDefinitions } from './job.types';
@@ -80,25 +84,50 @@ export class JobsWorker implements OnApplicationBootstrap, BeforeApplicationShut
     return handlers;
   }
 
-  private async run(handler: JobHandlerInstance, name: JobName, payload: unknown, context: JobContext): Promise<void> {
-    await timed(
-      this.duration,
-      { queue: name },
-      async () => {
-        try {
-          await handler.handle(payload as never, context);
-        } catch (error) {
-          this.logger.warn(
-            `job ${name} ${context.jobId} attempt ${context.attempt} failed: ${(error as Error).message}`,
-          );
-          throw error;
-        }
-      },
-      {
-        success: 'completed',
-        classify: () => (context.attempt >= jobDefinition(name).attempts ? 'failed' : 'retried'),
-        settled: (outcome) => this.outcomes.inc({ queue: name, outcome }),
-      },
+  /**
+   * One run of a job: timed, counted, and a span that continues the trace of the request that
+   * enqueued it (from the origin its producer put in the data); its log lines name the job and
+   * that request.
+   */
+  private async run(handler: JobHandlerInstance, name: JobName, data: unknown, context: JobContext): Promise<void> {
+    const { payload, origin } = splitOrigin(data);
+    const fields = {
+      job: name,
+      job_id: context.jobId,
+      ...(origin.request_id ? { request_id: origin.request_id } : {}),
+    };
+    await jobLogContext.run(fields, () =>
+      timed(
+        this.duration,
+        { queue: name },
+        async () => {
+          try {
+            await handler.handle(payload as never, context);
+          } catch (error) {
+            this.logger.warn(
+              `job ${name} ${context.jobId} attempt ${context.attempt} failed: ${(error as Error).message}`,
+            );
+            throw error;
+          }
+        },
+        {
+          success: 'completed',
+          classify: () => (context.attempt >= jobDefinition(name).attempts ? 'failed' : 'retried'),
+          settled: (outcome) => this.outcomes.inc({ queue: name, outcome }),
+          span: {
+            name: `job ${name}`,
+            kind: SpanKind.CONSUMER,
+            parent: contextFromCarrier(origin.trace),
+            attributes: {
+              'messaging.system': this.queue.driver === 'bullmq' ? 'bullmq' : 'engram.inline',
+              'messaging.destination.name': name,
+              'messaging.message.id': context.jobId,
+              'engram.job.attempt': context.attempt,
+              ...(origin.request_id ? { 'engram.request_id': origin.request_id } : {}),
+            },
+          },
+        },
+      ),
     );
   }
 }

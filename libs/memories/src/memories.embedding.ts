@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { EmbeddingModels, LOCAL_HASH_MODEL, toVectorLiteral } from '@engram/embeddings';
+import { ConfigService } from '@engram/config';
+import { EmbeddingModels, LOCAL_HASH_MODEL, embedForStorage, toVectorLiteral } from '@engram/embeddings';
 import { JobContext, JobHandler, JobHandlerInstance, JobQueue, defineJob, jobDefinition } from '@engram/jobs';
 import { MetricsService } from '@engram/metrics';
 import { MemoryEmbeddingsRepository } from './memory-embeddings.repository';
@@ -10,13 +11,18 @@ declare module '@engram/jobs' {
   interface JobPayloads {
     'embeddings.embed': { tenant_id: string; memory_ids: string[]; model: string };
     'embeddings.reembed': { tenant_id: string; namespace: string; model: string };
+    'embeddings.sweep': Record<string, never>;
   }
 }
 
 defineJob('embeddings.embed', { attempts: 5, backoffMs: 1000 });
 defineJob('embeddings.reembed', { attempts: 5, backoffMs: 5000 });
+defineJob('embeddings.sweep', { attempts: 1, backoffMs: 1000 });
 
 export const REEMBED_BATCH = 256;
+/** Memories one sweep run embeds at most, and how many go into one call of the model. */
+const SWEEP_LIMIT = 1024;
+const SWEEP_BATCH = 64;
 /** Tries at writing `failed` after the last attempt, 1 s then 2 s apart. */
 const MARK_FAILED_TRIES = 3;
 const MARK_FAILED_BACKOFF_MS = 1000;
@@ -73,16 +79,29 @@ export class EmbeddingJobs implements OnApplicationBootstrap {
     }
   }
 
-  /** One job per call; the job id (a digest of tenant, model and memories) makes a repeat a no-op. */
+  /**
+   * One job per call; the job id (a digest of tenant, model and memories) makes a repeat a no-op.
+   * Never throws: the memories are already stored (and acknowledged once this returns), so a
+   * queue that cannot take the job (Redis down or stalled) leaves them pending, and the
+   * embedding sweep embeds them one interval later. Failing the write here answered 500 for a
+   * memory that was in fact stored, and left it pending for good.
+   */
   async embedLater(tenantId: string, model: string, memoryIds: string[]): Promise<void> {
     if (memoryIds.length === 0) {
       return;
     }
-    await this.queue.add(
-      'embeddings.embed',
-      { tenant_id: tenantId, memory_ids: memoryIds, model },
-      { jobId: `embed-${digest(tenantId, model, ...memoryIds)}` },
-    );
+    try {
+      await this.queue.add(
+        'embeddings.embed',
+        { tenant_id: tenantId, memory_ids: memoryIds, model },
+        { jobId: `embed-${digest(tenantId, model, ...memoryIds)}` },
+      );
+    } catch (error) {
+      this.outcomes.inc({ job: 'embed', status: 'not_queued' });
+      this.logger.warn(
+        `embedding job for ${memoryIds.length} memories of ${tenantId} not queued, the embedding sweep will embed them: ${(error as Error).message}`,
+      );
+    }
   }
 
   async reembedLater(tenantId: string, namespace: string, model: string): Promise<void> {
@@ -114,24 +133,7 @@ export class EmbedMemoriesHandler implements JobHandlerInstance<'embeddings.embe
     context: JobContext,
   ): Promise<void> {
     try {
-      const pending = await this.repository.withoutVector(
-        payload.tenant_id,
-        { ids: payload.memory_ids },
-        payload.model,
-        payload.memory_ids.length,
-      );
-      if (pending.length > 0) {
-        const vectors = await this.jobs.models.get(payload.model).embed(pending.map((memory) => memory.content));
-        await this.repository.store(
-          payload.tenant_id,
-          payload.model,
-          pending.map((memory, i) => ({ id: memory.id, vector: vectorText(vectors[i]) })),
-        );
-        const now = Date.now();
-        for (const memory of pending) {
-          this.jobs.lag.observe({ model: payload.model }, (now - memory.created_at.getTime()) / 1000);
-        }
-      }
+      await this.embed(payload);
       this.jobs.outcomes.inc({ job: 'embed', status: 'success' });
     } catch (error) {
       const final = context.attempt >= jobDefinition('embeddings.embed').attempts;
@@ -140,6 +142,32 @@ export class EmbedMemoriesHandler implements JobHandlerInstance<'embeddings.embe
         await this.markFailed(payload, context);
       }
       throw error;
+    }
+  }
+
+  /** Embeds and stores the memories of `payload` that have no vector for its model yet. */
+  async embed(payload: { tenant_id: string; memory_ids: string[]; model: string }): Promise<void> {
+    const pending = await this.repository.withoutVector(
+      payload.tenant_id,
+      { ids: payload.memory_ids },
+      payload.model,
+      payload.memory_ids.length,
+    );
+    if (pending.length === 0) {
+      return;
+    }
+    const passages = await embedForStorage(
+      this.jobs.models.get(payload.model),
+      pending.map((memory) => memory.content),
+    );
+    await this.repository.store(
+      payload.tenant_id,
+      payload.model,
+      pending.map((memory, i) => ({ id: memory.id, vectors: passages[i].map(vectorText) })),
+    );
+    const now = Date.now();
+    for (const memory of pending) {
+      this.jobs.lag.observe({ model: payload.model }, (now - memory.created_at.getTime()) / 1000);
     }
   }
 
@@ -167,6 +195,70 @@ export class EmbedMemoriesHandler implements JobHandlerInstance<'embeddings.embe
         this.logger.warn(`job ${context.jobId}: marking memories failed (try ${attempt}): ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, MARK_FAILED_BACKOFF_MS * 2 ** (attempt - 1)));
       }
+    }
+  }
+}
+
+/**
+ * The queue is not the record of which memories need a vector; Postgres is (`embedding_status`).
+ * A job can be lost: never queued because Redis was down or stalled at the write, flushed or
+ * forgotten by a Redis restart, or failed by BullMQ as stalled (its worker killed twice) without
+ * the handler running. Every worker runs this at start and every EMBEDDING_SWEEP_INTERVAL_SECONDS:
+ * memories still pending that long after their last write are embedded here, directly, so the
+ * sweep needs only Postgres. A memory whose job is merely waiting in a backlog may be embedded by
+ * both; storing is idempotent, and the job then finds nothing left to do.
+ */
+@Injectable()
+@JobHandler('embeddings.sweep')
+export class EmbeddingSweepHandler implements JobHandlerInstance<'embeddings.sweep'> {
+  private readonly logger = new Logger('EmbeddingSweepHandler');
+
+  constructor(
+    private readonly embedder: EmbedMemoriesHandler,
+    private readonly jobs: EmbeddingJobs,
+    private readonly repository: MemoryEmbeddingsRepository,
+    private readonly config: ConfigService,
+  ) {}
+
+  repeatEveryMs(): number {
+    return this.config.get('EMBEDDING_SWEEP_INTERVAL_SECONDS') * 1000;
+  }
+
+  runAtStart(): Promise<void> {
+    return this.handle();
+  }
+
+  async handle(): Promise<void> {
+    const rows = await this.repository.pendingAcrossTenants(
+      this.config.get('EMBEDDING_SWEEP_INTERVAL_SECONDS'),
+      SWEEP_LIMIT,
+    );
+    const groups = new Map<string, { tenant_id: string; model: string; memory_ids: string[] }>();
+    for (const row of rows) {
+      const key = `${row.tenant_id}\u0000${row.model}`;
+      const group = groups.get(key) ?? { tenant_id: row.tenant_id, model: row.model, memory_ids: [] };
+      group.memory_ids.push(row.id);
+      groups.set(key, group);
+    }
+    let embedded = 0;
+    for (const group of groups.values()) {
+      for (let i = 0; i < group.memory_ids.length; i += SWEEP_BATCH) {
+        const memory_ids = group.memory_ids.slice(i, i + SWEEP_BATCH);
+        try {
+          await this.embedder.embed({ tenant_id: group.tenant_id, model: group.model, memory_ids });
+          this.jobs.outcomes.inc({ job: 'sweep', status: 'success' });
+          embedded += memory_ids.length;
+        } catch (error) {
+          // Left pending: the next run tries again (the model may be back by then).
+          this.jobs.outcomes.inc({ job: 'sweep', status: 'retry' });
+          this.logger.warn(
+            `embedding sweep: ${memory_ids.length} memories of ${group.tenant_id} (${group.model}) not embedded: ${(error as Error).message}`,
+          );
+        }
+      }
+    }
+    if (rows.length > 0) {
+      this.logger.log(`embedding sweep: ${embedded} of ${rows.length} pending memories embedded`);
     }
   }
 }

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { EmbeddingsModule } from '@engram/embeddings';
 import { TenantsModule } from '@engram/tenants';
-import { EmbedMemoriesHandler, EmbeddingJobs } from './memories.embedding';
+import { EmbeddingBacklogMetrics } from './embedding-metrics';
+import { EmbedMemoriesHandler, EmbeddingJobs, EmbeddingSweepHandler } from './memories.embedding';
 import { ReembedNamespaceHandler } from './memories.reembed';
 import { MemoriesController } from './memories.controller';
 import { MemoryExpiryHandler } from './memories.jobs';
@@ -26,7 +27,9 @@ import { NamespacesService } from './namespaces.service';
     MemoryOperations,
     MemoryAccessTracker,
     EmbeddingJobs,
+    EmbeddingBacklogMetrics,
     EmbedMemoriesHandler,
+    EmbeddingSweepHandler,
     ReembedNamespaceHandler,
     MemoryExpiryHandler,
   ],

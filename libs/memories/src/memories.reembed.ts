@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { embedForStorage } from '@engram/embeddings';
 import { JobHandler, JobHandlerInstance } from '@engram/jobs';
 import { EmbeddingJobs, REEMBED_BATCH, vectorText } from './memories.embedding';
 import { MemoryEmbeddingsRepository } from './memory-embeddings.repository';
@@ -36,11 +37,14 @@ export class ReembedNamespaceHandler implements JobHandlerInstance<'embeddings.r
           }
           continue;
         }
-        const vectors = await provider.embed(batch.map((memory) => memory.content));
+        const passages = await embedForStorage(
+          provider,
+          batch.map((memory) => memory.content),
+        );
         await this.repository.store(
           payload.tenant_id,
           payload.model,
-          batch.map((memory, i) => ({ id: memory.id, vector: vectorText(vectors[i]) })),
+          batch.map((memory, i) => ({ id: memory.id, vectors: passages[i].map(vectorText) })),
         );
       }
       this.jobs.outcomes.inc({ job: 'reembed', status: 'success' });

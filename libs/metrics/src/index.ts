@@ -3,3 +3,4 @@ export * from './timed';
 export * from './http-metrics';
 export * from './metrics.module';
 export * from './metrics.controller';
+export * from './cached-reading';

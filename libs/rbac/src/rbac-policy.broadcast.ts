@@ -122,7 +122,11 @@ export class RedisPolicyBroadcast implements PolicyBroadcast {
   }
 }
 
-/** LISTEN/NOTIFY for deployments without Redis; NOTIFY is scoped to the database, as replicas are. */
+/**
+ * LISTEN/NOTIFY for deployments without Redis; NOTIFY is scoped to the database, as replicas are.
+ * The listener has a session of its own on Postgres itself (DATABASE_DIRECT_URL behind PgBouncer,
+ * which in transaction mode would hand the LISTEN's server connection to other clients).
+ */
 export class PostgresPolicyBroadcast implements PolicyBroadcast {
   static readonly CHANNEL = 'engram_rbac_policy';
   readonly transport = 'postgres' as const;
@@ -149,7 +153,7 @@ export class PostgresPolicyBroadcast implements PolicyBroadcast {
   }
 
   private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.db.url, application_name: 'engram-rbac-listener' });
+    const client = new Client({ connectionString: this.db.sessionUrl, application_name: 'engram-rbac-listener' });
     this.client = client;
     client.on('notification', (message) => {
       const announcement =

@@ -27,7 +27,11 @@ export function coreImports(config: EngramConfig, runtime: RuntimeOptions) {
       // connections could split a Parse/Bind/Execute sequence. One connection keeps it whole.
       poolMax: runtime.embeddedDatabase ? 1 : config.DB_POOL_MAX,
       statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
-      preparedStatements: !runtime.embeddedDatabase,
+      directUrl: runtime.embeddedDatabase ? undefined : config.DATABASE_DIRECT_URL,
+      transactionPooling: !runtime.embeddedDatabase && config.DATABASE_POOL_MODE === 'transaction',
+      preparedStatements:
+        !runtime.embeddedDatabase &&
+        (config.DATABASE_PREPARED_STATEMENTS ?? config.DATABASE_POOL_MODE !== 'transaction'),
       embedded: runtime.embeddedDatabase,
       appRole: config.DATABASE_APP_ROLE,
       notifications: !runtime.embeddedDatabase,

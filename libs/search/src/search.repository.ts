@@ -119,10 +119,11 @@ export class SearchRepository {
         ORDER BY ${column} <=> ${probe}
         LIMIT ${p.add(v.limit)})`);
       sources.push('SELECT memory_id FROM vector');
-      similarity = `1 - (ve.embedding <=> ${query}::vector)`;
+      // A memory's similarity is its best passage's (one row for most memories; see migration 0023).
+      similarity = 've.similarity';
       similarityJoin = `LEFT JOIN LATERAL (
-          SELECT ve.embedding FROM memory_embeddings ve
-           WHERE ve.tenant_id = ${tenant} AND ve.memory_id = m.id AND ve.model = '${v.model}' OFFSET 0) ve ON true`;
+          SELECT max(1 - (ve.embedding <=> ${query}::vector)) AS similarity FROM memory_embeddings ve
+           WHERE ve.tenant_id = ${tenant} AND ve.memory_id = m.id AND ve.model = '${v.model}') ve ON true`;
     }
     let relationSelect = 'NULL::int AS relation_depth, NULL::real AS relation_weight';
     let relationJoin = '';

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@engram/config';
 import { EmbeddingModels, toVectorLiteral } from '@engram/embeddings';
-import { MetricsService } from '@engram/metrics';
+import { MetricsService, outcomeOf, timed } from '@engram/metrics';
+import { annotateActiveSpan, definedAttributes, tenantAttribute } from '@engram/tracing';
 import {
   MemoryAccessTracker,
   MemoryFilters,
@@ -44,6 +45,7 @@ export class SearchService {
   private readonly maxScanTuples: number;
   private readonly halfLifeHours: number;
   private readonly searchLatency;
+  private readonly stageLatency;
   private readonly degraded;
   private readonly queryVectors: QueryEmbeddingCache;
 
@@ -63,6 +65,11 @@ export class SearchService {
     this.searchLatency = metrics.histogram('memory_search_latency_seconds', 'Hybrid search latency by vector mode', [
       'mode',
     ]);
+    this.stageLatency = metrics.histogram(
+      'memory_search_stage_duration_seconds',
+      'Duration of each stage of a ranking (namespaces, embed, candidates, fuse)',
+      ['stage'],
+    );
     this.degraded = metrics.counter('memory_search_lexical_only_total', 'Searches answered without the vector stage', [
       'reason',
     ]);
@@ -114,14 +121,26 @@ export class SearchService {
     tenantId: string,
     request: RankRequest,
   ): Promise<{ results: RankedMemory[]; lexicalOnly: boolean; fusion: FusionMethod }> {
-    const started = performance.now();
     const namespaces = [...new Set(request.namespaces)];
+    return this.stage('rank', { tenantId, namespaces, k: request.k }, () =>
+      this.rankStages(tenantId, namespaces, request),
+    );
+  }
+
+  private async rankStages(
+    tenantId: string,
+    namespaces: string[],
+    request: RankRequest,
+  ): Promise<{ results: RankedMemory[]; lexicalOnly: boolean; fusion: FusionMethod }> {
+    const started = performance.now();
+    const scope = { tenantId, namespaces };
     // An unknown namespace (another tenant's included) is 404 namespace_not_found, as everywhere.
-    const settings = await this.namespaces.requireExisting(tenantId, namespaces);
+    const settings = await this.stage('namespaces', scope, () => this.namespaces.requireExisting(tenantId, namespaces));
     const ranking = requestRanking(defaultRanking(settings[0].embedding_model), request.fusion, request.weights);
     const fusion = ranking.method;
     const poolSize = Math.max(100, request.k * 2);
-    const vector = await this.vectorPlan(tenantId, request.query, settings, poolSize);
+    const vector = await this.stage('embed', scope, () => this.vectorPlan(tenantId, request.query, settings, poolSize));
+    const mode = vector === null ? 'lexical' : vector.exact ? 'exact' : 'hnsw';
     const plan: CandidatePlan = {
       namespaces: settings.map((s) => s.name),
       query: request.query,
@@ -137,30 +156,62 @@ export class SearchService {
           }
         : null,
     };
-    const rows = await this.repository.candidates(tenantId, plan);
-    const scored = fuse(
-      rows.map((row) => ({
-        id: row.id,
-        lexicalScore: row.lexical_score,
-        vectorScore: row.vector_score,
-        createdAt: row.created_at,
-        importance: row.importance,
-        accessCount: Number(row.access_count),
-        relationDepth: row.relation_depth,
-        relationWeight: row.relation_weight,
-      })),
-      { method: fusion, weights: ranking.weights, halfLifeHours: this.halfLifeHours, now: Date.now() },
+    // Lexical (BM25) and vector candidates come from one SQL statement: one stage.
+    const rows = await this.stage('candidates', { ...scope, mode, pool: poolSize }, () =>
+      this.repository.candidates(tenantId, plan),
     );
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    const results = scored
-      .filter((s) => request.minScore === undefined || s.score >= request.minScore)
-      .slice(0, request.k)
-      .map((s) => ({ memory: toMemoryView(byId.get(s.id)!), score: round(s.score), components: s.components }));
-    this.searchLatency.observe(
-      { mode: vector === null ? 'lexical' : vector.exact ? 'exact' : 'hnsw' },
-      (performance.now() - started) / 1000,
-    );
+    const results = await this.stage('fuse', { ...scope, fusion, k: request.k }, async () => {
+      const scored = fuse(
+        rows.map((row) => ({
+          id: row.id,
+          lexicalScore: row.lexical_score,
+          vectorScore: row.vector_score,
+          createdAt: row.created_at,
+          importance: row.importance,
+          accessCount: Number(row.access_count),
+          relationDepth: row.relation_depth,
+          relationWeight: row.relation_weight,
+        })),
+        { method: fusion, weights: ranking.weights, halfLifeHours: this.halfLifeHours, now: Date.now() },
+      );
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return scored
+        .filter((s) => request.minScore === undefined || s.score >= request.minScore)
+        .slice(0, request.k)
+        .map((s) => ({ memory: toMemoryView(byId.get(s.id)!), score: round(s.score), components: s.components }));
+    });
+    this.searchLatency.observe({ mode }, (performance.now() - started) / 1000);
+    annotateActiveSpan({
+      'engram.search.mode': mode,
+      'engram.search.fusion': fusion,
+      'engram.results': results.length,
+    });
     return { results, lexicalOnly: vector === null, fusion };
+  }
+
+  /**
+   * One stage of a ranking: timed into memory_search_stage_duration_seconds and, with tracing
+   * on, a `search.<stage>` span with the tenant (as configured), namespaces and sizes.
+   */
+  private stage<T>(
+    stage: string,
+    scope: { tenantId: string; namespaces: string[]; k?: number; mode?: string; pool?: number; fusion?: string },
+    run: () => Promise<T>,
+  ): Promise<T> {
+    return timed(this.stageLatency, { stage }, run, {
+      classify: outcomeOf,
+      span: {
+        name: `search.${stage}`,
+        attributes: definedAttributes({
+          'engram.tenant': tenantAttribute(scope.tenantId),
+          'engram.namespace': scope.namespaces.join(','),
+          'engram.k': scope.k,
+          'engram.search.mode': scope.mode,
+          'engram.search.pool': scope.pool,
+          'engram.search.fusion': scope.fusion,
+        }),
+      },
+    });
   }
 
   /**

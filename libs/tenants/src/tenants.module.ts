@@ -3,6 +3,7 @@ import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysRepository } from './api-keys.repository';
 import { ApiKeysService } from './api-keys.service';
 import { InvalidationBus } from './invalidation.bus';
+import { QuotaMetrics } from './quota-metrics';
 import { QuotaService } from './quota.service';
 import { TenantsController } from './tenants.controller';
 import { TenantEraser } from './tenant-eraser';
@@ -19,6 +20,7 @@ import { TenantsService } from './tenants.service';
     ApiKeysRepository,
     ApiKeysService,
     QuotaService,
+    QuotaMetrics,
     TenantEraser,
     TenantEraseHandler,
     TenantEraseSweepHandler,

@@ -20,6 +20,14 @@ export interface UsageRow {
   storage_bytes: number;
 }
 
+export interface QuotaUsageSummaryRow {
+  quota: string;
+  /** null when no active tenant has a limit above 0 for this quota. */
+  max_ratio: number | null;
+  /** Tenants at or above each of the ratios asked for, in their order. */
+  at_or_above: number[];
+}
+
 const TENANT_COLUMNS = 'id, name, plan, status, quotas, created_at, updated_at';
 
 /**
@@ -116,6 +124,36 @@ export class TenantsRepository {
       );
       return rows[0] ?? { pins: 0, memories: 0, storage_bytes: 0 };
     });
+  }
+
+  /**
+   * Across every active tenant, per counted quota: the highest share of its limit in use, and how
+   * many tenants are at or above each of `ratios`. One scan of tenant_usage joined to tenants
+   * (one row per tenant); a limit of 0 counts no ratio. The plan defaults come in as
+   * `planQuotas` ({plan: {quota: limit}}), a tenant's override wins. Aggregates only: no row
+   * names a tenant.
+   */
+  quotaUsageSummary(
+    planQuotas: Record<string, Record<string, number>>,
+    ratios: readonly [number, number, number],
+  ): Promise<QuotaUsageSummaryRow[]> {
+    return this.scope.crossTenant('quotaUsageSummary', (tx) =>
+      tx.query<QuotaUsageSummaryRow>(
+        `SELECT v.quota, max(r.ratio) AS max_ratio,
+                ARRAY[count(*) FILTER (WHERE r.ratio >= $2), count(*) FILTER (WHERE r.ratio >= $3),
+                      count(*) FILTER (WHERE r.ratio >= $4)]::float8[] AS at_or_above
+           FROM tenants t
+           JOIN tenant_usage u ON u.tenant_id = t.id
+           CROSS JOIN LATERAL (VALUES ('max_pins', u.pins::float8), ('max_memories', u.memories::float8),
+                                      ('storage_bytes', u.storage_bytes::float8)) AS v(quota, used)
+           CROSS JOIN LATERAL (SELECT coalesce((t.quotas ->> v.quota)::float8,
+                                               ($1::jsonb -> t.plan ->> v.quota)::float8) AS lim) l
+           CROSS JOIN LATERAL (SELECT CASE WHEN l.lim > 0 THEN v.used / l.lim END AS ratio) r
+          WHERE t.status = 'active'
+          GROUP BY v.quota`,
+        [JSON.stringify(planQuotas), ...ratios],
+      ),
+    );
   }
 
   /**
