@@ -184,7 +184,7 @@ async function dumpPostgres(url: string, appRole: string, target: string, pgBin?
       // 42501: row-level security or a missing grant hides rows from this user; pg_dump would fail the same way.
       if ((error as { code?: string }).code === '42501') {
         throw new BackupError(
-          `DATABASE_URL's user may not read every row (${(error as Error).message}): ` +
+          `the database user may not read every row (${(error as Error).message}): ` +
             'back up as the owner of the tables (the user migrations run as) or a superuser',
         );
       }
