@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigValidationError, EngramConfig, isLoopbackHost, parseConfig } from '@engram/config';
 import { registerBackupCommands } from './backup-commands';
 import { registerDataCommands } from './data-commands';
+import { registerTransferCommands } from './transfer-commands';
 
 /**
  * The server side (Nest, the database, the model) is loaded only by the commands that run it:
@@ -197,6 +198,7 @@ migrate
   );
 
 registerDataCommands(program);
+registerTransferCommands(program, closers);
 registerBackupCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

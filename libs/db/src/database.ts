@@ -164,17 +164,25 @@ export class Database implements Queryable {
    * trip (the id is escaped as a literal, since that protocol has no parameters); the setting
    * dies with the transaction, so a pooled connection never carries it to its next user.
    * `settings` become `SET LOCAL`s in that same round trip (planner or index settings for the
-   * transaction's statements).
+   * transaction's statements). `snapshot` makes it a read-only REPEATABLE READ transaction: every
+   * statement sees the database as of its first one.
    */
   async withTenant<T>(
     tenantId: string,
     work: (tx: Queryable) => Promise<T>,
     settings: Readonly<Record<string, string | number>> = {},
+    options: { snapshot?: boolean } = {},
   ): Promise<T> {
     assertTenant(tenantId);
+    // A snapshot (one consistent view for a long read, e.g. an export) needs its own BEGIN: the
+    // isolation level cannot change once a statement ran, so it cannot join an open transaction.
+    if (options.snapshot && this.transactions.current()) {
+      throw new TransactionNestingError('a snapshot transaction cannot run inside an open transaction');
+    }
+    const begin = options.snapshot ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN';
     return this.inTransaction(
       { kind: 'tenant', tenantId },
-      `BEGIN${this.perTransactionSql()}; SELECT set_config('app.tenant_id', ${escapeLiteral(tenantId)}, true)${localSettingsSql(settings)}`,
+      `${begin}${this.perTransactionSql()}; SELECT set_config('app.tenant_id', ${escapeLiteral(tenantId)}, true)${localSettingsSql(settings)}`,
       work,
       localSettingsSql(settings).replace(/^; /, ''),
     );

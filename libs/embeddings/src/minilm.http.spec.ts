@@ -86,6 +86,58 @@ describe('the sentence model as the default (embedded: pglite, inline queue)', (
     const vectorScores = found.body.results.map((r: { components: { vector: number } }) => r.components.vector);
     expect(vectorScores[0]).toBeGreaterThan(Math.max(...vectorScores.slice(1)) + 0.2);
   });
+
+  it('finds a long memory by a meaning that only its later passages hold', async () => {
+    const tenant = await newTenant(t);
+    // ~330 words of release notes, then the one sentence about the pet: past the first 256-token window.
+    const filler = Array.from(
+      { length: 30 },
+      (_, i) => `Release ${i} changed the build pipeline, the deployment scripts and the database migrations.`,
+    ).join(' ');
+    const long = `Project log. ${filler} Unrelated to the releases, my dog Rex sleeps on the sofa every afternoon.`;
+    const created = await t.request('POST', MEMORIES, {
+      tenant_id: tenant,
+      namespace: 'log',
+      content: long,
+      create_namespace: true,
+    });
+    expect(created.status).toBe(201);
+    const short = await t.request('POST', MEMORIES, {
+      tenant_id: tenant,
+      namespace: 'log',
+      content: 'The deployment scripts were rewritten in release 31',
+    });
+    await t.settle();
+    const passages = await ownerQuery<{ memory_id: string; passage: number }>(
+      t,
+      'SELECT memory_id, passage FROM memory_embeddings WHERE tenant_id = $1 ORDER BY memory_id, passage',
+      [tenant],
+    );
+    const longPassages = passages.filter((row) => row.memory_id === created.body.id).map((row) => row.passage);
+    expect(longPassages.length).toBeGreaterThan(1);
+    expect(longPassages).toEqual(longPassages.map((_, i) => i));
+    expect(passages.filter((row) => row.memory_id === short.body.id).map((row) => row.passage)).toEqual([0]);
+
+    const vectorScore = async () => {
+      const found = await t.request('POST', `${MEMORIES}/search`, {
+        tenant_id: tenant,
+        namespace: 'log',
+        query: 'where does the dog sleep?',
+        explain: true,
+      });
+      expect(found.status).toBe(200);
+      return found.body.results.find((r: { memory: { id: string } }) => r.memory.id === created.body.id).components
+        .vector as number;
+    };
+    const best = await vectorScore();
+    // The same search with only the first window left (releases, no dog): the memory scores lower.
+    await ownerQuery(t, 'DELETE FROM memory_embeddings WHERE tenant_id = $1 AND memory_id = $2 AND passage > 0', [
+      tenant,
+      created.body.id,
+    ]);
+    const firstOnly = await vectorScore();
+    expect(best).toBeGreaterThan(firstOnly + 0.05);
+  });
 });
 
 describe('re-embedding from the hash model to the sentence model (embedded: pglite, inline queue)', () => {

@@ -73,6 +73,21 @@ describe('MiniLmEmbeddingProvider', () => {
     expect(await provider.embed([])).toEqual([]);
   });
 
+  it('embeds a long text in passages: the first is its embed() vector, later windows follow', async () => {
+    const long = Array.from({ length: 80 }, (_, i) => `Sentence ${i} says something about topic ${i % 7}.`).join(' ');
+    const [short, chunked] = await provider.embedPassages([texts[0], long]);
+    expect(short).toHaveLength(1);
+    expect(cosine(short[0], (await provider.embed([texts[0]]))[0])).toBeGreaterThan(0.99999);
+    expect(chunked.length).toBeGreaterThanOrEqual(3);
+    expect(cosine(chunked[0], (await provider.embed([long]))[0])).toBeGreaterThan(0.99999);
+    for (const vector of chunked) {
+      expect(Math.hypot(...vector)).toBeCloseTo(1, 5);
+    }
+    // Later windows read other words than the first: not the same vector again.
+    expect(cosine(chunked[0], chunked[chunked.length - 1])).toBeLessThan(0.999);
+    expect(await provider.embedPassages([])).toEqual([]);
+  });
+
   it('keeps the event loop free while it works', async () => {
     const before = performance.eventLoopUtilization();
     const started = Date.now();
