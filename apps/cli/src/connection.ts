@@ -18,7 +18,8 @@ Exit codes:
   2  bad usage or configuration (unknown command or option, a value that does not parse;
      serve/api/worker: bad environment, a port or data directory in use)
   3  the server answered with an error (4xx/5xx; stderr shows its code and request id)
-  4  the server could not be reached or did not answer in time (data commands)`;
+  4  the server could not be reached or did not answer in time (data commands)
+  5  restore: the restored database does not match the backup's manifest`;
 
 export interface ConnectionOptions {
   server: string;

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { constants } from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { ConfigValidationError, EngramConfig, isLoopbackHost, parseConfig } from '@engram/config';
+import { registerBackupCommands } from './backup-commands';
 import { registerDataCommands } from './data-commands';
 import { registerTransferCommands } from './transfer-commands';
 
@@ -198,6 +199,7 @@ migrate
 
 registerDataCommands(program);
 registerTransferCommands(program, closers);
+registerBackupCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

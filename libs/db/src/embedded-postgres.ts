@@ -12,6 +12,16 @@ export interface EmbeddedPostgres {
   dataDir: string | null;
   /** Closes PGlite, then releases the data directory. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * PGlite's own copy of its data directory, a gzipped tar (what `loadDataDir` takes back),
+   * after a CHECKPOINT so the copy needs no WAL replay to open.
+   */
+  dumpDataDir(): Promise<Blob>;
+}
+
+/** Where PGlite keeps its files inside ENGRAM_DATA_DIR (the lock file sits beside it). */
+export function pgliteDirOf(dataDir: string): string {
+  return resolve(dataDir, 'pglite');
 }
 
 /**
@@ -28,14 +38,31 @@ export interface EmbeddedPostgres {
 export async function startEmbeddedPostgres(dataDir: string | null): Promise<EmbeddedPostgres> {
   const lock = dataDir === null ? null : await lockDataDir(dataDir);
   try {
-    return await open(lock, dataDir === null ? null : resolve(dataDir, 'pglite'));
+    return await open(lock, dataDir === null ? null : pgliteDirOf(dataDir));
   } catch (error) {
     lock?.release();
     throw error;
   }
 }
 
-async function open(lock: DataDirLock | null, absoluteDir: string | null): Promise<EmbeddedPostgres> {
+/**
+ * PGlite on `pgliteDir` for a caller that already holds the data directory's lock across more
+ * than one instance's life (a restore loads a backup into a staging directory, verifies it and
+ * swaps it in before anyone else may open it). `loadDataDir`: a `dumpDataDir()` tarball to
+ * unpack into the empty directory first.
+ */
+export function openEmbeddedPostgres(
+  pgliteDir: string,
+  options: { loadDataDir?: Blob } = {},
+): Promise<EmbeddedPostgres> {
+  return open(null, resolve(pgliteDir), options.loadDataDir);
+}
+
+async function open(
+  lock: DataDirLock | null,
+  absoluteDir: string | null,
+  loadDataDir?: Blob,
+): Promise<EmbeddedPostgres> {
   // PGlite and its socket server are ES modules; dynamic import keeps this file CommonJS.
   const { PGlite } = await import('@electric-sql/pglite');
   const { vector } = await import('@electric-sql/pglite-pgvector');
@@ -49,6 +76,7 @@ async function open(lock: DataDirLock | null, absoluteDir: string | null): Promi
   const db = await PGlite.create({
     ...(absoluteDir === null ? {} : { dataDir: absoluteDir }),
     extensions: { vector, btree_gin },
+    ...(loadDataDir === undefined ? {} : { loadDataDir }),
   });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 64 });
   try {
@@ -74,6 +102,10 @@ async function open(lock: DataDirLock | null, absoluteDir: string | null): Promi
         }
       })();
       return stopped;
+    },
+    async dumpDataDir() {
+      await db.exec('CHECKPOINT');
+      return db.dumpDataDir('gzip');
     },
   };
 }
