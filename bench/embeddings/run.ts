@@ -377,7 +377,12 @@ async function statusCounts(client: ApiClient, namespace: string, pages = Infini
  * newest page (the list's first, 200 memories) is the last to turn ready: one request per poll,
  * and the whole namespace is read only to confirm.
  */
-async function waitReady(client: ApiClient, namespace: string, expected: number, timeoutMs = 1_800_000): Promise<number> {
+async function waitReady(
+  client: ApiClient,
+  namespace: string,
+  expected: number,
+  timeoutMs = 1_800_000,
+): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const newest = await statusCounts(client, namespace, 1);
@@ -422,7 +427,7 @@ async function ingestModel(service: Service, client: ApiClient, model: Model): P
   for (let start = 0; start < options.ingestDocs; start += options.ingestBatch) {
     batches.push(texts.slice(start, Math.min(options.ingestDocs, start + options.ingestBatch)));
   }
-  console.error(`ingest ${model}: load avg ${loadAverage()} before writing`);
+  console.log(`ingest ${model}: load avg ${loadAverage()} before writing`);
   const cpuBefore = await Promise.all(service.pids.map(cpuSecondsOf));
   const batchTimes: number[] = [];
   const started = performance.now();
@@ -600,10 +605,10 @@ async function search(): Promise<void> {
             ? (n) => literal(vectors.subarray(n * dims, (n + 1) * dims), 6)
             : (n) => literal(embedText(zipfNote(n)), 5),
       });
-      console.error(`loaded ${options.memories} memories on ${model} (load avg ${loadAverage()})`);
+      console.log(`loaded ${options.memories} memories on ${model} (load avg ${loadAverage()})`);
     }
     await indexAndSettle(db, Object.values(INDEXES));
-    console.error(`loaded and indexed in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
+    console.log(`loaded and indexed in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
 
     const config = parseConfig({
       LOG_LEVEL: 'warn',
@@ -634,7 +639,7 @@ async function search(): Promise<void> {
       ] as const) {
         // Alternating models per kind: a neighbour's burst of load falls on both alike.
         for (const model of MODELS) {
-          console.error(`${model}, ${kind}: load avg ${loadAverage()} before measuring`);
+          console.log(`${model}, ${kind}: load avg ${loadAverage()} before measuring`);
           const timings = await measureQueries({
             post,
             db,
