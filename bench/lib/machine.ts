@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, release, totalmem, type } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
+import { startEmbeddedPostgres } from '@engram/db';
 
 export interface MachineInfo {
   os: string;
@@ -44,6 +47,24 @@ export async function postgresVersion(url: string): Promise<string> {
   } finally {
     await client.end();
   }
+}
+
+/** PGlite's package and server versions, from a throw-away in-memory instance. */
+export async function pgliteVersion(): Promise<string> {
+  const embedded = await startEmbeddedPostgres(null);
+  try {
+    const version = await postgresVersion(embedded.url);
+    return `PGlite ${packageVersion('@electric-sql/pglite')} (${version})`;
+  } finally {
+    await embedded.stop();
+  }
+}
+
+/** The installed version of a package whose exports hide its package.json. */
+export function packageVersion(name: string): string {
+  const entry = require.resolve(name);
+  const root = entry.slice(0, entry.lastIndexOf(`node_modules/${name}/`) + `node_modules/${name}/`.length);
+  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 export function formatBlock(title: string, fields: Record<string, string | number>): string {

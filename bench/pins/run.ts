@@ -1,16 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
-import IORedis from 'ioredis';
-import { startEmbeddedPostgres } from '@engram/db';
 import { migrateUp } from '@engram/migrations';
 import { LoadResult, LOAD_HEADERS, assertClean, formatTable, loadRow, ratioRow, writeResults } from '../lib/report';
-import { formatBlock, loadAverage, postgresVersion, printMachine } from '../lib/machine';
+import { formatBlock, loadAverage, pgliteVersion, postgresVersion, printMachine } from '../lib/machine';
 import { compareInRounds, cycle } from '../lib/load';
 import { list, numberOption, readOptions } from '../lib/options';
 import { createScratchDatabase } from '../lib/postgres';
+import { deleteRedisKeys, redisVersion, workerListening } from '../lib/redis';
 import { ServerProcess, freePort, startServer } from '../lib/processes';
 
 /**
@@ -175,7 +173,7 @@ async function postgresPath(): Promise<PathSetup> {
         args: ['worker'],
         env,
         port: await freePort(),
-        ready: () => workerListening(prefix),
+        ready: () => workerListening(options.redisUrl, prefix),
       });
       const server = await startServer({
         name: 'engram api (postgres)',
@@ -197,34 +195,9 @@ async function postgresPath(): Promise<PathSetup> {
       for (const database of databases) {
         await database.drop();
       }
-      await deleteRedisKeys(prefix);
+      await deleteRedisKeys(options.redisUrl, prefix);
     },
   };
-}
-
-async function workerListening(prefix: string): Promise<boolean> {
-  const queue = new Queue('pins.expire', { connection: { url: options.redisUrl } as never, prefix });
-  try {
-    return (await queue.getWorkersCount()) > 0;
-  } finally {
-    await queue.close();
-  }
-}
-
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = new IORedis(options.redisUrl);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) {
-        await redis.del(...keys);
-      }
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 async function embeddedPath(): Promise<PathSetup> {
@@ -267,23 +240,6 @@ async function embeddedPath(): Promise<PathSetup> {
       }
     },
   };
-}
-
-async function pgliteVersion(): Promise<string> {
-  const embedded = await startEmbeddedPostgres(null);
-  try {
-    const version = await postgresVersion(embedded.url);
-    return `PGlite ${packageVersion('@electric-sql/pglite')} (${version})`;
-  } finally {
-    await embedded.stop();
-  }
-}
-
-/** The installed version of a package whose exports hide its package.json. */
-function packageVersion(name: string): string {
-  const entry = require.resolve(name);
-  const root = entry.slice(0, entry.lastIndexOf(`node_modules/${name}/`) + `node_modules/${name}/`.length);
-  return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 type Results = Partial<Record<PathName, Partial<Record<Scenario, Record<ServerKind, LoadResult>>>>>;
@@ -341,17 +297,7 @@ async function main(): Promise<void> {
     versions.postgres = await postgresVersion(options.databaseUrl).catch((error: Error) => {
       throw new Error(`Postgres is not reachable at ${options.databaseUrl} (run ops/test-services): ${error.message}`);
     });
-    const redis = new IORedis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-    try {
-      await redis.connect();
-      versions.redis = `Redis ${/redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? '?'}`;
-    } catch (error) {
-      throw new Error(
-        `Redis is not reachable at ${options.redisUrl} (run ops/test-services): ${(error as Error).message}`,
-      );
-    } finally {
-      redis.disconnect();
-    }
+    versions.redis = await redisVersion(options.redisUrl);
   }
   if (options.paths.includes('embedded')) {
     versions.pglite = await pgliteVersion();
