@@ -24,6 +24,30 @@ describe('in-process job queue', () => {
     expect(seen).toEqual([1, 3]);
   });
 
+  it('runs two jobs at once by default, never more, and as many as asked', async () => {
+    for (const [concurrency, expected] of [
+      [undefined, 2],
+      [1, 1],
+      [3, 3],
+    ] as const) {
+      queue = new InlineJobQueue(concurrency);
+      let running = 0;
+      let most = 0;
+      await queue.startProcessing([JOB], async () => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        running--;
+      });
+      for (let n = 0; n < 6; n++) {
+        await queue.add(JOB, { n } as never);
+      }
+      await queue.drain();
+      expect([concurrency, most]).toEqual([concurrency, expected]);
+      await queue.close();
+    }
+  });
+
   it('retries with backoff up to the defined attempts, then keeps the failure for inspection', async () => {
     queue = new InlineJobQueue();
     const attempts: number[] = [];

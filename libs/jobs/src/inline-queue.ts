@@ -16,11 +16,24 @@ const REMEMBERED_IDS = 10_000;
 const KEPT_FAILURES = 100;
 
 /**
+ * Jobs running at once by default: two, so one job's database writes overlap the next one's
+ * model work (an embedding job embeds, then stores; one at a time left the model idle while
+ * PGlite stored and indexed). More would only queue behind the one model thread and PGlite.
+ */
+const DEFAULT_CONCURRENCY = 2;
+
+/**
  * In-process queue for embedded mode: same contract as BullMQ (job ids dedupe, bounded retries,
- * failures kept for inspection), no persistence. Jobs run one at a time, off the request path.
+ * failures kept for inspection), no persistence. Jobs run off the request path, `concurrency` at
+ * a time (handlers are written for BullMQ's several at once).
  */
 export class InlineJobQueue extends JobQueue {
   readonly driver = 'inline' as const;
+
+  constructor(private readonly concurrency = DEFAULT_CONCURRENCY) {
+    super();
+  }
+
   private readonly logger = new Logger('InlineJobQueue');
   private readonly waiting: PendingJob[] = [];
   private readonly knownIds = new Set<string>();
@@ -133,7 +146,7 @@ export class InlineJobQueue extends JobQueue {
   }
 
   private pump(): void {
-    if (this.runner === null || this.active > 0) {
+    if (this.runner === null || this.active >= this.concurrency) {
       return;
     }
     const index = this.waiting.findIndex((job) => this.handled.has(job.name));
@@ -145,6 +158,7 @@ export class InlineJobQueue extends JobQueue {
     this.active++;
     // A job enqueued inside a request's transaction runs on its own, as it would on a worker.
     setImmediate(() => detached(() => void this.execute(job)));
+    this.pump();
   }
 
   private async execute(job: PendingJob): Promise<void> {
