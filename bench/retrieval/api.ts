@@ -71,7 +71,15 @@ export async function waitForVectors(target: ApiTarget, timeoutMs = 3_600_000): 
         limit: '200',
         ...(cursor ? { cursor } : {}),
       });
-      const page: { json: MemoryPage } = await call<MemoryPage>(target, 'GET', `/api/v1/memories?${query}`);
+      let page = await call<MemoryPage>(target, 'GET', `/api/v1/memories?${query}`);
+      // The embedded database may be busy storing vectors: the service says so (503); ask again.
+      while (page.status === 503) {
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        page = await call<MemoryPage>(target, 'GET', `/api/v1/memories?${query}`);
+      }
+      if (page.status !== 200) {
+        throw new Error(`listing memories answered ${page.status}: ${JSON.stringify(page.json)}`);
+      }
       for (const memory of page.json.memories) {
         counts[memory.embedding_status] = (counts[memory.embedding_status] ?? 0) + 1;
       }

@@ -3,22 +3,18 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { eventually } from './app';
+import { CLI, Run, runCli } from './cli';
+
+export { CLI, type Run };
 
 /**
  * What the backup round trips share: the built CLI, a service seeded over HTTP, the data read
  * back with the original keys, and per-table fingerprints computed independently of the code
  * under test (count and md5 of every row's text in sorted order).
  */
-export const CLI = join(__dirname, '../../dist/apps/cli/src/main.js');
 /** PGlite compiles Postgres from WASM at each start: seconds alone, much longer on a loaded machine. */
 export const RUN_TIMEOUT_MS = 90_000;
 export const ADMIN_TOKEN = 'backup-test-admin-token-0123456789';
-
-export interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 const baseEnv = (): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
@@ -29,21 +25,7 @@ const baseEnv = (): NodeJS.ProcessEnv => ({
 });
 
 export function engram(env: Record<string, string>, ...args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...baseEnv(), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const kill = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-  return new Promise((resolve) =>
-    child.once('exit', (code) => {
-      clearTimeout(kill);
-      resolve({ code, stdout, stderr });
-    }),
-  );
+  return runCli({ ...baseEnv(), ...env }, args, RUN_TIMEOUT_MS);
 }
 
 export interface Served {

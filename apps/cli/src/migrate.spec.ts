@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { DATA_DIR_LOCK_FILE } from '@engram/db';
 import { MIGRATIONS } from '@engram/migrations';
 import { eventually } from '@engram/test-support/app';
+import { CLI, Run, runCli } from '@engram/test-support/cli';
 import { freePort } from '@engram/test-support/net';
 
 /**
@@ -13,33 +14,13 @@ import { freePort } from '@engram/test-support/net';
  * stays down. And the data directory is one process's at a time: a `migrate` next to a running
  * `serve` is refused, a lock left by a crash is taken over.
  */
-const CLI = join(__dirname, '../../../dist/apps/cli/src/main.js');
 /** Each run starts PGlite from WASM: seconds alone, much longer on a loaded machine. */
 const RUN_TIMEOUT_MS = 60_000;
 const NAMES = MIGRATIONS.map((MigrationClass) => new MigrationClass().name);
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function engram(dataDir: string, ...args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, [CLI, ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ENGRAM_DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const kill = setTimeout(() => child.kill('SIGKILL'), RUN_TIMEOUT_MS);
-  return new Promise((resolve) =>
-    child.once('exit', (code) => {
-      clearTimeout(kill);
-      resolve({ code, stdout, stderr });
-    }),
-  );
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, ENGRAM_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  return runCli(env, args, RUN_TIMEOUT_MS);
 }
 
 /** `migrate status` as { name: applied }, after checking the command succeeded. */

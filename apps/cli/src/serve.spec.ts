@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '@engram/test-support/app';
 import { freePort } from '@engram/test-support/net';
+import { stopProcess } from '@engram/test-support/cli';
 
 /**
  * `npm start` end to end: the built CLI on an empty machine (no DATABASE_URL, no REDIS_URL)
@@ -25,21 +26,6 @@ function serve(dataDir: string, port: number, extraEnv: Record<string, string> =
     ...extraEnv,
   };
   return spawn(process.execPath, [CLI, 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
-/** SIGTERM, then SIGKILL if a graceful shutdown takes longer than 20 s. */
-async function stop(child: ChildProcess): Promise<number | string | null> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return child.exitCode ?? child.signalCode;
-  }
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.once('exit', (code, signal) => {
-      clearTimeout(kill);
-      resolve(code ?? signal);
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
@@ -76,7 +62,7 @@ describe('engram serve (embedded default)', () => {
         expect(put.status).toBe(201);
         expect((await json(`${base}/api/v1/memory/pins/system:version`)).body.value).toEqual({ version: '1.0.0' });
         expect((await json(`${base}/api/v1/memory/pins`)).body.total).toBe(1);
-        expect(await stop(child)).toBe(0);
+        expect(await stopProcess(child)).toBe(0);
 
         child = serve(dataDir, port);
         await eventually(
@@ -87,7 +73,7 @@ describe('engram serve (embedded default)', () => {
         const again = await json(`${base}/api/v1/memory/pins/system:version`);
         expect(again.body.id).toBe(put.body.id);
       } finally {
-        await stop(child);
+        await stopProcess(child);
       }
       expect(existsSync(join(dataDir, 'pglite'))).toBe(true);
     },

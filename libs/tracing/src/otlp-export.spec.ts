@@ -6,6 +6,7 @@ import { TestDatabase, createPostgresDatabase } from '@engram/test-support/datab
 import { REDIS_URL_TEST } from '@engram/test-support/env';
 import { CollectedSpan, FakeOtlpCollector, startFakeOtlpCollector } from '@engram/test-support/fake-otlp-collector';
 import { freePort } from '@engram/test-support/net';
+import { stopProcess } from '@engram/test-support/cli';
 
 /**
  * The built CLI as production runs it (`engram serve` on Postgres and BullMQ on Redis), with
@@ -17,20 +18,6 @@ const ROOT = join(__dirname, '../../..');
 const CLI = join(ROOT, 'dist/apps/cli/src/main.js');
 const SERVER = 2; // OTLP's SPAN_KIND_SERVER
 const CONSUMER = 5;
-
-async function stop(child: ChildProcess): Promise<number | string | null> {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return child.exitCode ?? child.signalCode;
-  }
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.once('exit', (code, signal) => {
-      clearTimeout(kill);
-      resolve(code ?? signal);
-    });
-    child.kill('SIGTERM');
-  });
-}
 
 describe('engram serve exporting spans over OTLP/HTTP', () => {
   let collector: FakeOtlpCollector;
@@ -78,7 +65,7 @@ describe('engram serve exporting spans over OTLP/HTTP', () => {
   }, 90_000);
   afterAll(async () => {
     if (child) {
-      await stop(child);
+      await stopProcess(child);
     }
     await collector?.close();
     await database?.drop();
@@ -175,7 +162,7 @@ describe('engram serve exporting spans over OTLP/HTTP', () => {
   it('a clean shutdown exports what was still buffered', async () => {
     const requestId = `last-${randomBytes(4).toString('hex')}`;
     expect(await call('GET', '/api/v1/memory/pins/none', requestId)).toBe(404);
-    expect(await stop(child!)).toBe(0);
+    expect(await stopProcess(child!)).toBe(0);
     child = undefined;
     const server = await serverSpan(requestId);
     expect(server.name).toBe('GET /api/v1/memory/pins/*');
