@@ -403,7 +403,7 @@ describe('deploy/kubernetes and the Helm chart', () => {
     }
   });
 
-  it('selects the right pods: Services, PDBs, the HPA, the ServiceMonitor and the NetworkPolicy', () => {
+  it('selects the right pods: Services, PDBs, the HPA, the ServiceMonitor, the PodMonitor and the NetworkPolicy', () => {
     for (const [name, objects] of renderings) {
       const deployments = byKind(objects, 'Deployment');
       const podsOf = (selector: Labels) =>
