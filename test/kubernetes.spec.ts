@@ -8,13 +8,16 @@ import { TestApp, startTestApp } from '@engram/test-support/app';
 import { REDIS_URL_TEST } from '@engram/test-support/env';
 import { freePort } from '@engram/test-support/net';
 import { registeredRoutes } from '@engram/test-support/routes';
+import { WorkerMetricsServer, workerMetricsProblem } from '../apps/worker/src/worker-metrics.server';
+import { createWorker } from '../apps/worker/src/worker.module';
 
 /**
  * deploy/kubernetes (kustomize) and deploy/helm/engram (helm template, helm lint), rendered by
  * the real tools (ops/install-helm) and checked against the code: every variable they set is in
  * the config schema and parses, every probe and scrape path is a route the app serves (and
- * answers), the worker's exec probe and the containers' commands run, ports agree with PORT,
- * selectors find their pods, every container is non-root with resources, and the chart's
+ * answers; the worker's on its own metrics listener), the worker's exec probe and the
+ * containers' commands run, ports agree with PORT and WORKER_METRICS_PORT, selectors (the
+ * ServiceMonitor's, the PodMonitor's) find their pods, every container is non-root with resources, and the chart's
  * defaults render the same objects as the plain manifests.
  */
 const ROOT = join(__dirname, '..');
@@ -154,6 +157,11 @@ function envProblems(objects: K8sObject[]): string[] {
         if (!isLoopbackHost(config.HOST) && !required.ENGRAM_ADMIN_TOKEN) {
           problems.push(`${where}: HOST ${config.HOST} needs ENGRAM_ADMIN_TOKEN (not optional)`);
         }
+        // The worker's own start check (its metrics listener beyond loopback needs the token).
+        const workerProblem = container.args?.[0] === 'worker' ? workerMetricsProblem(config) : undefined;
+        if (workerProblem) {
+          problems.push(`${where}: ${workerProblem}`);
+        }
       } catch (error) {
         problems.push(`${where}: ${(error as Error).message}`);
       }
@@ -162,11 +170,17 @@ function envProblems(objects: K8sObject[]): string[] {
   return problems;
 }
 
-/** Every HTTP path the rendering expects the app to serve: probes and scrape endpoints. */
-function httpPaths(objects: K8sObject[]): string[] {
+/**
+ * Every HTTP path the rendering expects a process to serve (probes and scrape endpoints), for the
+ * API (its Deployment and the ServiceMonitor) or the worker (its Deployment and the PodMonitor).
+ */
+function httpPaths(objects: K8sObject[], command: 'api' | 'worker'): string[] {
   const paths: string[] = [];
   for (const deployment of byKind(objects, 'Deployment')) {
     for (const { container } of containersOf(deployment)) {
+      if (container.args?.[0] !== command) {
+        continue;
+      }
       for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
         if (container[probe]?.httpGet) {
           paths.push(container[probe].httpGet.path);
@@ -174,8 +188,10 @@ function httpPaths(objects: K8sObject[]): string[] {
       }
     }
   }
-  for (const monitor of byKind(objects, 'ServiceMonitor')) {
-    paths.push(...monitor.spec.endpoints.map((endpoint: { path: string }) => endpoint.path));
+  const monitors = command === 'api' ? byKind(objects, 'ServiceMonitor') : byKind(objects, 'PodMonitor');
+  for (const monitor of monitors) {
+    const endpoints = monitor.spec.endpoints ?? monitor.spec.podMetricsEndpoints;
+    paths.push(...endpoints.map((endpoint: { path: string }) => endpoint.path));
   }
   return [...new Set(paths)].sort();
 }
@@ -252,6 +268,7 @@ describe('deploy/kubernetes and the Helm chart', () => {
       'NetworkPolicy/engram',
       'PodDisruptionBudget/engram-api',
       'PodDisruptionBudget/engram-worker',
+      'PodMonitor/engram-worker',
       'Service/engram-api',
       'ServiceAccount/engram',
       'ServiceMonitor/engram-api',
@@ -294,6 +311,11 @@ describe('deploy/kubernetes and the Helm chart', () => {
       expect.arrayContaining([expect.stringContaining('ENGRAM_NO_SUCH_SETTING is not in the schema')]),
     );
     expect(envProblems(chart('--set', 'config.LOG_LEVEL=loud')).join('\n')).toContain('LOG_LEVEL');
+    // A worker listening beyond loopback without the scrape token would refuse to start.
+    const objects = chart();
+    const worker = one(objects, 'Deployment', 'engram-worker').spec.template.spec.containers[0] as Container;
+    worker.env = worker.env!.filter((entry) => entry.name !== 'METRICS_TOKEN');
+    expect(envProblems(objects).join('\n')).toContain('WORKER_METRICS_HOST 0.0.0.0 is not loopback: set METRICS_TOKEN');
     const values = parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as {
       api: { secretEnv: { name: string; optional?: boolean }[] };
     };
@@ -381,7 +403,7 @@ describe('deploy/kubernetes and the Helm chart', () => {
     }
   });
 
-  it('selects the right pods: Services, PDBs, the HPA, the ServiceMonitor and the NetworkPolicy', () => {
+  it('selects the right pods: Services, PDBs, the HPA, the ServiceMonitor, the PodMonitor and the NetworkPolicy', () => {
     for (const [name, objects] of renderings) {
       const deployments = byKind(objects, 'Deployment');
       const podsOf = (selector: Labels) =>
@@ -427,15 +449,38 @@ describe('deploy/kubernetes and the Helm chart', () => {
           expect(endpoint.authorization.credentials).toEqual({ name: token.secret, key: token.key });
         }
       }
+      const worker = deployments.find((d) => d.spec.template.spec.containers[0].args[0] === 'worker')!;
+      const workerContainer = worker.spec.template.spec.containers[0] as Container;
+      const monitors = byKind(objects, 'PodMonitor');
+      for (const monitor of monitors) {
+        expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
+        expect([name, podsOf(monitor.spec.selector.matchLabels)]).toEqual([name, [worker.metadata.name]]);
+        for (const endpoint of monitor.spec.podMetricsEndpoints) {
+          expect([name, endpoint.port]).toEqual([name, 'metrics']);
+          expect(workerContainer.ports!.map((p) => p.name)).toContain(endpoint.port);
+          expect(endpoint.path).toBe('/metrics');
+          // The scrape token is the one the worker reads as METRICS_TOKEN.
+          const token = environment(objects, workerContainer).secrets.find((s) => s.name === 'METRICS_TOKEN')!;
+          expect(endpoint.authorization.credentials).toEqual({ name: token.secret, key: token.key });
+          // The job label the alerts and dashboards use, as the API's Service name is for the API.
+          expect(endpoint.relabelings).toEqual([
+            { action: 'replace', targetLabel: 'job', replacement: worker.metadata.name },
+          ]);
+        }
+      }
+      expect([name, monitors.length]).toEqual([name, byKind(objects, 'ServiceMonitor').length]);
       for (const policy of byKind(objects, 'NetworkPolicy')) {
         expect(podsOf(policy.spec.podSelector.matchLabels).sort()).toEqual(
           deployments.map((d) => d.metadata.name).sort(),
         );
-        for (const rule of policy.spec.ingress) {
-          for (const port of rule.ports) {
-            expect(apiPorts.map((p) => p.name)).toContain(port.port);
-          }
-        }
+        // Each rule opens a port some selected container declares by that name: the API's `http`,
+        // the worker's `metrics`.
+        const opened = policy.spec.ingress.flatMap((rule: { ports: { port: string }[] }) =>
+          rule.ports.map((port) => port.port),
+        );
+        expect([name, opened.sort()]).toEqual([name, ['http', 'metrics']]);
+        expect(apiPorts.map((p) => p.name)).toContain('http');
+        expect(workerContainer.ports!.map((p) => p.name)).toContain('metrics');
       }
     }
   });
@@ -458,6 +503,50 @@ describe('deploy/kubernetes and the Helm chart', () => {
     expect(parseConfig(environment(moved, api).literal).PORT).toBe(9000);
     expect(api.ports![0].containerPort).toBe(9000);
     expect(one(moved, 'Service', 'engram-api').spec.ports[0].port).toBe(9000);
+  });
+
+  it('gives the worker a `metrics` port at its WORKER_METRICS_PORT, probed there, and takes it away when off', () => {
+    const workerOf = (objects: K8sObject[]) =>
+      byKind(objects, 'Deployment').find((d) => d.spec.template.spec.containers[0].args[0] === 'worker')!.spec.template
+        .spec.containers[0] as Container;
+    for (const [name, objects] of renderings) {
+      const container = workerOf(objects);
+      const { literal, secrets } = environment(objects, container);
+      const config = parseConfig({ ...literal, ...SAMPLE_SECRETS });
+      expect([name, container.ports]).toEqual([
+        name,
+        [{ name: 'metrics', containerPort: config.WORKER_METRICS_PORT, protocol: 'TCP' }],
+      ]);
+      expect(config.WORKER_METRICS_PORT).toBe(9464);
+      // Reachable by the kubelet and Prometheus, so the token is required (not optional).
+      expect(isLoopbackHost(config.WORKER_METRICS_HOST ?? config.HOST)).toBe(false);
+      expect(secrets.find((s) => s.name === 'METRICS_TOKEN')).toMatchObject({ optional: false });
+      // The worker's HOST stays loopback: it needs no admin token.
+      expect(isLoopbackHost(config.HOST)).toBe(true);
+      for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+        // Plain httpGet: /health takes no credentials, so no token sits in a probe's headers.
+        expect([name, probe, container[probe].httpGet]).toEqual([name, probe, { path: '/health', port: 'metrics' }]);
+      }
+    }
+    // Another port moves the variable and the container port together.
+    const moved = workerOf(chart('--set', 'worker.metrics.port=9500'));
+    expect(parseConfig({ ...environment(chart(), moved).literal }).WORKER_METRICS_PORT).toBe(9500);
+    expect(moved.ports).toEqual([{ name: 'metrics', containerPort: 9500, protocol: 'TCP' }]);
+    // Off: no listener, no token, no port; the exec readiness probe and no liveness probe; no
+    // PodMonitor and no NetworkPolicy rule for it.
+    const off = chart('--set', 'worker.metrics.enabled=false');
+    const container = workerOf(off);
+    expect(container.ports).toBeUndefined();
+    expect(container.env!.map((e) => e.name)).toEqual(['DATABASE_URL', 'REDIS_URL', 'EMBEDDING_OPENAI_API_KEY']);
+    expect([container.startupProbe, container.livenessProbe, container.readinessProbe.exec?.command[0]]).toEqual([
+      undefined,
+      undefined,
+      'node',
+    ]);
+    expect(byKind(off, 'PodMonitor')).toEqual([]);
+    expect(byKind(off, 'ServiceMonitor')).toHaveLength(1);
+    expect(one(off, 'NetworkPolicy', 'engram').spec.ingress).toEqual([{ ports: [{ port: 'http', protocol: 'TCP' }] }]);
+    expect(envProblems(off)).toEqual([]);
   });
 
   it('runs commands the CLI has: api, worker, migrate up', () => {
@@ -487,8 +576,8 @@ describe('probe and scrape paths on the real app', () => {
     await t?.close();
   });
 
-  it('serves every path the manifests and the chart probe or scrape, and answers them', async () => {
-    const paths = new Set([...httpPaths(plain()), ...httpPaths(chart())]);
+  it('serves every path the manifests and the chart probe or scrape on the API, and answers them', async () => {
+    const paths = new Set([...httpPaths(plain(), 'api'), ...httpPaths(chart(), 'api')]);
     expect([...paths].sort()).toEqual(['/health', '/metrics', '/ready']);
     const routes = new Set(registeredRoutes(t.app).map((route) => route.id));
     for (const path of paths) {
@@ -501,11 +590,59 @@ describe('probe and scrape paths on the real app', () => {
     expect(scrape.status).toBe(200);
     expect(scrape.text).toContain('http_requests_total');
     // And the check can fail: a path the app does not serve is reported.
-    expect(routes.has(`GET ${httpPaths(chart('--set', 'api.readinessProbe.httpGet.path=/readyz'))[2]}`)).toBe(false);
+    expect(routes.has(`GET ${httpPaths(chart('--set', 'api.readinessProbe.httpGet.path=/readyz'), 'api')[2]}`)).toBe(
+      false,
+    );
   });
 
-  it("the worker's exec probe passes with Postgres and Redis up, and fails when one is unreachable", async () => {
-    const worker = one(plain(), 'Deployment', 'engram-worker').spec.template.spec.containers[0] as Container;
+  it("serves the worker's probe and scrape paths on the real worker listener, started with the worker's env", async () => {
+    const paths = new Set([...httpPaths(plain(), 'worker'), ...httpPaths(chart(), 'worker')]);
+    expect([...paths].sort()).toEqual(['/health', '/metrics']);
+    const objects = plain();
+    const container = one(objects, 'Deployment', 'engram-worker').spec.template.spec.containers[0] as Container;
+    const { literal } = environment(objects, container);
+    const worker = await createWorker(
+      parseConfig({
+        ...literal,
+        DATABASE_URL: t.database.url,
+        REDIS_URL: REDIS_URL_TEST,
+        METRICS_TOKEN,
+        // Its own queues, no model to load, and a free port: the rest is the manifest's env.
+        QUEUE_PREFIX: `engram-k8s-${process.pid}-${Date.now()}`,
+        EMBEDDING_DEFAULT_MODEL: 'local-hash-384',
+        WORKER_METRICS_PORT: '0',
+        LOG_LEVEL: 'silent',
+      }),
+      { databaseUrl: t.database.url, embeddedDatabase: false },
+    );
+    try {
+      const port = worker.get(WorkerMetricsServer).listeningPort!;
+      const get = (path: string, headers: Record<string, string> = {}) =>
+        fetch(`http://127.0.0.1:${port}${path}`, { headers, signal: AbortSignal.timeout(5000) });
+      const probed = new Set<string>();
+      for (const probe of ['startupProbe', 'livenessProbe', 'readinessProbe']) {
+        probed.add(container[probe].httpGet.path);
+      }
+      // The kubelet sends no credentials.
+      for (const path of probed) {
+        expect([path, (await get(path)).status]).toEqual([path, 200]);
+      }
+      const [monitor] = byKind(objects, 'PodMonitor');
+      const scrapePath = monitor.spec.podMetricsEndpoints[0].path as string;
+      expect((await get(scrapePath)).status).toBe(401);
+      const scrape = await get(scrapePath, { authorization: `Bearer ${METRICS_TOKEN}` });
+      expect(scrape.status).toBe(200);
+      expect(await scrape.text()).toContain('engram_queue_up');
+      // And the check can fail: a path the listener does not serve.
+      expect((await get('/healthz')).status).toBe(404);
+    } finally {
+      await worker.close();
+    }
+  }, 30_000);
+
+  it("the worker's exec probe (metrics off) passes with Postgres and Redis up, and fails when one is unreachable", async () => {
+    const off = chart('--set', 'worker.metrics.enabled=false');
+    const worker = one(off, 'Deployment', 'engram-worker').spec.template.spec.containers[0] as Container;
     expect(worker.livenessProbe).toBeUndefined();
     const [command, ...args] = worker.readinessProbe.exec.command as string[];
     expect(command).toBe('node');
