@@ -41,7 +41,9 @@ const config: Config = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   setupFiles: ['reflect-metadata'],
   testTimeout: 60_000,
-  maxWorkers: 2,
+  // Three on the 2-core CI machine: most suites wait on Postgres, Redis or child processes, not
+  // on CPU (measured on a fresh clone: 332 s against 462 s with two, every test passing).
+  maxWorkers: 3,
   verbose: false,
 };
 
