@@ -28,6 +28,11 @@ export function toVectorLiteral(vector: readonly number[]): string {
   return `[${vector.join(',')}]`;
 }
 
+/** A vector as stored: rounded to 6 decimals (a third of the bytes, far below the models' precision). */
+export function vectorText(vector: readonly number[]): string {
+  return toVectorLiteral(vector.map((value) => Math.round(value * 1e6) / 1e6));
+}
+
 export function l2Normalise(vector: number[]): number[] {
   let norm = 0;
   for (const value of vector) {

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { ConfigService } from '@engram/config';
-import { EmbeddingModels, LOCAL_HASH_MODEL, embedForStorage, toVectorLiteral } from '@engram/embeddings';
+import { EmbeddingModels, LOCAL_HASH_MODEL, embedForStorage, vectorText } from '@engram/embeddings';
 import { JobContext, JobHandler, JobHandlerInstance, JobQueue, defineJob, jobDefinition } from '@engram/jobs';
 import { MetricsService } from '@engram/metrics';
 import { MemoryEmbeddingsRepository } from './memory-embeddings.repository';
@@ -30,11 +30,6 @@ const MARK_FAILED_BACKOFF_MS = 1000;
 /** Job ids: BullMQ refuses ":" in them, and model names and tenants may be long. */
 function digest(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
-}
-
-/** Rounds to 6 decimals: a third of the bytes on the wire, far below the models' precision. */
-export function vectorText(vector: number[]): string {
-  return toVectorLiteral(vector.map((value) => Math.round(value * 1e6) / 1e6));
 }
 
 /** Queues embedding work and counts its outcomes; shared by the memories service and the handlers. */

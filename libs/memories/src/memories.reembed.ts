@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { embedForStorage } from '@engram/embeddings';
+import { embedForStorage, vectorText } from '@engram/embeddings';
 import { JobHandler, JobHandlerInstance } from '@engram/jobs';
-import { EmbeddingJobs, REEMBED_BATCH, vectorText } from './memories.embedding';
+import { EmbeddingJobs, REEMBED_BATCH } from './memories.embedding';
 import { MemoryEmbeddingsRepository } from './memory-embeddings.repository';
 import { NamespacesService } from './namespaces.service';
 

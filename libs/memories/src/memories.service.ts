@@ -5,7 +5,7 @@ import { QuotaService } from '@engram/tenants';
 import { decodeCursor, encodeCursor, isStorableTimestamp, requestContext } from '@engram/common';
 import { ConfigService } from '@engram/config';
 import { Database } from '@engram/db';
-import { EmbeddingModels } from '@engram/embeddings';
+import { EmbeddingModels, vectorText } from '@engram/embeddings';
 import {
   BatchCreateInput,
   CreateMemoryInput,
@@ -26,7 +26,7 @@ import {
   MemoryNotFoundError,
   RelationTargetNotFoundError,
 } from './memories.errors';
-import { EmbeddingJobs, vectorText } from './memories.embedding';
+import { EmbeddingJobs } from './memories.embedding';
 import {
   InsertMemoryItem,
   InsertedMemoryRow,

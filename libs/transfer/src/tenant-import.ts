@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Database, Queryable } from '@engram/db';
+import { vectorText } from '@engram/embeddings';
 import { readLines } from './jsonl';
 import { TransferInputError, TransferTenantError } from './transfer.errors';
 import {
@@ -154,11 +155,6 @@ export async function importTenant(db: Database, options: ImportOptions, input: 
 function isDataError(error: unknown): error is Error & { code: string; detail?: string } {
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
-}
-
-/** Round to 6 decimals like every vector the app stores (memories' vectorText). */
-function vectorText(vector: number[]): string {
-  return `[${vector.map((value) => Math.round(value * 1e6) / 1e6).join(',')}]`;
 }
 
 class BatchWriter {
