@@ -2,6 +2,7 @@ import { AuditModule } from '@engram/audit';
 import { ConfigModule, EngramConfig } from '@engram/config';
 import { DatabaseModule } from '@engram/db';
 import { JobQueue, JobsModule } from '@engram/jobs';
+import { FlagsModule } from '@engram/flags';
 import { MetricsModule } from '@engram/metrics';
 
 export interface RuntimeOptions {
@@ -17,7 +18,7 @@ export interface RuntimeOptions {
   logTo?: 'stdout' | 'stderr';
 }
 
-/** Modules shared by the API and the worker: configuration, storage, queue, metrics, audit. */
+/** Modules shared by the API and the worker: configuration, storage, queue, metrics, flags, audit. */
 export function coreImports(config: EngramConfig, runtime: RuntimeOptions) {
   return [
     ConfigModule.forRoot(config),
@@ -37,6 +38,7 @@ export function coreImports(config: EngramConfig, runtime: RuntimeOptions) {
       notifications: !runtime.embeddedDatabase,
     }),
     MetricsModule,
+    FlagsModule,
     JobsModule.forRoot({
       redisUrl: config.REDIS_URL,
       prefix: config.QUEUE_PREFIX,

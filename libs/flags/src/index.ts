@@ -1,0 +1,3 @@
+export * from './feature-flags';
+export * from './feature-flags.service';
+export * from './flags.module';
