@@ -10,7 +10,7 @@ import { startTestApp } from '@engram/test-support/app';
 import { defaultPolicy, policyDir } from '@engram/test-support/rbac-policy';
 import { RbacAuditService } from './rbac-audit.service';
 import { CompiledPolicy, compilePolicy, policyHash } from './rbac-policy';
-import { NoPolicyBroadcast } from './rbac-policy.broadcast';
+import { NoReloadBroadcast } from '@engram/reload';
 import { RESOURCES } from './rbac.constants';
 import { PolicyInvalidError } from './rbac.errors';
 import { RbacService } from './rbac.service';
@@ -231,7 +231,7 @@ describe('RbacService decisions', () => {
   async function service(env: Record<string, string> = {}): Promise<{ rbac: RbacService; metrics: MetricsService }> {
     const metrics = new MetricsService();
     const config = new ConfigService(parseConfig({ LOG_LEVEL: 'silent', ...dir.env(env) }));
-    const rbac = new RbacService(config, metrics, audit, new NoPolicyBroadcast());
+    const rbac = new RbacService(config, metrics, audit, new NoReloadBroadcast());
     await rbac.onModuleInit();
     return { rbac, metrics };
   }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { TestApp, eventually, startTestApp } from '@engram/test-support/app';
 import { TestDatabase, createTestDatabase } from '@engram/test-support/database';
 import { PolicyDir, defaultPolicy, policyDir } from '@engram/test-support/rbac-policy';
-import { POLICY_BROADCAST, PolicyBroadcast } from './rbac-policy.broadcast';
+import { ReloadBroadcast } from '@engram/reload';
+import { POLICY_BROADCAST } from './rbac.constants';
 
 const INFO = '/api/v1/rbac/info';
 
@@ -95,7 +96,7 @@ describe.each([
       /rbac_policy_loads_total\{status="success"\} (\d+)/,
     )?.[1];
     expect(loadsBefore).toBe('2');
-    const broadcast = a.app.get<PolicyBroadcast>(POLICY_BROADCAST);
+    const broadcast = a.app.get<ReloadBroadcast>(POLICY_BROADCAST);
     await broadcast.publish({ origin: 'replayed', version: 'everywhere', hash });
     await broadcast.publish({ origin: 'replayed', version: 'everywhere', hash });
     await new Promise((resolve) => setTimeout(resolve, 300));

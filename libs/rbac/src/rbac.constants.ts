@@ -26,3 +26,6 @@ export const DEFAULT_MODEL = [
   '[matchers]',
   'm = g(r.sub, p.sub) && (p.obj == "*" || r.obj == p.obj) && (p.act == "*" || r.act == p.act)',
 ].join('\n');
+
+/** Injection token for the reload broadcast RbacModule picks from the configuration. */
+export const POLICY_BROADCAST = Symbol('PolicyBroadcast');

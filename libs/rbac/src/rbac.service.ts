@@ -4,18 +4,17 @@ import { resolve } from 'node:path';
 import { AuthorizationDecision, Authorizer, Permission, Principal, requestContext } from '@engram/common';
 import { ConfigService } from '@engram/config';
 import { MetricsService } from '@engram/metrics';
+import { FileTrigger, FileWatcher, ReloadAnnouncement, ReloadBroadcast } from '@engram/reload';
 import { RbacAuditService } from './rbac-audit.service';
 import { CompiledPolicy, Matrix, PolicySource, compilePolicy, readPolicySource } from './rbac-policy';
-import { POLICY_BROADCAST, PolicyAnnouncement, PolicyBroadcast } from './rbac-policy.broadcast';
-import { PolicyFileTrigger, PolicyFileWatcher } from './rbac-policy.watcher';
-import { ROLES } from './rbac.constants';
+import { POLICY_BROADCAST, ROLES } from './rbac.constants';
 import { PolicyInfo, ReloadResult } from './rbac.dto';
 import { PolicyInvalidError } from './rbac.errors';
 import { scopesPermit } from './rbac-scopes';
 
 /** Why a decision came out as it did; a short fixed set, safe as a metrics label. */
 export type DecisionReason = 'role' | 'no_rule' | 'scope' | 'unknown_role';
-type LoadTrigger = 'boot' | 'http' | PolicyFileTrigger | 'remote';
+type LoadTrigger = 'boot' | 'http' | FileTrigger | 'remote';
 
 const KNOWN_ROLES = new Set<string>(ROLES);
 /** Stands for "the file could not be read" where a rejected hash is remembered. */
@@ -35,7 +34,7 @@ export class RbacService extends Authorizer implements OnModuleInit, OnApplicati
   private readonly file: string;
   private readonly enforce: boolean;
   private readonly instanceId = randomUUID();
-  private readonly watcher: PolicyFileWatcher;
+  private readonly watcher: FileWatcher;
   private policy: CompiledPolicy | null = null;
   /** Hash of the last file that failed to load, so watch and poll do not retry it in a loop. */
   private rejectedHash: string | null = null;
@@ -49,12 +48,12 @@ export class RbacService extends Authorizer implements OnModuleInit, OnApplicati
     config: ConfigService,
     metrics: MetricsService,
     private readonly audit: RbacAuditService,
-    @Inject(POLICY_BROADCAST) private readonly broadcast: PolicyBroadcast,
+    @Inject(POLICY_BROADCAST) private readonly broadcast: ReloadBroadcast,
   ) {
     super();
     this.file = resolve(process.cwd(), config.get('RBAC_POLICY_FILE'));
     this.enforce = config.get('RBAC_ENFORCE');
-    this.watcher = new PolicyFileWatcher(
+    this.watcher = new FileWatcher(
       this.file,
       {
         watch: config.get('RBAC_WATCH'),
@@ -199,7 +198,7 @@ export class RbacService extends Authorizer implements OnModuleInit, OnApplicati
     });
   }
 
-  private async onAnnouncement(announcement: PolicyAnnouncement): Promise<void> {
+  private async onAnnouncement(announcement: ReloadAnnouncement): Promise<void> {
     if (announcement.origin === this.instanceId || announcement.hash === this.policy?.hash) {
       return;
     }

@@ -4,8 +4,8 @@ import { Client } from 'pg';
 import { z } from 'zod';
 import { Database } from '@engram/db';
 
-/** What a replica says after loading a policy; the others reload their file unless they hold that hash. */
-export interface PolicyAnnouncement {
+/** What a replica says after loading a file; the others reload theirs unless they hold that hash. */
+export interface ReloadAnnouncement {
   origin: string;
   version: string;
   hash: string;
@@ -17,26 +17,23 @@ const announcementSchema = z.object({
   hash: z.string().regex(/^[0-9a-f]{16}$/),
 });
 
-/** Injection token for the transport RbacModule picks from the configuration. */
-export const POLICY_BROADCAST = Symbol('PolicyBroadcast');
-
-export type AnnouncementHandler = (announcement: PolicyAnnouncement) => void;
+export type AnnouncementHandler = (announcement: ReloadAnnouncement) => void;
 
 /**
- * Tells the other replicas that the policy changed. Delivery is best effort on purpose: a
+ * Tells the other replicas that a hot-reloaded file changed. Delivery is best effort on purpose: a
  * replica that misses a message still finds the change by polling the file.
  */
-export interface PolicyBroadcast {
+export interface ReloadBroadcast {
   readonly transport: 'redis' | 'postgres' | 'none';
   start(onAnnouncement: AnnouncementHandler): Promise<void>;
-  publish(announcement: PolicyAnnouncement): Promise<void>;
+  publish(announcement: ReloadAnnouncement): Promise<void>;
   close(): Promise<void>;
 }
 
-const logger = new Logger('PolicyBroadcast');
+const logger = new Logger('ReloadBroadcast');
 const CONNECT_WAIT_MS = 3000;
 
-function parseAnnouncement(raw: string): PolicyAnnouncement | null {
+function parseAnnouncement(raw: string): ReloadAnnouncement | null {
   try {
     const parsed = announcementSchema.safeParse(JSON.parse(raw));
     return parsed.success ? parsed.data : null;
@@ -46,15 +43,15 @@ function parseAnnouncement(raw: string): PolicyAnnouncement | null {
 }
 
 /** Embedded single process: there is nobody to tell. */
-export class NoPolicyBroadcast implements PolicyBroadcast {
+export class NoReloadBroadcast implements ReloadBroadcast {
   readonly transport = 'none' as const;
   async start(): Promise<void> {}
   async publish(): Promise<void> {}
   async close(): Promise<void> {}
 }
 
-/** Redis pub/sub on `<QUEUE_PREFIX>:rbac:policy`, so deployments sharing a Redis stay apart. */
-export class RedisPolicyBroadcast implements PolicyBroadcast {
+/** Redis pub/sub on a channel under `<QUEUE_PREFIX>:`, so deployments sharing a Redis stay apart. */
+export class RedisReloadBroadcast implements ReloadBroadcast {
   readonly transport = 'redis' as const;
   private readonly subscriber: IORedis;
   private readonly publisher: IORedis;
@@ -112,7 +109,7 @@ export class RedisPolicyBroadcast implements PolicyBroadcast {
     }
   }
 
-  async publish(announcement: PolicyAnnouncement): Promise<void> {
+  async publish(announcement: ReloadAnnouncement): Promise<void> {
     await this.publisher.publish(this.channel, JSON.stringify(announcement));
   }
 
@@ -127,23 +124,30 @@ export class RedisPolicyBroadcast implements PolicyBroadcast {
  * The listener has a session of its own on Postgres itself (DATABASE_DIRECT_URL behind PgBouncer,
  * which in transaction mode would hand the LISTEN's server connection to other clients).
  */
-export class PostgresPolicyBroadcast implements PolicyBroadcast {
-  static readonly CHANNEL = 'engram_rbac_policy';
+export class PostgresReloadBroadcast implements ReloadBroadcast {
   readonly transport = 'postgres' as const;
   private client: Client | null = null;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private onAnnouncement: AnnouncementHandler = () => undefined;
 
-  constructor(private readonly db: Database) {}
+  /** `channel` is a plain identifier (it is spliced into LISTEN). */
+  constructor(
+    private readonly db: Database,
+    private readonly channel: string,
+  ) {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) {
+      throw new Error(`not a channel name: ${channel}`);
+    }
+  }
 
   async start(onAnnouncement: AnnouncementHandler): Promise<void> {
     this.onAnnouncement = onAnnouncement;
     await this.listen();
   }
 
-  async publish(announcement: PolicyAnnouncement): Promise<void> {
-    await this.db.query('SELECT pg_notify($1, $2)', [PostgresPolicyBroadcast.CHANNEL, JSON.stringify(announcement)]);
+  async publish(announcement: ReloadAnnouncement): Promise<void> {
+    await this.db.query('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify(announcement)]);
   }
 
   async close(): Promise<void> {
@@ -153,11 +157,10 @@ export class PostgresPolicyBroadcast implements PolicyBroadcast {
   }
 
   private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.db.sessionUrl, application_name: 'engram-rbac-listener' });
+    const client = new Client({ connectionString: this.db.sessionUrl, application_name: 'engram-reload-listener' });
     this.client = client;
     client.on('notification', (message) => {
-      const announcement =
-        message.channel === PostgresPolicyBroadcast.CHANNEL ? parseAnnouncement(message.payload ?? '') : null;
+      const announcement = message.channel === this.channel ? parseAnnouncement(message.payload ?? '') : null;
       if (announcement) {
         this.onAnnouncement(announcement);
       }
@@ -170,9 +173,9 @@ export class PostgresPolicyBroadcast implements PolicyBroadcast {
     client.on('end', () => this.reconnect(client));
     try {
       await client.connect();
-      await client.query(`LISTEN ${PostgresPolicyBroadcast.CHANNEL}`);
+      await client.query(`LISTEN ${this.channel}`);
     } catch (error) {
-      logger.warn(`cannot listen for policy announcements: ${(error as Error).message}`);
+      logger.warn(`cannot listen on ${this.channel}: ${(error as Error).message}`);
       this.reconnect(client);
     }
   }
@@ -188,4 +191,21 @@ export class PostgresPolicyBroadcast implements PolicyBroadcast {
     }, 1000);
     this.reconnectTimer.unref();
   }
+}
+
+/**
+ * Redis when there is one; otherwise Postgres NOTIFY, except on PGlite, which is one process
+ * (and one shared session that a listener connection must not join). `topic` names the file's
+ * channel on either transport, e.g. `rbac_policy`.
+ */
+export function reloadBroadcast(
+  redisUrl: string | undefined,
+  prefix: string,
+  db: Database,
+  topic: string,
+): ReloadBroadcast {
+  if (redisUrl) {
+    return new RedisReloadBroadcast(redisUrl, `${prefix}:${topic.replace(/_/g, ':')}`);
+  }
+  return db.embedded ? new NoReloadBroadcast() : new PostgresReloadBroadcast(db, `engram_${topic}`);
 }

@@ -2,30 +2,30 @@ import { Logger } from '@nestjs/common';
 import { FSWatcher, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 
-export interface PolicyWatchOptions {
+export interface FileWatchOptions {
   watch: boolean;
   debounceMs: number;
   /** 0: no polling. */
   pollIntervalMs: number;
 }
 
-export type PolicyFileTrigger = 'watch' | 'poll';
+export type FileTrigger = 'watch' | 'poll';
 
 /**
- * Calls back when the policy file may have changed: on file events (debounced, since editors
+ * Calls back when a watched file may have changed: on file events (debounced, since editors
  * write in several steps) and on a timer as the fallback for missed events. The directory is
  * watched rather than the file, because saving by rename replaces the file's inode.
  */
-export class PolicyFileWatcher {
-  private readonly logger = new Logger('PolicyFileWatcher');
+export class FileWatcher {
+  private readonly logger = new Logger('FileWatcher');
   private watcher: FSWatcher | null = null;
   private debounce: NodeJS.Timeout | undefined;
   private poll: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly file: string,
-    private readonly options: PolicyWatchOptions,
-    private readonly onChange: (trigger: PolicyFileTrigger) => void,
+    private readonly options: FileWatchOptions,
+    private readonly onChange: (trigger: FileTrigger) => void,
   ) {}
 
   start(): void {

@@ -1,0 +1,2 @@
+export * from './file-watcher';
+export * from './reload-broadcast';
