@@ -70,6 +70,13 @@ export const configSchema = z.object({
   RBAC_WATCH_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(200),
   /** The fallback when file events are missed (network mounts, some editors); 0 turns polling off. */
   RBAC_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
+  /** Feature-flag overrides (libs/flags): unset leaves the flag to the flags file and its default. */
+  MEMORY_PINS_ENABLED: z.stringbool().optional(),
+  CHAOS_ALLOWED: z.stringbool().optional(),
+  MEMORY_CONTEXT_INJECTION: z.stringbool().optional(),
+  MEMORY_POST_UPDATE: z.stringbool().optional(),
+  DRIFT_DETECTION_ENABLED: z.stringbool().optional(),
+  MEMORY_FAIL_OPEN_OVERRIDE: z.stringbool().optional(),
   /** The role the app switches to on each connection so row-level security applies to it. */
   DATABASE_APP_ROLE: z
     .string()
