@@ -1,0 +1,242 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { IncomingMessage, Server, createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { EXTRACTION_PROMPT } from './extraction.prompt';
+import { TranscriptMessage } from './extraction.dto';
+import { LlmFactExtractor, extractionOutputJsonSchema } from './llm-extractor';
+
+type Reply = { status: number; body: string } | 'hang' | 'stall-body';
+
+interface FakeChatServer {
+  url: string;
+  requests: { body: Record<string, unknown>; authorization: string | undefined }[];
+  /** Answers for the next requests, in order; then `fallback`. */
+  replies: Reply[];
+  fallback: Reply;
+  close(): Promise<void>;
+}
+
+async function readBody(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) {
+    chunks.push(chunk as Buffer);
+  }
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+}
+
+const completion = (content: unknown) => ({
+  status: 200,
+  body: JSON.stringify({
+    id: 'chatcmpl-1',
+    object: 'chat.completion',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: typeof content === 'string' ? content : JSON.stringify(content) },
+      },
+    ],
+  }),
+});
+
+/** An OpenAI-compatible /v1/chat/completions endpoint for tests, on a random loopback port. */
+async function startFakeChatServer(): Promise<FakeChatServer> {
+  const state = {
+    requests: [] as FakeChatServer['requests'],
+    replies: [] as Reply[],
+    fallback: completion({ facts: [] }) as Reply,
+  };
+  const server: Server = createServer((request, response) => {
+    void (async () => {
+      state.requests.push({ body: await readBody(request), authorization: request.headers.authorization });
+      const reply = state.replies.shift() ?? state.fallback;
+      if (reply === 'hang') {
+        setTimeout(() => response.destroy(), 3000).unref();
+        return;
+      }
+      if (reply === 'stall-body') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.write('{"choices": [');
+        setTimeout(() => response.destroy(), 3000).unref();
+        return;
+      }
+      response.writeHead(reply.status, { 'content-type': 'application/json' }).end(reply.body);
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    get requests() {
+      return state.requests;
+    },
+    get replies() {
+      return state.replies;
+    },
+    set replies(value: Reply[]) {
+      state.replies = value;
+    },
+    get fallback() {
+      return state.fallback;
+    },
+    set fallback(value: Reply) {
+      state.fallback = value;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const MESSAGES: TranscriptMessage[] = [
+  { index: 0, role: 'user', content: 'Hi! I moved to Lisbon last month.' },
+  { index: 1, role: 'assistant', content: 'Welcome to Lisbon!' },
+  { index: 2, role: 'user', name: 'ana', content: 'Also, I am allergic to\npeanuts.' },
+];
+
+const FACTS = {
+  facts: [
+    { content: 'User lives in Lisbon.', kind: 'fact', key: 'user.location', messages: [0] },
+    { content: 'User is allergic to peanuts.', kind: 'fact', key: 'user.allergy.peanuts', messages: [2] },
+  ],
+};
+
+describe('LlmFactExtractor against a fake chat server', () => {
+  let server: FakeChatServer;
+  beforeEach(async () => {
+    server = await startFakeChatServer();
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  const extractor = (overrides: Partial<ConstructorParameters<typeof LlmFactExtractor>[0]> = {}) =>
+    new LlmFactExtractor({
+      url: server.url,
+      model: 'extractor-model',
+      apiKey: 'sk-extract',
+      timeoutMs: 400,
+      maxRetries: 2,
+      backoffMs: 10,
+      ...overrides,
+    });
+
+  it('sends the prompt, the transcript and the output schema, and returns the facts', async () => {
+    server.fallback = completion(FACTS);
+    const facts = await extractor().extract(MESSAGES);
+    expect(facts).toEqual(FACTS.facts);
+    expect(server.requests).toHaveLength(1);
+    const { body, authorization } = server.requests[0];
+    expect(authorization).toBe('Bearer sk-extract');
+    expect(body).toMatchObject({ model: 'extractor-model', temperature: 0 });
+    const messages = body.messages as { role: string; content: string }[];
+    expect(messages[0]).toEqual({ role: 'system', content: EXTRACTION_PROMPT });
+    expect(messages[1].content).toBe(
+      '[0] user: Hi! I moved to Lisbon last month.\n[1] assistant: Welcome to Lisbon!\n[2] user (ana): Also, I am allergic to peanuts.',
+    );
+    expect(body.response_format).toEqual({
+      type: 'json_schema',
+      json_schema: { name: 'engram_facts', strict: true, schema: extractionOutputJsonSchema() },
+    });
+  });
+
+  it('asks nothing for an empty exchange', async () => {
+    expect(await extractor().extract([])).toEqual([]);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('retries 5xx, 429 and a hanging server, then succeeds', async () => {
+    server.replies = [
+      { status: 503, body: '{}' },
+      { status: 429, body: '{}' },
+    ];
+    server.fallback = completion(FACTS);
+    expect(await extractor().extract(MESSAGES)).toHaveLength(2);
+    expect(server.requests).toHaveLength(3);
+
+    server.requests.length = 0;
+    server.replies = ['hang'];
+    expect(await extractor().extract(MESSAGES)).toHaveLength(2);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('gives up after its retries, with a code saying why', async () => {
+    server.fallback = { status: 500, body: '{"error":"down"}' };
+    await expect(extractor().extract(MESSAGES)).rejects.toMatchObject({
+      code: 'extractor_http_error',
+      retryable: true,
+    });
+    expect(server.requests).toHaveLength(3);
+
+    server.fallback = 'stall-body';
+    await expect(extractor({ maxRetries: 0 }).extract(MESSAGES)).rejects.toMatchObject({ code: 'extractor_timeout' });
+  });
+
+  it('does not retry a 4xx, and never echoes the server body', async () => {
+    server.fallback = { status: 401, body: '{"error":"bad key sk-extract"}' };
+    const failure = extractor().extract(MESSAGES);
+    await expect(failure).rejects.toMatchObject({ code: 'extractor_http_error', retryable: false });
+    await expect(failure).rejects.not.toThrow(/sk-extract/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('reports an unreachable server', async () => {
+    const url = server.url;
+    await server.close();
+    await expect(extractor({ url, maxRetries: 0 }).extract(MESSAGES)).rejects.toMatchObject({
+      code: 'extractor_unreachable',
+    });
+    server = await startFakeChatServer();
+  });
+
+  const malformed: [string, Reply, RegExp][] = [
+    ['a reply that is not JSON', { status: 200, body: '<html>' }, /reply is not JSON/],
+    ['a reply without choices', { status: 200, body: '{"choices":[]}' }, /no message content/],
+    ['content that is not JSON', completion('Sure! Here are the facts: ...'), /content is not JSON/],
+    ['a missing field', completion({ facts: [{ content: 'x', kind: 'fact', messages: [0] }] }), /facts\.0\.key/],
+    ['an extra field', completion({ facts: [{ ...FACTS.facts[0], mood: 'happy' }] }), /facts\.0/],
+    ['an unknown kind', completion({ facts: [{ ...FACTS.facts[0], kind: 'rumour' }] }), /facts\.0\.kind/],
+    ['an empty statement', completion({ facts: [{ ...FACTS.facts[0], content: '  ' }] }), /facts\.0\.content/],
+    ['a bad slot', completion({ facts: [{ ...FACTS.facts[0], key: 'User Location' }] }), /facts\.0\.key/],
+    [
+      'a cited message that does not exist',
+      completion({ facts: [FACTS.facts[0], { ...FACTS.facts[1], messages: [7] }] }),
+      /facts\.1\.messages: no message 7/,
+    ],
+    ['too many facts', completion({ facts: Array.from({ length: 51 }, () => FACTS.facts[0]) }), /facts/],
+    ['a reply over 1 MB', completion({ facts: [], padding: 'x'.repeat(1024 * 1024) }), /larger than/],
+  ];
+
+  it.each(malformed)('rejects %s whole, without retrying', async (_name, reply, message) => {
+    server.fallback = reply;
+    const failure = extractor().extract(MESSAGES);
+    await expect(failure).rejects.toMatchObject({ code: 'extractor_output_invalid', retryable: false });
+    await expect(failure).rejects.toThrow(message);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('the committed output schema', () => {
+  const file = join(__dirname, 'extraction-output.schema.json');
+
+  it('is the one generated from the zod schema (UPDATE_EXTRACTION_SCHEMA=1 rewrites it)', () => {
+    const generated = extractionOutputJsonSchema();
+    if (process.env.UPDATE_EXTRACTION_SCHEMA === '1') {
+      writeFileSync(file, `${JSON.stringify(generated, null, 2)}\n`);
+    }
+    // Compared as data: the committed file is formatted by prettier.
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual(generated);
+  });
+
+  it('is strict: every property required, no others allowed', () => {
+    const schema = extractionOutputJsonSchema() as {
+      additionalProperties: boolean;
+      properties: { facts: { items: { required: string[]; additionalProperties: boolean } } };
+    };
+    expect(schema.additionalProperties).toBe(false);
+    expect(schema.properties.facts.items.additionalProperties).toBe(false);
+    expect(schema.properties.facts.items.required.sort()).toEqual(['content', 'key', 'kind', 'messages']);
+  });
+});
