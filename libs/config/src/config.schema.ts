@@ -46,6 +46,8 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(15000),
+  /** How often the app analyzes tables that changed enough (it does not rely on autovacuum); 0: only after bulk writes. */
+  DB_ANALYZE_INTERVAL_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   MIGRATE_ON_START: z.stringbool().default(true),
   PIN_VALUE_MAX_BYTES: z.coerce
     .number()

@@ -1,45 +1,48 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Database, DatabaseOptions } from './database';
-import { analyzeChangedTables } from './embedded-analyze';
+import { TableAnalyzer } from './table-analyzer';
 
-/** How often embedded mode looks for tables to analyze (PGlite has no autovacuum). */
-const EMBEDDED_ANALYZE_INTERVAL_MS = 60_000;
+export interface DatabaseModuleOptions extends DatabaseOptions {
+  /** How often to look for tables to analyze (see TableAnalyzer); 0: only after bulk writes. */
+  analyzeIntervalMs: number;
+}
+
+/** Backends publish their table counters up to a second after a commit. */
+const KICK_DELAY_MS = 1500;
 
 @Global()
 @Module({})
 export class DatabaseModule implements OnModuleInit, OnApplicationShutdown {
-  private analyzeTimer: NodeJS.Timeout | undefined;
-  private analyzing: Promise<unknown> = Promise.resolve();
+  constructor(
+    @Inject(Database) private readonly database: Database,
+    @Inject(TableAnalyzer) private readonly analyzer: TableAnalyzer,
+  ) {}
 
-  constructor(@Inject(Database) private readonly database: Database) {}
-
-  static forRoot(options: DatabaseOptions): DynamicModule {
+  static forRoot(options: DatabaseModuleOptions): DynamicModule {
+    const { analyzeIntervalMs, ...databaseOptions } = options;
     return {
       module: DatabaseModule,
-      providers: [{ provide: Database, useFactory: () => new Database(options) }],
-      exports: [Database],
+      providers: [
+        { provide: Database, useFactory: () => new Database(databaseOptions) },
+        {
+          provide: TableAnalyzer,
+          inject: [Database],
+          useFactory: (database: Database) =>
+            new TableAnalyzer(database, { intervalMs: analyzeIntervalMs, kickDelayMs: KICK_DELAY_MS }),
+        },
+      ],
+      exports: [Database, TableAnalyzer],
     };
   }
 
   /** Boot fails rather than run where row-level security would silently not apply. */
   async onModuleInit(): Promise<void> {
     await this.database.assertRowSecurityApplies();
-    if (this.database.embedded) {
-      let all = true;
-      this.analyzeTimer = setInterval(() => {
-        // A failed pass (a table dropped meanwhile, a busy shutdown) is retried at the next tick.
-        this.analyzing = this.analyzing
-          .then(() => analyzeChangedTables(this.database, all))
-          .then(() => (all = false))
-          .catch(() => undefined);
-      }, EMBEDDED_ANALYZE_INTERVAL_MS);
-      this.analyzeTimer.unref();
-    }
+    this.analyzer.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.analyzeTimer);
-    await this.analyzing;
+    await this.analyzer.stop();
     await this.database.close();
   }
 }

@@ -4,7 +4,7 @@ import { AuditService } from '@engram/audit';
 import { QuotaService } from '@engram/tenants';
 import { decodeCursor, encodeCursor, isStorableTimestamp, requestContext } from '@engram/common';
 import { ConfigService } from '@engram/config';
-import { Database } from '@engram/db';
+import { Database, TableAnalyzer } from '@engram/db';
 import { EmbeddingModels, vectorText } from '@engram/embeddings';
 import {
   BatchCreateInput,
@@ -43,6 +43,12 @@ import { NamespacesService, namespaceNotFound } from './namespaces.service';
  * A memory list cursor: `created_at` as Postgres printed it and the id. Both parts go into SQL
  * casts (::timestamptz, ::uuid): anything Postgres would refuse is a 400 here.
  */
+/**
+ * A batch at least this large asks for a statistics pass soon (autovacuum's base threshold):
+ * searches right after a bulk load would otherwise plan on the empty table's estimates.
+ */
+const BULK_WRITE_ROWS = 50;
+
 const memoryCursorSchema = z.strictObject({ c: z.string().refine(isStorableTimestamp), i: memoryIdSchema });
 
 function toListCursor(raw: string): ListCursor {
@@ -65,6 +71,7 @@ export class MemoriesService {
     private readonly models: EmbeddingModels,
     private readonly embeddingJobs: EmbeddingJobs,
     private readonly db: Database,
+    private readonly analyzer: TableAnalyzer,
     private readonly audit: AuditService,
     private readonly ops: MemoryOperations,
     private readonly quotas: QuotaService,
@@ -89,6 +96,9 @@ export class MemoriesService {
       const rows = await this.insert(tenantId, input.namespace, input.create_namespace === true, input.memories);
       const memories = rows.map((row) => ({ ...toMemoryView(row), duplicate: row.duplicate }));
       const created = memories.filter((memory) => !memory.duplicate).length;
+      if (created >= BULK_WRITE_ROWS) {
+        this.analyzer.kick();
+      }
       return { memories, created, duplicates: memories.length - created };
     });
   }

@@ -36,6 +36,7 @@ export function coreImports(config: EngramConfig, runtime: RuntimeOptions) {
       embedded: runtime.embeddedDatabase,
       appRole: config.DATABASE_APP_ROLE,
       notifications: !runtime.embeddedDatabase,
+      analyzeIntervalMs: config.DB_ANALYZE_INTERVAL_MS,
     }),
     MetricsModule,
     FlagsModule,
