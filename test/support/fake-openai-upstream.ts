@@ -29,6 +29,8 @@ export interface FakeOpenAiUpstream {
   aborted: number;
   /** Streams that were written to the end. */
   completedStreams: number;
+  /** Reply with every message received (JSON) instead of the echo of the last one: what was injected shows. */
+  echoMessages: boolean;
   /** Resolves when the next client abort is seen. */
   waitForAbort(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -45,14 +47,15 @@ function lastUserText(body: any): string {
   return typeof last?.content === 'string' ? last.content : '';
 }
 
-function completion(body: any): string {
+function completion(body: any, echoMessages: boolean): string {
+  const content = echoMessages ? JSON.stringify(body?.messages ?? []) : fakeReply(lastUserText(body));
   return JSON.stringify({
     id: 'chatcmpl-fake',
     object: 'chat.completion',
     created: 1,
     model: body?.model ?? 'fake',
     choices: [
-      { index: 0, message: { role: 'assistant', content: fakeReply(lastUserText(body)) }, finish_reason: 'stop' },
+      { index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' },
     ],
     usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
   });
@@ -95,6 +98,7 @@ export async function startFakeOpenAiUpstream(): Promise<FakeOpenAiUpstream> {
     next: [] as UpstreamBehaviour[],
     aborted: 0,
     completedStreams: 0,
+    echoMessages: false,
   };
   const sawAbort = () => {
     state.aborted += 1;
@@ -158,7 +162,7 @@ export async function startFakeOpenAiUpstream(): Promise<FakeOpenAiUpstream> {
       }
       response
         .writeHead(200, { 'content-type': 'application/json', 'x-request-id': 'upstream-completion' })
-        .end(completion(body));
+        .end(completion(body, state.echoMessages));
     })();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -179,6 +183,12 @@ export async function startFakeOpenAiUpstream(): Promise<FakeOpenAiUpstream> {
     },
     get completedStreams() {
       return state.completedStreams;
+    },
+    get echoMessages() {
+      return state.echoMessages;
+    },
+    set echoMessages(value) {
+      state.echoMessages = value;
     },
     waitForAbort: (timeoutMs = 5000) =>
       new Promise<void>((resolve, reject) => {
