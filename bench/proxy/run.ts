@@ -136,7 +136,10 @@ async function main(): Promise<void> {
       },
     ];
     console.log(
-      formatBlock('machine', { ...machineInfo({ engram: 'engram serve (PGlite 0.5.14, inline queue)' }), load: loadBefore }),
+      formatBlock('machine', {
+        ...machineInfo({ engram: 'engram serve (PGlite 0.5.14, inline queue)' }),
+        load: loadBefore,
+      }),
     );
     console.log(`\n${REQUESTS} requests per target and mode (${WARMUP} warm-up), one at a time, targets interleaved\n`);
     for (const stream of [false, true]) {
@@ -150,7 +153,9 @@ async function main(): Promise<void> {
             .toFixed(2)
             .padStart(7)}  ${(s.p50 / direct.p50).toFixed(2).padStart(11)}  ${(s.p99 / direct.p99)
             .toFixed(2)
-            .padStart(11)}  ${(s.p50 - direct.p50).toFixed(2).padStart(9)}  ${(s.p99 - direct.p99).toFixed(2).padStart(9)}`,
+            .padStart(
+              11,
+            )}  ${(s.p50 - direct.p50).toFixed(2).padStart(9)}  ${(s.p99 - direct.p99).toFixed(2).padStart(9)}`,
         );
       }
       console.log('');

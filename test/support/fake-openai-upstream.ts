@@ -54,9 +54,7 @@ function completion(body: any, echoMessages: boolean): string {
     object: 'chat.completion',
     created: 1,
     model: body?.model ?? 'fake',
-    choices: [
-      { index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' },
-    ],
+    choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
     usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
   });
 }

@@ -167,7 +167,10 @@ export class ProxyController {
       this.firstByte.observe({ endpoint, stream: String(stream) }, Number(process.hrtime.bigint() - started) / 1e9);
       return response;
     } catch (error) {
-      this.count(endpoint, call.timedOut ? 'upstream_timeout' : call.aborted ? 'client_aborted' : 'upstream_unreachable');
+      this.count(
+        endpoint,
+        call.timedOut ? 'upstream_timeout' : call.aborted ? 'client_aborted' : 'upstream_unreachable',
+      );
       throw error;
     }
   }
@@ -180,7 +183,10 @@ export class ProxyController {
       this.count(endpoint, 'answered', response.status);
       return body;
     } catch (error) {
-      this.count(endpoint, call.timedOut ? 'upstream_timeout' : call.aborted ? 'client_aborted' : 'upstream_unreachable');
+      this.count(
+        endpoint,
+        call.timedOut ? 'upstream_timeout' : call.aborted ? 'client_aborted' : 'upstream_unreachable',
+      );
       throw this.upstream.failure(error, call);
     }
   }
@@ -202,7 +208,11 @@ export class ProxyController {
     pipeline(source, tap, (error) => {
       call.finish();
       if (error) {
-        this.count('chat_completions', call.aborted && !call.timedOut ? 'client_aborted' : 'stream_failed', response.status);
+        this.count(
+          'chat_completions',
+          call.aborted && !call.timedOut ? 'client_aborted' : 'stream_failed',
+          response.status,
+        );
         return;
       }
       this.count('chat_completions', 'answered', response.status);

@@ -15,6 +15,11 @@ export class UpstreamUnreachableError extends AppError {
   readonly code = 'upstream_unreachable';
 }
 
+/** The client went away before the upstream answered; nobody reads this answer, it names the case in logs. */
+export class ClientClosedRequestError extends AppError {
+  readonly code = 'client_closed_request';
+}
+
 /** The request body is larger than PROXY_MAX_BODY_BYTES. */
 export class ProxyBodyTooLargeError extends AppError {
   readonly code = 'proxy_body_too_large';
@@ -26,4 +31,5 @@ registerErrorStatus({
   upstream_unreachable: 502,
   proxy_body_too_large: 413,
   invalid_engram_header: 400,
+  client_closed_request: 499,
 });

@@ -2,7 +2,12 @@ import { request as httpRequest } from 'node:http';
 import { Client } from 'pg';
 import { TestApp, eventually, startTestApp } from '@engram/test-support/app';
 import { NewApiKey, adminHeaders, newApiKey, newNamespace, newTenant, ownerQuery } from '@engram/test-support/fixtures';
-import { FakeOpenAiUpstream, fakeReply, startFakeOpenAiUpstream, streamEvents } from '@engram/test-support/fake-openai-upstream';
+import {
+  FakeOpenAiUpstream,
+  fakeReply,
+  startFakeOpenAiUpstream,
+  streamEvents,
+} from '@engram/test-support/fake-openai-upstream';
 
 /**
  * The proxy on a real server (Postgres, the inline queue) in front of a fake OpenAI-compatible
@@ -25,6 +30,9 @@ describe('the OpenAI-compatible proxy', () => {
   let tenant: string;
   let key: NewApiKey;
   let chat: (body: unknown, headers?: Record<string, string>) => ReturnType<TestApp['request']>;
+  let listening: Promise<string> | undefined;
+  /** The app on a real socket (once), for what app.inject cannot do: leave mid-way. */
+  const baseUrl = () => (listening ??= t.listen());
   const scrape = async () => (await t.request('GET', '/metrics', undefined, adminHeaders(t))).text;
   const lastReceived = () => fake.requests[fake.requests.length - 1];
   const stored = (namespace: string) =>
@@ -171,10 +179,13 @@ describe('the OpenAI-compatible proxy', () => {
     });
 
     it('with X-Engram-Skip-Memory: no context and nothing stored', async () => {
-      await chat({ ...question, messages: [{ role: 'user', content: 'skip-memory probe' }] }, {
-        'x-engram-namespace': 'skipped',
-        'x-engram-skip-memory': 'true',
-      });
+      await chat(
+        { ...question, messages: [{ role: 'user', content: 'skip-memory probe' }] },
+        {
+          'x-engram-namespace': 'skipped',
+          'x-engram-skip-memory': 'true',
+        },
+      );
       expect(lastReceived().body.messages).toEqual([{ role: 'user', content: 'skip-memory probe' }]);
       await t.settle();
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -250,13 +261,19 @@ describe('the OpenAI-compatible proxy', () => {
     });
 
     it('stores a non-streamed exchange too, unless X-Engram-Skip-Extract', async () => {
-      await chat({ model: 'm', messages: [{ role: 'user', content: 'Remember this one.' }] }, {
-        'x-engram-namespace': 'diary',
-      });
-      await chat({ model: 'm', messages: [{ role: 'user', content: 'Not this one.' }] }, {
-        'x-engram-namespace': 'diary',
-        'x-engram-skip-extract': 'true',
-      });
+      await chat(
+        { model: 'm', messages: [{ role: 'user', content: 'Remember this one.' }] },
+        {
+          'x-engram-namespace': 'diary',
+        },
+      );
+      await chat(
+        { model: 'm', messages: [{ role: 'user', content: 'Not this one.' }] },
+        {
+          'x-engram-namespace': 'diary',
+          'x-engram-skip-extract': 'true',
+        },
+      );
       const rows = await eventually(async () => {
         const found = await stored('diary');
         return found.length >= 2 ? found : undefined;
@@ -269,7 +286,7 @@ describe('the OpenAI-compatible proxy', () => {
     });
 
     it('closes the upstream request when the client leaves mid-stream', async () => {
-      const base = await t.listen();
+      const base = await baseUrl();
       fake.next = [{ kind: 'stream', chunks: 200, everyMs: 20 }];
       const abortSeen = fake.waitForAbort();
       const payload = JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'long story' }] });
@@ -284,7 +301,9 @@ describe('the OpenAI-compatible proxy', () => {
             resolve();
           });
         });
-        request.on('error', (error) => ((error as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve() : reject(error)));
+        request.on('error', (error) =>
+          (error as NodeJS.ErrnoException).code === 'ECONNRESET' ? resolve() : reject(error),
+        );
         request.end(payload);
       });
       await abortSeen;
@@ -292,6 +311,55 @@ describe('the OpenAI-compatible proxy', () => {
       // An exchange that did not complete is not stored.
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await stored('left')).toEqual([]);
+    });
+  });
+
+  describe('the upstream going quiet', () => {
+    it('ends the stream when the upstream is silent past PROXY_UPSTREAM_TIMEOUT_MS mid-stream, closing it', async () => {
+      const base = await baseUrl();
+      fake.next = [{ kind: 'stream', chunks: 3, everyMs: 3000 }];
+      const abortSeen = fake.waitForAbort(10_000);
+      const response = await fetch(`${base}${CHAT}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key.key },
+        body: JSON.stringify({ ...question, stream: true }),
+      });
+      expect(response.status).toBe(200);
+      let text = '';
+      try {
+        text = await response.text();
+      } catch {
+        // The cut stream may surface as a network error: what arrived is all there is.
+      }
+      await abortSeen;
+      expect(text).not.toContain('[DONE]');
+      expect(metric(await scrape(), /^proxy_requests_total\{endpoint="chat_completions",outcome="stream_failed"/)).toBe(
+        1,
+      );
+    });
+
+    it('closes the upstream request when the client leaves before the upstream answered', async () => {
+      const base = await baseUrl();
+      fake.next = [{ kind: 'hang' }];
+      const abortSeen = fake.waitForAbort();
+      const controller = new AbortController();
+      const pending = fetch(`${base}${CHAT}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': key.key },
+        body: JSON.stringify(question),
+        signal: controller.signal,
+      }).catch(() => undefined);
+      await eventually(
+        async () =>
+          fake.requests.length > 0 && lastReceived().body?.messages?.[0]?.content === question.messages[0].content,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const left = Date.now();
+      controller.abort();
+      await pending;
+      await abortSeen;
+      // Well before PROXY_UPSTREAM_TIMEOUT_MS (1500 ms) would have closed it anyway.
+      expect(Date.now() - left).toBeLessThan(1000);
     });
   });
 
@@ -337,12 +405,13 @@ describe('the OpenAI-compatible proxy', () => {
     });
 
     it('answers 400 invalid_engram_header for a bad X-Engram-* header', async () => {
-      for (const headers of [
+      const bad: Record<string, string>[] = [
         { 'x-engram-token-budget': '12' },
         { 'x-engram-context-position': 'middle' },
         { 'x-engram-namespace': '../etc' },
         { 'x-engram-skip-memory': 'maybe' },
-      ]) {
+      ];
+      for (const headers of bad) {
         const response = await chat(question, headers);
         expect({ status: response.status, code: response.body?.error?.code }).toEqual({
           status: 400,
@@ -389,6 +458,25 @@ describe('the OpenAI-compatible proxy', () => {
       expect({ status: named.status, code: named.body?.error?.code }).toEqual({ status: 403, code: 'tenant_mismatch' });
     });
 
+    it('refuses X-API-Key and X-Engram-Key together', async () => {
+      const response = await t.request('POST', CHAT, question, { 'x-api-key': key.key, 'x-engram-key': key.key });
+      expect({ status: response.status, code: response.body?.error?.code }).toEqual({
+        status: 401,
+        code: 'malformed_credentials',
+      });
+    });
+
+    it("counts against the key's requests per minute like any route", async () => {
+      const limitedTenant = await newTenant(t, { quotas: { requests_per_minute: 1 } });
+      const limited = await newApiKey(t, limitedTenant);
+      expect((await t.request('POST', CHAT, question, limited.headers)).status).toBe(200);
+      const refused = await t.request('POST', CHAT, question, limited.headers);
+      expect({ status: refused.status, code: refused.body?.error?.code }).toEqual({
+        status: 429,
+        code: 'rate_limited',
+      });
+    });
+
     it('needs proxy:write; a readonly key may list models only', async () => {
       const reader = await newApiKey(t, tenant, { role: 'readonly', name: 'reader' });
       const refused = await t.request('POST', CHAT, question, reader.headers);
@@ -429,7 +517,11 @@ describe('the OpenAI-compatible proxy', () => {
   });
 
   it('answers 503 proxy_not_configured without PROXY_UPSTREAM_URL', async () => {
-    const bare = await startTestApp({ queue: 'inline', database_: t.database, env: { ENGRAM_ADMIN_TOKEN: ADMIN_TOKEN } });
+    const bare = await startTestApp({
+      queue: 'inline',
+      database_: t.database,
+      env: { ENGRAM_ADMIN_TOKEN: ADMIN_TOKEN },
+    });
     try {
       for (const [method, url] of [
         ['POST', CHAT],

@@ -12,13 +12,7 @@ import { ExchangeIngestion } from './proxy.ingestion';
 
 /** Why a request went upstream without memory, as proxy_memory_skipped_total{reason} counts it. */
 export type MemorySkipReason =
-  | 'skip_header'
-  | 'no_namespace'
-  | 'flag_off'
-  | 'forbidden'
-  | 'no_query'
-  | 'namespace_not_found'
-  | 'no_memories';
+  'skip_header' | 'no_namespace' | 'flag_off' | 'forbidden' | 'no_query' | 'namespace_not_found' | 'no_memories';
 
 /** Why memory was given up on, as proxy_memory_fail_open_total{reason} counts it. */
 export type FailOpenReason = 'timeout' | 'error';
@@ -170,11 +164,7 @@ export class ProxyService {
     }
   }
 
-  private ingestTarget(
-    tenantId: string,
-    userMessage: string,
-    directives: EngramDirectives,
-  ): PreparedRequest['ingest'] {
+  private ingestTarget(tenantId: string, userMessage: string, directives: EngramDirectives): PreparedRequest['ingest'] {
     if (directives.namespace === undefined || directives.skipMemory || directives.skipExtract) {
       return { skip: 'skipped' };
     }

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@engram/config';
-import { ProxyNotConfiguredError, UpstreamTimeoutError, UpstreamUnreachableError } from './proxy.errors';
+import {
+  ClientClosedRequestError,
+  ProxyNotConfiguredError,
+  UpstreamTimeoutError,
+  UpstreamUnreachableError,
+} from './proxy.errors';
 
 /** Request headers a client may send on to the upstream (besides content-type and Authorization). */
 const FORWARDED_REQUEST_HEADERS = ['accept', 'openai-organization', 'openai-project', 'openai-beta'];
@@ -116,7 +121,7 @@ export class UpstreamClient {
       });
     }
     if (call.aborted) {
-      return error instanceof Error ? error : new Error(String(error));
+      return new ClientClosedRequestError('The client closed the request before the upstream answered');
     }
     // The cause names the failure (ECONNREFUSED, ENOTFOUND …); never the URL's credentials.
     const cause = (error as { cause?: { code?: unknown } })?.cause?.code;
