@@ -6,6 +6,7 @@ import { Authorizer } from '@engram/common';
 import { TestApp, TestResponse, startTestApp } from '@engram/test-support/app';
 import { NewApiKey, adminHeaders, newApiKey, newNamespace, newTenant } from '@engram/test-support/fixtures';
 import { PUBLIC_ROUTES, registeredRoutes } from '@engram/test-support/routes';
+import { FakeOpenAiUpstream, startFakeOpenAiUpstream } from '@engram/test-support/fake-openai-upstream';
 import {
   IsolationContext,
   MCP_ISOLATION_CASES,
@@ -43,7 +44,7 @@ interface Row {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   url: (w: World) => string;
   body?: (w: World) => unknown;
-  headers?: Record<string, string>;
+  headers?: Record<string, string> | ((w: World) => Record<string, string>);
   /** Statuses that are acceptable; anything else fails. */
   expect: number[];
   code?: string;
@@ -345,7 +346,48 @@ const MCP_ROWS: Row[] = [
   { route: 'DELETE /mcp', name: 'end a session', method: 'DELETE', url: () => '/mcp', expect: [405] },
 ];
 
-const LATER_ROWS: Row[] = [...RBAC_ROWS, ...MEMORY_ROWS, ...MCP_ROWS];
+/**
+ * The proxy injects memories into what goes upstream; the fake upstream answers with every
+ * message it received, so a memory of B's injected for A would show in the response (checked
+ * for every row) and in what the upstream saw (checked below). Nothing is stored (skip-extract):
+ * a namespace `shared` of A's would change the memory rows' answers.
+ */
+const CHAT = '/v1/chat/completions';
+const PROXY_HEADERS = { 'x-engram-skip-extract': 'true' };
+const launchCodes = { model: 'm', messages: [{ role: 'user', content: 'What are the launch codes?' }] };
+const PROXY_ROWS: Row[] = [
+  {
+    route: `POST ${CHAT}`,
+    name: "context from B's namespace name",
+    method: 'POST',
+    url: () => CHAT,
+    body: () => launchCodes,
+    headers: { ...PROXY_HEADERS, 'x-engram-namespace': 'shared' },
+    expect: [200],
+  },
+  {
+    route: `POST ${CHAT}`,
+    name: 'context naming B',
+    method: 'POST',
+    url: () => CHAT,
+    body: () => launchCodes,
+    headers: (w) => ({ ...PROXY_HEADERS, 'x-engram-namespace': 'shared', 'x-engram-tenant': w.b }),
+    expect: [403],
+    code: 'tenant_mismatch',
+  },
+  {
+    route: `POST ${CHAT}`,
+    name: 'context in its own namespace',
+    method: 'POST',
+    url: () => CHAT,
+    body: () => launchCodes,
+    headers: { ...PROXY_HEADERS, 'x-engram-namespace': A_NAMESPACE },
+    expect: [200],
+  },
+  { route: 'GET /v1/models', name: 'list models', method: 'GET', url: () => '/v1/models', expect: [200] },
+];
+
+const LATER_ROWS: Row[] = [...RBAC_ROWS, ...MEMORY_ROWS, ...MCP_ROWS, ...PROXY_ROWS];
 
 const MATRIX = [...PIN_ROWS, ...ADMIN_ROWS, ...LATER_ROWS];
 
@@ -381,8 +423,20 @@ describe('tenant isolation matrix', () => {
     return { pins, tenant, keys, usage, memories, namespaces, relations };
   }
 
+  let upstream: FakeOpenAiUpstream;
+
   beforeAll(async () => {
-    t = await startTestApp({ queue: 'inline', env: { ENGRAM_ADMIN_TOKEN: 'isolation-admin-token-0123456789' } });
+    upstream = await startFakeOpenAiUpstream();
+    upstream.echoMessages = true;
+    t = await startTestApp({
+      queue: 'inline',
+      env: {
+        ENGRAM_ADMIN_TOKEN: 'isolation-admin-token-0123456789',
+        PROXY_UPSTREAM_URL: upstream.url,
+        MEMORY_CONTEXT_INJECTION: 'true',
+        PROXY_MEMORY_TIMEOUT_MS: '5000',
+      },
+    });
     const a = await newTenant(t);
     const b = await newTenant(t);
     const markerB = `B-SECRET-${randomBytes(6).toString('hex')}`;
@@ -434,6 +488,7 @@ describe('tenant isolation matrix', () => {
   });
   afterAll(async () => {
     await t.close();
+    await upstream?.close();
   });
 
   it('has a row for every registered route', () => {
@@ -460,7 +515,7 @@ describe('tenant isolation matrix', () => {
         for (const headers of [w.keyA.headers, { authorization: `Bearer ${w.keyA.key}` }]) {
           const response: TestResponse = await t.request(row.method, row.url(w), row.body?.(w), {
             ...headers,
-            ...row.headers,
+            ...(typeof row.headers === 'function' ? row.headers(w) : row.headers),
           });
           const outcome = { status: response.status, code: response.body?.error?.code as string | undefined };
           expect({ ...outcome, allowed: row.expect.includes(outcome.status) }).toMatchObject({
@@ -508,6 +563,13 @@ describe('tenant isolation matrix', () => {
       });
     });
   }
+
+  it("never sent B's memories upstream through the proxy", () => {
+    const proxied = upstream.requests.filter((request) => request.path === '/chat/completions');
+    // Two credentials × two policies × the rows that reach the upstream.
+    expect(proxied.length).toBeGreaterThanOrEqual(8);
+    expect(JSON.stringify(proxied.map((request) => request.body))).not.toContain(w.markerB);
+  });
 
   it('has an MCP case for every tool, resource and prompt', async () => {
     const client = await mcpClient(base, w.keyA.headers);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestApp, TestResponse, startTestApp, uniqueTenant } from '@engram/test-support/app';
 import { adminHeaders, newApiKey } from '@engram/test-support/fixtures';
+import { FakeOpenAiUpstream, startFakeOpenAiUpstream } from '@engram/test-support/fake-openai-upstream';
 
 /**
  * Every operation of the committed openapi.json, called over HTTP: each answer's status must be
@@ -27,6 +28,7 @@ type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 describe('responses match the OpenAPI document, route by route', () => {
   let t: TestApp;
   let policyDir: string;
+  let upstream: FakeOpenAiUpstream;
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
   ajv.addSchema({ components: DOCUMENT.components }, 'openapi');
@@ -88,17 +90,22 @@ describe('responses match the OpenAPI document, route by route', () => {
   beforeAll(async () => {
     policyDir = mkdtempSync(join(tmpdir(), 'engram-openapi-policy-'));
     copyFileSync(join(__dirname, '../config/rbac-policies.json'), join(policyDir, 'policy.json'));
+    upstream = await startFakeOpenAiUpstream();
     t = await startTestApp({
       queue: 'inline',
       env: {
         ENGRAM_ADMIN_TOKEN: 'openapi-walk-admin-token-0123456789',
         PIN_VALUE_MAX_BYTES: String(PIN_VALUE_MAX_BYTES),
         RBAC_POLICY_FILE: join(policyDir, 'policy.json'),
+        PROXY_UPSTREAM_URL: upstream.url,
+        PROXY_UPSTREAM_TIMEOUT_MS: '1000',
+        MEMORY_CONTEXT_INJECTION: 'true',
       },
     });
   });
   afterAll(async () => {
     await t.close();
+    await upstream?.close();
     rmSync(policyDir, { recursive: true, force: true });
   });
 
@@ -266,6 +273,20 @@ describe('responses match the OpenAPI document, route by route', () => {
     await call('GET', '/api/v1/rbac/audit', { query: { tenant_id: tenant, cursor: '%%%' }, headers: admin });
     writeFileSync(join(policyDir, 'policy.json'), '{ "not": "a policy" }');
     await call('POST', '/api/v1/rbac/reload', { headers: admin });
+
+    // The proxy: Engram's own answers (an upstream's errors pass through in the upstream's shape).
+    const chat = { model: 'm', messages: [{ role: 'user', content: 'hello' }] };
+    await call('POST', '/v1/chat/completions', { body: chat, headers: machine.headers });
+    await call('POST', '/v1/chat/completions', { body: { model: 'm' }, headers: machine.headers });
+    await call('POST', '/v1/chat/completions', {
+      body: chat,
+      headers: { ...machine.headers, 'x-engram-token-budget': '1' },
+    });
+    upstream.next = [{ kind: 'hang' }];
+    await call('POST', '/v1/chat/completions', { body: chat, headers: machine.headers });
+    upstream.next = [{ kind: 'reset' }];
+    await call('POST', '/v1/chat/completions', { body: chat, headers: machine.headers });
+    await call('GET', '/v1/models', { headers: machine.headers });
 
     // Tenant lifecycle last: it revokes the keys used above.
     await call('DELETE', '/api/v1/admin/tenants/{id}/api-keys/{keyId}', {

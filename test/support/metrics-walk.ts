@@ -199,6 +199,13 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
     await call('GET', '/mcp', { headers: mcp });
     await call('DELETE', '/mcp', { headers: mcp });
 
+    // The OpenAI-compatible proxy, with no upstream configured: both routes answer 503 proxy_not_configured.
+    await call('POST', '/v1/chat/completions', {
+      body: { model: 'm', messages: [{ role: 'user', content: 'hello' }] },
+      headers: { ...key, 'x-engram-namespace': 'walk' },
+    });
+    await call('GET', '/v1/models', { headers: key });
+
     // RBAC: a good reload, the audit, then a policy file that does not load.
     await call('GET', '/api/v1/rbac/info', { headers: admin });
     await call('GET', '/api/v1/rbac/matrix', { headers: admin });

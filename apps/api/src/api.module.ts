@@ -9,6 +9,7 @@ import { McpModule } from '@engram/mcp';
 import { MemoriesModule } from '@engram/memories';
 import { ContextModule } from '@engram/context';
 import { PinsModule } from '@engram/pins';
+import { ProxyModule } from '@engram/proxy';
 import { RbacModule } from '@engram/rbac';
 import { SearchModule } from '@engram/search';
 import { RuntimeOptions, coreImports } from '@engram/runtime';
@@ -30,6 +31,7 @@ export class ApiModule {
         SearchModule,
         ContextModule,
         McpModule,
+        ProxyModule,
       ],
       controllers: [MetricsController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],

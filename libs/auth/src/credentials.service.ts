@@ -18,7 +18,7 @@ const OPEN_PRINCIPAL: Principal = {
 /**
  * Turns a request's credentials into a Principal, or a 401 with a precise code:
  * - `X-Machine-Token` = MACHINE_SECRET_TOKEN → role machine, acting on the tenant each request names;
- * - `X-API-Key: eng_…` or `Authorization: Bearer eng_…` → the key's role, bound to its tenant;
+ * - `X-API-Key: eng_…`, `X-Engram-Key: eng_…` or `Authorization: Bearer eng_…` → the key's role, bound to its tenant;
  * - `Authorization: Bearer <JWT>` (HS256, JWT_SECRET) → claims role, tenant_id, sub;
  * - `Authorization: Bearer <ENGRAM_ADMIN_TOKEN>` → role admin.
  * Open local mode: with none of those configured, no API key ever created and a loopback HOST,
@@ -66,9 +66,15 @@ export class CredentialsService implements OnModuleInit {
     if (machine !== undefined) {
       return this.fromMachineToken(machine);
     }
+    // X-Engram-Key is X-API-Key under the name OpenAI-compatible clients send beside their own
+    // upstream key in Authorization (the proxy, docs/proxy.md); both at once is ambiguous.
     const apiKey = singleHeader(headers['x-api-key']);
-    if (apiKey !== undefined) {
-      return this.fromApiKey(apiKey);
+    const engramKey = singleHeader(headers['x-engram-key']);
+    if (apiKey !== undefined && engramKey !== undefined) {
+      throw new AuthenticationError('malformed', 'Send the API key in one header: X-API-Key or X-Engram-Key');
+    }
+    if (apiKey !== undefined || engramKey !== undefined) {
+      return this.fromApiKey(apiKey ?? engramKey ?? null);
     }
     const bearer = bearerToken(headers.authorization);
     if (bearer === null) {

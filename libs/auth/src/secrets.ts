@@ -35,7 +35,7 @@ export function singleHeader(header: string | string[] | undefined): string | un
 }
 
 /** The headers that carry credentials; each may appear at most once in a request. */
-export const CREDENTIAL_HEADERS: readonly string[] = ['authorization', 'x-api-key', 'x-machine-token'];
+export const CREDENTIAL_HEADERS: readonly string[] = ['authorization', 'x-api-key', 'x-engram-key', 'x-machine-token'];
 
 /**
  * The first credential header that appears more than once on the wire, or undefined. Read from

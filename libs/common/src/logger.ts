@@ -7,6 +7,7 @@ import { jobLogContext, requestContext } from './request-context';
 const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
+  'req.headers["x-engram-key"]',
   'req.headers["x-machine-token"]',
   'req.headers.cookie',
   'headers.authorization',

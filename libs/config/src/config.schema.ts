@@ -151,6 +151,29 @@ export const configSchema = z.object({
   EMBEDDING_OPENAI_BATCH_SIZE: z.coerce.number().int().min(1).max(2048).default(64),
   EMBEDDING_OPENAI_TIMEOUT_MS: z.coerce.number().int().min(100).max(300000).default(10000),
   EMBEDDING_OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /**
+   * The OpenAI-compatible server POST /v1/chat/completions and GET /v1/models forward to, as a
+   * base URL ending in /v1 (`/chat/completions` and `/models` are appended). Unset: both routes
+   * answer 503 proxy_not_configured (docs/proxy.md).
+   */
+  PROXY_UPSTREAM_URL: optionalString().pipe(
+    z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  ),
+  /** Sent upstream as `Authorization: Bearer …` unless the client sends its own upstream key. */
+  PROXY_UPSTREAM_API_KEY: optionalString(),
+  /** How long the upstream may take to answer (headers, a whole JSON body, or between two stream chunks). */
+  PROXY_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  /** How long the proxy waits for memory (context assembly) before forwarding without it (fail-open). */
+  PROXY_MEMORY_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(50),
+  /** Where assembled context goes when the request does not say (X-Engram-Context-Position). */
+  PROXY_CONTEXT_POSITION: z.enum(['system', 'first_user', 'before_last']).default('system'),
+  /** Largest chat completion request body the proxy accepts (413 proxy_body_too_large above it). */
+  PROXY_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(8 * 1024 * 1024)
+    .default(4 * 1024 * 1024),
   /** Below this many vectors in the searched scope an exact scan beats HNSW with a tenant filter. */
   SEARCH_EXACT_SCAN_MAX_ROWS: z.coerce.number().int().min(0).default(5000),
   /** How long a query's vector is reused for the same tenant, model and text (0: never). */

@@ -44,24 +44,25 @@ describe('the committed policy file', () => {
       }
     }
     for (const [resource, actions] of Object.entries(matrix.machine)) {
-      expect(actions).toEqual(DATA.includes(resource) ? ['read', 'write'] : NONE);
+      expect(actions).toEqual(DATA.includes(resource) || resource === 'proxy' ? ['read', 'write'] : NONE);
     }
     for (const [resource, actions] of Object.entries(matrix.agent)) {
       const expected = {
         memory: ['read', 'write', 'delete'],
         memory_pin: ['read', 'write', 'delete'],
         context: ['read'],
+        proxy: ['read', 'write'],
       };
       expect(actions).toEqual(expected[resource as keyof typeof expected] ?? NONE);
     }
     for (const [resource, actions] of Object.entries(matrix.dev)) {
-      expect(actions).toEqual(DATA.includes(resource) || resource === 'metrics' ? ['read'] : NONE);
+      expect(actions).toEqual(DATA.includes(resource) || ['metrics', 'proxy'].includes(resource) ? ['read'] : NONE);
     }
     for (const [resource, actions] of Object.entries(matrix.readonly)) {
-      expect(actions).toEqual(DATA.includes(resource) ? ['read'] : NONE);
+      expect(actions).toEqual(DATA.includes(resource) || resource === 'proxy' ? ['read'] : NONE);
     }
     expect(policy.version).toBe('1');
-    expect(policy.ruleCount).toBe(15);
+    expect(policy.ruleCount).toBe(19);
     expect(policy.inheritanceCount).toBe(3);
   });
 });
@@ -122,7 +123,7 @@ describe('policy validation', () => {
       message: expect.stringContaining('unknown role "superuser"'),
     });
     expect(issues).toContainEqual({
-      path: 'rules.11.role',
+      path: 'rules.14.role',
       message: expect.stringContaining('unknown role "superuser"'),
     });
   });

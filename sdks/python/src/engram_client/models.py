@@ -67,6 +67,14 @@ class AssembledContext(BaseModel):
     skipped: List[SkippedEntry]
 
 
+class ChatCompletion(BaseModel):
+    id: Optional[str] = None
+    object: Optional[str] = Field(None, description="chat.completion")
+    model: Optional[str] = None
+    choices: Optional[List[Dict[str, Any]]] = None
+    usage: Optional[Dict[str, Any]] = None
+
+
 class CreatedApiKey(BaseModel):
     id: str
     tenant_id: str
@@ -149,6 +157,15 @@ class MemoryList(BaseModel):
     memories: List[Memory]
     has_more: bool
     next_cursor: Optional[str] = Field(..., description="pass it back as `cursor` for the next page; null on the last")
+
+
+class ModelListData(BaseModel):
+    id: Optional[str] = None
+
+
+class ModelList(BaseModel):
+    object: Optional[str] = Field(None, description="list")
+    data: Optional[List[ModelListData]] = None
 
 
 class Namespace(BaseModel):
@@ -334,6 +351,7 @@ __all__ = [
     "ApiKey",
     "ApiKeyList",
     "AssembledContext",
+    "ChatCompletion",
     "ContextBlock",
     "ContextZones",
     "CreatedApiKey",
@@ -345,6 +363,8 @@ __all__ = [
     "Memory",
     "MemoryBatchResult",
     "MemoryList",
+    "ModelList",
+    "ModelListData",
     "Namespace",
     "NamespaceList",
     "Pin",
@@ -378,6 +398,7 @@ SCHEMA_PATHS = {
     "ApiKey": "ApiKey",
     "ApiKeyList": "ApiKeyList",
     "AssembledContext": "AssembledContext",
+    "ChatCompletion": "ChatCompletion",
     "ContextBlock": "ContextBlock",
     "ContextZones": "AssembledContext.zones",
     "CreatedApiKey": "CreatedApiKey",
@@ -389,6 +410,8 @@ SCHEMA_PATHS = {
     "Memory": "Memory",
     "MemoryBatchResult": "MemoryBatchResult",
     "MemoryList": "MemoryList",
+    "ModelList": "ModelList",
+    "ModelListData": "ModelList.data[]",
     "Namespace": "Namespace",
     "NamespaceList": "NamespaceList",
     "Pin": "Pin",
