@@ -36,6 +36,8 @@ interface World {
   /** Two of B's memories (content carries markerB) in B's namespace `shared`. */
   memoryB: string;
   memoryB2: string;
+  /** An extraction job of B's over memoryB. */
+  jobB: string;
 }
 
 interface Row {
@@ -387,7 +389,42 @@ const PROXY_ROWS: Row[] = [
   { route: 'GET /v1/models', name: 'list models', method: 'GET', url: () => '/v1/models', expect: [200] },
 ];
 
-const LATER_ROWS: Row[] = [...RBAC_ROWS, ...MEMORY_ROWS, ...MCP_ROWS, ...PROXY_ROWS];
+const EXTRACTION_ROWS: Row[] = [
+  {
+    route: 'POST /api/v1/extractions',
+    name: "extract from B's messages, naming B",
+    method: 'POST',
+    url: () => '/api/v1/extractions',
+    body: (w) => ({ tenant_id: w.b, namespace: 'shared', message_ids: [w.memoryB] }),
+    expect: [403],
+  },
+  {
+    route: 'POST /api/v1/extractions',
+    name: "extract from B's messages on A's own tenant",
+    method: 'POST',
+    url: () => '/api/v1/extractions',
+    body: (w) => ({ namespace: A_NAMESPACE, message_ids: [w.memoryB, w.memoryB2] }),
+    expect: [404],
+    code: 'messages_not_found',
+  },
+  {
+    route: 'GET /api/v1/jobs/:id',
+    name: "read B's job, naming B",
+    method: 'GET',
+    url: (w) => `/api/v1/jobs/${w.jobB}?tenant_id=${w.b}`,
+    expect: [403],
+  },
+  {
+    route: 'GET /api/v1/jobs/:id',
+    name: "read B's job on A's own tenant",
+    method: 'GET',
+    url: (w) => `/api/v1/jobs/${w.jobB}`,
+    expect: [404],
+    code: 'job_not_found',
+  },
+];
+
+const LATER_ROWS: Row[] = [...RBAC_ROWS, ...MEMORY_ROWS, ...MCP_ROWS, ...PROXY_ROWS, ...EXTRACTION_ROWS];
 
 const MATRIX = [...PIN_ROWS, ...ADMIN_ROWS, ...LATER_ROWS];
 
@@ -470,12 +507,20 @@ describe('tenant isolation matrix', () => {
       admin,
     );
     expect([memoryB.status, memoryB2.status]).toEqual([201, 201]);
+    const jobB = await t.request(
+      'POST',
+      '/api/v1/extractions',
+      { tenant_id: b, namespace: 'shared', message_ids: [memoryB.body.id] },
+      admin,
+    );
+    expect(jobB.status).toBe(202);
     await newNamespace(t, a, A_NAMESPACE);
     w = {
       a,
       b,
       memoryB: memoryB.body.id,
       memoryB2: memoryB2.body.id,
+      jobB: jobB.body.id,
       keyA: await newApiKey(t, a, { role: 'machine' }),
       keyB: await newApiKey(t, b, { role: 'machine' }),
       cursorA,

@@ -260,6 +260,16 @@ describe('responses match the OpenAPI document, route by route', () => {
       body: { namespace: 'walk', query: 'Alice', token_budget: 64, system_prompt: 'word '.repeat(200) },
       headers: key,
     });
+    const extraction = await call('POST', '/api/v1/extractions', {
+      body: { namespace: 'walk', message_ids: [firstId] },
+      headers: key,
+    });
+    await call('POST', '/api/v1/extractions', {
+      body: { namespace: 'walk', message_ids: ['00000000-0000-4000-8000-000000000000'] },
+      headers: key,
+    });
+    await call('GET', '/api/v1/jobs/{id}', { params: { id: extraction.body.id as string }, headers: key });
+    await call('GET', '/api/v1/jobs/{id}', { params: { id: '00000000-0000-4000-8000-000000000000' }, headers: key });
     await call('DELETE', '/api/v1/memories/{id}', { params: { id: secondId }, ...asAdmin });
     await call('DELETE', '/api/v1/memories/{id}', { params: { id: secondId }, ...asAdmin });
     await call('DELETE', '/api/v1/namespaces/{name}', { params: { name: 'scratch' }, ...asAdmin });

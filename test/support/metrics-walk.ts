@@ -187,6 +187,16 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
     server.failures = [500, 500, 500];
     await call('POST', '/api/v1/memories/search', { body: { namespace: 'remote', query: 'quokkas' }, headers: key });
     server.failures = [];
+    // Fact extraction (offline extractor), run to its end.
+    const extraction = await call('POST', '/api/v1/extractions', {
+      body: { namespace: 'walk', message_ids: [firstId.id] },
+      headers: key,
+    });
+    await eventually(async () => {
+      const job = await app.request('GET', `/api/v1/jobs/${extraction.body.id as string}`, undefined, key);
+      return job.body?.status === 'succeeded';
+    }, 20_000);
+    await call('GET', '/api/v1/jobs/:id', { params: { id: extraction.body.id as string }, headers: key });
     await call('DELETE', '/api/v1/memories/:id', { params: secondId, ...asAdmin });
     await call('DELETE', '/api/v1/namespaces/:name', { params: { name: 'scratch' }, ...asAdmin });
 

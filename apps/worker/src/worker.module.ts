@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { RuntimeOptions, coreImports } from '@engram/runtime';
 import { EngramConfig } from '@engram/config';
 import { PinoNestLogger, createLogger } from '@engram/common';
+import { ExtractionModule } from '@engram/extraction';
 import { MemoriesModule } from '@engram/memories';
 import { PinsModule } from '@engram/pins';
 import { TenantsModule } from '@engram/tenants';
@@ -14,7 +15,13 @@ export class WorkerModule {
   static forRoot(config: EngramConfig, runtime: Omit<RuntimeOptions, 'worker'>): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [...coreImports(config, { ...runtime, worker: true }), TenantsModule, PinsModule, MemoriesModule],
+      imports: [
+        ...coreImports(config, { ...runtime, worker: true }),
+        TenantsModule,
+        PinsModule,
+        MemoriesModule,
+        ExtractionModule,
+      ],
       providers: [WorkerMetricsServer],
     };
   }

@@ -174,6 +174,15 @@ export const configSchema = z.object({
     .min(1024)
     .max(8 * 1024 * 1024)
     .default(4 * 1024 * 1024),
+  /**
+   * Fact extraction by an OpenAI-compatible chat endpoint (…/v1; `/chat/completions` is called).
+   * Unset: the offline extractor (docs/conversations.md says what it catches).
+   */
+  EXTRACTION_LLM_URL: optionalString().pipe(z.url().optional()),
+  EXTRACTION_LLM_MODEL: z.string().min(1).max(256).default('gpt-4o-mini'),
+  EXTRACTION_LLM_API_KEY: optionalString(),
+  EXTRACTION_LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  EXTRACTION_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   /** Below this many vectors in the searched scope an exact scan beats HNSW with a tenant filter. */
   SEARCH_EXACT_SCAN_MAX_ROWS: z.coerce.number().int().min(0).default(5000),
   /** How long a query's vector is reused for the same tenant, model and text (0: never). */

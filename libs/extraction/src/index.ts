@@ -5,3 +5,7 @@ export * from './fact-decision';
 export * from './llm-extractor';
 export * from './offline-extractor';
 export * from './transcript';
+export * from './extraction.views';
+export * from './extraction.service';
+export * from './extraction.module';
+export { ExtractMemoriesHandler, DERIVED_FROM, SUPERSEDES } from './extraction.jobs';

@@ -125,6 +125,35 @@ class Error(BaseModel):
     request_id: str
 
 
+class ExtractionDecision(BaseModel):
+    action: str = Field(..., description="one of: add, update, supersede, none")
+    kind: str = Field(..., description="one of: fact, preference, plan")
+    key: Optional[str] = Field(..., description="the slot the fact fills (user.location), if it fills one")
+    memory_id: Optional[str] = Field(..., description="the memory written (add, update, supersede) or matched (none)")
+
+
+class ExtractionJobError(BaseModel):
+    """why the last attempt failed; on a queued job, the next attempt is pending"""
+
+    code: str
+    message: str
+
+
+class ExtractionJob(BaseModel):
+    id: str
+    type: str = Field(..., description="one of: extraction")
+    status: str = Field(..., description="one of: queued, running, succeeded, failed")
+    namespace: str
+    message_ids: List[str]
+    extractor: str = Field(..., description="one of: llm, offline")
+    attempts: int
+    error: Optional[ExtractionJobError] = Field(..., description="why the last attempt failed; on a queued job, the next attempt is pending")
+    decisions: List[ExtractionDecision] = Field(..., description="one per extracted fact, once succeeded")
+    created_at: datetime
+    updated_at: datetime
+    finished_at: Optional[datetime] = Field(...)
+
+
 class Liveness(BaseModel):
     status: str = Field(..., description="one of: ok")
 
@@ -358,6 +387,9 @@ __all__ = [
     "CreatedMemory",
     "Error",
     "ErrorDetail",
+    "ExtractionDecision",
+    "ExtractionJob",
+    "ExtractionJobError",
     "HealthCheck",
     "Liveness",
     "Memory",
@@ -405,6 +437,9 @@ SCHEMA_PATHS = {
     "CreatedMemory": "CreatedMemory",
     "Error": "Error",
     "ErrorDetail": "Error.error",
+    "ExtractionDecision": "ExtractionDecision",
+    "ExtractionJob": "ExtractionJob",
+    "ExtractionJobError": "ExtractionJob.error",
     "HealthCheck": "Readiness.info{}",
     "Liveness": "Liveness",
     "Memory": "Memory",
