@@ -32,7 +32,7 @@ async function issuesOf(text: string): Promise<{ path: string; message: string }
 
 const ALL = ['read', 'write', 'delete', 'admin', 'reload'];
 const NONE: string[] = [];
-const DATA = ['memory_pin', 'memory', 'context'];
+const DATA = ['memory_pin', 'memory', 'context', 'drift'];
 
 describe('the committed policy file', () => {
   it('gives each role the starting matrix', async () => {
@@ -61,7 +61,7 @@ describe('the committed policy file', () => {
       expect(actions).toEqual(DATA.includes(resource) ? ['read'] : NONE);
     }
     expect(policy.version).toBe('1');
-    expect(policy.ruleCount).toBe(15);
+    expect(policy.ruleCount).toBe(17);
     expect(policy.inheritanceCount).toBe(3);
   });
 });
@@ -122,7 +122,7 @@ describe('policy validation', () => {
       message: expect.stringContaining('unknown role "superuser"'),
     });
     expect(issues).toContainEqual({
-      path: 'rules.11.role',
+      path: 'rules.13.role',
       message: expect.stringContaining('unknown role "superuser"'),
     });
   });
