@@ -305,3 +305,34 @@ describe('drift detection: permissions and the embedding model', () => {
     expect(await storedRows(t, tenant)).toBe(1);
   });
 });
+
+describe('drift detection with the sentence model', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      queue: 'inline',
+      env: { DRIFT_DETECTION_ENABLED: 'true', DRIFT_EMBEDDING_MODEL: 'minilm-l6-v2' },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('scores a paraphrase as little drift and a different answer as a lot', async () => {
+    const tenant = await newTenant(t);
+    const distance = async (augmented: string) => {
+      const response = await t.request('POST', DRIFT, {
+        tenant_id: tenant,
+        workflow_id: 'wf-minilm',
+        baseline: { output: { answer: 'The meeting was moved to Thursday afternoon.' } },
+        augmented: { output: { answer: augmented } },
+      });
+      expect([response.status, response.body.embedding_model]).toEqual([201, 'minilm-l6-v2']);
+      return response.body.diff[0].distance as number;
+    };
+    const paraphrase = await distance('The meeting has been rescheduled to Thursday in the afternoon.');
+    const unrelated = await distance('Our cat enjoys sleeping on the warm windowsill.');
+    expect(paraphrase).toBeLessThan(0.3);
+    expect(unrelated).toBeGreaterThan(0.6);
+  });
+});
