@@ -107,8 +107,23 @@ export const configSchema = z.object({
    * at most 50): an allow-list keeps the series bounded. Unset: the gauge has no series.
    */
   DRIFT_METRIC_WORKFLOWS: optionalString()
-    .transform((v) => (v === undefined ? [] : [...new Set(v.split(',').map((id) => id.trim()).filter(Boolean))]))
-    .pipe(z.array(z.string().regex(/^[A-Za-z0-9:_\-./]{1,128}$/, 'workflow ids are 1..128 of A-Z a-z 0-9 : _ - . /')).max(50)),
+    .transform((v) =>
+      v === undefined
+        ? []
+        : [
+            ...new Set(
+              v
+                .split(',')
+                .map((id) => id.trim())
+                .filter(Boolean),
+            ),
+          ],
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^[A-Za-z0-9:_\-./]{1,128}$/, 'workflow ids are 1..128 of A-Z a-z 0-9 : _ - . /'))
+        .max(50),
+    ),
   /** The role the app switches to on each connection so row-level security applies to it. */
   DATABASE_APP_ROLE: z
     .string()

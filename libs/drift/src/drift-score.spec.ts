@@ -13,7 +13,10 @@ const EVEN = { structural: 0.5, text: 0.5 };
 
 describe('structuralDiff', () => {
   it('lists paths in code-point order of the path text, quoting keys that are not identifiers', () => {
-    const diff = structuralDiff({ b: 1, 'a b': 1, list: [{ x: 1 }] }, { b: 1, 'a b': 2, list: [{ x: 1 }, 'n'], Z: null });
+    const diff = structuralDiff(
+      { b: 1, 'a b': 1, list: [{ x: 1 }] },
+      { b: 1, 'a b': 2, list: [{ x: 1 }, 'n'], Z: null },
+    );
     expect(diff.changes.map((c) => [c.path, c.change])).toEqual([
       ['$.Z', 'added'],
       ['$.list[1]', 'added'],

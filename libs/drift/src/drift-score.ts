@@ -79,16 +79,9 @@ export function jsonType(value: unknown): JsonType {
   if (Array.isArray(value)) {
     return 'array';
   }
-  switch (typeof value) {
-    case 'string':
-      return 'string';
-    case 'number':
-      return 'number';
-    case 'boolean':
-      return 'boolean';
-    default:
-      return 'object';
-  }
+  const type = typeof value;
+  // Parsed JSON holds nothing else: anything that is not a string, number or boolean is an object.
+  return type === 'string' || type === 'number' || type === 'boolean' ? type : 'object';
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;

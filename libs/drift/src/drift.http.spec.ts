@@ -14,9 +14,11 @@ function nested(depth: number): Record<string, unknown> {
 }
 
 async function storedRows(t: TestApp, tenant: string): Promise<number> {
-  const [row] = await ownerQuery<{ n: number }>(t, 'SELECT count(*)::int AS n FROM drift_comparisons WHERE tenant_id = $1', [
-    tenant,
-  ]);
+  const [row] = await ownerQuery<{ n: number }>(
+    t,
+    'SELECT count(*)::int AS n FROM drift_comparisons WHERE tenant_id = $1',
+    [tenant],
+  );
   return row.n;
 }
 
@@ -35,7 +37,12 @@ describe('drift detection with the flag off (the default)', () => {
 
   it('refuses every route with feature_disabled, and neither stores nor counts anything', async () => {
     const tenant = await newTenant(t);
-    const body = { tenant_id: tenant, workflow_id: 'wf', baseline: { output: { a: 1 } }, augmented: { output: { a: 2 } } };
+    const body = {
+      tenant_id: tenant,
+      workflow_id: 'wf',
+      baseline: { output: { a: 1 } },
+      augmented: { output: { a: 2 } },
+    };
     for (const [method, url, payload] of [
       ['POST', DRIFT, body],
       ['GET', `${DRIFT}?tenant_id=${tenant}&workflow_id=wf`, undefined],
@@ -125,7 +132,14 @@ describe.each(['postgres', 'pglite'] as const)('drift detection (%s)', (kind) =>
     expect(response.body.score).toBe(0.285715);
     expect(response.body.severity).toBe('low');
     expect(response.body.diff).toEqual([
-      { path: '$.a', change: 'value_changed', baseline_type: 'number', augmented_type: 'number', baseline: 1, augmented: 2 },
+      {
+        path: '$.a',
+        change: 'value_changed',
+        baseline_type: 'number',
+        augmented_type: 'number',
+        baseline: 1,
+        augmented: 2,
+      },
       { path: '$.c[1]', change: 'removed', baseline_type: 'number', baseline: 2 },
       { path: '$.d', change: 'added', augmented_type: 'boolean', augmented: true },
       { path: '$.e', change: 'type_changed', baseline_type: 'string', augmented_type: 'number', augmented: 5 },
@@ -199,12 +213,32 @@ describe.each(['postgres', 'pglite'] as const)('drift detection (%s)', (kind) =>
       ['string output', { baseline: { output: {} }, augmented: { output: 'text' } }, 400, 'invalid_augmented_output'],
       ['no augmented', { baseline: { output: {} } }, 400, 'missing_augmented'],
       ['no output', { baseline: { run_id: 'r' }, augmented: { output: {} } }, 400, 'missing_baseline_output'],
-      ['unknown side field', { baseline: { output: {}, extra: 1 }, augmented: { output: {} } }, 400, 'invalid_baseline'],
-      ['numeric workflow', { workflow_id: 7, baseline: { output: {} }, augmented: { output: {} } }, 400, 'invalid_workflow_id'],
+      [
+        'unknown side field',
+        { baseline: { output: {}, extra: 1 }, augmented: { output: {} } },
+        400,
+        'invalid_baseline',
+      ],
+      [
+        'numeric workflow',
+        { workflow_id: 7, baseline: { output: {} }, augmented: { output: {} } },
+        400,
+        'invalid_workflow_id',
+      ],
       ['huge output', { baseline: { output: big }, augmented: { output: {} } }, 413, 'output_too_large'],
       ['deep output', { baseline: { output: {} }, augmented: { output: nested(40) } }, 400, 'output_too_deep'],
-      ['absurdly deep', { baseline: { output: nested(80) }, augmented: { output: {} } }, 400, 'invalid_baseline_output'],
-      ['many texts', { baseline: { output: manyTexts }, augmented: { output: manyOther } }, 400, 'too_many_text_fields'],
+      [
+        'absurdly deep',
+        { baseline: { output: nested(80) }, augmented: { output: {} } },
+        400,
+        'invalid_baseline_output',
+      ],
+      [
+        'many texts',
+        { baseline: { output: manyTexts }, augmented: { output: manyOther } },
+        400,
+        'too_many_text_fields',
+      ],
       [
         'huge metadata',
         { baseline: { output: {}, metadata: { m: 'y'.repeat(20_000) } }, augmented: { output: {} } },
@@ -282,9 +316,9 @@ describe('drift detection: permissions and the embedding model', () => {
     expect((await t.request('POST', DRIFT, body, machine.headers)).status).toBe(201);
     const refused = await t.request('POST', DRIFT, body, reader.headers);
     expect([refused.status, refused.body.error.code]).toEqual([403, 'forbidden']);
-    expect((await t.request('GET', `${DRIFT}?workflow_id=wf`, undefined, reader.headers)).body.comparisons).toHaveLength(
-      1,
-    );
+    expect(
+      (await t.request('GET', `${DRIFT}?workflow_id=wf`, undefined, reader.headers)).body.comparisons,
+    ).toHaveLength(1);
   });
 
   it('embeds with DRIFT_EMBEDDING_MODEL; a failing model is a 503 and nothing is stored', async () => {

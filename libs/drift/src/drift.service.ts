@@ -29,7 +29,12 @@ import {
   SummaryView,
   comparisonIdSchema,
 } from './drift.dto';
-import { DriftComparisonNotFoundError, OutputTooDeepError, OutputTooLargeError, TooManyTextFieldsError } from './drift.errors';
+import {
+  DriftComparisonNotFoundError,
+  OutputTooDeepError,
+  OutputTooLargeError,
+  TooManyTextFieldsError,
+} from './drift.errors';
 import { ComparisonRow, DriftRepository } from './drift.repository';
 
 const FLAG = 'drift_detection_enabled';
@@ -242,11 +247,14 @@ export class DriftService {
     if (input.metadata !== undefined) {
       const metadataBytes = Buffer.byteLength(JSON.stringify(input.metadata), 'utf8');
       if (metadataBytes > MAX_METADATA_BYTES) {
-        throw new OutputTooLargeError(`${side}.metadata is ${metadataBytes} bytes; the limit is ${MAX_METADATA_BYTES}`, {
-          field: `${side}.metadata`,
-          bytes: metadataBytes,
-          limit: MAX_METADATA_BYTES,
-        });
+        throw new OutputTooLargeError(
+          `${side}.metadata is ${metadataBytes} bytes; the limit is ${MAX_METADATA_BYTES}`,
+          {
+            field: `${side}.metadata`,
+            bytes: metadataBytes,
+            limit: MAX_METADATA_BYTES,
+          },
+        );
       }
     }
     const depth = nestingDepth(input.output);
@@ -287,7 +295,12 @@ export class DriftService {
     for (const pair of pairs) {
       distances.set(
         pair.path,
-        textDistance(pair.baseline, pair.augmented, vectors.get(pair.baseline) ?? null, vectors.get(pair.augmented) ?? null),
+        textDistance(
+          pair.baseline,
+          pair.augmented,
+          vectors.get(pair.baseline) ?? null,
+          vectors.get(pair.augmented) ?? null,
+        ),
       );
     }
     return { model, distances };

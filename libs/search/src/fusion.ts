@@ -180,9 +180,7 @@ function scaled(value: number | null, range: ScoreRange | null): number {
 }
 
 function ranks(candidates: Candidate[], score: (c: Candidate) => number | null): Map<string, number> {
-  const scored = candidates
-    .filter((c) => score(c) !== null)
-    .sort((a, b) => score(b)! - score(a)! || byId(a.id, b.id));
+  const scored = candidates.filter((c) => score(c) !== null).sort((a, b) => score(b)! - score(a)! || byId(a.id, b.id));
   return new Map(scored.map((c, i) => [c.id, i + 1]));
 }
 
