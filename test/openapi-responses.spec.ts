@@ -94,6 +94,8 @@ describe('responses match the OpenAPI document, route by route', () => {
         ENGRAM_ADMIN_TOKEN: 'openapi-walk-admin-token-0123456789',
         PIN_VALUE_MAX_BYTES: String(PIN_VALUE_MAX_BYTES),
         RBAC_POLICY_FILE: join(policyDir, 'policy.json'),
+        DRIFT_DETECTION_ENABLED: 'true',
+        DRIFT_MAX_OUTPUT_BYTES: '1024',
       },
     });
   });
@@ -253,6 +255,33 @@ describe('responses match the OpenAPI document, route by route', () => {
       body: { namespace: 'walk', query: 'Alice', token_budget: 64, system_prompt: 'word '.repeat(200) },
       headers: key,
     });
+    // Drift: a comparison, refusals (too large, too deep, not an object), the list, one, the summary.
+    const drift = await call('POST', '/api/v1/drift/comparisons', {
+      body: {
+        workflow_id: 'walk',
+        run_id: 'r1',
+        baseline: { output: { answer: 'Lisbon', n: 1 }, run_id: 'b1' },
+        augmented: { output: { answer: 'Porto', n: 2, extra: [true] }, metadata: { memories: 1 } },
+      },
+      headers: key,
+    });
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let level = 0; level < 40; level++) {
+      deep = { d: deep };
+    }
+    for (const output of [{ blob: 'x'.repeat(2000) }, deep, ['not', 'an', 'object']]) {
+      await call('POST', '/api/v1/drift/comparisons', {
+        body: { workflow_id: 'walk', baseline: { output }, augmented: { output: {} } },
+        headers: key,
+      });
+    }
+    await call('GET', '/api/v1/drift/comparisons', { query: { workflow_id: 'walk', limit: '1' }, headers: key });
+    await call('GET', '/api/v1/drift/comparisons/{id}', { params: { id: drift.body.id as string }, headers: key });
+    await call('GET', '/api/v1/drift/comparisons/{id}', {
+      params: { id: '00000000-0000-4000-8000-000000000000' },
+      headers: key,
+    });
+    await call('GET', '/api/v1/drift/summary', { query: { workflow_id: 'walk' }, headers: key });
     await call('DELETE', '/api/v1/memories/{id}', { params: { id: secondId }, ...asAdmin });
     await call('DELETE', '/api/v1/memories/{id}', { params: { id: secondId }, ...asAdmin });
     await call('DELETE', '/api/v1/namespaces/{name}', { params: { name: 'scratch' }, ...asAdmin });

@@ -25,7 +25,7 @@ import {
 } from './drift.dto';
 import { DriftService } from './drift.service';
 
-const DISABLED = 'feature_disabled (drift_detection_enabled is off)';
+const DISABLED = 'feature_disabled (the drift flag is off)';
 
 @ApiTags('drift')
 @Controller('api/v1/drift')

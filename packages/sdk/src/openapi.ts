@@ -2131,7 +2131,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description feature_disabled (drift_detection_enabled is off) */
+            /** @description feature_disabled (the drift flag is off) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2222,7 +2222,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description feature_disabled (drift_detection_enabled is off) */
+            /** @description feature_disabled (the drift flag is off) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2309,7 +2309,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description feature_disabled (drift_detection_enabled is off) */
+            /** @description feature_disabled (the drift flag is off) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2386,7 +2386,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description feature_disabled (drift_detection_enabled is off) */
+            /** @description feature_disabled (the drift flag is off) */
             403: {
                 headers: {
                     [name: string]: unknown;
