@@ -21,6 +21,7 @@ import { AuditOutboxRetired1763800000020 } from './0020-audit-outbox-retired';
 import { LexicalRowUpdateTriggers1763800000021 } from './0021-lexical-row-update-triggers';
 import { MemoriesPendingEmbeddingIndex1763800000022 } from './0022-memories-pending-embedding-index';
 import { MemoryEmbeddingPassages1763800000023 } from './0023-memory-embedding-passages';
+import { DriftComparisons1763800000027 } from './0027-drift-comparisons';
 import { MemoryExtractions1763800000032 } from './0032-memory-extractions';
 import { SqlMigration } from './migration';
 import { createMigrator, Migrator } from './migrator';
@@ -50,6 +51,7 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   LexicalRowUpdateTriggers1763800000021,
   MemoriesPendingEmbeddingIndex1763800000022,
   MemoryEmbeddingPassages1763800000023,
+  DriftComparisons1763800000027,
   MemoryExtractions1763800000032,
 ];
 

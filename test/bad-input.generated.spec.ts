@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { z } from 'zod';
 import { contextSchema } from '@engram/context';
+import { compareSchema, listComparisonsQuerySchema } from '@engram/drift';
 import {
   addRelationsSchema,
   batchCreateSchema,
@@ -392,7 +393,7 @@ describe('generated bad input (postgres)', () => {
     t = await startTestApp({
       database: 'postgres',
       queue: 'inline',
-      env: { ENGRAM_ADMIN_TOKEN: 'generated-admin-token-0123456789' },
+      env: { ENGRAM_ADMIN_TOKEN: 'generated-admin-token-0123456789', DRIFT_DETECTION_ENABLED: 'true' },
     });
     const headers = adminHeaders(t);
     const big = {
@@ -522,6 +523,14 @@ describe('generated bad input (postgres)', () => {
         pin_prefixes: ['gen/'],
         types: ['semantic', 'episodic'],
         k: 10,
+        as_of: '2030-01-01T00:00:00Z',
+      }),
+      bodyOperation('drift compare', 'POST', '/api/v1/drift/comparisons', compareSchema, {
+        ...base,
+        workflow_id: 'gen-workflow',
+        run_id: 'run-1',
+        baseline: { output: { answer: 'fine memory', score: 1, tags: ['a'], nested: { ok: true } }, run_id: 'b' },
+        augmented: { output: { answer: 'a fine memory', score: 2, extra: null }, metadata: { memories: 2 } },
       }),
       bodyOperation('namespaces create', 'POST', '/api/v1/namespaces', createNamespaceSchema, {
         ...base,
@@ -570,6 +579,12 @@ describe('generated bad input (postgres)', () => {
         limit: '10',
       }),
       queryOperation('pins list', '/api/v1/memory/pins', listPinsQuerySchema, { ...base, prefix: 'gen/', limit: '10' }),
+      queryOperation('drift list', '/api/v1/drift/comparisons', listComparisonsQuerySchema, {
+        ...base,
+        workflow_id: 'gen-workflow',
+        severity: 'low',
+        limit: '10',
+      }),
       queryOperation('tenants list', tenants, listTenantsQuerySchema, {
         status: 'active',
         plan: 'premium',

@@ -38,6 +38,8 @@ interface World {
   memoryB2: string;
   /** An extraction job of B's over memoryB. */
   jobB: string;
+  /** B's drift comparison in workflow `wf-shared` (its metadata carries markerB). */
+  driftB: string;
 }
 
 interface Row {
@@ -424,7 +426,82 @@ const EXTRACTION_ROWS: Row[] = [
   },
 ];
 
-const LATER_ROWS: Row[] = [...RBAC_ROWS, ...MEMORY_ROWS, ...MCP_ROWS, ...PROXY_ROWS, ...EXTRACTION_ROWS];
+const DRIFT = '/api/v1/drift/comparisons';
+const DRIFT_SUMMARY = '/api/v1/drift/summary';
+const driftBody = (extra: Record<string, unknown> = {}) => ({
+  workflow_id: 'wf-shared',
+  baseline: { output: { answer: 'probe' } },
+  augmented: { output: { answer: 'probe', extra: 1 } },
+  ...extra,
+});
+
+const DRIFT_ROWS: Row[] = [
+  {
+    route: `POST ${DRIFT}`,
+    name: 'compare naming B',
+    method: 'POST',
+    url: () => DRIFT,
+    body: (w) => driftBody({ tenant_id: w.b }),
+    expect: [403],
+    code: 'tenant_mismatch',
+  },
+  {
+    route: `POST ${DRIFT}`,
+    name: "compare in B's workflow on own tenant",
+    method: 'POST',
+    url: () => DRIFT,
+    body: () => driftBody(),
+    expect: [201],
+  },
+  {
+    route: `GET ${DRIFT}`,
+    name: 'list naming B',
+    method: 'GET',
+    url: (w) => `${DRIFT}?tenant_id=${w.b}&workflow_id=wf-shared`,
+    expect: [403],
+    code: 'tenant_mismatch',
+  },
+  {
+    route: `GET ${DRIFT}`,
+    name: "list B's workflow on own tenant",
+    method: 'GET',
+    url: () => `${DRIFT}?workflow_id=wf-shared`,
+    expect: [200],
+  },
+  {
+    route: `GET ${DRIFT}/:id`,
+    name: "read B's comparison on own tenant",
+    method: 'GET',
+    url: (w) => `${DRIFT}/${w.driftB}`,
+    expect: [404],
+    code: 'drift_comparison_not_found',
+  },
+  {
+    route: `GET ${DRIFT}/:id`,
+    name: "read B's comparison naming B",
+    method: 'GET',
+    url: (w) => `${DRIFT}/${w.driftB}?tenant_id=${w.b}`,
+    expect: [403],
+    code: 'tenant_mismatch',
+  },
+  {
+    route: `GET ${DRIFT_SUMMARY}`,
+    name: "summary of B's workflow on own tenant",
+    method: 'GET',
+    url: () => `${DRIFT_SUMMARY}?workflow_id=wf-shared`,
+    expect: [200],
+  },
+  {
+    route: `GET ${DRIFT_SUMMARY}`,
+    name: 'summary naming B',
+    method: 'GET',
+    url: (w) => `${DRIFT_SUMMARY}?tenant_id=${w.b}&workflow_id=wf-shared`,
+    expect: [403],
+    code: 'tenant_mismatch',
+  },
+];
+
+const LATER_ROWS: Row[] = [...RBAC_ROWS, ...MEMORY_ROWS, ...MCP_ROWS, ...PROXY_ROWS, ...EXTRACTION_ROWS, ...DRIFT_ROWS];
 
 const MATRIX = [...PIN_ROWS, ...ADMIN_ROWS, ...LATER_ROWS];
 
@@ -457,7 +534,11 @@ describe('tenant isolation matrix', () => {
       'SELECT from_id, to_id, relation FROM memory_relations WHERE tenant_id = $1 ORDER BY 1, 2, 3',
       [w.b],
     );
-    return { pins, tenant, keys, usage, memories, namespaces, relations };
+    const drift = await t.database.db.query(
+      'SELECT id, workflow_id, score, baseline, augmented FROM drift_comparisons WHERE tenant_id = $1 ORDER BY id',
+      [w.b],
+    );
+    return { pins, tenant, keys, usage, memories, namespaces, relations, drift };
   }
 
   let upstream: FakeOpenAiUpstream;
@@ -472,6 +553,7 @@ describe('tenant isolation matrix', () => {
         PROXY_UPSTREAM_URL: upstream.url,
         MEMORY_CONTEXT_INJECTION: 'true',
         PROXY_MEMORY_TIMEOUT_MS: '5000',
+        DRIFT_DETECTION_ENABLED: 'true',
       },
     });
     const a = await newTenant(t);
@@ -506,7 +588,13 @@ describe('tenant isolation matrix', () => {
       { tenant_id: b, namespace: 'shared', content: `second ${markerB} memory` },
       admin,
     );
-    expect([memoryB.status, memoryB2.status]).toEqual([201, 201]);
+    const driftB = await t.request(
+      'POST',
+      DRIFT,
+      driftBody({ tenant_id: b, augmented: { output: { answer: 'probe' }, metadata: { note: markerB } } }),
+      admin,
+    );
+    expect([memoryB.status, memoryB2.status, driftB.status]).toEqual([201, 201, 201]);
     const jobB = await t.request(
       'POST',
       '/api/v1/extractions',
@@ -521,6 +609,7 @@ describe('tenant isolation matrix', () => {
       memoryB: memoryB.body.id,
       memoryB2: memoryB2.body.id,
       jobB: jobB.body.id,
+      driftB: driftB.body.id,
       keyA: await newApiKey(t, a, { role: 'machine' }),
       keyB: await newApiKey(t, b, { role: 'machine' }),
       cursorA,

@@ -100,6 +100,8 @@ describe('responses match the OpenAPI document, route by route', () => {
         PROXY_UPSTREAM_URL: upstream.url,
         PROXY_UPSTREAM_TIMEOUT_MS: '1000',
         MEMORY_CONTEXT_INJECTION: 'true',
+        DRIFT_DETECTION_ENABLED: 'true',
+        DRIFT_MAX_OUTPUT_BYTES: '1024',
       },
     });
   });
@@ -270,6 +272,33 @@ describe('responses match the OpenAPI document, route by route', () => {
     });
     await call('GET', '/api/v1/jobs/{id}', { params: { id: extraction.body.id as string }, headers: key });
     await call('GET', '/api/v1/jobs/{id}', { params: { id: '00000000-0000-4000-8000-000000000000' }, headers: key });
+    // Drift: a comparison, refusals (too large, too deep, not an object), the list, one, the summary.
+    const drift = await call('POST', '/api/v1/drift/comparisons', {
+      body: {
+        workflow_id: 'walk',
+        run_id: 'r1',
+        baseline: { output: { answer: 'Lisbon', n: 1 }, run_id: 'b1' },
+        augmented: { output: { answer: 'Porto', n: 2, extra: [true] }, metadata: { memories: 1 } },
+      },
+      headers: key,
+    });
+    let deep: Record<string, unknown> = { leaf: 1 };
+    for (let level = 0; level < 40; level++) {
+      deep = { d: deep };
+    }
+    for (const output of [{ blob: 'x'.repeat(2000) }, deep, ['not', 'an', 'object']]) {
+      await call('POST', '/api/v1/drift/comparisons', {
+        body: { workflow_id: 'walk', baseline: { output }, augmented: { output: {} } },
+        headers: key,
+      });
+    }
+    await call('GET', '/api/v1/drift/comparisons', { query: { workflow_id: 'walk', limit: '1' }, headers: key });
+    await call('GET', '/api/v1/drift/comparisons/{id}', { params: { id: drift.body.id as string }, headers: key });
+    await call('GET', '/api/v1/drift/comparisons/{id}', {
+      params: { id: '00000000-0000-4000-8000-000000000000' },
+      headers: key,
+    });
+    await call('GET', '/api/v1/drift/summary', { query: { workflow_id: 'walk' }, headers: key });
     await call('DELETE', '/api/v1/memories/{id}', { params: { id: secondId }, ...asAdmin });
     await call('DELETE', '/api/v1/memories/{id}', { params: { id: secondId }, ...asAdmin });
     await call('DELETE', '/api/v1/namespaces/{name}', { params: { name: 'scratch' }, ...asAdmin });

@@ -50,6 +50,10 @@ describe('dashboards and alerts against the real /metrics', () => {
       engram_ready: 'check',
       engram_quota_usage_max_ratio: 'quota',
       engram_quota_tenants_at_or_above: 'ratio',
+      drift_comparisons_total: 'status',
+      drift_detected_total: 'component',
+      drift_score_current: 'workflow_id',
+      drift_comparison_latency_seconds_bucket: 'le',
     };
     expect(Object.entries(wanted).filter(([name, label]) => !exported.get(name)?.has(label))).toEqual([]);
     expect(walk.scrape).toMatch(/^rbac_policy_loads_total\{status="invalid"\} [1-9]/m);

@@ -76,7 +76,7 @@ WITH lexical_stats AS MATERIALIZED (
 vector AS (
         SELECT e.memory_id FROM memory_embeddings e
         WHERE e.tenant_id = $1 AND e.model = 'local-hash-384' AND e.namespace = ANY($10::text[])
-        ORDER BY e.embedding <=> $9::vector
+        ORDER BY e.embedding <=> $9::vector, e.memory_id
         LIMIT $11),
       pool AS MATERIALIZED (SELECT memory_id FROM lexical UNION SELECT memory_id FROM vector)
       SELECT m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance,

@@ -47,6 +47,8 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
         EMBEDDING_OPENAI_DIMENSIONS: '8',
         EMBEDDING_OPENAI_TIMEOUT_MS: '1000',
         EMBEDDING_OPENAI_MAX_RETRIES: '0',
+        DRIFT_DETECTION_ENABLED: 'true',
+        DRIFT_METRIC_WORKFLOWS: 'walk-workflow',
       },
     });
     const app = t;
@@ -179,6 +181,25 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
       body: { namespace: 'walk', query: 'Alice', token_budget: 1 },
       headers: key,
     });
+    // Drift: a comparison that drifts (text and structure), a refused one, the list, one, the summary.
+    const drift = await call('POST', '/api/v1/drift/comparisons', {
+      body: {
+        workflow_id: 'walk-workflow',
+        baseline: { output: { answer: 'Alice lives in Lisbon', confidence: 0.9 } },
+        augmented: { output: { answer: 'Alice is allergic to peanuts', confidence: 0.4, cited: [1] } },
+      },
+      headers: key,
+    });
+    await call('POST', '/api/v1/drift/comparisons', {
+      body: { workflow_id: 'walk-workflow', baseline: { output: [] }, augmented: { output: {} } },
+      headers: key,
+    });
+    if (drift.status !== 201) {
+      throw new Error(`metrics walk drift comparison failed: ${drift.text}`);
+    }
+    await call('GET', '/api/v1/drift/comparisons', { query: 'workflow_id=walk-workflow', headers: key });
+    await call('GET', '/api/v1/drift/comparisons/:id', { params: { id: drift.body.id as string }, headers: key });
+    await call('GET', '/api/v1/drift/summary', { query: 'workflow_id=walk-workflow', headers: key });
     // The queued embedding is stored (its lag observed), then a search whose query the model fails.
     await eventually(async () => {
       const got = await app.request('GET', `/api/v1/memories/${remote.body.id as string}`, undefined, key);

@@ -9,6 +9,7 @@ import { MetricsController } from '@engram/metrics';
 import { McpModule } from '@engram/mcp';
 import { MemoriesModule } from '@engram/memories';
 import { ContextModule } from '@engram/context';
+import { DriftModule } from '@engram/drift';
 import { PinsModule } from '@engram/pins';
 import { ProxyModule } from '@engram/proxy';
 import { RbacModule } from '@engram/rbac';
@@ -32,6 +33,7 @@ export class ApiModule {
         SearchModule,
         ContextModule,
         ExtractionModule,
+        DriftModule,
         McpModule,
         ProxyModule,
       ],

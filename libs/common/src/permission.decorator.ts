@@ -16,6 +16,7 @@ export const RESOURCES = [
   'policy',
   'metrics',
   'proxy',
+  'drift',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 export const ACTIONS = ['read', 'write', 'delete', 'admin', 'reload'] as const;

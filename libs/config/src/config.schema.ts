@@ -79,6 +79,53 @@ export const configSchema = z.object({
   MEMORY_POST_UPDATE: z.stringbool().optional(),
   DRIFT_DETECTION_ENABLED: z.stringbool().optional(),
   MEMORY_FAIL_OPEN_OVERRIDE: z.stringbool().optional(),
+  /**
+   * Drift detection (libs/drift, docs/drift.md): a score at or above a threshold has that
+   * severity (below DRIFT_THRESHOLD_LOW: none); LOW <= MEDIUM <= HIGH.
+   */
+  DRIFT_THRESHOLD_LOW: z.coerce.number().min(0).max(1).default(0.1),
+  DRIFT_THRESHOLD_MEDIUM: z.coerce.number().min(0).max(1).default(0.3),
+  DRIFT_THRESHOLD_HIGH: z.coerce.number().min(0).max(1).default(0.6),
+  /** The components' weights in the score (a weighted mean; at least one must be above 0). */
+  DRIFT_WEIGHT_STRUCTURAL: z.coerce.number().min(0).max(100).default(0.5),
+  DRIFT_WEIGHT_TEXT: z.coerce.number().min(0).max(100).default(0.5),
+  /** The model text fields are embedded with; unset: the default model new namespaces get. */
+  DRIFT_EMBEDDING_MODEL: optionalString(),
+  /** Largest baseline or augmented output (its JSON bytes); larger: 413 output_too_large. */
+  DRIFT_MAX_OUTPUT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(4 * 1024 * 1024)
+    .default(256 * 1024),
+  /** Deepest nesting of an output (the output object is 1); deeper: 400 output_too_deep. */
+  DRIFT_MAX_DEPTH: z.coerce.number().int().min(1).max(60).default(32),
+  /** Most changed text fields embedded for one comparison; more: 400 too_many_text_fields. */
+  DRIFT_MAX_TEXT_FIELDS: z.coerce.number().int().min(1).max(1000).default(64),
+  /** Most changed paths kept with a comparison (its diff); the counts always cover every path. */
+  DRIFT_MAX_DIFF_ENTRIES: z.coerce.number().int().min(0).max(1000).default(100),
+  /**
+   * Workflow ids whose latest score drift_score_current{workflow_id} exports (comma-separated,
+   * at most 50): an allow-list keeps the series bounded. Unset: the gauge has no series.
+   */
+  DRIFT_METRIC_WORKFLOWS: optionalString()
+    .transform((v) =>
+      v === undefined
+        ? []
+        : [
+            ...new Set(
+              v
+                .split(',')
+                .map((id) => id.trim())
+                .filter(Boolean),
+            ),
+          ],
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^[A-Za-z0-9:_\-./]{1,128}$/, 'workflow ids are 1..128 of A-Z a-z 0-9 : _ - . /'))
+        .max(50),
+    ),
   /** The role the app switches to on each connection so row-level security applies to it. */
   DATABASE_APP_ROLE: z
     .string()
@@ -244,6 +291,17 @@ export function parseConfig(env: Record<string, string | undefined> = process.en
     throw new ConfigValidationError([
       'DATABASE_POOL_MODE: transaction needs DATABASE_URL (the pooler) and DATABASE_DIRECT_URL (Postgres itself, for LISTEN and migrations)',
     ]);
+  }
+  const { DRIFT_THRESHOLD_LOW: low, DRIFT_THRESHOLD_MEDIUM: medium, DRIFT_THRESHOLD_HIGH: high } = result.data;
+  const drift: string[] = [];
+  if (!(low <= medium && medium <= high)) {
+    drift.push(`DRIFT_THRESHOLD_LOW/MEDIUM/HIGH: must be in order (low ${low} <= medium ${medium} <= high ${high})`);
+  }
+  if (result.data.DRIFT_WEIGHT_STRUCTURAL + result.data.DRIFT_WEIGHT_TEXT <= 0) {
+    drift.push('DRIFT_WEIGHT_STRUCTURAL/DRIFT_WEIGHT_TEXT: at least one must be above 0');
+  }
+  if (drift.length > 0) {
+    throw new ConfigValidationError(drift);
   }
   return result.data;
 }

@@ -40,6 +40,25 @@ describe('configuration', () => {
     expect((error as Error).message).not.toContain('short');
   });
 
+  it('reads the drift settings, refusing thresholds out of order and weights that are all zero', () => {
+    expect(parseConfig({})).toMatchObject({
+      DRIFT_THRESHOLD_LOW: 0.1,
+      DRIFT_THRESHOLD_MEDIUM: 0.3,
+      DRIFT_THRESHOLD_HIGH: 0.6,
+      DRIFT_METRIC_WORKFLOWS: [],
+    });
+    expect(parseConfig({ DRIFT_METRIC_WORKFLOWS: ' wf-a, wf-b ,wf-a,' }).DRIFT_METRIC_WORKFLOWS).toEqual([
+      'wf-a',
+      'wf-b',
+    ]);
+    expect(() => parseConfig({ DRIFT_THRESHOLD_MEDIUM: '0.7' })).toThrow(
+      /DRIFT_THRESHOLD_LOW\/MEDIUM\/HIGH: must be in order/,
+    );
+    expect(() => parseConfig({ DRIFT_WEIGHT_STRUCTURAL: '0', DRIFT_WEIGHT_TEXT: '0' })).toThrow(/at least one/);
+    expect(() => parseConfig({ DRIFT_METRIC_WORKFLOWS: 'has space' })).toThrow(/DRIFT_METRIC_WORKFLOWS/);
+    expect(() => parseConfig({ DRIFT_THRESHOLD_HIGH: '1.5' })).toThrow(/DRIFT_THRESHOLD_HIGH/);
+  });
+
   it('knows loopback hosts', () => {
     expect(['127.0.0.1', 'localhost', '::1', '127.0.0.2'].every(isLoopbackHost)).toBe(true);
     expect(['0.0.0.0', '10.0.0.1', '::'].some(isLoopbackHost)).toBe(false);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiSchema, tenantIdSchema } from '@engram/common';
+import { apiSchema, isoDateTime, tenantIdSchema } from '@engram/common';
 import { MEMORY_TYPES, namespaceNameSchema } from '@engram/memories';
 import { ZONES } from './context-assembler';
 import { CONTEXT_FORMATS } from './context-render';
@@ -26,6 +26,11 @@ export const contextSchema = z.strictObject({
     .optional(),
   types: z.array(z.enum(MEMORY_TYPES)).max(4).optional(),
   k: z.number().int().min(1).max(200).default(50).describe('memories considered'),
+  as_of: isoDateTime()
+    .optional()
+    .describe(
+      'the instant recency is measured from (default: now); the same memories, request and as_of give the same bytes',
+    ),
   format: z
     .enum(CONTEXT_FORMATS)
     .default('xml')

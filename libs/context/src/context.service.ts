@@ -64,6 +64,10 @@ export class ContextService {
   }
 
   private async build(tenantId: string, input: ContextInput): Promise<AssembledContext> {
+    // Replay parity: an assembly depends only on the stored memories and the request. Recency is
+    // measured from one instant (as_of, or now) for scoring and zones alike, and read counts do
+    // not rank here: every assembly records reads, so they would change the next one's scores.
+    const now = input.as_of === undefined ? Date.now() : Date.parse(input.as_of);
     // rank answers 404 namespace_not_found for an unknown namespace before anything is packed.
     const [ranked, pins, settings] = await Promise.all([
       this.search.rank(tenantId, {
@@ -71,6 +75,8 @@ export class ContextService {
         namespaces: [input.namespace],
         k: input.k,
         filters: input.types ? { types: input.types } : undefined,
+        weights: { access: 0 },
+        now,
       }),
       this.pins.listByPrefixes(tenantId, input.pin_prefixes ?? [], MAX_PINS),
       input.token_budget === undefined ? this.namespaces.existing(tenantId, [input.namespace]) : Promise.resolve([]),
@@ -91,7 +97,7 @@ export class ContextService {
             source: r.memory.provenance.source,
             created_at: r.memory.created_at,
           })),
-          now: Date.now(),
+          now,
           format: input.format,
         }),
       );

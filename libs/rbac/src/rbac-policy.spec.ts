@@ -32,7 +32,7 @@ async function issuesOf(text: string): Promise<{ path: string; message: string }
 
 const ALL = ['read', 'write', 'delete', 'admin', 'reload'];
 const NONE: string[] = [];
-const DATA = ['memory_pin', 'memory', 'context'];
+const DATA = ['memory_pin', 'memory', 'context', 'drift'];
 
 describe('the committed policy file', () => {
   it('gives each role the starting matrix', async () => {
@@ -62,7 +62,7 @@ describe('the committed policy file', () => {
       expect(actions).toEqual(DATA.includes(resource) || resource === 'proxy' ? ['read'] : NONE);
     }
     expect(policy.version).toBe('1');
-    expect(policy.ruleCount).toBe(19);
+    expect(policy.ruleCount).toBe(21);
     expect(policy.inheritanceCount).toBe(3);
   });
 });
@@ -123,7 +123,7 @@ describe('policy validation', () => {
       message: expect.stringContaining('unknown role "superuser"'),
     });
     expect(issues).toContainEqual({
-      path: 'rules.14.role',
+      path: `rules.${policy.rules.length - 1}.role`,
       message: expect.stringContaining('unknown role "superuser"'),
     });
   });

@@ -59,7 +59,7 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
       hash: fileHash(dir.file),
       enforce_mode: 'enforce',
       loaded_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      rule_count: 15,
+      rule_count: defaultPolicy().rules.length,
       inheritance_count: 3,
       file: dir.file,
       broadcast: 'redis',
@@ -89,21 +89,23 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
       'api_key',
       'policy',
       'metrics',
+      'proxy',
+      'drift',
     ]);
   });
 
-  it('refuses a policy granting a resource no route has (drift), keeping the last good policy', async () => {
+  it('refuses a policy granting a resource no route has (billing), keeping the last good policy', async () => {
     dir.write({
       ...defaultPolicy(),
-      rules: [...defaultPolicy().rules, { role: 'dev', resource: 'drift', actions: ['read'] }],
+      rules: [...defaultPolicy().rules, { role: 'dev', resource: 'billing', actions: ['read'] }],
     });
     const reload = await call('POST', `${RBAC}/reload`);
     expect(reload.status).toBe(422);
     expect(reload.body.error.details.issues).toContainEqual({
-      path: 'rules.11.resource',
-      message: expect.stringMatching(/drift/),
+      path: `rules.${defaultPolicy().rules.length}.resource`,
+      message: expect.stringMatching(/billing/),
     });
-    const audit = await call('GET', `${RBAC}/audit?resource=drift`);
+    const audit = await call('GET', `${RBAC}/audit?resource=billing`);
     expect(audit.status).toBe(400);
     expect(audit.body.error.code).toBe('invalid_resource');
   });
@@ -134,7 +136,7 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
   it.each([
     ['empty', '', '(file)', /is empty/],
     ['truncated JSON', truncated, '(file)', /is not valid JSON/],
-    ['unknown role', unknownRole, 'rules.11.role', /unknown role "root"/],
+    ['unknown role', unknownRole, `rules.${defaultPolicy().rules.length}.role`, /unknown role "root"/],
     ['wrong types', wrongTypes, 'version', /non-negative integer/],
   ])(
     'a malformed file (%s) answers 422 policy_invalid and keeps the last good policy',

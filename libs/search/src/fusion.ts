@@ -152,7 +152,7 @@ export function fuse(
         },
       };
     })
-    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+    .sort((a, b) => b.score - a.score || byId(a.id, b.id));
 }
 
 interface ScoreRange {
@@ -180,8 +180,14 @@ function scaled(value: number | null, range: ScoreRange | null): number {
 }
 
 function ranks(candidates: Candidate[], score: (c: Candidate) => number | null): Map<string, number> {
-  const scored = candidates
-    .filter((c) => score(c) !== null)
-    .sort((a, b) => score(b)! - score(a)! || a.id.localeCompare(b.id));
+  const scored = candidates.filter((c) => score(c) !== null).sort((a, b) => score(b)! - score(a)! || byId(a.id, b.id));
   return new Map(scored.map((c, i) => [c.id, i + 1]));
+}
+
+/**
+ * Ties break by id in code-point order, never localeCompare: collation follows the process's
+ * locale and ICU data, which replicas need not share, and a tie must break the same everywhere.
+ */
+function byId(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -110,13 +110,14 @@ export class SearchRepository {
       }
       const query = p.add(v.literal);
       // The model is a literal, not a parameter: the planner must see model = '…' to use that
-      // model's partial HNSW index. The exact mode deliberately avoids the index's expression.
+      // model's partial HNSW index. The exact mode deliberately avoids the index's expression, and
+      // breaks distance ties by id so the pool's cut is the same whatever order rows are read in.
       const column = v.exact ? 'e.embedding' : `e.embedding::vector(${v.dimensions})`;
       const probe = v.exact ? `${query}::vector` : `${query}::vector(${v.dimensions})`;
       ctes.push(`vector AS (
         SELECT e.memory_id FROM memory_embeddings e
         WHERE e.tenant_id = ${tenant} AND e.model = '${v.model}' AND e.namespace = ANY(${p.add(v.namespaces)}::text[])
-        ORDER BY ${column} <=> ${probe}
+        ORDER BY ${column} <=> ${probe}${v.exact ? ', e.memory_id' : ''}
         LIMIT ${p.add(v.limit)})`);
       sources.push('SELECT memory_id FROM vector');
       // A memory's similarity is its best passage's (one row for most memories; see migration 0023).

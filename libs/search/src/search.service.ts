@@ -25,6 +25,8 @@ export interface RankRequest {
   related?: { id: string; mode: 'boost' | 'restrict'; depth: number; relations: string[] | null };
   fusion?: FusionMethod;
   weights?: Partial<SearchWeights>;
+  /** The instant recency is measured from (ms since the epoch); default: now. */
+  now?: number;
 }
 
 export interface RankedMemory {
@@ -172,7 +174,7 @@ export class SearchService {
           relationDepth: row.relation_depth,
           relationWeight: row.relation_weight,
         })),
-        { method: fusion, weights: ranking.weights, halfLifeHours: this.halfLifeHours, now: Date.now() },
+        { method: fusion, weights: ranking.weights, halfLifeHours: this.halfLifeHours, now: request.now ?? Date.now() },
       );
       const byId = new Map(rows.map((row) => [row.id, row]));
       return scored

@@ -145,6 +145,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/drift/comparisons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A workflow's comparisons, newest first, in cursor pages */
+        get: operations["DriftController_list"];
+        put?: never;
+        /** Score and store how far a memory-augmented run drifted from its baseline */
+        post: operations["DriftController_compare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/drift/comparisons/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read one comparison */
+        get: operations["DriftController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/drift/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A workflow's comparisons in numbers: by severity, mean and highest score, latest */
+        get: operations["DriftController_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/extractions": {
         parameters: {
             query?: never;
@@ -650,6 +702,109 @@ export interface components {
             type: "semantic" | "episodic" | "working" | "procedural";
             /** Format: date-time */
             updated_at: string;
+        };
+        DriftComparison: {
+            augmented: {
+                /** @description SHA-256 of the output as canonical JSON (keys sorted) */
+                hash: string;
+                metadata: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                } | null;
+                run_id: string | null;
+            };
+            baseline: {
+                /** @description SHA-256 of the output as canonical JSON (keys sorted) */
+                hash: string;
+                metadata: {
+                    [key: string]: components["schemas"]["JsonValue"];
+                } | null;
+                run_id: string | null;
+            };
+            components: {
+                /** @description changed paths / all paths */
+                structural: number;
+                /** @description mean 1 − cosine over shared text fields; null without any */
+                text: number | null;
+            };
+            /** Format: date-time */
+            created_at: string;
+            /** @description changed paths in path order, at most DRIFT_MAX_DIFF_ENTRIES */
+            diff: components["schemas"]["DriftDiffEntry"][];
+            diff_truncated: boolean;
+            /** @description null when no text field changed */
+            embedding_model: string | null;
+            /** Format: uuid */
+            id: string;
+            paths: {
+                added: number;
+                removed: number;
+                text: number;
+                text_changed: number;
+                total: number;
+                type_changed: number;
+                value_changed: number;
+            };
+            run_id: string | null;
+            /** @description 0 (same) … 1 (nothing alike); docs/drift.md */
+            score: number;
+            /** @enum {string} */
+            severity: "none" | "low" | "medium" | "high";
+            tenant_id: string;
+            thresholds: {
+                high: number;
+                low: number;
+                medium: number;
+            };
+            weights: {
+                structural: number;
+                text: number;
+            };
+            workflow_id: string;
+        };
+        DriftComparisonList: {
+            /** @description newest first */
+            comparisons: components["schemas"]["DriftComparison"][];
+            has_more: boolean;
+            /** @description pass it back as `cursor` for the next page; null on the last */
+            next_cursor: string | null;
+        };
+        DriftDiffEntry: {
+            /** @description numbers, booleans and null only */
+            augmented?: number | boolean | (null);
+            /** @enum {string} */
+            augmented_type?: "object" | "array" | "string" | "number" | "boolean" | "null";
+            /** @description numbers, booleans and null only */
+            baseline?: number | boolean | (null);
+            /** @enum {string} */
+            baseline_type?: "object" | "array" | "string" | "number" | "boolean" | "null";
+            /** @enum {string} */
+            change: "added" | "removed" | "type_changed" | "value_changed" | "text_changed";
+            /** @description text_changed: 1 − cosine similarity */
+            distance?: number;
+            /** @description $.a.b[0]; keys that are not identifiers as $["a b"] */
+            path: string;
+        };
+        DriftSummary: {
+            by_severity: {
+                high: number;
+                low: number;
+                medium: number;
+                none: number;
+            };
+            comparisons: number;
+            latest: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: uuid */
+                id: string;
+                score: number;
+                /** @enum {string} */
+                severity: "none" | "low" | "medium" | "high";
+            } | null;
+            max_score: number | null;
+            /** @description null without comparisons */
+            mean_score: number | null;
+            workflow_id: string;
         };
         Error: {
             error: {
@@ -1963,6 +2118,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** Format: date-time */
+                    as_of?: string;
                     /**
                      * @default xml
                      * @enum {string}
@@ -2037,6 +2194,332 @@ export interface operations {
             };
             /** @description unsupported_media_type: send application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DriftController_list: {
+        parameters: {
+            query: {
+                cursor?: string;
+                limit?: number;
+                severity?: "none" | "low" | "medium" | "high";
+                tenant_id?: string;
+                workflow_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of comparisons */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftComparisonList"];
+                };
+            };
+            /** @description invalid_<field>, missing_workflow_id, invalid_cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description feature_disabled (the drift flag is off) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DriftController_compare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    augmented: {
+                        metadata?: {
+                            [key: string]: components["schemas"]["JsonValue"];
+                        };
+                        output: {
+                            [key: string]: components["schemas"]["JsonValue"];
+                        };
+                        run_id?: string;
+                    };
+                    baseline: {
+                        metadata?: {
+                            [key: string]: components["schemas"]["JsonValue"];
+                        };
+                        output: {
+                            [key: string]: components["schemas"]["JsonValue"];
+                        };
+                        run_id?: string;
+                    };
+                    run_id?: string;
+                    tenant_id?: string;
+                    workflow_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description scored and stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftComparison"];
+                };
+            };
+            /** @description invalid_<field>, missing_<field>, output_too_deep, too_many_text_fields */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description feature_disabled (the drift flag is off) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description output_too_large, payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable (the embedding model failed) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DriftController_get: {
+        parameters: {
+            query?: {
+                tenant_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the comparison */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftComparison"];
+                };
+            };
+            /** @description invalid_<field>, missing_<field>, invalid_json: the request does not match its schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description feature_disabled (the drift flag is off) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description drift_comparison_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    DriftController_summary: {
+        parameters: {
+            query: {
+                tenant_id?: string;
+                workflow_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the summary (zeros for a workflow without comparisons) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriftSummary"];
+                };
+            };
+            /** @description invalid_<field>, missing_workflow_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description feature_disabled (the drift flag is off) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4035,7 +4518,7 @@ export interface operations {
                 cursor?: string;
                 decision?: "allow" | "deny";
                 limit?: number;
-                resource?: "memory_pin" | "memory" | "context" | "tenant" | "api_key" | "policy" | "metrics" | "proxy";
+                resource?: "memory_pin" | "memory" | "context" | "tenant" | "api_key" | "policy" | "metrics" | "proxy" | "drift";
                 role?: "infra" | "admin" | "machine" | "agent" | "dev" | "readonly";
                 since?: string;
                 tenant_id?: string;

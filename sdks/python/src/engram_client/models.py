@@ -6,7 +6,7 @@ is stale.
 
 # fmt: off
 from datetime import datetime
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Union
 
 from pydantic import BaseModel, Field
 
@@ -112,6 +112,96 @@ class CreatedMemory(BaseModel):
     created_at: datetime
     updated_at: datetime
     duplicate: bool = Field(..., description="true: the same content already existed in the namespace; this is that memory")
+
+
+class DriftComparisonBaseline(BaseModel):
+    run_id: Optional[str] = Field(...)
+    hash: str = Field(..., description="SHA-256 of the output as canonical JSON (keys sorted)")
+    metadata: Optional[Dict[str, JsonValue]] = Field(...)
+
+
+class DriftComparisonComponents(BaseModel):
+    structural: float = Field(..., description="changed paths / all paths")
+    text: Optional[float] = Field(..., description="mean 1 − cosine over shared text fields; null without any")
+
+
+class DriftComparisonPaths(BaseModel):
+    total: int
+    added: int
+    removed: int
+    type_changed: int
+    value_changed: int
+    text: int
+    text_changed: int
+
+
+class DriftComparisonThresholds(BaseModel):
+    low: float
+    medium: float
+    high: float
+
+
+class DriftComparisonWeights(BaseModel):
+    structural: float
+    text: float
+
+
+class DriftDiffEntry(BaseModel):
+    path: str = Field(..., description="$.a.b[0]; keys that are not identifiers as $[\"a b\"]")
+    change: str = Field(..., description="one of: added, removed, type_changed, value_changed, text_changed")
+    baseline_type: Optional[str] = Field(None, description="one of: object, array, string, number, boolean, null")
+    augmented_type: Optional[str] = Field(None, description="one of: object, array, string, number, boolean, null")
+    baseline: Optional[Union[float, bool]] = Field(None, description="numbers, booleans and null only")
+    augmented: Optional[Union[float, bool]] = Field(None, description="numbers, booleans and null only")
+    distance: Optional[float] = Field(None, description="text_changed: 1 − cosine similarity")
+
+
+class DriftComparison(BaseModel):
+    id: str
+    tenant_id: str
+    workflow_id: str
+    run_id: Optional[str] = Field(...)
+    score: float = Field(..., description="0 (same) … 1 (nothing alike); docs/drift.md")
+    severity: str = Field(..., description="one of: none, low, medium, high")
+    components: DriftComparisonComponents
+    weights: DriftComparisonWeights
+    thresholds: DriftComparisonThresholds
+    embedding_model: Optional[str] = Field(..., description="null when no text field changed")
+    paths: DriftComparisonPaths
+    diff: List[DriftDiffEntry] = Field(..., description="changed paths in path order, at most DRIFT_MAX_DIFF_ENTRIES")
+    diff_truncated: bool
+    baseline: DriftComparisonBaseline
+    augmented: DriftComparisonBaseline
+    created_at: datetime
+
+
+class DriftComparisonList(BaseModel):
+    comparisons: List[DriftComparison] = Field(..., description="newest first")
+    has_more: bool
+    next_cursor: Optional[str] = Field(..., description="pass it back as `cursor` for the next page; null on the last")
+
+
+class DriftSummaryBySeverity(BaseModel):
+    none: int
+    low: int
+    medium: int
+    high: int
+
+
+class DriftSummaryLatest(BaseModel):
+    id: str
+    score: float
+    severity: str = Field(..., description="one of: none, low, medium, high")
+    created_at: datetime
+
+
+class DriftSummary(BaseModel):
+    workflow_id: str
+    comparisons: int
+    by_severity: DriftSummaryBySeverity
+    mean_score: Optional[float] = Field(..., description="null without comparisons")
+    max_score: Optional[float] = Field(...)
+    latest: Optional[DriftSummaryLatest] = Field(...)
 
 
 class ErrorDetail(BaseModel):
@@ -385,6 +475,17 @@ __all__ = [
     "ContextZones",
     "CreatedApiKey",
     "CreatedMemory",
+    "DriftComparison",
+    "DriftComparisonBaseline",
+    "DriftComparisonComponents",
+    "DriftComparisonList",
+    "DriftComparisonPaths",
+    "DriftComparisonThresholds",
+    "DriftComparisonWeights",
+    "DriftDiffEntry",
+    "DriftSummary",
+    "DriftSummaryBySeverity",
+    "DriftSummaryLatest",
     "Error",
     "ErrorDetail",
     "ExtractionDecision",
@@ -435,6 +536,17 @@ SCHEMA_PATHS = {
     "ContextZones": "AssembledContext.zones",
     "CreatedApiKey": "CreatedApiKey",
     "CreatedMemory": "CreatedMemory",
+    "DriftComparison": "DriftComparison",
+    "DriftComparisonBaseline": "DriftComparison.baseline",
+    "DriftComparisonComponents": "DriftComparison.components",
+    "DriftComparisonList": "DriftComparisonList",
+    "DriftComparisonPaths": "DriftComparison.paths",
+    "DriftComparisonThresholds": "DriftComparison.thresholds",
+    "DriftComparisonWeights": "DriftComparison.weights",
+    "DriftDiffEntry": "DriftDiffEntry",
+    "DriftSummary": "DriftSummary",
+    "DriftSummaryBySeverity": "DriftSummary.by_severity",
+    "DriftSummaryLatest": "DriftSummary.latest",
     "Error": "Error",
     "ErrorDetail": "Error.error",
     "ExtractionDecision": "ExtractionDecision",
