@@ -59,7 +59,7 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
       hash: fileHash(dir.file),
       enforce_mode: 'enforce',
       loaded_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      rule_count: defaultPolicy().rules.length,
+      rule_count: 21,
       inheritance_count: 3,
       file: dir.file,
       broadcast: 'redis',
