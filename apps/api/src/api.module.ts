@@ -8,6 +8,7 @@ import { MetricsController } from '@engram/metrics';
 import { McpModule } from '@engram/mcp';
 import { MemoriesModule } from '@engram/memories';
 import { ContextModule } from '@engram/context';
+import { ConversationsModule } from '@engram/conversations';
 import { PinsModule } from '@engram/pins';
 import { RbacModule } from '@engram/rbac';
 import { SearchModule } from '@engram/search';
@@ -29,6 +30,7 @@ export class ApiModule {
         MemoriesModule,
         SearchModule,
         ContextModule,
+        ConversationsModule,
         McpModule,
       ],
       controllers: [MetricsController],

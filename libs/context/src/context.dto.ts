@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { apiSchema, tenantIdSchema } from '@engram/common';
-import { MEMORY_TYPES, namespaceNameSchema } from '@engram/memories';
+import { MEMORY_TYPES, namespaceNameSchema, scopeFilterFields } from '@engram/memories';
+import { relativeTimeSchema } from '@engram/search';
 import { ZONES } from './context-assembler';
 import { CONTEXT_FORMATS } from './context-render';
 
@@ -26,6 +27,8 @@ export const contextSchema = z.strictObject({
     .optional(),
   types: z.array(z.enum(MEMORY_TYPES)).max(4).optional(),
   k: z.number().int().min(1).max(200).default(50).describe('memories considered'),
+  ...scopeFilterFields(),
+  relative_time: relativeTimeSchema,
   format: z
     .enum(CONTEXT_FORMATS)
     .default('xml')
