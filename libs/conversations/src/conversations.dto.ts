@@ -45,12 +45,16 @@ export const ingestConversationSchema = z
       .min(0)
       .max(1_000_000_000)
       .default(0)
-      .describe("the session position of the first message (for exchanges sent one by one); keys are (session, position)"),
+      .describe(
+        'the session position of the first message (for exchanges sent one by one); keys are (session, position)',
+      ),
     messages: z.array(messageSchema).min(1).max(MAX_MESSAGES),
     extract: z
       .boolean()
       .default(false)
-      .describe('true: also extract facts from the exchange — not available yet: answered with extraction.status not_configured'),
+      .describe(
+        'true: also extract facts from the exchange — not available yet: answered with extraction.status not_configured',
+      ),
   })
   .superRefine((input, ctx) => {
     const seen = new Set<string>();
@@ -98,7 +102,9 @@ export const ingestedConversationViewSchema = apiSchema(
     extraction: z.object({
       status: z
         .enum(EXTRACTION_STATUSES)
-        .describe('not_requested: extract was false; not_configured: no extraction is available yet, nothing was extracted'),
+        .describe(
+          'not_requested: extract was false; not_configured: no extraction is available yet, nothing was extracted',
+        ),
     }),
   }),
 );

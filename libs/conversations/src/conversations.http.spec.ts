@@ -106,7 +106,9 @@ describe('conversations over HTTP (postgres, bullmq)', () => {
     expect(b.body.messages.map((m: { index: number }) => m.index)).toEqual([2, 3]);
     // Without start_index the second exchange would be positions 0..1 again: a retry of the first.
     const again = await t.request('POST', CONVERSATIONS, { ...base, messages: exchange(2, 'c') });
-    expect(again.body.messages.map((m: { id: string }) => m.id)).toEqual(a.body.messages.map((m: { id: string }) => m.id));
+    expect(again.body.messages.map((m: { id: string }) => m.id)).toEqual(
+      a.body.messages.map((m: { id: string }) => m.id),
+    );
     const withIds = { tenant_id: tenant, namespace: 'chat', messages: [{ role: 'user', content: 'hi', id: 'm-1' }] };
     const one = await t.request('POST', CONVERSATIONS, withIds);
     expect(one.status).toBe(201);
@@ -125,8 +127,22 @@ describe('conversations over HTTP (postgres, bullmq)', () => {
       [{ ...base, messages: exchange(501) }, 400, 'too_many_messages'],
       [{ ...base, messages: [...exchange(3), { role: 'narrator', content: 'x' }] }, 400, 'invalid_messages_role'],
       [{ ...base, messages: [...exchange(3), { role: 'user', content: '' }] }, 400, 'invalid_messages_content'],
-      [{ ...base, messages: [{ role: 'user', content: 'a', id: 'x' }, { role: 'user', content: 'b', id: 'x' }] }, 400, 'invalid_messages_id'],
-      [{ ...base, messages: [...exchange(3), { role: 'user', content: 'x'.repeat(70 * 1024) }] }, 413, 'content_too_large'],
+      [
+        {
+          ...base,
+          messages: [
+            { role: 'user', content: 'a', id: 'x' },
+            { role: 'user', content: 'b', id: 'x' },
+          ],
+        },
+        400,
+        'invalid_messages_id',
+      ],
+      [
+        { ...base, messages: [...exchange(3), { role: 'user', content: 'x'.repeat(70 * 1024) }] },
+        413,
+        'content_too_large',
+      ],
       [{ ...base, namespace: 'absent', messages: exchange(2) }, 404, 'namespace_not_found'],
     ];
     for (const [body, status, code] of cases) {
@@ -282,14 +298,21 @@ describe('conversations with keys bound to a user (postgres)', () => {
       bob.headers,
     );
     expect(memory.body.user_id).toBe('bob');
-    const forced = await t.request('POST', '/api/v1/memories', { namespace: 'chat', content: 'alice note' }, alice.headers);
+    const forced = await t.request(
+      'POST',
+      '/api/v1/memories',
+      { namespace: 'chat', content: 'alice note' },
+      alice.headers,
+    );
     expect(forced.body.user_id).toBe('alice');
 
     // Alice's key sees none of Bob's memories, by any read.
     const list = await t.request('GET', '/api/v1/memories?namespace=chat', undefined, alice.headers);
     expect(list.body.memories.map((m: { user_id: string }) => m.user_id)).toEqual(['alice', 'alice']);
     expect((await t.request('GET', `/api/v1/memories/${memory.body.id}`, undefined, alice.headers)).status).toBe(404);
-    expect((await t.request('DELETE', `/api/v1/memories/${memory.body.id}`, undefined, alice.headers)).status).toBe(404);
+    expect((await t.request('DELETE', `/api/v1/memories/${memory.body.id}`, undefined, alice.headers)).status).toBe(
+      404,
+    );
     const patch = await t.request('PATCH', `/api/v1/memories/${memory.body.id}`, { tags: ['x'] }, alice.headers);
     expect(patch.status).toBe(404);
     const move = await t.request('PATCH', `/api/v1/memories/${forced.body.id}`, { user_id: 'bob' }, alice.headers);
@@ -310,7 +333,12 @@ describe('conversations with keys bound to a user (postgres)', () => {
       alice.headers,
     );
     expect([named.status, named.body.error.code]).toEqual([403, 'scope_mismatch']);
-    const context = await t.request('POST', '/api/v1/context', { namespace: 'chat', query: 'likes metal' }, alice.headers);
+    const context = await t.request(
+      'POST',
+      '/api/v1/context',
+      { namespace: 'chat', query: 'likes metal' },
+      alice.headers,
+    );
     expect(context.body.text).not.toContain('metal');
     expect((await t.request('GET', `${CONVERSATIONS}/a1`, undefined, bob.headers)).body.memories).toEqual([]);
     // The unbound key sees both users, and filters by one.
@@ -340,7 +368,9 @@ describe('conversations on PGlite', () => {
     expect(first.body.created).toBe(10);
     const retry = await t.request('POST', CONVERSATIONS, body);
     expect(retry.status).toBe(200);
-    expect(retry.body.messages.map((m: { id: string }) => m.id)).toEqual(first.body.messages.map((m: { id: string }) => m.id));
+    expect(retry.body.messages.map((m: { id: string }) => m.id)).toEqual(
+      first.body.messages.map((m: { id: string }) => m.id),
+    );
     const got = await t.request('GET', `${CONVERSATIONS}/p1?tenant_id=${tenant}`);
     expect(got.body.memories.map((m: { content: string }) => m.content)).toEqual(body.messages.map((m) => m.content));
   });

@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { MemoriesService } from '@engram/memories';
-import {
-  ConversationView,
-  IngestConversationInput,
-  IngestedConversationView,
-  SessionQuery,
-} from './conversations.dto';
+import { ConversationView, IngestConversationInput, IngestedConversationView, SessionQuery } from './conversations.dto';
 
 /**
  * Chat ingestion over the memories service: each message becomes an episodic memory carrying

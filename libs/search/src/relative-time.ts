@@ -79,7 +79,9 @@ function unitWindow(unit: string, n: number, now: Date, ago: boolean): { after: 
   const tomorrow = addDays(today, 1);
   switch (unit) {
     case 'day':
-      return ago ? { after: addDays(today, -n), before: addDays(today, -n + 1) } : { after: addDays(today, -n), before: tomorrow };
+      return ago
+        ? { after: addDays(today, -n), before: addDays(today, -n + 1) }
+        : { after: addDays(today, -n), before: tomorrow };
     case 'week':
       return ago
         ? { after: addDays(startOfWeek(now), -7 * n), before: addDays(startOfWeek(now), -7 * n + 7) }
@@ -87,9 +89,7 @@ function unitWindow(unit: string, n: number, now: Date, ago: boolean): { after: 
     case 'month': {
       const y = now.getUTCFullYear();
       const m = now.getUTCMonth();
-      return ago
-        ? monthWindow(y, m - n)
-        : { after: new Date(Date.UTC(y, m - n, now.getUTCDate())), before: tomorrow };
+      return ago ? monthWindow(y, m - n) : { after: new Date(Date.UTC(y, m - n, now.getUTCDate())), before: tomorrow };
     }
     default: {
       const y = now.getUTCFullYear();
