@@ -29,14 +29,11 @@ export const relativeTimeSchema = z
     'true: a relative-time phrase in the query ("yesterday", "last week", "in May", "3 days ago") restricts results to memories whose occurred_at falls in that window (UTC)',
   );
 
-export const timeWindowViewSchema = apiSchema(
-  'TimeWindow',
-  z.object({
-    phrase: z.string().describe('the phrase found in the query'),
-    after: z.string().describe('inclusive start (ISO 8601)'),
-    before: z.string().describe('exclusive end (ISO 8601)'),
-  }),
-);
+export const timeWindowViewSchema = z.object({
+  phrase: z.string().describe('the phrase found in the query'),
+  after: z.string().describe('inclusive start (ISO 8601)'),
+  before: z.string().describe('exclusive end (ISO 8601)'),
+});
 export type TimeWindowView = z.infer<typeof timeWindowViewSchema>;
 
 export const searchSchema = z

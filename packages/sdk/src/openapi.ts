@@ -145,6 +145,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Store a chat exchange: each message an episodic memory of its session, all or nothing; a retry stores nothing twice (201; 200 when every message was already stored) */
+        post: operations["ConversationsController_ingest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A session's messages, oldest first, in cursor pages */
+        get: operations["ConversationsController_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/memories": {
         parameters: {
             query?: never;
@@ -447,6 +481,8 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         ApiKey: {
+            /** @description the agent this key is bound to; null: any */
+            agent_id: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -464,6 +500,8 @@ export interface components {
             /** @description null: the role's permissions, unnarrowed */
             scopes: string[] | null;
             tenant_id: string;
+            /** @description the user this key is bound to; null: any */
+            user_id: string | null;
         };
         ApiKeyList: {
             /** @description never the raw keys */
@@ -517,7 +555,17 @@ export interface components {
             /** @enum {string} */
             zone: "critical" | "middle" | "recency";
         };
+        /** @description a session's messages, oldest first */
+        Conversation: {
+            has_more: boolean;
+            memories: components["schemas"]["Memory"][];
+            /** @description pass it back as `cursor` for the next page; null on the last */
+            next_cursor: string | null;
+            session_id: string;
+        };
         CreatedApiKey: {
+            /** @description the agent this key is bound to; null: any */
+            agent_id: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -537,9 +585,12 @@ export interface components {
             /** @description null: the role's permissions, unnarrowed */
             scopes: string[] | null;
             tenant_id: string;
+            /** @description the user this key is bound to; null: any */
+            user_id: string | null;
         };
         CreatedMemory: {
             access_count: number;
+            agent_id: string | null;
             content: string;
             /** Format: date-time */
             created_at: string;
@@ -561,13 +612,20 @@ export interface components {
                 [key: string]: components["schemas"]["JsonValue"];
             };
             namespace: string;
+            /**
+             * Format: date-time
+             * @description when the event happened (created_at unless given)
+             */
+            occurred_at: string;
             provenance: components["schemas"]["Provenance"];
+            session_id: string | null;
             tags: string[];
             tenant_id: string;
             /** @enum {string} */
             type: "semantic" | "episodic" | "working" | "procedural";
             /** Format: date-time */
             updated_at: string;
+            user_id: string | null;
         };
         Error: {
             error: {
@@ -581,6 +639,34 @@ export interface components {
             };
             request_id: string;
         };
+        IngestedConversation: {
+            created: number;
+            duplicates: number;
+            extraction: {
+                /**
+                 * @description not_requested: extract was false; not_configured: no extraction is available yet, nothing was extracted
+                 * @enum {string}
+                 */
+                status: "not_requested" | "not_configured";
+            };
+            /** @description in request order */
+            messages: components["schemas"]["IngestedMessage"][];
+            namespace: string;
+            session_id: string;
+        };
+        IngestedMessage: {
+            /** @description true: stored by an earlier request (a retry); this is that memory */
+            duplicate: boolean;
+            /**
+             * Format: uuid
+             * @description the memory that holds the message
+             */
+            id: string;
+            /** @description its position in the session */
+            index: number;
+            /** @enum {string} */
+            role: "system" | "user" | "assistant" | "tool";
+        };
         JsonValue: JsonValue;
         Liveness: {
             /** @enum {string} */
@@ -588,6 +674,7 @@ export interface components {
         };
         Memory: {
             access_count: number;
+            agent_id: string | null;
             content: string;
             /** Format: date-time */
             created_at: string;
@@ -607,13 +694,20 @@ export interface components {
                 [key: string]: components["schemas"]["JsonValue"];
             };
             namespace: string;
+            /**
+             * Format: date-time
+             * @description when the event happened (created_at unless given)
+             */
+            occurred_at: string;
             provenance: components["schemas"]["Provenance"];
+            session_id: string | null;
             tags: string[];
             tenant_id: string;
             /** @enum {string} */
             type: "semantic" | "episodic" | "working" | "procedural";
             /** Format: date-time */
             updated_at: string;
+            user_id: string | null;
         };
         MemoryBatchResult: {
             created: number;
@@ -823,6 +917,15 @@ export interface components {
             lexical_only: boolean;
             /** @description best first */
             results: components["schemas"]["SearchResult"][];
+            /** @description with relative_time: true, the occurred_at window the query named (null: none found or not asked) */
+            time_window: {
+                /** @description inclusive start (ISO 8601) */
+                after: string;
+                /** @description exclusive end (ISO 8601) */
+                before: string;
+                /** @description the phrase found in the query */
+                phrase: string;
+            } | null;
         };
         Tenant: {
             /** Format: date-time */
@@ -911,7 +1014,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -994,7 +1097,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1088,7 +1191,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1164,7 +1267,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1263,7 +1366,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1357,7 +1460,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1442,7 +1545,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1492,12 +1595,14 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    agent_id?: string;
                     /** Format: date-time */
                     expires_at?: string;
                     name: string;
                     /** @enum {string} */
                     role: "infra" | "admin" | "machine" | "agent" | "dev" | "readonly";
                     scopes?: string[];
+                    user_id?: string;
                 };
             };
         };
@@ -1529,7 +1634,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1622,7 +1727,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1698,7 +1803,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1783,7 +1888,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1831,6 +1936,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    agent_id?: string;
                     /**
                      * @default xml
                      * @enum {string}
@@ -1839,12 +1945,20 @@ export interface operations {
                     /** @default 50 */
                     k?: number;
                     namespace: string;
+                    /** Format: date-time */
+                    occurred_after?: string;
+                    /** Format: date-time */
+                    occurred_before?: string;
                     pin_prefixes?: string[];
                     query: string;
+                    /** @default false */
+                    relative_time?: boolean;
+                    session_id?: string;
                     system_prompt?: string;
                     tenant_id?: string;
                     token_budget?: number;
                     types?: ("semantic" | "episodic" | "working" | "procedural")[];
+                    user_id?: string;
                 };
             };
         };
@@ -1876,7 +1990,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1932,20 +2046,231 @@ export interface operations {
             };
         };
     };
+    ConversationsController_ingest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    agent_id?: string;
+                    create_namespace?: boolean;
+                    /** @default false */
+                    extract?: boolean;
+                    messages: {
+                        content: string;
+                        id?: string;
+                        name?: string;
+                        /** Format: date-time */
+                        occurred_at?: string;
+                        /** @enum {string} */
+                        role: "system" | "user" | "assistant" | "tool";
+                    }[];
+                    namespace: string;
+                    session_id?: string;
+                    /** @default 0 */
+                    start_index?: number;
+                    tenant_id?: string;
+                    user_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description every message was already stored (a retry) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestedConversation"];
+                };
+            };
+            /** @description stored (some may be duplicates) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestedConversation"];
+                };
+            };
+            /** @description empty_messages, too_many_messages, invalid_messages_role, invalid_messages_content */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description quota_exceeded, scope_mismatch */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description namespace_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description content_too_large, payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ConversationsController_session: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                namespace?: string;
+                tenant_id?: string;
+            };
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of the session (empty for a session with no messages) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description invalid_cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description namespace_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     MemoriesController_list: {
         parameters: {
             query?: {
+                agent_id?: string;
                 created_after?: string;
                 created_before?: string;
                 cursor?: string;
                 limit?: number;
                 metadata?: string;
                 namespace?: string;
+                occurred_after?: string;
+                occurred_before?: string;
+                session_id?: string;
                 tags?: string;
                 tenant_id?: string;
                 type?: string;
                 updated_after?: string;
                 updated_before?: string;
+                user_id?: string;
             };
             header?: never;
             path?: never;
@@ -1980,7 +2305,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2019,6 +2344,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    agent_id?: string;
                     content: string;
                     create_namespace?: boolean;
                     importance?: number;
@@ -2026,6 +2352,8 @@ export interface operations {
                         [key: string]: components["schemas"]["JsonValue"];
                     };
                     namespace: string;
+                    /** Format: date-time */
+                    occurred_at?: string;
                     relations?: {
                         relation: string;
                         /** Format: uuid */
@@ -2033,6 +2361,7 @@ export interface operations {
                         /** @default 1 */
                         weight?: number;
                     }[];
+                    session_id?: string;
                     source?: string;
                     tags?: string[];
                     tenant_id?: string;
@@ -2042,6 +2371,7 @@ export interface operations {
                      * @enum {string}
                      */
                     type?: "semantic" | "episodic" | "working" | "procedural";
+                    user_id?: string;
                 };
             };
         };
@@ -2178,7 +2508,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2254,7 +2584,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2304,6 +2634,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    agent_id?: string | null;
                     content?: string;
                     create_namespace?: boolean;
                     importance?: number;
@@ -2311,12 +2642,16 @@ export interface operations {
                         [key: string]: components["schemas"]["JsonValue"];
                     };
                     namespace?: string;
+                    /** Format: date-time */
+                    occurred_at?: string | null;
+                    session_id?: string | null;
                     source?: string | null;
                     tags?: string[];
                     tenant_id?: string;
                     ttl_seconds?: number;
                     /** @enum {string} */
                     type?: "semantic" | "episodic" | "working" | "procedural";
+                    user_id?: string | null;
                 };
             };
         };
@@ -2348,7 +2683,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2455,7 +2790,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2542,7 +2877,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2610,11 +2945,14 @@ export interface operations {
                 "application/json": {
                     create_namespace?: boolean;
                     memories: {
+                        agent_id?: string;
                         content: string;
                         importance?: number;
                         metadata?: {
                             [key: string]: components["schemas"]["JsonValue"];
                         };
+                        /** Format: date-time */
+                        occurred_at?: string;
                         relations?: {
                             relation: string;
                             /** Format: uuid */
@@ -2622,6 +2960,7 @@ export interface operations {
                             /** @default 1 */
                             weight?: number;
                         }[];
+                        session_id?: string;
                         source?: string;
                         tags?: string[];
                         ttl_seconds?: number;
@@ -2630,6 +2969,7 @@ export interface operations {
                          * @enum {string}
                          */
                         type?: "semantic" | "episodic" | "working" | "procedural";
+                        user_id?: string;
                     }[];
                     namespace: string;
                     tenant_id?: string;
@@ -2742,6 +3082,7 @@ export interface operations {
                     /** @default false */
                     explain?: boolean;
                     filters?: {
+                        agent_id?: string;
                         /** Format: date-time */
                         created_after?: string;
                         /** Format: date-time */
@@ -2749,12 +3090,18 @@ export interface operations {
                         metadata?: {
                             [key: string]: components["schemas"]["JsonValue"];
                         };
+                        /** Format: date-time */
+                        occurred_after?: string;
+                        /** Format: date-time */
+                        occurred_before?: string;
+                        session_id?: string;
                         tags?: string[];
                         types?: ("semantic" | "episodic" | "working" | "procedural")[];
                         /** Format: date-time */
                         updated_after?: string;
                         /** Format: date-time */
                         updated_before?: string;
+                        user_id?: string;
                     };
                     /** @enum {string} */
                     fusion?: "rrf" | "weighted" | "minmax";
@@ -2774,6 +3121,8 @@ export interface operations {
                     related_relations?: string[];
                     /** Format: uuid */
                     related_to?: string;
+                    /** @default false */
+                    relative_time?: boolean;
                     tenant_id?: string;
                     weights?: {
                         access?: number;
@@ -2815,7 +3164,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2912,7 +3261,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3084,7 +3433,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3161,7 +3510,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3243,7 +3592,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3328,7 +3677,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3404,7 +3753,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3500,7 +3849,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3576,7 +3925,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3662,7 +4011,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3763,7 +4112,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3819,7 +4168,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3875,7 +4224,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3931,7 +4280,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
