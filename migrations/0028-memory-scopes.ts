@@ -7,9 +7,12 @@ import { SqlMigration } from './migration';
  * (set by chat ingestion for each message, so a retried exchange stores nothing twice).
  *
  * Every new column is nullable without a default: ADD COLUMN is a catalogue change, no table
- * rewrite. Content stays unique per namespace for ordinary memories; messages (rows with an
- * idempotency key) are unique by that key instead, since two turns of a chat may say the same
- * thing ("ok"). The swap rebuilds that unique index once (it holds a write lock while it builds).
+ * rewrite. Content stays unique per namespace for ordinary memories, now per user and agent
+ * within it (the same words about two users are two facts, and a key bound to one user must not
+ * get another user's memory back as "the duplicate"; '' stands for none, which no id can be);
+ * messages (rows with an idempotency key) are unique by that key instead, since two turns of a
+ * chat may say the same thing ("ok"). The swap rebuilds that unique index once (it holds a write
+ * lock while it builds).
  * The indexes lead with tenant_id and serve the list filters (newest first per user / agent),
  * a session's messages in order, and the occurred_at window.
  */
@@ -30,7 +33,8 @@ export class MemoryScopes1763800000028 extends SqlMigration {
     CREATE INDEX memories_occurred_idx ON memories (tenant_id, (coalesce(occurred_at, created_at)));
     CREATE UNIQUE INDEX memories_idempotency_key_idx ON memories (tenant_id, namespace, idempotency_key)
       WHERE idempotency_key IS NOT NULL;
-    CREATE UNIQUE INDEX memories_content_unique_idx ON memories (tenant_id, namespace, content_hash)
+    CREATE UNIQUE INDEX memories_content_unique_idx ON memories
+      (tenant_id, namespace, content_hash, (coalesce(user_id, '')), (coalesce(agent_id, '')))
       WHERE idempotency_key IS NULL;
     ALTER TABLE memories DROP CONSTRAINT memories_tenant_id_namespace_content_hash_key;
   `;

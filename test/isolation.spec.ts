@@ -581,6 +581,7 @@ describe('user and agent scope binding within a tenant', () => {
   let userKey: NewApiKey;
   let agentKey: NewApiKey;
   let other: { id: string; second: string };
+  let mineId: string;
   const marker = `OTHER-USER-${randomBytes(6).toString('hex')}`;
 
   beforeAll(async () => {
@@ -615,6 +616,7 @@ describe('user and agent scope binding within a tenant', () => {
       userKey.headers,
     );
     expect(mine.status).toBe(201);
+    mineId = mine.body.id;
   });
   afterAll(async () => {
     await t.close();
@@ -676,6 +678,25 @@ describe('user and agent scope binding within a tenant', () => {
       body: () => ({ relations: [{ to: other.second, relation: 'about' }] }),
       expect: 404,
       code: 'memory_not_found',
+    },
+    {
+      name: "relate its own memory to the other user's",
+      method: 'POST',
+      url: () => `/api/v1/memories/${mineId}/relations`,
+      body: () => ({ relations: [{ to: other.id, relation: 'about' }] }),
+      // relation_target_not_found for the user-bound key that wrote it; memory_not_found for the agent-bound one.
+      expect: 404,
+    },
+    {
+      name: "batch with a relation to the other user's memory",
+      method: 'POST',
+      url: () => '/api/v1/memories/batch',
+      body: () => ({
+        namespace: 'shared',
+        memories: [{ content: 'probe c', relations: [{ to: other.id, relation: 'about' }] }],
+      }),
+      expect: 404,
+      code: 'relation_target_not_found',
     },
     {
       name: 'search',

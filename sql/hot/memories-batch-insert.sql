@@ -45,7 +45,9 @@ WITH input AS (
          WHERE m.embedding_status = 'ready'
        ), matched AS (
          SELECT i.ord, m.id FROM input i JOIN inserted m ON CASE WHEN i.idempotency_key IS NULL
-           THEN m.idempotency_key IS NULL AND m.content_hash = i.hash ELSE m.idempotency_key = i.idempotency_key END
+           THEN m.idempotency_key IS NULL AND m.content_hash = i.hash
+             AND coalesce(m.user_id, '') = coalesce(i.user_id, '') AND coalesce(m.agent_id, '') = coalesce(i.agent_id, '')
+           ELSE m.idempotency_key = i.idempotency_key END
        )
        SELECT i.ord, false AS duplicate, m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance,
 m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at,
@@ -57,6 +59,7 @@ m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_
 m.created_at, m.updated_at, m.user_id, m.agent_id, m.session_id, coalesce(m.occurred_at, m.created_at) AS occurred_at
        FROM input i JOIN memories m ON m.tenant_id = $1 AND m.namespace = $2 AND m.content_hash = i.hash
          AND m.idempotency_key IS NULL
+         AND coalesce(m.user_id, '') = coalesce(i.user_id, '') AND coalesce(m.agent_id, '') = coalesce(i.agent_id, '')
        WHERE i.idempotency_key IS NULL AND NOT EXISTS (SELECT 1 FROM matched WHERE ord = i.ord)
        UNION ALL
        SELECT i.ord, true AS duplicate, m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance,

@@ -14,6 +14,7 @@ CREATE INDEX memories_session_idx ON memories (tenant_id, session_id, (coalesce(
 CREATE INDEX memories_occurred_idx ON memories (tenant_id, (coalesce(occurred_at, created_at)));
 CREATE UNIQUE INDEX memories_idempotency_key_idx ON memories (tenant_id, namespace, idempotency_key)
   WHERE idempotency_key IS NOT NULL;
-CREATE UNIQUE INDEX memories_content_unique_idx ON memories (tenant_id, namespace, content_hash)
+CREATE UNIQUE INDEX memories_content_unique_idx ON memories
+  (tenant_id, namespace, content_hash, (coalesce(user_id, '')), (coalesce(agent_id, '')))
   WHERE idempotency_key IS NULL;
 ALTER TABLE memories DROP CONSTRAINT memories_tenant_id_namespace_content_hash_key;

@@ -298,6 +298,17 @@ describe('conversations with keys bound to a user (postgres)', () => {
       bob.headers,
     );
     expect(memory.body.user_id).toBe('bob');
+    // The same words as Bob's memory are Alice's own memory, never Bob's returned as "the duplicate".
+    const same = await t.request(
+      'POST',
+      '/api/v1/memories',
+      { namespace: 'chat', content: 'bob likes metal' },
+      alice.headers,
+    );
+    expect(same.status).toBe(201);
+    expect(same.body).toMatchObject({ user_id: 'alice', duplicate: false });
+    expect(same.body.id).not.toBe(memory.body.id);
+    expect((await t.request('DELETE', `/api/v1/memories/${same.body.id}`, undefined, alice.headers)).status).toBe(204);
     const forced = await t.request(
       'POST',
       '/api/v1/memories',

@@ -136,7 +136,9 @@ export class MemoriesRepository {
            WHERE m.embedding_status = 'ready'
          ), matched AS (
            SELECT i.ord, m.id FROM input i JOIN inserted m ON CASE WHEN i.idempotency_key IS NULL
-             THEN m.idempotency_key IS NULL AND m.content_hash = i.hash ELSE m.idempotency_key = i.idempotency_key END
+             THEN m.idempotency_key IS NULL AND m.content_hash = i.hash
+               AND coalesce(m.user_id, '') = coalesce(i.user_id, '') AND coalesce(m.agent_id, '') = coalesce(i.agent_id, '')
+             ELSE m.idempotency_key = i.idempotency_key END
          )
          SELECT i.ord, false AS duplicate, ${MEMORY_COLUMNS}
          FROM matched i JOIN inserted m ON m.id = i.id
@@ -144,6 +146,7 @@ export class MemoriesRepository {
          SELECT i.ord, true AS duplicate, ${MEMORY_COLUMNS}
          FROM input i JOIN memories m ON m.tenant_id = $1 AND m.namespace = $2 AND m.content_hash = i.hash
            AND m.idempotency_key IS NULL
+           AND coalesce(m.user_id, '') = coalesce(i.user_id, '') AND coalesce(m.agent_id, '') = coalesce(i.agent_id, '')
          WHERE i.idempotency_key IS NULL AND NOT EXISTS (SELECT 1 FROM matched WHERE ord = i.ord)
          UNION ALL
          SELECT i.ord, true AS duplicate, ${MEMORY_COLUMNS}
@@ -160,7 +163,12 @@ export class MemoriesRepository {
    * Adds edges; returns false (and adds nothing) if any target is not a memory of this tenant.
    * Re-adding an edge updates its weight.
    */
-  insertRelations(tenantId: string, relations: RelationRow[], tx?: Queryable): Promise<boolean> {
+  insertRelations(tenantId: string, relations: RelationRow[], tx?: Queryable, scope?: MemoryScope): Promise<boolean> {
+    // Both ends must be inside a bound credential's scope too (else: not found, as another tenant's).
+    const params = new SqlParams();
+    params.add(tenantId);
+    params.add(JSON.stringify(relations));
+    const bound = boundScopeSql(scope, params);
     return this.scope.tenant(
       tenantId,
       'insertRelations',
@@ -170,8 +178,8 @@ export class MemoriesRepository {
            SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(from_id uuid, to_id uuid, relation text, weight real)
          ), valid AS (
            SELECT i.* FROM input i
-           WHERE EXISTS (SELECT 1 FROM memories m WHERE m.tenant_id = $1 AND m.id = i.from_id AND ${LIVE_MEMORY})
-             AND EXISTS (SELECT 1 FROM memories m WHERE m.tenant_id = $1 AND m.id = i.to_id AND ${LIVE_MEMORY})
+           WHERE EXISTS (SELECT 1 FROM memories m WHERE m.tenant_id = $1 AND m.id = i.from_id AND ${LIVE_MEMORY} AND ${bound})
+             AND EXISTS (SELECT 1 FROM memories m WHERE m.tenant_id = $1 AND m.id = i.to_id AND ${LIVE_MEMORY} AND ${bound})
          ), inserted AS (
            INSERT INTO memory_relations (tenant_id, from_id, relation, to_id, weight)
            SELECT $1, from_id, relation, to_id, weight FROM valid WHERE (SELECT count(*) FROM valid) = (SELECT count(*) FROM input)
@@ -179,7 +187,7 @@ export class MemoriesRepository {
            RETURNING 1
          )
          SELECT (SELECT count(*) FROM input)::int AS expected, (SELECT count(*) FROM valid)::int AS inserted`,
-          [tenantId, JSON.stringify(relations)],
+          params.values,
         );
         return rows[0].expected === rows[0].inserted;
       },
@@ -203,13 +211,20 @@ export class MemoriesRepository {
   }
 
   /** The id of the memory in `namespace` whose content hashes like `content`, if any. */
-  idByContent(tenantId: string, namespace: string, content: string): Promise<string | null> {
+  idByContent(
+    tenantId: string,
+    namespace: string,
+    content: string,
+    owner: { user_id: string | null; agent_id: string | null } = { user_id: null, agent_id: null },
+  ): Promise<string | null> {
     return this.scope.tenant(tenantId, 'id_by_content', async (tx) => {
+      // Content is unique per (namespace, user, agent) among memories without an idempotency key.
       const rows = await tx.query<{ id: string }>(
         `SELECT m.id FROM memories m
            WHERE m.tenant_id = $1 AND m.namespace = $2 AND m.content_hash = memory_content_hash($3)
-             AND m.idempotency_key IS NULL`,
-        [tenantId, namespace, content],
+             AND m.idempotency_key IS NULL
+             AND coalesce(m.user_id, '') = coalesce($4::text, '') AND coalesce(m.agent_id, '') = coalesce($5::text, '')`,
+        [tenantId, namespace, content, owner.user_id, owner.agent_id],
         'memories_id_by_content',
       );
       return rows[0]?.id ?? null;

@@ -210,10 +210,14 @@ export class MemoriesService {
     id: string,
     namespace: string | undefined,
     content: string | undefined,
+    owner: { user_id?: string | null; agent_id?: string | null } = {},
   ): Promise<DuplicateContentError> {
     const current = await this.repository.get(tenantId, id);
     const existing = current
-      ? await this.repository.idByContent(tenantId, namespace ?? current.namespace, content ?? current.content)
+      ? await this.repository.idByContent(tenantId, namespace ?? current.namespace, content ?? current.content, {
+          user_id: owner.user_id !== undefined ? owner.user_id : current.user_id,
+          agent_id: owner.agent_id !== undefined ? owner.agent_id : current.agent_id,
+        })
       : null;
     return new DuplicateContentError('another memory in this namespace has this content', { id: existing ?? id });
   }
@@ -276,7 +280,7 @@ export class MemoriesService {
         });
       } catch (error) {
         if ((error as { code?: string }).code === '23505') {
-          throw await this.duplicateOf(tenantId, id, input.namespace, input.content);
+          throw await this.duplicateOf(tenantId, id, input.namespace, input.content, input);
         }
         if (isNamespaceMissing(error)) {
           throw namespaceNotFound(input.namespace!);
@@ -335,7 +339,7 @@ export class MemoriesService {
         throw new MemoryNotFoundError(`no memory ${id}`, { id });
       }
       const rows = relations.map((r) => ({ from_id: id, to_id: r.to, relation: r.relation, weight: r.weight }));
-      if (!(await this.repository.insertRelations(tenantId, rows))) {
+      if (!(await this.repository.insertRelations(tenantId, rows, undefined, scope))) {
         throw new RelationTargetNotFoundError('a related memory does not exist', { id });
       }
     });
@@ -402,7 +406,10 @@ export class MemoriesService {
             });
           }
         }
-        if (edges.size > 0 && !(await this.repository.insertRelations(tenantId, [...edges.values()], tx))) {
+        if (
+          edges.size > 0 &&
+          !(await this.repository.insertRelations(tenantId, [...edges.values()], tx, boundScope()))
+        ) {
           throw new RelationTargetNotFoundError('a related memory does not exist in this tenant');
         }
         return inserted;
