@@ -1,3 +1,5 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { TestApp, startTestApp } from '@engram/test-support/app';
 import { adminHeaders, newApiKey, newNamespace, newTenant, ownerQuery } from '@engram/test-support/fixtures';
 
@@ -357,6 +359,45 @@ describe('conversations with keys bound to a user (postgres)', () => {
     expect(bobs.body.memories.map((m: { content: string }) => m.content)).toEqual(['bob likes metal']);
     const keys = await t.request('GET', `/api/v1/admin/tenants/${tenant}/api-keys`, undefined, adminHeaders(t));
     expect(keys.body.api_keys.find((k: { id: string }) => k.id === alice.id)).toMatchObject({ user_id: 'alice' });
+  });
+  it('holds over MCP too: remember is stored as the bound user, recall sees only that user', async () => {
+    const tenant = await newTenant(t);
+    await newNamespace(t, tenant, 'chat');
+    const carol = await newApiKey(t, tenant, { user_id: 'carol', role: 'agent', name: 'carol agent' });
+    const open = await newApiKey(t, tenant);
+    const dave = await t.request(
+      'POST',
+      '/api/v1/memories',
+      { namespace: 'chat', content: 'dave keeps bees', user_id: 'dave', session_id: 'd1' },
+      open.headers,
+    );
+    expect(dave.status).toBe(201);
+    const base = await t.listen();
+    const client = new Client({ name: 'scope-probe', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: carol.headers } }),
+    );
+    try {
+      const remembered = await client.callTool({
+        name: 'remember',
+        arguments: { namespace: 'chat', content: 'carol keeps bees too', session_id: 'c1' },
+      });
+      expect(remembered.structuredContent).toMatchObject({ user_id: 'carol', session_id: 'c1' });
+      const refused = await client.callTool({
+        name: 'remember',
+        arguments: { namespace: 'chat', content: 'probe', user_id: 'dave' },
+      });
+      expect({ isError: refused.isError, code: (refused.structuredContent as { code?: string })?.code }).toEqual({
+        isError: true,
+        code: 'scope_mismatch',
+      });
+      const recalled = await client.callTool({ name: 'recall', arguments: { namespace: 'chat', query: 'keeps bees' } });
+      const found = (recalled.structuredContent as { results: { memory: { user_id: string } }[] }).results;
+      expect(found.map((r) => r.memory.user_id)).toEqual(['carol']);
+      expect(JSON.stringify(recalled)).not.toContain('dave keeps bees');
+    } finally {
+      await client.close();
+    }
   });
 });
 
