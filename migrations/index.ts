@@ -23,6 +23,8 @@ import { MemoriesPendingEmbeddingIndex1763800000022 } from './0022-memories-pend
 import { MemoryEmbeddingPassages1763800000023 } from './0023-memory-embedding-passages';
 import { DriftComparisons1763800000027 } from './0027-drift-comparisons';
 import { MemoryExtractions1763800000032 } from './0032-memory-extractions';
+import { MemoryScopes1763800000028 } from './0028-memory-scopes';
+import { ApiKeyScopeBinding1763800000029 } from './0029-api-key-scope-binding';
 import { SqlMigration } from './migration';
 import { createMigrator, Migrator } from './migrator';
 
@@ -52,6 +54,8 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   MemoriesPendingEmbeddingIndex1763800000022,
   MemoryEmbeddingPassages1763800000023,
   DriftComparisons1763800000027,
+  MemoryScopes1763800000028,
+  ApiKeyScopeBinding1763800000029,
   MemoryExtractions1763800000032,
 ];
 

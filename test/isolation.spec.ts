@@ -8,6 +8,7 @@ import { NewApiKey, adminHeaders, newApiKey, newNamespace, newTenant } from '@en
 import { PUBLIC_ROUTES, registeredRoutes } from '@engram/test-support/routes';
 import { FakeOpenAiUpstream, startFakeOpenAiUpstream } from '@engram/test-support/fake-openai-upstream';
 import {
+  ISOLATION_SESSION,
   IsolationContext,
   MCP_ISOLATION_CASES,
   MEMORY_ISOLATION_CASES,
@@ -579,7 +580,14 @@ describe('tenant isolation matrix', () => {
     const memoryB = await t.request(
       'POST',
       '/api/v1/memories',
-      { tenant_id: b, namespace: 'shared', create_namespace: true, content: `${markerB} launch codes`, importance: 1 },
+      {
+        tenant_id: b,
+        namespace: 'shared',
+        create_namespace: true,
+        content: `${markerB} launch codes`,
+        importance: 1,
+        session_id: ISOLATION_SESSION,
+      },
       admin,
     );
     const memoryB2 = await t.request(
@@ -756,3 +764,213 @@ async function mcpOutcome(
     return { code: data?.code ?? `unexpected: ${String(error)}`, text: `${String(error)} ${JSON.stringify(data)}` };
   }
 }
+
+/**
+ * Within one tenant: a key bound to user U (and one bound to agent G) against another user's
+ * memory, on every memory read and write path. Reads find nothing of the other user's (404 or
+ * an answer without it), writes naming the other user are 403 scope_mismatch, and the other
+ * user's memory is unchanged afterwards. Enforced in the query layer (docs/conversations.md).
+ */
+describe('user and agent scope binding within a tenant', () => {
+  let t: TestApp;
+  let tenant: string;
+  let userKey: NewApiKey;
+  let agentKey: NewApiKey;
+  let other: { id: string; second: string };
+  let mineId: string;
+  const marker = `OTHER-USER-${randomBytes(6).toString('hex')}`;
+
+  beforeAll(async () => {
+    t = await startTestApp({ queue: 'inline', env: { ENGRAM_ADMIN_TOKEN: 'scope-isolation-admin-token-0123456789' } });
+    tenant = await newTenant(t);
+    await newNamespace(t, tenant, 'shared');
+    const admin = adminHeaders(t);
+    const write = (content: string) =>
+      t.request(
+        'POST',
+        '/api/v1/memories',
+        {
+          tenant_id: tenant,
+          namespace: 'shared',
+          content,
+          user_id: 'other',
+          agent_id: 'other-agent',
+          session_id: 'other-s',
+        },
+        admin,
+      );
+    const first = await write(`${marker} launch codes`);
+    const second = await write(`second ${marker} memory`);
+    expect([first.status, second.status]).toEqual([201, 201]);
+    other = { id: first.body.id, second: second.body.id };
+    userKey = await newApiKey(t, tenant, { role: 'agent', user_id: 'me' });
+    agentKey = await newApiKey(t, tenant, { role: 'agent', agent_id: 'my-agent' });
+    const mine = await t.request(
+      'POST',
+      '/api/v1/memories',
+      { namespace: 'shared', content: 'my own note' },
+      userKey.headers,
+    );
+    expect(mine.status).toBe(201);
+    mineId = mine.body.id;
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  const snapshot = () =>
+    t.database.db.crossTenant((tx) =>
+      tx.query(
+        `SELECT id, content, tags, importance, user_id, agent_id, updated_at FROM memories
+          WHERE tenant_id = $1 AND user_id = 'other' ORDER BY id`,
+        [tenant],
+      ),
+    );
+
+  const rows: {
+    name: string;
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+    url: () => string;
+    body?: () => unknown;
+    expect: number;
+    code?: string;
+  }[] = [
+    { name: 'get', method: 'GET', url: () => `/api/v1/memories/${other.id}`, expect: 404, code: 'memory_not_found' },
+    { name: 'list', method: 'GET', url: () => '/api/v1/memories?namespace=shared', expect: 200 },
+    {
+      name: 'list naming the other user',
+      method: 'GET',
+      url: () => '/api/v1/memories?user_id=other',
+      expect: 403,
+      code: 'scope_mismatch',
+    },
+    { name: 'list by session', method: 'GET', url: () => '/api/v1/memories?session_id=other-s', expect: 200 },
+    {
+      name: 'patch',
+      method: 'PATCH',
+      url: () => `/api/v1/memories/${other.id}`,
+      body: () => ({ importance: 0.1, tags: ['pwned'] }),
+      expect: 404,
+      code: 'memory_not_found',
+    },
+    {
+      name: 'delete',
+      method: 'DELETE',
+      url: () => `/api/v1/memories/${other.id}`,
+      expect: 404,
+      code: 'memory_not_found',
+    },
+    {
+      name: 'related',
+      method: 'GET',
+      url: () => `/api/v1/memories/${other.id}/related`,
+      expect: 404,
+      code: 'memory_not_found',
+    },
+    {
+      name: 'relate from',
+      method: 'POST',
+      url: () => `/api/v1/memories/${other.id}/relations`,
+      body: () => ({ relations: [{ to: other.second, relation: 'about' }] }),
+      expect: 404,
+      code: 'memory_not_found',
+    },
+    {
+      name: "relate its own memory to the other user's",
+      method: 'POST',
+      url: () => `/api/v1/memories/${mineId}/relations`,
+      body: () => ({ relations: [{ to: other.id, relation: 'about' }] }),
+      // relation_target_not_found for the user-bound key that wrote it; memory_not_found for the agent-bound one.
+      expect: 404,
+    },
+    {
+      name: "batch with a relation to the other user's memory",
+      method: 'POST',
+      url: () => '/api/v1/memories/batch',
+      body: () => ({
+        namespace: 'shared',
+        memories: [{ content: 'probe c', relations: [{ to: other.id, relation: 'about' }] }],
+      }),
+      expect: 404,
+      code: 'relation_target_not_found',
+    },
+    {
+      name: 'search',
+      method: 'POST',
+      url: () => '/api/v1/memories/search',
+      body: () => ({ namespace: 'shared', query: `${marker} launch codes` }),
+      expect: 200,
+    },
+    {
+      name: 'search related_to',
+      method: 'POST',
+      url: () => '/api/v1/memories/search',
+      body: () => ({ namespace: 'shared', query: 'launch', related_to: other.second, related_mode: 'restrict' }),
+      expect: 200,
+    },
+    {
+      name: 'search naming the other user',
+      method: 'POST',
+      url: () => '/api/v1/memories/search',
+      body: () => ({ namespace: 'shared', query: 'launch', filters: { user_id: 'other' } }),
+      expect: 403,
+      code: 'scope_mismatch',
+    },
+    {
+      name: 'context',
+      method: 'POST',
+      url: () => '/api/v1/context',
+      body: () => ({ namespace: 'shared', query: `${marker} launch codes` }),
+      expect: 200,
+    },
+    {
+      name: 'create as the other user',
+      method: 'POST',
+      url: () => '/api/v1/memories',
+      body: () => ({ namespace: 'shared', content: 'probe', user_id: 'other' }),
+      expect: 403,
+      code: 'scope_mismatch',
+    },
+    {
+      name: 'batch as the other user',
+      method: 'POST',
+      url: () => '/api/v1/memories/batch',
+      body: () => ({
+        namespace: 'shared',
+        memories: [{ content: 'probe a' }, { content: 'probe b', user_id: 'other' }],
+      }),
+      expect: 403,
+      code: 'scope_mismatch',
+    },
+    {
+      name: 'conversation as the other user',
+      method: 'POST',
+      url: () => '/api/v1/conversations',
+      body: () => ({ namespace: 'shared', user_id: 'other', messages: [{ role: 'user', content: 'probe' }] }),
+      expect: 403,
+      code: 'scope_mismatch',
+    },
+    { name: "the other user's session", method: 'GET', url: () => '/api/v1/conversations/other-s', expect: 200 },
+  ];
+
+  for (const binding of ['user', 'agent'] as const) {
+    it.each(rows.map((row) => [row.name, row] as const))(`${binding}-bound key: %s`, async (_name, row) => {
+      const before = await snapshot();
+      const body = row.body?.() as Record<string, unknown> | undefined;
+      // The agent-bound key names the other agent where the row names the other user.
+      const probe =
+        binding === 'agent' && body
+          ? JSON.parse(JSON.stringify(body).replace(/"user_id":"other"/g, '"agent_id":"other-agent"'))
+          : body;
+      const url = binding === 'agent' ? row.url().replace('user_id=other', 'agent_id=other-agent') : row.url();
+      const headers = binding === 'user' ? userKey.headers : agentKey.headers;
+      const response = await t.request(row.method, url, probe, headers);
+      expect({ status: response.status, code: response.body?.error?.code }).toMatchObject({
+        status: row.expect,
+        ...(row.code === undefined ? {} : { code: row.code }),
+      });
+      expect(response.text).not.toContain(marker);
+      expect(await snapshot()).toEqual(before);
+    });
+  }
+});

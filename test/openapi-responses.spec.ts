@@ -299,6 +299,28 @@ describe('responses match the OpenAPI document, route by route', () => {
       headers: key,
     });
     await call('GET', '/api/v1/drift/summary', { query: { workflow_id: 'walk' }, headers: key });
+    await call('POST', '/api/v1/memories/search', {
+      body: { namespace: 'walk', query: 'Alice yesterday', relative_time: true },
+      headers: key,
+    });
+    const exchange = {
+      namespace: 'walk',
+      session_id: 'walk-session',
+      user_id: 'alice',
+      extract: true,
+      messages: [
+        { role: 'user', content: 'When is the deploy?', name: 'Alice' },
+        { role: 'assistant', content: 'Friday.' },
+      ],
+    };
+    await call('POST', '/api/v1/conversations', { body: exchange, headers: key });
+    await call('POST', '/api/v1/conversations', { body: exchange, headers: key });
+    await call('POST', '/api/v1/conversations', { body: { ...exchange, messages: [] }, headers: key });
+    await call('GET', '/api/v1/conversations/{session_id}', {
+      params: { session_id: 'walk-session' },
+      query: { limit: '1' },
+      headers: key,
+    });
     await call('DELETE', '/api/v1/memories/{id}', { params: { id: secondId }, ...asAdmin });
     await call('DELETE', '/api/v1/memories/{id}', { params: { id: secondId }, ...asAdmin });
     await call('DELETE', '/api/v1/namespaces/{name}', { params: { name: 'scratch' }, ...asAdmin });

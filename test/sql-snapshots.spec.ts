@@ -147,8 +147,9 @@ describe('SQL snapshots', () => {
       expect(rows[0].count).toBe(0); // every down undid its up
 
       const files = new Map<string, string>();
-      migrations.forEach((migration, index) => {
-        const stem = migrationFileStem(migration.name, index + 1);
+      migrations.forEach((migration) => {
+        // Numbered as the migration file is (its timestamp ends in that number), not by position.
+        const stem = migrationFileStem(migration.name, Number(migration.name.slice(-4)));
         const { up, down } = recorded.get(migration.name)!;
         files.set(`${stem}.up.sql`, render(`Migration ${migration.name}, up.`, up));
         files.set(`${stem}.down.sql`, render(`Migration ${migration.name}, down.`, down));
@@ -238,6 +239,32 @@ describe('SQL snapshots', () => {
           memories: [{ content: 'Water before the run' }, { content: 'Tea after the run', tags: ['evening'] }],
         }),
       );
+      // Scope and occurred_at filters reach inside both candidate stages (before their top-k cut).
+      const scoped = await record(() =>
+        t.request('POST', '/api/v1/memories/search', {
+          tenant_id: TENANT,
+          namespace: 'large',
+          query: 'green tea',
+          k: 5,
+          filters: { user_id: 'alice', occurred_after: '2026-01-01T00:00:00Z' },
+        }),
+      );
+      expect(scoped.join('\n')).toContain('AND EXISTS (SELECT 1 FROM memories m');
+      const ingest = await record(() =>
+        t.request('POST', '/api/v1/conversations', {
+          tenant_id: TENANT,
+          namespace: 'large',
+          session_id: 'snapshot',
+          user_id: 'alice',
+          messages: [
+            { role: 'user', content: 'Tea or coffee?' },
+            { role: 'assistant', content: 'Tea.' },
+          ],
+        }),
+      );
+      const session = await record(() =>
+        t.request('GET', `/api/v1/conversations/snapshot?tenant_id=${TENANT}&limit=10`),
+      );
       const pinGet = await record(() => t.request('GET', `/api/v1/memory/pins/config:limits?tenant_id=${TENANT}`));
       const pinFunction = await t.db.query<{ definition: string }>(
         `SELECT pg_get_functiondef('engram_pin_get(text, text)'::regprocedure) AS definition`,
@@ -247,6 +274,12 @@ describe('SQL snapshots', () => {
         ['search-exact.sql', render('POST /api/v1/memories/search over a scope scanned exactly.', exact)],
         ['search-hnsw.sql', render('POST /api/v1/memories/search over a scope searched through HNSW.', hnsw)],
         ['memories-batch-insert.sql', render('POST /api/v1/memories/batch with two new memories.', batch)],
+        [
+          'search-scoped.sql',
+          render('POST /api/v1/memories/search (HNSW scope) filtered by user_id and occurred_after.', scoped),
+        ],
+        ['conversations-ingest.sql', render('POST /api/v1/conversations with two new messages.', ingest)],
+        ['conversations-session.sql', render('GET /api/v1/conversations/<session_id>.', session)],
         ['pin-get.sql', render('GET /api/v1/memory/pins/<key>.', pinGet)],
         [
           'pin-get-function.sql',

@@ -55,7 +55,9 @@ WITH lexical_stats AS MATERIALIZED (
        WHERE qt.probes
        GROUP BY p.memory_id, p.namespace
     ), lexical_best AS MATERIALIZED (
-      SELECT * FROM lexical_probed ORDER BY score DESC, memory_id LIMIT $4::int * $8::int
+      SELECT c.* FROM lexical_probed c
+
+      ORDER BY score DESC, memory_id LIMIT $4::int * $8::int
     ), lexical_common AS (
       SELECT c.memory_id, sum(qt.weight * p.tf * ($5::float8 + 1) / (p.tf + $5::float8 * (1 - $6::float8 + $6::float8 * c.dl / st.avgdl))) AS score
         FROM lexical_best c
@@ -81,7 +83,7 @@ vector AS (
       pool AS MATERIALIZED (SELECT memory_id FROM lexical UNION SELECT memory_id FROM vector)
       SELECT m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance,
   m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at,
-  m.created_at, m.updated_at, l.lexical_score, ve.similarity AS vector_score, NULL::int AS relation_depth, NULL::real AS relation_weight
+  m.created_at, m.updated_at, m.user_id, m.agent_id, m.session_id, coalesce(m.occurred_at, m.created_at) AS occurred_at, l.lexical_score, ve.similarity AS vector_score, NULL::int AS relation_depth, NULL::real AS relation_weight
       FROM pool c
       CROSS JOIN LATERAL (
         SELECT m.* FROM memories m

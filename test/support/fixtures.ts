@@ -38,6 +38,9 @@ export interface NewApiKeyOptions {
   scopes?: string[];
   expires_at?: string;
   name?: string;
+  /** Binds the key to a user / agent within its tenant. */
+  user_id?: string;
+  agent_id?: string;
 }
 
 export interface NewApiKey {

@@ -35,6 +35,9 @@ const query = (ctx: IsolationContext, extra = ''): string => {
 const withTenant = (ctx: IsolationContext, body: Record<string, unknown>) =>
   ctx.tenant === undefined ? body : { tenant_id: ctx.tenant, ...body };
 
+/** The session id the owner's memory carries (`secret` is in it), for the conversation routes. */
+export const ISOLATION_SESSION = 'isolation-session';
+
 export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
   {
     route: 'GET /api/v1/memories/:id',
@@ -207,6 +210,44 @@ export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
     method: 'POST',
     url: () => '/api/v1/memories/batch',
     body: (c) => withTenant(c, { namespace: c.namespace, memories: [{ content: 'probe' }] }),
+    expectedStatus: 404,
+    expectedCode: 'namespace_not_found',
+  },
+  {
+    route: 'POST /api/v1/conversations',
+    name: "ingest a conversation into the other tenant's namespace name",
+    method: 'POST',
+    url: () => '/api/v1/conversations',
+    body: (c) => withTenant(c, { namespace: c.namespace, messages: [{ role: 'user', content: 'probe' }] }),
+    expectedStatus: 404,
+    expectedCode: 'namespace_not_found',
+  },
+  {
+    route: 'POST /api/v1/conversations',
+    name: "ingest a conversation into its own namespace, reusing the other tenant's session id",
+    method: 'POST',
+    url: () => '/api/v1/conversations',
+    body: (c) =>
+      withTenant(c, {
+        namespace: c.ownNamespace,
+        session_id: ISOLATION_SESSION,
+        start_index: Math.floor(Math.random() * 1e9),
+        messages: [{ role: 'user', content: 'probe' }],
+      }),
+    expectedStatus: 201,
+  },
+  {
+    route: 'GET /api/v1/conversations/:session_id',
+    name: "read the other tenant's session",
+    method: 'GET',
+    url: (c) => `/api/v1/conversations/${ISOLATION_SESSION}${query(c)}`,
+    expectedStatus: 200,
+  },
+  {
+    route: 'GET /api/v1/conversations/:session_id',
+    name: "read the other tenant's session in its namespace name",
+    method: 'GET',
+    url: (c) => `/api/v1/conversations/${ISOLATION_SESSION}${query(c, `namespace=${c.namespace}`)}`,
     expectedStatus: 404,
     expectedCode: 'namespace_not_found',
   },

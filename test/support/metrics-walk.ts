@@ -218,6 +218,19 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
       return job.body?.status === 'succeeded';
     }, 20_000);
     await call('GET', '/api/v1/jobs/:id', { params: { id: extraction.body.id as string }, headers: key });
+    // Chat ingestion: an exchange, its retry (nothing stored twice), a refusal, the session read back.
+    const exchange = {
+      namespace: 'walk',
+      session_id: 'walk-session',
+      messages: [
+        { role: 'user', content: 'When is the deploy?' },
+        { role: 'assistant', content: 'Friday.' },
+      ],
+    };
+    await call('POST', '/api/v1/conversations', { body: exchange, headers: key });
+    await call('POST', '/api/v1/conversations', { body: exchange, headers: key });
+    await call('POST', '/api/v1/conversations', { body: { ...exchange, messages: [] }, headers: key });
+    await call('GET', '/api/v1/conversations/:session_id', { params: { session_id: 'walk-session' }, headers: key });
     await call('DELETE', '/api/v1/memories/:id', { params: secondId, ...asAdmin });
     await call('DELETE', '/api/v1/namespaces/:name', { params: { name: 'scratch' }, ...asAdmin });
 

@@ -10,6 +10,7 @@ import { McpModule } from '@engram/mcp';
 import { MemoriesModule } from '@engram/memories';
 import { ContextModule } from '@engram/context';
 import { DriftModule } from '@engram/drift';
+import { ConversationsModule } from '@engram/conversations';
 import { PinsModule } from '@engram/pins';
 import { ProxyModule } from '@engram/proxy';
 import { RbacModule } from '@engram/rbac';
@@ -34,6 +35,7 @@ export class ApiModule {
         ContextModule,
         ExtractionModule,
         DriftModule,
+        ConversationsModule,
         McpModule,
         ProxyModule,
       ],

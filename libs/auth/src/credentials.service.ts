@@ -119,6 +119,8 @@ export class CredentialsService implements OnModuleInit {
           actor: `key:${key.id}`,
           keyId: key.id,
           ...(key.scopes ? { scopes: key.scopes } : {}),
+          ...(key.boundUserId !== null ? { boundUserId: key.boundUserId } : {}),
+          ...(key.boundAgentId !== null ? { boundAgentId: key.boundAgentId } : {}),
         };
       }
       case 'unknown':

@@ -19,3 +19,4 @@ export * from './cursor';
 export * from './detached';
 export * from './database-unavailable';
 export * from './cross-site';
+export * from './scope-binding';

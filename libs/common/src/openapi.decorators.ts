@@ -63,7 +63,7 @@ const COMMON_ERRORS = {
   unauthenticated: [401, 'missing_credentials, unknown_credentials, revoked_credentials, expired_credentials'],
   forbidden: [
     403,
-    'forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here',
+    'forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here',
   ],
   notFound: [404, 'not found (another tenant’s resource answers the same)'],
   tooLarge: [413, 'payload_too_large'],

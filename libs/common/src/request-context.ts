@@ -11,6 +11,9 @@ export interface Principal {
   actor: string;
   keyId?: string;
   scopes?: string[];
+  /** An API key bound to a user / agent within its tenant (scope-binding.ts). */
+  boundUserId?: string | null;
+  boundAgentId?: string | null;
 }
 
 /** Per-request state that rides into logs, audit events and error bodies. */

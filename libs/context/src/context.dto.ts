@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { apiSchema, isoDateTime, tenantIdSchema } from '@engram/common';
-import { MEMORY_TYPES, namespaceNameSchema } from '@engram/memories';
+import { MEMORY_TYPES, namespaceNameSchema, scopeFilterFields } from '@engram/memories';
+import { relativeTimeSchema } from '@engram/search';
 import { ZONES } from './context-assembler';
 import { CONTEXT_FORMATS } from './context-render';
 
@@ -31,6 +32,8 @@ export const contextSchema = z.strictObject({
     .describe(
       'the instant recency is measured from (default: now); the same memories, request and as_of give the same bytes',
     ),
+  ...scopeFilterFields(),
+  relative_time: relativeTimeSchema,
   format: z
     .enum(CONTEXT_FORMATS)
     .default('xml')

@@ -129,6 +129,7 @@ export class ExtractMemoriesHandler implements JobHandlerInstance<'memories.extr
       filters: { types: ['semantic'] },
       related_mode: 'boost',
       related_depth: 2,
+      relative_time: false,
     });
     return found.results.map((result) => ({
       id: result.memory.id,

@@ -111,6 +111,11 @@ function listQuery(filter: ForgetFilter | ListMemoriesInput, limit: number, curs
     created_before: filter.created_before,
     updated_after: filter.updated_after,
     updated_before: filter.updated_before,
+    user_id: filter.user_id,
+    agent_id: filter.agent_id,
+    session_id: filter.session_id,
+    occurred_after: filter.occurred_after,
+    occurred_before: filter.occurred_before,
     limit,
     cursor,
   };

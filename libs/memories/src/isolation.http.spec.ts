@@ -1,6 +1,11 @@
 import { TestApp, startTestApp } from '@engram/test-support/app';
 import { newTenant } from '@engram/test-support/fixtures';
-import { IsolationContext, MEMORY_ISOLATION_CASES, leaks } from '@engram/test-support/memory-isolation-cases';
+import {
+  ISOLATION_SESSION,
+  IsolationContext,
+  MEMORY_ISOLATION_CASES,
+  leaks,
+} from '@engram/test-support/memory-isolation-cases';
 
 describe('memory routes keep tenants apart', () => {
   let t: TestApp;
@@ -17,6 +22,7 @@ describe('memory routes keep tenants apart', () => {
       create_namespace: true,
       content: secret,
       importance: 1,
+      session_id: ISOLATION_SESSION,
     });
     const b = await t.request('POST', '/api/v1/memories', {
       tenant_id: owner,

@@ -6,6 +6,7 @@ import {
   findUnstorableInput,
   isoDateTime,
   jsonValueSchema,
+  scopeIdSchema,
   tenantIdSchema,
   timestampSchema,
 } from '@engram/common';
@@ -63,6 +64,15 @@ const relationListSchema = z
     });
   });
 
+/** Who a memory is about. A credential bound to a user / agent forces its own (403 scope_mismatch for another). */
+function scopeFields() {
+  return {
+    user_id: scopeIdSchema.optional().describe('the user this memory belongs to'),
+    agent_id: scopeIdSchema.optional().describe('the agent that wrote it or that it is for'),
+    session_id: scopeIdSchema.optional().describe('the session (conversation, run) it comes from'),
+  };
+}
+
 const memoryFields = {
   content: z.string().min(1),
   type: z.enum(MEMORY_TYPES).default('semantic'),
@@ -72,6 +82,8 @@ const memoryFields = {
   source: z.string().max(256).optional(),
   ttl_seconds: z.number().int().min(0).max(MAX_TTL_SECONDS).optional().describe('0 or absent: never expires'),
   relations: relationListSchema.optional(),
+  ...scopeFields(),
+  occurred_at: isoDateTime().optional().describe('when the event happened; default: when it is stored (created_at)'),
 };
 
 /** Writes never create a namespace by accident: an unknown one is 404 unless the request opts in. */
@@ -114,6 +126,10 @@ export const updateMemorySchema = z
     importance: importanceSchema.optional(),
     source: z.string().max(256).nullable().optional(),
     ttl_seconds: z.number().int().min(0).max(MAX_TTL_SECONDS).optional(),
+    user_id: scopeIdSchema.nullable().optional(),
+    agent_id: scopeIdSchema.nullable().optional(),
+    session_id: scopeIdSchema.nullable().optional(),
+    occurred_at: isoDateTime().nullable().optional().describe('null: back to created_at'),
   })
   .refine((input) => input.create_namespace === undefined || input.namespace !== undefined, {
     message: 'only with namespace',
@@ -127,6 +143,17 @@ const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
     .transform((value) => value.split(',').filter((part) => part.length > 0))
     .pipe(z.array(item).max(64));
 
+/** Scope and event-time filters, shared by list, search and context (applied inside search's candidate SQL). */
+export function scopeFilterFields() {
+  return {
+    user_id: scopeIdSchema.optional(),
+    agent_id: scopeIdSchema.optional(),
+    session_id: scopeIdSchema.optional(),
+    occurred_after: isoDateTime().optional().describe('occurred_at (default created_at) after this instant'),
+    occurred_before: isoDateTime().optional().describe('occurred_at (default created_at) before this instant'),
+  };
+}
+
 /** Filters shared by list, search and context. Tags match all of those given. */
 export const memoryFiltersSchema = z.strictObject({
   types: z.array(z.enum(MEMORY_TYPES)).max(4).optional(),
@@ -136,6 +163,7 @@ export const memoryFiltersSchema = z.strictObject({
   created_before: isoDateTime().optional(),
   updated_after: isoDateTime().optional(),
   updated_before: isoDateTime().optional(),
+  ...scopeFilterFields(),
 });
 export type MemoryFilters = z.infer<typeof memoryFiltersSchema>;
 
@@ -169,6 +197,7 @@ export const listMemoriesQuerySchema = z.strictObject({
   created_before: isoDateTime().optional(),
   updated_after: isoDateTime().optional(),
   updated_before: isoDateTime().optional(),
+  ...scopeFilterFields(),
   limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(50),
   cursor: z.string().max(1024).optional(),
 });
@@ -241,6 +270,10 @@ export const memoryViewSchema = apiSchema(
     expires_at: timestampSchema().nullable(),
     created_at: timestampSchema(),
     updated_at: timestampSchema(),
+    user_id: z.string().nullable(),
+    agent_id: z.string().nullable(),
+    session_id: z.string().nullable(),
+    occurred_at: timestampSchema().describe('when the event happened (created_at unless given)'),
   }),
 );
 export type MemoryView = z.infer<typeof memoryViewSchema>;

@@ -2,7 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { Database, Queryable, RepositoryScope } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 import { MemoryFilters, MemoryType } from './memories.dto';
-import { LIVE_MEMORY, MEMORY_COLUMNS, MemoryRow, SqlParams, memoryFilterSql, neighboursSql } from './memory-sql';
+import type { MemoryScope } from '@engram/common';
+import {
+  LIVE_MEMORY,
+  MEMORY_COLUMNS,
+  MemoryRow,
+  SqlParams,
+  boundScopeSql,
+  memoryFilterSql,
+  neighboursSql,
+} from './memory-sql';
 
 export interface InsertMemoryItem {
   content: string;
@@ -14,6 +23,15 @@ export interface InsertMemoryItem {
   ttl_seconds: number | null;
   /** pgvector text; null leaves the memory pending for the embedding job. */
   embedding: string | null;
+  user_id: string | null;
+  agent_id: string | null;
+  session_id: string | null;
+  occurred_at: string | null;
+  /**
+   * Chat ingestion's per-message key: a row with one is unique by (namespace, key) instead of by
+   * content, so a retried message maps to its first row and repeated words are kept.
+   */
+  idempotency_key: string | null;
 }
 
 export interface InsertedMemoryRow extends MemoryRow {
@@ -43,6 +61,10 @@ export interface MemoryPatch {
   importance?: number;
   source?: string | null;
   ttl_seconds?: number;
+  user_id?: string | null;
+  agent_id?: string | null;
+  session_id?: string | null;
+  occurred_at?: string | null;
 }
 
 /** The foreign key from memories to namespaces refused a write: the namespace does not exist. */
@@ -87,7 +109,8 @@ export class MemoriesRepository {
         `WITH input AS (
            SELECT x.*, memory_content_hash(x.content) AS hash
            FROM jsonb_to_recordset($3::jsonb) AS x(ord int, content text, type text, metadata jsonb, tags text[],
-             importance real, source text, ttl_seconds int, embedding text)
+             importance real, source text, ttl_seconds int, embedding text, user_id text, agent_id text,
+             session_id text, occurred_at timestamptz, idempotency_key text)
          ), namespace AS (
            INSERT INTO namespaces (tenant_id, name, embedding_model) SELECT $1, $2, $7 WHERE $8::boolean
            ON CONFLICT (tenant_id, name) DO NOTHING
@@ -95,13 +118,15 @@ export class MemoriesRepository {
            SELECT coalesce((SELECT embedding_model FROM namespaces WHERE tenant_id = $1 AND name = $2), $7) = $6 AS ok
          ), inserted AS (
            INSERT INTO memories AS m (tenant_id, namespace, content, type, metadata, tags, importance, source, actor,
-             created_by_key, expires_at, embedding_status)
+             created_by_key, expires_at, embedding_status, user_id, agent_id, session_id, occurred_at, idempotency_key)
            SELECT $1, $2, i.content, i.type, coalesce(i.metadata, '{}'::jsonb), coalesce(i.tags, '{}'),
              coalesce(i.importance, 0.5), i.source, $4, $5,
              CASE WHEN i.ttl_seconds > 0 THEN now() + make_interval(secs => i.ttl_seconds) END,
-             CASE WHEN i.embedding IS NOT NULL AND (SELECT ok FROM model_ok) THEN 'ready' ELSE 'pending' END
+             CASE WHEN i.embedding IS NOT NULL AND (SELECT ok FROM model_ok) THEN 'ready' ELSE 'pending' END,
+             i.user_id, i.agent_id, i.session_id, i.occurred_at, i.idempotency_key
            FROM input i ORDER BY i.ord
-           ON CONFLICT (tenant_id, namespace, content_hash) DO NOTHING
+           -- Either unique index: content (rows without a key) or the idempotency key (messages).
+           ON CONFLICT DO NOTHING
            RETURNING m.*
          ), embedded AS (
            INSERT INTO memory_embeddings (tenant_id, memory_id, model, namespace, embedding)
@@ -109,13 +134,24 @@ export class MemoriesRepository {
            FROM inserted m
            JOIN LATERAL (SELECT embedding FROM input WHERE hash = m.content_hash ORDER BY ord LIMIT 1) e ON true
            WHERE m.embedding_status = 'ready'
+         ), matched AS (
+           SELECT i.ord, m.id FROM input i JOIN inserted m ON CASE WHEN i.idempotency_key IS NULL
+             THEN m.idempotency_key IS NULL AND m.content_hash = i.hash
+               AND coalesce(m.user_id, '') = coalesce(i.user_id, '') AND coalesce(m.agent_id, '') = coalesce(i.agent_id, '')
+             ELSE m.idempotency_key = i.idempotency_key END
          )
          SELECT i.ord, false AS duplicate, ${MEMORY_COLUMNS}
-         FROM input i JOIN inserted m ON m.content_hash = i.hash
+         FROM matched i JOIN inserted m ON m.id = i.id
          UNION ALL
          SELECT i.ord, true AS duplicate, ${MEMORY_COLUMNS}
          FROM input i JOIN memories m ON m.tenant_id = $1 AND m.namespace = $2 AND m.content_hash = i.hash
-         WHERE NOT EXISTS (SELECT 1 FROM inserted WHERE content_hash = i.hash)
+           AND m.idempotency_key IS NULL
+           AND coalesce(m.user_id, '') = coalesce(i.user_id, '') AND coalesce(m.agent_id, '') = coalesce(i.agent_id, '')
+         WHERE i.idempotency_key IS NULL AND NOT EXISTS (SELECT 1 FROM matched WHERE ord = i.ord)
+         UNION ALL
+         SELECT i.ord, true AS duplicate, ${MEMORY_COLUMNS}
+         FROM input i JOIN memories m ON m.tenant_id = $1 AND m.namespace = $2 AND m.idempotency_key = i.idempotency_key
+         WHERE i.idempotency_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM matched WHERE ord = i.ord)
          ORDER BY ord`,
         [tenantId, namespace, input, provenance.actor, provenance.keyId, model, defaultModel, createNamespace],
         items.length === 1 ? 'memories_insert_one' : undefined,
@@ -127,7 +163,12 @@ export class MemoriesRepository {
    * Adds edges; returns false (and adds nothing) if any target is not a memory of this tenant.
    * Re-adding an edge updates its weight.
    */
-  insertRelations(tenantId: string, relations: RelationRow[], tx?: Queryable): Promise<boolean> {
+  insertRelations(tenantId: string, relations: RelationRow[], tx?: Queryable, scope?: MemoryScope): Promise<boolean> {
+    // Both ends must be inside a bound credential's scope too (else: not found, as another tenant's).
+    const params = new SqlParams();
+    params.add(tenantId);
+    params.add(JSON.stringify(relations));
+    const bound = boundScopeSql(scope, params);
     return this.scope.tenant(
       tenantId,
       'insertRelations',
@@ -137,8 +178,8 @@ export class MemoriesRepository {
            SELECT * FROM jsonb_to_recordset($2::jsonb) AS x(from_id uuid, to_id uuid, relation text, weight real)
          ), valid AS (
            SELECT i.* FROM input i
-           WHERE EXISTS (SELECT 1 FROM memories m WHERE m.tenant_id = $1 AND m.id = i.from_id AND ${LIVE_MEMORY})
-             AND EXISTS (SELECT 1 FROM memories m WHERE m.tenant_id = $1 AND m.id = i.to_id AND ${LIVE_MEMORY})
+           WHERE EXISTS (SELECT 1 FROM memories m WHERE m.tenant_id = $1 AND m.id = i.from_id AND ${LIVE_MEMORY} AND ${bound})
+             AND EXISTS (SELECT 1 FROM memories m WHERE m.tenant_id = $1 AND m.id = i.to_id AND ${LIVE_MEMORY} AND ${bound})
          ), inserted AS (
            INSERT INTO memory_relations (tenant_id, from_id, relation, to_id, weight)
            SELECT $1, from_id, relation, to_id, weight FROM valid WHERE (SELECT count(*) FROM valid) = (SELECT count(*) FROM input)
@@ -146,7 +187,7 @@ export class MemoriesRepository {
            RETURNING 1
          )
          SELECT (SELECT count(*) FROM input)::int AS expected, (SELECT count(*) FROM valid)::int AS inserted`,
-          [tenantId, JSON.stringify(relations)],
+          params.values,
         );
         return rows[0].expected === rows[0].inserted;
       },
@@ -154,24 +195,36 @@ export class MemoriesRepository {
     );
   }
 
-  get(tenantId: string, id: string): Promise<MemoryRow | null> {
+  /** `scope`: a bound credential's user / agent; a memory outside it is not found. */
+  get(tenantId: string, id: string, scope?: MemoryScope): Promise<MemoryRow | null> {
     return this.scope.tenant(tenantId, 'get', async (tx) => {
+      const params = new SqlParams();
+      const where = `m.tenant_id = ${params.add(tenantId)} AND m.id = ${params.add(id)} AND ${LIVE_MEMORY}`;
+      const bound = boundScopeSql(scope, params);
       const rows = await tx.query<MemoryRow>(
-        `SELECT ${MEMORY_COLUMNS} FROM memories m WHERE m.tenant_id = $1 AND m.id = $2 AND ${LIVE_MEMORY}`,
-        [tenantId, id],
-        'memories_get',
+        `SELECT ${MEMORY_COLUMNS} FROM memories m WHERE ${where} AND ${bound}`,
+        params.values,
+        bound === 'true' ? 'memories_get' : undefined,
       );
       return rows[0] ?? null;
     });
   }
 
   /** The id of the memory in `namespace` whose content hashes like `content`, if any. */
-  idByContent(tenantId: string, namespace: string, content: string): Promise<string | null> {
+  idByContent(
+    tenantId: string,
+    namespace: string,
+    content: string,
+    owner: { user_id: string | null; agent_id: string | null } = { user_id: null, agent_id: null },
+  ): Promise<string | null> {
     return this.scope.tenant(tenantId, 'id_by_content', async (tx) => {
+      // Content is unique per (namespace, user, agent) among memories without an idempotency key.
       const rows = await tx.query<{ id: string }>(
         `SELECT m.id FROM memories m
-           WHERE m.tenant_id = $1 AND m.namespace = $2 AND m.content_hash = memory_content_hash($3)`,
-        [tenantId, namespace, content],
+           WHERE m.tenant_id = $1 AND m.namespace = $2 AND m.content_hash = memory_content_hash($3)
+             AND m.idempotency_key IS NULL
+             AND coalesce(m.user_id, '') = coalesce($4::text, '') AND coalesce(m.agent_id, '') = coalesce($5::text, '')`,
+        [tenantId, namespace, content, owner.user_id, owner.agent_id],
         'memories_id_by_content',
       );
       return rows[0]?.id ?? null;
@@ -215,6 +268,56 @@ export class MemoriesRepository {
   }
 
   /**
+   * One session's memories, oldest event first: (occurred_at, created_at, id), keyset paged from
+   * `after`; up to limit + 1 rows, within `scope`. Null when `namespace` is given and does not
+   * exist. Served by memories_session_idx (tenant_id, session_id, occurred_at).
+   */
+  listSession(
+    tenantId: string,
+    sessionId: string,
+    options: {
+      namespace?: string;
+      scope: MemoryScope;
+      after: { occurredAt: string; createdAt: string; id: string } | null;
+      limit: number;
+    },
+  ): Promise<(MemoryRow & { occurred_at_text: string; created_at_text: string })[] | null> {
+    return this.scope.tenant(tenantId, 'list_session', async (tx) => {
+      if (
+        options.namespace !== undefined &&
+        (await tx.query(`SELECT 1 FROM namespaces WHERE tenant_id = $1 AND name = $2`, [tenantId, options.namespace]))
+          .length === 0
+      ) {
+        return null;
+      }
+      const params = new SqlParams();
+      const clauses = [
+        `m.tenant_id = ${params.add(tenantId)}`,
+        `m.session_id = ${params.add(sessionId)}::text`,
+        LIVE_MEMORY,
+        boundScopeSql(options.scope, params),
+      ];
+      if (options.namespace !== undefined) {
+        clauses.push(`m.namespace = ${params.add(options.namespace)}`);
+      }
+      if (options.after) {
+        clauses.push(
+          `(coalesce(m.occurred_at, m.created_at), m.created_at, m.id) > (${params.add(options.after.occurredAt)}::timestamptz, ${params.add(options.after.createdAt)}::timestamptz, ${params.add(options.after.id)}::uuid)`,
+        );
+      }
+      return tx.query<MemoryRow & { occurred_at_text: string; created_at_text: string }>(
+        `SELECT ${MEMORY_COLUMNS}, coalesce(m.occurred_at, m.created_at)::text AS occurred_at_text,
+                m.created_at::text AS created_at_text
+           FROM memories m
+          WHERE ${clauses.join(' AND ')}
+          ORDER BY coalesce(m.occurred_at, m.created_at), m.created_at, m.id
+          LIMIT ${params.add(options.limit + 1)}`,
+        params.values,
+      );
+    });
+  }
+
+  /**
    * Applies a patch. New content or a new namespace replaces the stored vectors with `embedding`
    * (or leaves the memory pending) in the same transaction. Returns null if there is no such live
    * memory. A move into a namespace that does not exist fails with `isNamespaceMissing`.
@@ -225,6 +328,7 @@ export class MemoriesRepository {
     patch: MemoryPatch,
     embedding: { model: string; vector: string | null } | null,
     tx?: Queryable,
+    scope?: MemoryScope,
   ): Promise<MemoryRow | null> {
     const run = async (q: Queryable) => {
       const params = new SqlParams();
@@ -244,6 +348,14 @@ export class MemoriesRepository {
           sets.push(`${field} = ${params.add(patch[field])}::${type}`);
         }
       }
+      for (const field of ['user_id', 'agent_id', 'session_id'] as const) {
+        if (patch[field] !== undefined) {
+          sets.push(`${field} = ${params.add(patch[field])}::text`);
+        }
+      }
+      if (patch.occurred_at !== undefined) {
+        sets.push(`occurred_at = ${params.add(patch.occurred_at)}::timestamptz`);
+      }
       if (patch.metadata !== undefined) {
         sets.push(`metadata = ${params.add(JSON.stringify(patch.metadata))}::jsonb`);
       }
@@ -257,7 +369,7 @@ export class MemoriesRepository {
       }
       const rows = await q.query<MemoryRow>(
         `UPDATE memories m SET ${sets.join(', ')}
-           WHERE m.tenant_id = ${tenant} AND m.id = ${memoryId} AND ${LIVE_MEMORY}
+           WHERE m.tenant_id = ${tenant} AND m.id = ${memoryId} AND ${LIVE_MEMORY} AND ${boundScopeSql(scope, params)}
            RETURNING ${MEMORY_COLUMNS}`,
         params.values,
       );
@@ -294,12 +406,15 @@ export class MemoriesRepository {
   }
 
   /** Hard delete: the row, and by cascade its vectors and every edge touching it. */
-  delete(tenantId: string, id: string): Promise<boolean> {
+  delete(tenantId: string, id: string, scope?: MemoryScope): Promise<boolean> {
     return this.scope.tenant(tenantId, 'delete', async (tx) => {
+      const params = new SqlParams();
+      const where = `m.tenant_id = ${params.add(tenantId)} AND m.id = ${params.add(id)}`;
+      const bound = boundScopeSql(scope, params);
       const rows = await tx.query<{ id: string }>(
-        `DELETE FROM memories m WHERE m.tenant_id = $1 AND m.id = $2 RETURNING (${LIVE_MEMORY}) AS live, m.id`,
-        [tenantId, id],
-        'memories_delete',
+        `DELETE FROM memories m WHERE ${where} AND ${bound} RETURNING (${LIVE_MEMORY}) AS live, m.id`,
+        params.values,
+        bound === 'true' ? 'memories_delete' : undefined,
       );
       return rows.length > 0;
     });
@@ -310,15 +425,22 @@ export class MemoriesRepository {
     id: string,
     depth: number,
     relations: string[] | null,
+    scope?: MemoryScope,
   ): Promise<(MemoryRow & { depth: number; weight: number; relation: string })[]> {
+    const params = new SqlParams();
+    params.add(tenantId);
+    params.add(id);
+    params.add(depth);
+    params.add(relations);
+    const bound = boundScopeSql(scope, params);
     return this.scope.tenant(tenantId, 'related', (tx) =>
       tx.query<MemoryRow & { depth: number; weight: number; relation: string }>(
         `WITH n AS (${neighboursSql({ tenant: '$1', start: '$2', depth: '$3', relations: '$4' })})
          SELECT ${MEMORY_COLUMNS}, n.depth, n.weight, n.relation
          FROM n JOIN memories m ON m.tenant_id = $1 AND m.id = n.id
-         WHERE ${LIVE_MEMORY}
+         WHERE ${LIVE_MEMORY} AND ${bound}
          ORDER BY n.depth, n.weight DESC, m.id`,
-        [tenantId, id, depth, relations],
+        params.values,
       ),
     );
   }

@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { AuditService } from '@engram/audit';
 import { QuotaService } from '@engram/tenants';
-import { decodeCursor, encodeCursor, isStorableTimestamp, requestContext } from '@engram/common';
+import {
+  ScopeMismatchError,
+  bindScope,
+  boundScope,
+  decodeCursor,
+  encodeCursor,
+  isStorableTimestamp,
+  requestContext,
+} from '@engram/common';
 import { ConfigService } from '@engram/config';
 import { Database, TableAnalyzer } from '@engram/db';
 import { EmbeddingModels, vectorText } from '@engram/embeddings';
@@ -50,6 +58,12 @@ import { NamespacesService, namespaceNotFound } from './namespaces.service';
 const BULK_WRITE_ROWS = 50;
 
 const memoryCursorSchema = z.strictObject({ c: z.string().refine(isStorableTimestamp), i: memoryIdSchema });
+
+const sessionCursorSchema = z.strictObject({
+  o: z.string().refine(isStorableTimestamp),
+  c: z.string().refine(isStorableTimestamp),
+  i: memoryIdSchema,
+});
 
 function toListCursor(raw: string): ListCursor {
   const { c, i } = decodeCursor(raw, memoryCursorSchema);
@@ -103,9 +117,59 @@ export class MemoriesService {
     });
   }
 
+  /**
+   * Stores a conversation's messages (chat ingestion): the batch path (one transaction, one
+   * INSERT, no model call on the request path), each item carrying its idempotency key, so a
+   * retried message comes back as its first row (duplicate: true) and nothing is stored twice.
+   */
+  async ingest(
+    tenantId: string,
+    namespace: string,
+    createNamespace: boolean,
+    items: (MemoryItemInput & { idempotency_key: string })[],
+  ): Promise<CreatedMemoryView[]> {
+    return this.ops.observe('ingest', async () => {
+      const rows = await this.insert(tenantId, namespace, createNamespace, items);
+      return rows.map((row) => ({ ...toMemoryView(row), duplicate: row.duplicate }));
+    });
+  }
+
+  /**
+   * A session's memories in the order they happened (occurred_at, then storage order), keyset
+   * paged; within a bound credential's scope only. `cursor` is the previous page's next_cursor.
+   */
+  async listSession(
+    tenantId: string,
+    sessionId: string,
+    options: { namespace?: string; limit: number; cursor?: string },
+  ): Promise<MemoryListView> {
+    return this.ops.observe('list_session', async () => {
+      const after = options.cursor === undefined ? null : decodeCursor(options.cursor, sessionCursorSchema);
+      const rows = await this.repository.listSession(tenantId, sessionId, {
+        namespace: options.namespace,
+        scope: boundScope(),
+        after: after === null ? null : { occurredAt: after.o, createdAt: after.c, id: after.i },
+        limit: options.limit,
+      });
+      if (rows === null) {
+        throw namespaceNotFound(options.namespace!);
+      }
+      const page = rows.slice(0, options.limit);
+      const hasMore = rows.length > options.limit;
+      const last = page[page.length - 1];
+      return {
+        memories: page.map(toMemoryView),
+        has_more: hasMore,
+        next_cursor: hasMore
+          ? encodeCursor({ o: last.occurred_at_text, c: last.created_at_text, i: last.id }, sessionCursorSchema)
+          : null,
+      };
+    });
+  }
+
   async get(tenantId: string, id: string): Promise<MemoryView> {
     return this.ops.observe('get', async () => {
-      const row = await this.repository.get(tenantId, id);
+      const row = await this.repository.get(tenantId, id, boundScope());
       if (!row) {
         throw new MemoryNotFoundError(`no memory ${id}`, { id });
       }
@@ -115,6 +179,8 @@ export class MemoriesService {
 
   async list(tenantId: string, query: ListMemoriesQuery): Promise<MemoryListView> {
     return this.ops.observe('list', async () => {
+      // A bound credential lists its own scope only (403 scope_mismatch when it names another).
+      const scope = bindScope({ user_id: query.user_id, agent_id: query.agent_id });
       const rows = await this.repository.list(tenantId, {
         namespace: query.namespace,
         filters: {
@@ -125,6 +191,11 @@ export class MemoriesService {
           created_before: query.created_before,
           updated_after: query.updated_after,
           updated_before: query.updated_before,
+          user_id: scope.user_id,
+          agent_id: scope.agent_id,
+          session_id: query.session_id,
+          occurred_after: query.occurred_after,
+          occurred_before: query.occurred_before,
         },
         after: query.cursor === undefined ? null : toListCursor(query.cursor),
         limit: query.limit,
@@ -149,10 +220,14 @@ export class MemoriesService {
     id: string,
     namespace: string | undefined,
     content: string | undefined,
+    owner: { user_id?: string | null; agent_id?: string | null } = {},
   ): Promise<DuplicateContentError> {
     const current = await this.repository.get(tenantId, id);
     const existing = current
-      ? await this.repository.idByContent(tenantId, namespace ?? current.namespace, content ?? current.content)
+      ? await this.repository.idByContent(tenantId, namespace ?? current.namespace, content ?? current.content, {
+          user_id: owner.user_id !== undefined ? owner.user_id : current.user_id,
+          agent_id: owner.agent_id !== undefined ? owner.agent_id : current.agent_id,
+        })
       : null;
     return new DuplicateContentError('another memory in this namespace has this content', { id: existing ?? id });
   }
@@ -164,13 +239,20 @@ export class MemoriesService {
    */
   async update(tenantId: string, id: string, input: UpdateMemoryInput): Promise<MemoryView> {
     return this.ops.observe('update', async () => {
+      const scope = boundScope();
+      for (const field of ['user_id', 'agent_id'] as const) {
+        // A bound credential cannot move a memory out of its scope.
+        if (scope[field] !== null && input[field] !== undefined && input[field] !== scope[field]) {
+          throw new ScopeMismatchError(`This credential is bound to another ${field}`, { [field]: input[field] });
+        }
+      }
       let embedding: { model: string; vector: string | null } | null = null;
       let createNamespace: string | null = null;
       if (input.content !== undefined) {
         this.checkSize(input.content, 0);
       }
       if (input.content !== undefined || input.namespace !== undefined) {
-        const current = await this.repository.get(tenantId, id);
+        const current = await this.repository.get(tenantId, id, scope);
         if (!current) {
           throw new MemoryNotFoundError(`no memory ${id}`, { id });
         }
@@ -199,7 +281,7 @@ export class MemoriesService {
           if (createNamespace !== null) {
             await this.repository.ensureNamespace(tenantId, createNamespace, this.models.defaultModel, tx);
           }
-          const updated = await this.repository.update(tenantId, id, input, embedding, tx);
+          const updated = await this.repository.update(tenantId, id, input, embedding, tx, scope);
           if (!updated) {
             // Thrown inside the transaction: a namespace created for this move goes with it.
             throw new MemoryNotFoundError(`no memory ${id}`, { id });
@@ -208,7 +290,7 @@ export class MemoriesService {
         });
       } catch (error) {
         if ((error as { code?: string }).code === '23505') {
-          throw await this.duplicateOf(tenantId, id, input.namespace, input.content);
+          throw await this.duplicateOf(tenantId, id, input.namespace, input.content, input);
         }
         if (isNamespaceMissing(error)) {
           throw namespaceNotFound(input.namespace!);
@@ -225,7 +307,7 @@ export class MemoriesService {
 
   async delete(tenantId: string, id: string): Promise<void> {
     await this.ops.observe('delete', async () => {
-      if (!(await this.repository.delete(tenantId, id))) {
+      if (!(await this.repository.delete(tenantId, id, boundScope()))) {
         throw new MemoryNotFoundError(`no memory ${id}`, { id });
       }
       this.audited(tenantId, 'memory_delete', id);
@@ -234,7 +316,8 @@ export class MemoriesService {
 
   async related(tenantId: string, id: string, query: RelatedQuery): Promise<RelatedListView> {
     return this.ops.observe('related', async () => {
-      if (!(await this.repository.get(tenantId, id))) {
+      const scope = boundScope();
+      if (!(await this.repository.get(tenantId, id, scope))) {
         throw new MemoryNotFoundError(`no memory ${id}`, { id });
       }
       const rows = await this.repository.related(
@@ -242,6 +325,7 @@ export class MemoriesService {
         id,
         query.depth,
         query.relation?.length ? query.relation : null,
+        scope,
       );
       return {
         related: rows.map((row) => ({
@@ -260,8 +344,12 @@ export class MemoriesService {
     relations: { to: string; relation: string; weight: number }[],
   ): Promise<void> {
     await this.ops.observe('relate', async () => {
+      const scope = boundScope();
+      if ((scope.user_id !== null || scope.agent_id !== null) && !(await this.repository.get(tenantId, id, scope))) {
+        throw new MemoryNotFoundError(`no memory ${id}`, { id });
+      }
       const rows = relations.map((r) => ({ from_id: id, to_id: r.to, relation: r.relation, weight: r.weight }));
-      if (!(await this.repository.insertRelations(tenantId, rows))) {
+      if (!(await this.repository.insertRelations(tenantId, rows, undefined, scope))) {
         throw new RelationTargetNotFoundError('a related memory does not exist', { id });
       }
     });
@@ -271,14 +359,21 @@ export class MemoriesService {
     tenantId: string,
     namespace: string,
     createNamespace: boolean,
-    items: MemoryItemInput[],
+    items: (MemoryItemInput & { idempotency_key?: string })[],
   ): Promise<InsertedMemoryRow[]> {
     items.forEach((item, index) => this.checkSize(item.content, index));
+    // A bound credential writes into its own scope (403 scope_mismatch for another), checked first.
+    const scopes = items.map((item) => bindScope(item));
     // Fails fast (before any embedding) on an unknown namespace; the INSERT checks again.
     const settings = await this.namespaces.forWrite(tenantId, namespace, createNamespace);
     const provider = this.models.get(settings.embedding_model);
     const vectors = provider.inline ? await provider.embed(items.map((item) => item.content)) : null;
     const rowsIn: InsertMemoryItem[] = items.map((item, i) => ({
+      user_id: scopes[i].user_id ?? null,
+      agent_id: scopes[i].agent_id ?? null,
+      session_id: item.session_id ?? null,
+      occurred_at: item.occurred_at ?? null,
+      idempotency_key: item.idempotency_key ?? null,
       content: item.content,
       type: item.type,
       metadata: item.metadata ?? null,
@@ -321,7 +416,10 @@ export class MemoriesService {
             });
           }
         }
-        if (edges.size > 0 && !(await this.repository.insertRelations(tenantId, [...edges.values()], tx))) {
+        if (
+          edges.size > 0 &&
+          !(await this.repository.insertRelations(tenantId, [...edges.values()], tx, boundScope()))
+        ) {
           throw new RelationTargetNotFoundError('a related memory does not exist in this tenant');
         }
         return inserted;

@@ -1,4 +1,4 @@
-import type { JsonValue } from '@engram/common';
+import type { JsonValue, MemoryScope } from '@engram/common';
 import { MemoryFilters, MemoryType, MemoryView } from './memories.dto';
 
 /** Collects bind parameters while SQL text is assembled; values never enter the text. */
@@ -14,9 +14,12 @@ export class SqlParams {
 /** A memory past its expiry is gone to every reader, even before cleanup deletes it. */
 export const LIVE_MEMORY = '(m.expires_at IS NULL OR m.expires_at > now())';
 
+/** When a memory's event happened: occurred_at, or when it was stored (migration 0028). */
+export const OCCURRED_AT = 'coalesce(m.occurred_at, m.created_at)';
+
 export const MEMORY_COLUMNS = `m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance,
   m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at,
-  m.created_at, m.updated_at`;
+  m.created_at, m.updated_at, m.user_id, m.agent_id, m.session_id, ${OCCURRED_AT} AS occurred_at`;
 
 export interface MemoryRow {
   id: string;
@@ -36,6 +39,10 @@ export interface MemoryRow {
   expires_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  user_id: string | null;
+  agent_id: string | null;
+  session_id: string | null;
+  occurred_at: Date;
 }
 
 export function toMemoryView(row: MemoryRow): MemoryView {
@@ -55,6 +62,10 @@ export function toMemoryView(row: MemoryRow): MemoryView {
     expires_at: row.expires_at?.toISOString() ?? null,
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
+    user_id: row.user_id,
+    agent_id: row.agent_id,
+    session_id: row.session_id,
+    occurred_at: row.occurred_at.toISOString(),
   };
 }
 
@@ -87,7 +98,51 @@ export function memoryFilterSql(filters: MemoryFilters | undefined, params: SqlP
       clauses.push(`${comparison} ${params.add(value)}::timestamptz`);
     }
   }
+  const scope = memoryScopeFilterSql(filters, params);
+  if (scope !== null) {
+    clauses.push(scope);
+  }
   return clauses.join(' AND ');
+}
+
+/**
+ * The scope (user, agent, session) and event-time predicates of `filters` on memories aliased
+ * `m`, ANDed; null when there are none. Search applies them inside its candidate stages too, so
+ * a narrow scope still gets k candidates. The caller adds the tenant predicate.
+ */
+export function memoryScopeFilterSql(filters: MemoryFilters | undefined, params: SqlParams): string | null {
+  if (!filters) {
+    return null;
+  }
+  const clauses: string[] = [];
+  for (const field of ['user_id', 'agent_id', 'session_id'] as const) {
+    const value = filters[field];
+    if (value !== undefined) {
+      clauses.push(`m.${field} = ${params.add(value)}::text`);
+    }
+  }
+  if (filters.occurred_after !== undefined) {
+    clauses.push(`${OCCURRED_AT} > ${params.add(filters.occurred_after)}::timestamptz`);
+  }
+  if (filters.occurred_before !== undefined) {
+    clauses.push(`${OCCURRED_AT} < ${params.add(filters.occurred_before)}::timestamptz`);
+  }
+  return clauses.length > 0 ? clauses.join(' AND ') : null;
+}
+
+/**
+ * The predicate keeping memories aliased `m` inside a credential's bound scope ('true' when
+ * unbound). The caller adds the tenant predicate.
+ */
+export function boundScopeSql(scope: MemoryScope | undefined, params: SqlParams): string {
+  const clauses: string[] = [];
+  if (scope?.user_id) {
+    clauses.push(`m.user_id = ${params.add(scope.user_id)}::text`);
+  }
+  if (scope?.agent_id) {
+    clauses.push(`m.agent_id = ${params.add(scope.agent_id)}::text`);
+  }
+  return clauses.length > 0 ? clauses.join(' AND ') : 'true';
 }
 
 export interface NeighbourOptions {

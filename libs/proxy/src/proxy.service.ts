@@ -203,6 +203,7 @@ export class ProxyService {
       namespace,
       token_budget: directives.tokenBudget,
       k: 50,
+      relative_time: false,
       format: 'xml',
     });
     const deadline = new Promise<never>((_resolve, reject) => {

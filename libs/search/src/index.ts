@@ -7,3 +7,4 @@ export * from './search.module';
 export { SearchRepository } from './search.repository';
 export * from './lexical/bm25.sql';
 export * from './lexical/bm25.ddl';
+export * from './relative-time';

@@ -21,6 +21,21 @@ const weightsSchema = z.strictObject({
   relation: z.number().min(0).max(1).optional(),
 });
 
+/** Shared with context assembly. Off by default: docs/conversations.md "Relative time" has the measurement. */
+export const relativeTimeSchema = z
+  .boolean()
+  .default(false)
+  .describe(
+    'true: a relative-time phrase in the query ("yesterday", "last week", "in May", "3 days ago") restricts results to memories whose occurred_at falls in that window (UTC)',
+  );
+
+export const timeWindowViewSchema = z.object({
+  phrase: z.string().describe('the phrase found in the query'),
+  after: z.string().describe('inclusive start (ISO 8601)'),
+  before: z.string().describe('exclusive end (ISO 8601)'),
+});
+export type TimeWindowView = z.infer<typeof timeWindowViewSchema>;
+
 export const searchSchema = z
   .strictObject({
     tenant_id: tenantIdSchema.optional(),
@@ -37,6 +52,7 @@ export const searchSchema = z
     related_relations: z.array(relationNameSchema).max(20).optional(),
     fusion: z.enum(FUSION_METHODS).optional(),
     weights: weightsSchema.optional(),
+    relative_time: relativeTimeSchema,
   })
   .refine((input) => (input.namespace === undefined) !== (input.namespaces === undefined), {
     message: 'give exactly one of namespace and namespaces',
@@ -80,6 +96,9 @@ export const searchViewSchema = apiSchema(
     lexical_only: z
       .boolean()
       .describe('the vector stage was skipped (query embedding failed or no namespace has vectors)'),
+    time_window: timeWindowViewSchema
+      .nullable()
+      .describe('with relative_time: true, the occurred_at window the query named (null: none found or not asked)'),
   }),
 );
 export type SearchView = z.infer<typeof searchViewSchema>;

@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Database, RepositoryScope, assertTenant } from '@engram/db';
 import { MODEL_NAME_PATTERN } from '@engram/embeddings';
-import { MEMORY_COLUMNS, MemoryFilters, MemoryRow, SqlParams, memoryFilterSql, neighboursSql } from '@engram/memories';
+import {
+  MEMORY_COLUMNS,
+  MemoryFilters,
+  MemoryRow,
+  SqlParams,
+  memoryFilterSql,
+  memoryScopeFilterSql,
+  neighboursSql,
+} from '@engram/memories';
 import { MetricsService } from '@engram/metrics';
 import { lexicalCandidateCtes } from './lexical-candidates';
 
@@ -92,12 +100,16 @@ export class SearchRepository {
     const p = new SqlParams();
     const tenant = p.add(tenantId);
     const namespaces = p.add(plan.namespaces);
+    // Scope (user, agent, session) and occurred_at filters are applied inside both candidate
+    // stages, before their top-k cut, so a narrow scope still gets its candidates.
+    const scopeFilter = memoryScopeFilterSql(plan.filters, p);
     const ctes = [
       lexicalCandidateCtes(p, {
         tenant,
         namespaces,
         query: p.add(plan.query),
         limit: plan.lexicalLimit,
+        ...(scopeFilter === null ? {} : { memoryFilter: scopeFilter }),
       }),
     ];
     const sources = ['SELECT memory_id FROM lexical'];
@@ -116,7 +128,12 @@ export class SearchRepository {
       const probe = v.exact ? `${query}::vector` : `${query}::vector(${v.dimensions})`;
       ctes.push(`vector AS (
         SELECT e.memory_id FROM memory_embeddings e
-        WHERE e.tenant_id = ${tenant} AND e.model = '${v.model}' AND e.namespace = ANY(${p.add(v.namespaces)}::text[])
+        WHERE e.tenant_id = ${tenant} AND e.model = '${v.model}' AND e.namespace = ANY(${p.add(v.namespaces)}::text[])${
+          scopeFilter === null
+            ? ''
+            : `
+          AND EXISTS (SELECT 1 FROM memories m WHERE m.tenant_id = ${tenant} AND m.id = e.memory_id AND ${scopeFilter})`
+        }
         ORDER BY ${column} <=> ${probe}${v.exact ? ', e.memory_id' : ''}
         LIMIT ${p.add(v.limit)})`);
       sources.push('SELECT memory_id FROM vector');

@@ -3,6 +3,7 @@ import { ConfigService } from '@engram/config';
 import { EmbeddingModels, toVectorLiteral } from '@engram/embeddings';
 import { MetricsService, outcomeOf, timed } from '@engram/metrics';
 import { annotateActiveSpan, definedAttributes, tenantAttribute } from '@engram/tracing';
+import { bindScope } from '@engram/common';
 import {
   MemoryAccessTracker,
   MemoryFilters,
@@ -12,7 +13,8 @@ import {
   toMemoryView,
 } from '@engram/memories';
 import { FusionMethod, SearchWeights, defaultRanking, fuse, requestRanking } from './fusion';
-import { SearchInput, SearchResultView, SearchView } from './search.dto';
+import { SearchInput, SearchResultView, SearchView, TimeWindowView } from './search.dto';
+import { parseRelativeTime } from './relative-time';
 import { QueryEmbeddingCache } from './query-embeddings';
 import { CandidatePlan, SearchRepository } from './search.repository';
 
@@ -25,8 +27,17 @@ export interface RankRequest {
   related?: { id: string; mode: 'boost' | 'restrict'; depth: number; relations: string[] | null };
   fusion?: FusionMethod;
   weights?: Partial<SearchWeights>;
-  /** The instant recency is measured from (ms since the epoch); default: now. */
+  /** Read a relative-time phrase in the query as an occurred_at window (relative-time.ts). */
+  relativeTime?: boolean;
+  /** The instant recency and relative time are measured from (ms since the epoch); default: now. */
   now?: number;
+}
+
+export interface RankOutcome {
+  results: RankedMemory[];
+  lexicalOnly: boolean;
+  fusion: FusionMethod;
+  timeWindow: TimeWindowView | null;
 }
 
 export interface RankedMemory {
@@ -89,7 +100,7 @@ export class SearchService {
 
   async search(tenantId: string, input: SearchInput): Promise<SearchView> {
     return this.ops.observe('search', async () => {
-      const { results, lexicalOnly, fusion } = await this.rank(tenantId, {
+      const { results, lexicalOnly, fusion, timeWindow } = await this.rank(tenantId, {
         query: input.query,
         namespaces: input.namespaces ?? [input.namespace!],
         k: input.k,
@@ -105,6 +116,7 @@ export class SearchService {
           : undefined,
         fusion: input.fusion,
         weights: input.weights,
+        relativeTime: input.relative_time,
       });
       this.access.record(
         tenantId,
@@ -114,19 +126,42 @@ export class SearchService {
         results: results.map((r) => (input.explain ? r : { memory: r.memory, score: r.score })),
         fusion,
         lexical_only: lexicalOnly,
+        time_window: timeWindow,
       };
     });
   }
 
   /** The ranked memories for a request; used by search and by context assembly. */
-  async rank(
-    tenantId: string,
-    request: RankRequest,
-  ): Promise<{ results: RankedMemory[]; lexicalOnly: boolean; fusion: FusionMethod }> {
+  async rank(tenantId: string, request: RankRequest): Promise<RankOutcome> {
     const namespaces = [...new Set(request.namespaces)];
-    return this.stage('rank', { tenantId, namespaces, k: request.k }, () =>
-      this.rankStages(tenantId, namespaces, request),
+    // A credential bound to a user / agent ranks only that scope (403 scope_mismatch for another).
+    const scope = bindScope({ user_id: request.filters?.user_id, agent_id: request.filters?.agent_id });
+    const filters = { ...request.filters };
+    for (const field of ['user_id', 'agent_id'] as const) {
+      if (scope[field] !== undefined) {
+        filters[field] = scope[field];
+      }
+    }
+    let timeWindow: TimeWindowView | null = null;
+    if (request.relativeTime) {
+      const window = parseRelativeTime(request.query, new Date(request.now ?? Date.now()));
+      if (window) {
+        timeWindow = { phrase: window.phrase, after: window.after.toISOString(), before: window.before.toISOString() };
+        // The window narrows any occurred_after / occurred_before the request gave (filters are exclusive).
+        const after = new Date(window.after.getTime() - 1).toISOString();
+        if (filters.occurred_after === undefined || Date.parse(filters.occurred_after) < Date.parse(after)) {
+          filters.occurred_after = after;
+        }
+        const before = window.before.toISOString();
+        if (filters.occurred_before === undefined || Date.parse(filters.occurred_before) > Date.parse(before)) {
+          filters.occurred_before = before;
+        }
+      }
+    }
+    const outcome = await this.stage('rank', { tenantId, namespaces, k: request.k }, () =>
+      this.rankStages(tenantId, namespaces, { ...request, filters }),
     );
+    return { ...outcome, timeWindow };
   }
 
   private async rankStages(
@@ -168,7 +203,8 @@ export class SearchService {
           id: row.id,
           lexicalScore: row.lexical_score,
           vectorScore: row.vector_score,
-          createdAt: row.created_at,
+          // Recency is the age of the event (occurred_at, default created_at), not of its storage.
+          createdAt: row.occurred_at,
           importance: row.importance,
           accessCount: Number(row.access_count),
           relationDepth: row.relation_depth,

@@ -13,9 +13,12 @@ export interface ApiKeyRow {
   expires_at: Date | null;
   revoked_at: Date | null;
   last_used_at: Date | null;
+  bound_user_id: string | null;
+  bound_agent_id: string | null;
 }
 
-const KEY_COLUMNS = 'id, tenant_id, name, role, scopes, key_prefix, created_at, expires_at, revoked_at, last_used_at';
+const KEY_COLUMNS =
+  'id, tenant_id, name, role, scopes, key_prefix, created_at, expires_at, revoked_at, last_used_at, bound_user_id, bound_agent_id';
 
 /** The api_keys table: keys are found by the SHA-256 of the raw key, never stored raw. */
 @Injectable()
@@ -35,6 +38,8 @@ export class ApiKeysRepository {
       hash: Buffer;
       prefix: string;
       expiresAt: string | null;
+      boundUserId: string | null;
+      boundAgentId: string | null;
     },
     tx?: Queryable,
   ): Promise<ApiKeyRow> {
@@ -43,9 +48,19 @@ export class ApiKeysRepository {
       'insert',
       async (q) => {
         const rows = await q.query<ApiKeyRow>(
-          `INSERT INTO api_keys (tenant_id, name, role, scopes, key_hash, key_prefix, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${KEY_COLUMNS}`,
-          [tenantId, key.name, key.role, key.scopes, key.hash, key.prefix, key.expiresAt],
+          `INSERT INTO api_keys (tenant_id, name, role, scopes, key_hash, key_prefix, expires_at, bound_user_id, bound_agent_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${KEY_COLUMNS}`,
+          [
+            tenantId,
+            key.name,
+            key.role,
+            key.scopes,
+            key.hash,
+            key.prefix,
+            key.expiresAt,
+            key.boundUserId,
+            key.boundAgentId,
+          ],
         );
         return rows[0];
       },

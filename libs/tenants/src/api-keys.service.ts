@@ -20,6 +20,8 @@ export interface ApiKeyPrincipal {
   tenantId: string;
   role: string;
   scopes: string[] | null;
+  boundUserId: string | null;
+  boundAgentId: string | null;
 }
 
 export type ApiKeyCheck = { status: 'ok'; key: ApiKeyPrincipal } | { status: 'unknown' | 'revoked' | 'expired' };
@@ -45,6 +47,8 @@ function toView(row: ApiKeyRow): ApiKeyView {
     expires_at: row.expires_at?.toISOString() ?? null,
     revoked_at: row.revoked_at?.toISOString() ?? null,
     last_used_at: row.last_used_at?.toISOString() ?? null,
+    user_id: row.bound_user_id,
+    agent_id: row.bound_agent_id,
   };
 }
 
@@ -124,6 +128,8 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
           hash: hashApiKey(raw),
           prefix: raw.slice(0, PREFIX_LENGTH),
           expiresAt: input.expires_at ?? null,
+          boundUserId: input.user_id ?? null,
+          boundAgentId: input.agent_id ?? null,
         },
         tx,
       );
@@ -192,6 +198,8 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
         tenantId: row.tenant_id,
         role: row.role,
         scopes: row.scopes,
+        boundUserId: row.bound_user_id,
+        boundAgentId: row.bound_agent_id,
       },
     };
   }

@@ -6,6 +6,7 @@ import {
   scopesSchema,
   tenantIdSchema,
   timestampSchema,
+  scopeIdSchema,
 } from '@engram/common';
 
 export const PLANS = ['free', 'standard', 'premium'] as const;
@@ -84,6 +85,12 @@ export const createApiKeySchema = z.strictObject({
   expires_at: isoDateTime()
     .refine((value) => Date.parse(value) > Date.now(), 'must be in the future')
     .optional(),
+  user_id: scopeIdSchema
+    .optional()
+    .describe("binds the key to this user: it reads only this user's memories and writes only as this user"),
+  agent_id: scopeIdSchema
+    .optional()
+    .describe("binds the key to this agent: it reads only this agent's memories and writes only as this agent"),
 });
 export type CreateApiKeyInput = z.infer<typeof createApiKeySchema>;
 
@@ -139,6 +146,8 @@ export const apiKeyViewSchema = apiSchema(
     expires_at: timestampSchema().nullable(),
     revoked_at: timestampSchema().nullable(),
     last_used_at: timestampSchema().nullable(),
+    user_id: z.string().nullable().describe('the user this key is bound to; null: any'),
+    agent_id: z.string().nullable().describe('the agent this key is bound to; null: any'),
   }),
 );
 export type ApiKeyView = z.infer<typeof apiKeyViewSchema>;

@@ -440,6 +440,11 @@ class BatchWriter {
       expires_at: r.expires_at,
       created_at: r.created_at,
       updated_at: r.updated_at,
+      user_id: r.user_id,
+      agent_id: r.agent_id,
+      session_id: r.session_id,
+      occurred_at: r.occurred_at,
+      idempotency_key: r.idempotency_key,
       status: vectors.has(r.id) ? 'ready' : 'pending',
     }));
     // `old` sees the rows as they were before this statement (one snapshot for the whole WITH).
@@ -448,15 +453,16 @@ class BatchWriter {
          SELECT * FROM json_to_recordset($2::json) AS x(id uuid, namespace text, content text, type text, metadata jsonb,
                   tags text[], importance real, source text, actor text, created_by_key text, access_count bigint,
                   last_accessed_at timestamptz, expires_at timestamptz, created_at timestamptz, updated_at timestamptz,
-                  status text)
+                  status text, user_id text, agent_id text, session_id text, occurred_at timestamptz, idempotency_key text)
        ),
        old AS (SELECT m.id, m.namespace, m.content FROM memories m JOIN input i ON m.tenant_id = $1 AND m.id = i.id),
        up AS (
          INSERT INTO memories AS m (tenant_id, id, namespace, content, type, metadata, tags, importance, source, actor,
                                     created_by_key, access_count, last_accessed_at, expires_at, embedding_status,
-                                    created_at, updated_at)
+                                    created_at, updated_at, user_id, agent_id, session_id, occurred_at, idempotency_key)
          SELECT $1, i.id, i.namespace, i.content, i.type, i.metadata, i.tags, i.importance, i.source, i.actor,
-                i.created_by_key, i.access_count, i.last_accessed_at, i.expires_at, i.status, i.created_at, i.updated_at
+                i.created_by_key, i.access_count, i.last_accessed_at, i.expires_at, i.status, i.created_at, i.updated_at,
+                i.user_id, i.agent_id, i.session_id, i.occurred_at, i.idempotency_key
            FROM input i ORDER BY i.id
          ON CONFLICT (tenant_id, id) DO UPDATE SET
            namespace = EXCLUDED.namespace, content = EXCLUDED.content, type = EXCLUDED.type,
@@ -464,16 +470,20 @@ class BatchWriter {
            source = EXCLUDED.source, actor = EXCLUDED.actor, created_by_key = EXCLUDED.created_by_key,
            access_count = EXCLUDED.access_count, last_accessed_at = EXCLUDED.last_accessed_at,
            expires_at = EXCLUDED.expires_at, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+           user_id = EXCLUDED.user_id, agent_id = EXCLUDED.agent_id, session_id = EXCLUDED.session_id,
+           occurred_at = EXCLUDED.occurred_at, idempotency_key = EXCLUDED.idempotency_key,
            embedding_status = CASE
              WHEN EXCLUDED.embedding_status = 'ready' THEN 'ready'
              WHEN (m.namespace, m.content) IS NOT DISTINCT FROM (EXCLUDED.namespace, EXCLUDED.content) THEN m.embedding_status
              ELSE 'pending' END
          WHERE (m.namespace, m.content, m.type, m.metadata, m.tags, m.importance, m.source, m.actor, m.created_by_key,
-                m.access_count, m.last_accessed_at, m.expires_at, m.created_at, m.updated_at)
+                m.access_count, m.last_accessed_at, m.expires_at, m.created_at, m.updated_at,
+                m.user_id, m.agent_id, m.session_id, m.occurred_at, m.idempotency_key)
                IS DISTINCT FROM (EXCLUDED.namespace, EXCLUDED.content, EXCLUDED.type, EXCLUDED.metadata, EXCLUDED.tags,
                                  EXCLUDED.importance, EXCLUDED.source, EXCLUDED.actor, EXCLUDED.created_by_key,
                                  EXCLUDED.access_count, EXCLUDED.last_accessed_at, EXCLUDED.expires_at,
-                                 EXCLUDED.created_at, EXCLUDED.updated_at)
+                                 EXCLUDED.created_at, EXCLUDED.updated_at, EXCLUDED.user_id, EXCLUDED.agent_id,
+                                 EXCLUDED.session_id, EXCLUDED.occurred_at, EXCLUDED.idempotency_key)
             OR (EXCLUDED.embedding_status = 'ready' AND m.embedding_status <> 'ready')
          RETURNING m.id, (xmax = 0) AS inserted, m.embedding_status AS status
        )

@@ -98,6 +98,12 @@ export const memoryRecordSchema = z.strictObject({
   expires_at: nullableTimestamp,
   created_at: timestamp,
   updated_at: timestamp,
+  /** Scope, event time and message key (migration 0028); absent in files that predate them. */
+  user_id: text.nullable().default(null),
+  agent_id: text.nullable().default(null),
+  session_id: text.nullable().default(null),
+  occurred_at: nullableTimestamp.default(null),
+  idempotency_key: text.nullable().default(null),
   embeddings: z.array(embeddingSchema).optional(),
 });
 export type MemoryRecord = z.infer<typeof memoryRecordSchema>;

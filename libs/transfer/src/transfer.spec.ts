@@ -215,6 +215,44 @@ describe.each(['postgres', 'pglite'] as const)('tenant export and import (%s)', 
     expect(pin.body.value).toEqual({ rpm: 600, burst: [1, 2.5] });
   });
 
+  it('carries scopes, occurred_at and chat messages (repeated words, idempotency keys) across', async () => {
+    const source = await newTenant(t);
+    await newNamespace(t, source, 'chat');
+    const chat = await t.request('POST', '/api/v1/conversations', {
+      tenant_id: source,
+      namespace: 'chat',
+      user_id: 'alice',
+      agent_id: 'helper',
+      session_id: 'run-7',
+      messages: [
+        { role: 'user', content: 'ok', occurred_at: '2026-05-01T10:00:00Z' },
+        { role: 'assistant', content: 'ok' },
+      ],
+    });
+    expect(chat.status).toBe(201);
+    const file = await exported(source);
+    const copy = uniqueTenant('scoped-copy');
+    await imported(copy, file);
+    const columns = `SELECT content, user_id, agent_id, session_id, occurred_at, idempotency_key, metadata
+                       FROM memories WHERE tenant_id = $1 ORDER BY idempotency_key`;
+    const before = await ownerQuery(t, columns, [source]);
+    expect(before).toHaveLength(2);
+    expect(await ownerQuery(t, columns, [copy])).toEqual(before);
+    // A retry against the copy finds the imported messages: the keys came across.
+    const retry = await t.request('POST', '/api/v1/conversations', {
+      tenant_id: copy,
+      namespace: 'chat',
+      session_id: 'run-7',
+      user_id: 'alice',
+      agent_id: 'helper',
+      messages: [
+        { role: 'user', content: 'ok' },
+        { role: 'assistant', content: 'ok' },
+      ],
+    });
+    expect(retry.body).toMatchObject({ created: 0, duplicates: 2 });
+  });
+
   it('is idempotent: importing the same file again changes no row', async () => {
     const source = await newTenant(t);
     await seed(source);

@@ -145,6 +145,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Store a chat exchange: each message an episodic memory of its session, all or nothing; a retry stores nothing twice (201; 200 when every message was already stored) */
+        post: operations["ConversationsController_ingest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/conversations/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A session's messages, oldest first, in cursor pages */
+        get: operations["ConversationsController_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/drift/comparisons": {
         parameters: {
             query?: never;
@@ -567,6 +601,8 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         ApiKey: {
+            /** @description the agent this key is bound to; null: any */
+            agent_id: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -584,6 +620,8 @@ export interface components {
             /** @description null: the role's permissions, unnarrowed */
             scopes: string[] | null;
             tenant_id: string;
+            /** @description the user this key is bound to; null: any */
+            user_id: string | null;
         };
         ApiKeyList: {
             /** @description never the raw keys */
@@ -651,7 +689,17 @@ export interface components {
             /** @enum {string} */
             zone: "critical" | "middle" | "recency";
         };
+        /** @description a session's messages, oldest first */
+        Conversation: {
+            has_more: boolean;
+            memories: components["schemas"]["Memory"][];
+            /** @description pass it back as `cursor` for the next page; null on the last */
+            next_cursor: string | null;
+            session_id: string;
+        };
         CreatedApiKey: {
+            /** @description the agent this key is bound to; null: any */
+            agent_id: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -671,9 +719,12 @@ export interface components {
             /** @description null: the role's permissions, unnarrowed */
             scopes: string[] | null;
             tenant_id: string;
+            /** @description the user this key is bound to; null: any */
+            user_id: string | null;
         };
         CreatedMemory: {
             access_count: number;
+            agent_id: string | null;
             content: string;
             /** Format: date-time */
             created_at: string;
@@ -695,13 +746,20 @@ export interface components {
                 [key: string]: components["schemas"]["JsonValue"];
             };
             namespace: string;
+            /**
+             * Format: date-time
+             * @description when the event happened (created_at unless given)
+             */
+            occurred_at: string;
             provenance: components["schemas"]["Provenance"];
+            session_id: string | null;
             tags: string[];
             tenant_id: string;
             /** @enum {string} */
             type: "semantic" | "episodic" | "working" | "procedural";
             /** Format: date-time */
             updated_at: string;
+            user_id: string | null;
         };
         DriftComparison: {
             augmented: {
@@ -857,6 +915,34 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        IngestedConversation: {
+            created: number;
+            duplicates: number;
+            extraction: {
+                /**
+                 * @description not_requested: extract was false; not_configured: no extraction is available yet, nothing was extracted
+                 * @enum {string}
+                 */
+                status: "not_requested" | "not_configured";
+            };
+            /** @description in request order */
+            messages: components["schemas"]["IngestedMessage"][];
+            namespace: string;
+            session_id: string;
+        };
+        IngestedMessage: {
+            /** @description true: stored by an earlier request (a retry); this is that memory */
+            duplicate: boolean;
+            /**
+             * Format: uuid
+             * @description the memory that holds the message
+             */
+            id: string;
+            /** @description its position in the session */
+            index: number;
+            /** @enum {string} */
+            role: "system" | "user" | "assistant" | "tool";
+        };
         JsonValue: JsonValue;
         Liveness: {
             /** @enum {string} */
@@ -864,6 +950,7 @@ export interface components {
         };
         Memory: {
             access_count: number;
+            agent_id: string | null;
             content: string;
             /** Format: date-time */
             created_at: string;
@@ -883,13 +970,20 @@ export interface components {
                 [key: string]: components["schemas"]["JsonValue"];
             };
             namespace: string;
+            /**
+             * Format: date-time
+             * @description when the event happened (created_at unless given)
+             */
+            occurred_at: string;
             provenance: components["schemas"]["Provenance"];
+            session_id: string | null;
             tags: string[];
             tenant_id: string;
             /** @enum {string} */
             type: "semantic" | "episodic" | "working" | "procedural";
             /** Format: date-time */
             updated_at: string;
+            user_id: string | null;
         };
         MemoryBatchResult: {
             created: number;
@@ -1110,6 +1204,15 @@ export interface components {
             lexical_only: boolean;
             /** @description best first */
             results: components["schemas"]["SearchResult"][];
+            /** @description with relative_time: true, the occurred_at window the query named (null: none found or not asked) */
+            time_window: {
+                /** @description inclusive start (ISO 8601) */
+                after: string;
+                /** @description exclusive end (ISO 8601) */
+                before: string;
+                /** @description the phrase found in the query */
+                phrase: string;
+            } | null;
         };
         Tenant: {
             /** Format: date-time */
@@ -1198,7 +1301,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1281,7 +1384,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1375,7 +1478,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1451,7 +1554,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1550,7 +1653,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1644,7 +1747,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1729,7 +1832,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1779,12 +1882,14 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    agent_id?: string;
                     /** Format: date-time */
                     expires_at?: string;
                     name: string;
                     /** @enum {string} */
                     role: "infra" | "admin" | "machine" | "agent" | "dev" | "readonly";
                     scopes?: string[];
+                    user_id?: string;
                 };
             };
         };
@@ -1816,7 +1921,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1909,7 +2014,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1985,7 +2090,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2070,7 +2175,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2118,6 +2223,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    agent_id?: string;
                     /** Format: date-time */
                     as_of?: string;
                     /**
@@ -2128,12 +2234,20 @@ export interface operations {
                     /** @default 50 */
                     k?: number;
                     namespace: string;
+                    /** Format: date-time */
+                    occurred_after?: string;
+                    /** Format: date-time */
+                    occurred_before?: string;
                     pin_prefixes?: string[];
                     query: string;
+                    /** @default false */
+                    relative_time?: boolean;
+                    session_id?: string;
                     system_prompt?: string;
                     tenant_id?: string;
                     token_budget?: number;
                     types?: ("semantic" | "episodic" | "working" | "procedural")[];
+                    user_id?: string;
                 };
             };
         };
@@ -2165,7 +2279,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2194,6 +2308,212 @@ export interface operations {
             };
             /** @description unsupported_media_type: send application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ConversationsController_ingest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    agent_id?: string;
+                    create_namespace?: boolean;
+                    /** @default false */
+                    extract?: boolean;
+                    messages: {
+                        content: string;
+                        id?: string;
+                        name?: string;
+                        /** Format: date-time */
+                        occurred_at?: string;
+                        /** @enum {string} */
+                        role: "system" | "user" | "assistant" | "tool";
+                    }[];
+                    namespace: string;
+                    session_id?: string;
+                    /** @default 0 */
+                    start_index?: number;
+                    tenant_id?: string;
+                    user_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description every message was already stored (a retry) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestedConversation"];
+                };
+            };
+            /** @description stored (some may be duplicates) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestedConversation"];
+                };
+            };
+            /** @description empty_messages, too_many_messages, invalid_messages_role, invalid_messages_content */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description quota_exceeded, scope_mismatch */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description namespace_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description content_too_large, payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ConversationsController_session: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                namespace?: string;
+                tenant_id?: string;
+            };
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of the session (empty for a session with no messages) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description invalid_cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description namespace_not_found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2591,7 +2911,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2687,7 +3007,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2728,17 +3048,22 @@ export interface operations {
     MemoriesController_list: {
         parameters: {
             query?: {
+                agent_id?: string;
                 created_after?: string;
                 created_before?: string;
                 cursor?: string;
                 limit?: number;
                 metadata?: string;
                 namespace?: string;
+                occurred_after?: string;
+                occurred_before?: string;
+                session_id?: string;
                 tags?: string;
                 tenant_id?: string;
                 type?: string;
                 updated_after?: string;
                 updated_before?: string;
+                user_id?: string;
             };
             header?: never;
             path?: never;
@@ -2773,7 +3098,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2812,6 +3137,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    agent_id?: string;
                     content: string;
                     create_namespace?: boolean;
                     importance?: number;
@@ -2819,6 +3145,8 @@ export interface operations {
                         [key: string]: components["schemas"]["JsonValue"];
                     };
                     namespace: string;
+                    /** Format: date-time */
+                    occurred_at?: string;
                     relations?: {
                         relation: string;
                         /** Format: uuid */
@@ -2826,6 +3154,7 @@ export interface operations {
                         /** @default 1 */
                         weight?: number;
                     }[];
+                    session_id?: string;
                     source?: string;
                     tags?: string[];
                     tenant_id?: string;
@@ -2835,6 +3164,7 @@ export interface operations {
                      * @enum {string}
                      */
                     type?: "semantic" | "episodic" | "working" | "procedural";
+                    user_id?: string;
                 };
             };
         };
@@ -2971,7 +3301,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3047,7 +3377,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3097,6 +3427,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    agent_id?: string | null;
                     content?: string;
                     create_namespace?: boolean;
                     importance?: number;
@@ -3104,12 +3435,16 @@ export interface operations {
                         [key: string]: components["schemas"]["JsonValue"];
                     };
                     namespace?: string;
+                    /** Format: date-time */
+                    occurred_at?: string | null;
+                    session_id?: string | null;
                     source?: string | null;
                     tags?: string[];
                     tenant_id?: string;
                     ttl_seconds?: number;
                     /** @enum {string} */
                     type?: "semantic" | "episodic" | "working" | "procedural";
+                    user_id?: string | null;
                 };
             };
         };
@@ -3141,7 +3476,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3248,7 +3583,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3335,7 +3670,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3403,11 +3738,14 @@ export interface operations {
                 "application/json": {
                     create_namespace?: boolean;
                     memories: {
+                        agent_id?: string;
                         content: string;
                         importance?: number;
                         metadata?: {
                             [key: string]: components["schemas"]["JsonValue"];
                         };
+                        /** Format: date-time */
+                        occurred_at?: string;
                         relations?: {
                             relation: string;
                             /** Format: uuid */
@@ -3415,6 +3753,7 @@ export interface operations {
                             /** @default 1 */
                             weight?: number;
                         }[];
+                        session_id?: string;
                         source?: string;
                         tags?: string[];
                         ttl_seconds?: number;
@@ -3423,6 +3762,7 @@ export interface operations {
                          * @enum {string}
                          */
                         type?: "semantic" | "episodic" | "working" | "procedural";
+                        user_id?: string;
                     }[];
                     namespace: string;
                     tenant_id?: string;
@@ -3535,6 +3875,7 @@ export interface operations {
                     /** @default false */
                     explain?: boolean;
                     filters?: {
+                        agent_id?: string;
                         /** Format: date-time */
                         created_after?: string;
                         /** Format: date-time */
@@ -3542,12 +3883,18 @@ export interface operations {
                         metadata?: {
                             [key: string]: components["schemas"]["JsonValue"];
                         };
+                        /** Format: date-time */
+                        occurred_after?: string;
+                        /** Format: date-time */
+                        occurred_before?: string;
+                        session_id?: string;
                         tags?: string[];
                         types?: ("semantic" | "episodic" | "working" | "procedural")[];
                         /** Format: date-time */
                         updated_after?: string;
                         /** Format: date-time */
                         updated_before?: string;
+                        user_id?: string;
                     };
                     /** @enum {string} */
                     fusion?: "rrf" | "weighted" | "minmax";
@@ -3567,6 +3914,8 @@ export interface operations {
                     related_relations?: string[];
                     /** Format: uuid */
                     related_to?: string;
+                    /** @default false */
+                    relative_time?: boolean;
                     tenant_id?: string;
                     weights?: {
                         access?: number;
@@ -3608,7 +3957,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3705,7 +4054,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3877,7 +4226,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3954,7 +4303,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4036,7 +4385,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4121,7 +4470,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4197,7 +4546,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4293,7 +4642,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4369,7 +4718,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4455,7 +4804,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4556,7 +4905,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4612,7 +4961,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4668,7 +5017,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4724,7 +5073,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4871,7 +5220,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4963,7 +5312,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
             403: {
                 headers: {
                     [name: string]: unknown;

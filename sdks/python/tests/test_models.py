@@ -86,6 +86,10 @@ MEMORY = {
     "expires_at": None,
     "created_at": "2026-01-02T03:04:05.678Z",
     "updated_at": "2026-01-02T03:04:05.678Z",
+    "user_id": "alice",
+    "agent_id": None,
+    "session_id": None,
+    "occurred_at": "2026-01-01T09:00:00.000Z",
     "a_field_added_later": 1,
 }
 

@@ -46,6 +46,10 @@ MEMORY = {
     "expires_at": None,
     "created_at": "2026-01-02T03:04:05.678Z",
     "updated_at": "2026-01-02T03:04:05.678Z",
+    "user_id": None,
+    "agent_id": None,
+    "session_id": None,
+    "occurred_at": "2026-01-02T03:04:05.678Z",
     "duplicate": True,
 }
 NAMESPACE = {

@@ -64,6 +64,12 @@ export interface Bm25Placeholders {
   b: string;
   maxDocFrequency: string;
   rescoreFactor: string;
+  /**
+   * Optional predicate on the candidate's memory (aliased `m`; the stage adds the tenant and id):
+   * applied before the top-limit cut, so a narrow filter (one user, a date window) still gets
+   * `limit` candidates. One primary-key probe per probed candidate.
+   */
+  memoryFilter?: string;
 }
 
 /**
@@ -116,7 +122,13 @@ export function bm25CandidateCtes(p: Bm25Placeholders, s: LexicalSchema = MEMORI
        WHERE qt.probes
        GROUP BY p.memory_id, p.namespace
     ), lexical_best AS MATERIALIZED (
-      SELECT * FROM lexical_probed ORDER BY score DESC, memory_id LIMIT ${p.limit} * ${p.rescoreFactor}
+      SELECT c.* FROM lexical_probed c
+      ${
+        p.memoryFilter === undefined
+          ? ''
+          : `WHERE EXISTS (SELECT 1 FROM ${s.memories} m WHERE m.tenant_id = ${p.tenant} AND m.id = c.memory_id AND ${p.memoryFilter})`
+      }
+      ORDER BY score DESC, memory_id LIMIT ${p.limit} * ${p.rescoreFactor}
     ), lexical_common AS (
       SELECT c.memory_id, sum(${termScore('c.dl')}) AS score
         FROM lexical_best c

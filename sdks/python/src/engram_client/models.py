@@ -24,6 +24,8 @@ class ApiKey(BaseModel):
     expires_at: Optional[datetime] = Field(...)
     revoked_at: Optional[datetime] = Field(...)
     last_used_at: Optional[datetime] = Field(...)
+    user_id: Optional[str] = Field(..., description="the user this key is bound to; null: any")
+    agent_id: Optional[str] = Field(..., description="the agent this key is bound to; null: any")
 
 
 class ApiKeyList(BaseModel):
@@ -75,6 +77,43 @@ class ChatCompletion(BaseModel):
     usage: Optional[Dict[str, Any]] = None
 
 
+class Provenance(BaseModel):
+    source: Optional[str] = Field(...)
+    actor: Optional[str] = Field(..., description="who wrote it: the credential's actor")
+    created_by_key: Optional[str] = Field(..., description="the id of the API key that wrote it, if one did")
+
+
+class Memory(BaseModel):
+    id: str
+    tenant_id: str
+    namespace: str
+    content: str
+    type: str = Field(..., description="one of: semantic, episodic, working, procedural")
+    metadata: Dict[str, JsonValue]
+    tags: List[str]
+    importance: float
+    provenance: Provenance
+    embedding_status: str = Field(..., description="searchable by text at once, by meaning once ready; failed after the last retry; one of: pending, ready, failed")
+    access_count: int
+    last_accessed_at: Optional[datetime] = Field(...)
+    expires_at: Optional[datetime] = Field(...)
+    created_at: datetime
+    updated_at: datetime
+    user_id: Optional[str] = Field(...)
+    agent_id: Optional[str] = Field(...)
+    session_id: Optional[str] = Field(...)
+    occurred_at: datetime = Field(..., description="when the event happened (created_at unless given)")
+
+
+class Conversation(BaseModel):
+    """a session's messages, oldest first"""
+
+    memories: List[Memory]
+    has_more: bool
+    next_cursor: Optional[str] = Field(..., description="pass it back as `cursor` for the next page; null on the last")
+    session_id: str
+
+
 class CreatedApiKey(BaseModel):
     id: str
     tenant_id: str
@@ -86,13 +125,9 @@ class CreatedApiKey(BaseModel):
     expires_at: Optional[datetime] = Field(...)
     revoked_at: Optional[datetime] = Field(...)
     last_used_at: Optional[datetime] = Field(...)
+    user_id: Optional[str] = Field(..., description="the user this key is bound to; null: any")
+    agent_id: Optional[str] = Field(..., description="the agent this key is bound to; null: any")
     key: str = Field(..., description="the raw key: shown once, stored only as its SHA-256")
-
-
-class Provenance(BaseModel):
-    source: Optional[str] = Field(...)
-    actor: Optional[str] = Field(..., description="who wrote it: the credential's actor")
-    created_by_key: Optional[str] = Field(..., description="the id of the API key that wrote it, if one did")
 
 
 class CreatedMemory(BaseModel):
@@ -111,6 +146,10 @@ class CreatedMemory(BaseModel):
     expires_at: Optional[datetime] = Field(...)
     created_at: datetime
     updated_at: datetime
+    user_id: Optional[str] = Field(...)
+    agent_id: Optional[str] = Field(...)
+    session_id: Optional[str] = Field(...)
+    occurred_at: datetime = Field(..., description="when the event happened (created_at unless given)")
     duplicate: bool = Field(..., description="true: the same content already existed in the namespace; this is that memory")
 
 
@@ -244,26 +283,28 @@ class ExtractionJob(BaseModel):
     finished_at: Optional[datetime] = Field(...)
 
 
+class IngestedConversationExtraction(BaseModel):
+    status: str = Field(..., description="not_requested: extract was false; not_configured: no extraction is available yet, nothing was extracted; one of: not_requested, not_configured")
+
+
+class IngestedMessage(BaseModel):
+    id: str = Field(..., description="the memory that holds the message")
+    index: int = Field(..., description="its position in the session")
+    role: str = Field(..., description="one of: system, user, assistant, tool")
+    duplicate: bool = Field(..., description="true: stored by an earlier request (a retry); this is that memory")
+
+
+class IngestedConversation(BaseModel):
+    namespace: str
+    session_id: str
+    messages: List[IngestedMessage] = Field(..., description="in request order")
+    created: int
+    duplicates: int
+    extraction: IngestedConversationExtraction
+
+
 class Liveness(BaseModel):
     status: str = Field(..., description="one of: ok")
-
-
-class Memory(BaseModel):
-    id: str
-    tenant_id: str
-    namespace: str
-    content: str
-    type: str = Field(..., description="one of: semantic, episodic, working, procedural")
-    metadata: Dict[str, JsonValue]
-    tags: List[str]
-    importance: float
-    provenance: Provenance
-    embedding_status: str = Field(..., description="searchable by text at once, by meaning once ready; failed after the last retry; one of: pending, ready, failed")
-    access_count: int
-    last_accessed_at: Optional[datetime] = Field(...)
-    expires_at: Optional[datetime] = Field(...)
-    created_at: datetime
-    updated_at: datetime
 
 
 class MemoryBatchResult(BaseModel):
@@ -422,10 +463,19 @@ class SearchResult(BaseModel):
     components: Optional[ScoreComponents] = Field(None, description="with explain: true")
 
 
+class SearchResultsTimeWindow(BaseModel):
+    """with relative_time: true, the occurred_at window the query named (null: none found or not asked)"""
+
+    phrase: str = Field(..., description="the phrase found in the query")
+    after: str = Field(..., description="inclusive start (ISO 8601)")
+    before: str = Field(..., description="exclusive end (ISO 8601)")
+
+
 class SearchResults(BaseModel):
     results: List[SearchResult] = Field(..., description="best first")
     fusion: str = Field(..., description="how text and vector relevance were combined")
     lexical_only: bool = Field(..., description="the vector stage was skipped (query embedding failed or no namespace has vectors)")
+    time_window: Optional[SearchResultsTimeWindow] = Field(..., description="with relative_time: true, the occurred_at window the query named (null: none found or not asked)")
 
 
 class QuotaOverrides(BaseModel):
@@ -473,6 +523,7 @@ __all__ = [
     "ChatCompletion",
     "ContextBlock",
     "ContextZones",
+    "Conversation",
     "CreatedApiKey",
     "CreatedMemory",
     "DriftComparison",
@@ -492,6 +543,9 @@ __all__ = [
     "ExtractionJob",
     "ExtractionJobError",
     "HealthCheck",
+    "IngestedConversation",
+    "IngestedConversationExtraction",
+    "IngestedMessage",
     "Liveness",
     "Memory",
     "MemoryBatchResult",
@@ -517,6 +571,7 @@ __all__ = [
     "ScoreComponents",
     "SearchResult",
     "SearchResults",
+    "SearchResultsTimeWindow",
     "SkippedEntry",
     "Tenant",
     "TenantList",
@@ -534,6 +589,7 @@ SCHEMA_PATHS = {
     "ChatCompletion": "ChatCompletion",
     "ContextBlock": "ContextBlock",
     "ContextZones": "AssembledContext.zones",
+    "Conversation": "Conversation",
     "CreatedApiKey": "CreatedApiKey",
     "CreatedMemory": "CreatedMemory",
     "DriftComparison": "DriftComparison",
@@ -553,6 +609,9 @@ SCHEMA_PATHS = {
     "ExtractionJob": "ExtractionJob",
     "ExtractionJobError": "ExtractionJob.error",
     "HealthCheck": "Readiness.info{}",
+    "IngestedConversation": "IngestedConversation",
+    "IngestedConversationExtraction": "IngestedConversation.extraction",
+    "IngestedMessage": "IngestedMessage",
     "Liveness": "Liveness",
     "Memory": "Memory",
     "MemoryBatchResult": "MemoryBatchResult",
@@ -578,6 +637,7 @@ SCHEMA_PATHS = {
     "ScoreComponents": "ScoreComponents",
     "SearchResult": "SearchResult",
     "SearchResults": "SearchResults",
+    "SearchResultsTimeWindow": "SearchResults.time_window",
     "SkippedEntry": "AssembledContext.skipped[]",
     "Tenant": "Tenant",
     "TenantList": "TenantList",

@@ -1,0 +1,3 @@
+export * from './conversations.dto';
+export * from './conversations.service';
+export * from './conversations.module';
