@@ -21,6 +21,8 @@ import { AuditOutboxRetired1763800000020 } from './0020-audit-outbox-retired';
 import { LexicalRowUpdateTriggers1763800000021 } from './0021-lexical-row-update-triggers';
 import { MemoriesPendingEmbeddingIndex1763800000022 } from './0022-memories-pending-embedding-index';
 import { MemoryEmbeddingPassages1763800000023 } from './0023-memory-embedding-passages';
+import { MemorySupersede1763800000030 } from './0030-memory-supersede';
+import { MemoryVersions1763800000031 } from './0031-memory-versions';
 import { SqlMigration } from './migration';
 import { createMigrator, Migrator } from './migrator';
 
@@ -49,6 +51,8 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   LexicalRowUpdateTriggers1763800000021,
   MemoriesPendingEmbeddingIndex1763800000022,
   MemoryEmbeddingPassages1763800000023,
+  MemorySupersede1763800000030,
+  MemoryVersions1763800000031,
 ];
 
 export { SqlMigration, verifyChain } from './migration';

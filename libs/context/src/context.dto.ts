@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { apiSchema, tenantIdSchema } from '@engram/common';
-import { MEMORY_TYPES, namespaceNameSchema } from '@engram/memories';
+import { MEMORY_TYPES, asOfSchema, namespaceNameSchema } from '@engram/memories';
 import { ZONES } from './context-assembler';
 import { CONTEXT_FORMATS } from './context-render';
 
@@ -30,6 +30,8 @@ export const contextSchema = z.strictObject({
     .enum(CONTEXT_FORMATS)
     .default('xml')
     .describe('how text is written: xml (default, one line per memory), markdown or json; all frame entries as data'),
+  include_superseded: z.boolean().default(false).describe('true: superseded memories may be packed too'),
+  as_of: asOfSchema.optional(),
 });
 export type ContextInput = z.infer<typeof contextSchema>;
 
@@ -43,6 +45,12 @@ export const contextBlockSchema = apiSchema(
     ref: z.number().int().optional().describe('for a memory: the [n] that marks it in text'),
     memory_id: z.uuid().nullable().describe('null for a pin'),
     pin_key: z.string().optional().describe('for a pin'),
+    superseded_by: z
+      .uuid()
+      .nullable()
+      .optional()
+      .describe('for a superseded memory (only with include_superseded): its successor'),
+    supersedes: z.uuid().nullable().optional().describe('for a memory that superseded another: that one'),
     content: z.string(),
     score: z.number(),
     tokens: z.number().int(),

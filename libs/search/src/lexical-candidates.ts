@@ -15,7 +15,14 @@ import { Bm25Parameters, DEFAULT_BM25, bm25CandidateCtes } from './lexical/bm25.
  */
 export function lexicalCandidateCtes(
   params: SqlParams,
-  stage: { tenant: string; namespaces: string; query: string; limit: number },
+  stage: {
+    tenant: string;
+    namespaces: string;
+    query: string;
+    limit: number;
+    now?: string;
+    candidateFilter?: (memoryId: string) => string;
+  },
   bm25: Bm25Parameters = DEFAULT_BM25,
 ): string {
   return bm25CandidateCtes({
@@ -27,5 +34,7 @@ export function lexicalCandidateCtes(
     b: params.add(bm25.b),
     maxDocFrequency: params.add(bm25.maxDocFrequency),
     rescoreFactor: `${params.add(bm25.rescoreFactor)}::int`,
+    now: stage.now,
+    candidateFilter: stage.candidateFilter,
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  asOfSchema,
   memoryFiltersSchema,
   memoryIdSchema,
   namespaceNameSchema,
@@ -37,6 +38,8 @@ export const searchSchema = z
     related_relations: z.array(relationNameSchema).max(20).optional(),
     fusion: z.enum(FUSION_METHODS).optional(),
     weights: weightsSchema.optional(),
+    include_superseded: z.boolean().default(false).describe('true: superseded memories are candidates too'),
+    as_of: asOfSchema.optional(),
   })
   .refine((input) => (input.namespace === undefined) !== (input.namespaces === undefined), {
     message: 'give exactly one of namespace and namespaces',

@@ -25,6 +25,9 @@ export interface RankRequest {
   related?: { id: string; mode: 'boost' | 'restrict'; depth: number; relations: string[] | null };
   fusion?: FusionMethod;
   weights?: Partial<SearchWeights>;
+  includeSuperseded?: boolean;
+  /** ISO timestamp: rank the memories as they stood then. */
+  asOf?: string;
 }
 
 export interface RankedMemory {
@@ -103,6 +106,8 @@ export class SearchService {
           : undefined,
         fusion: input.fusion,
         weights: input.weights,
+        includeSuperseded: input.include_superseded,
+        asOf: input.as_of,
       });
       this.access.record(
         tenantId,
@@ -147,6 +152,8 @@ export class SearchService {
       lexicalLimit: poolSize,
       vector,
       filters: request.filters,
+      includeSuperseded: request.includeSuperseded,
+      asOf: request.asOf,
       related: request.related
         ? {
             id: request.related.id,

@@ -64,6 +64,10 @@ export interface Bm25Placeholders {
   b: string;
   maxDocFrequency: string;
   rescoreFactor: string;
+  /** The instant expiry is judged at (default now()): as_of searches pass theirs. */
+  now?: string;
+  /** A predicate on a candidate's memory id, applied before the stage's LIMIT (e.g. not superseded). */
+  candidateFilter?: (memoryId: string) => string;
 }
 
 /**
@@ -111,12 +115,13 @@ export function bm25CandidateCtes(p: Bm25Placeholders, s: LexicalSchema = MEMORI
        CROSS JOIN LATERAL (
              SELECT p.memory_id, p.namespace, p.tf, p.dl FROM ${s.postingsTable} p
               WHERE p.tenant_id = ${p.tenant} AND p.namespace = ANY(${p.namespaces}::text[]) AND p.lexeme = qt.lexeme
-                AND (p.expires_at IS NULL OR p.expires_at > now())
+                AND (p.expires_at IS NULL OR p.expires_at > ${p.now ?? 'now()'})
              OFFSET 0) p
        WHERE qt.probes
        GROUP BY p.memory_id, p.namespace
     ), lexical_best AS MATERIALIZED (
-      SELECT * FROM lexical_probed ORDER BY score DESC, memory_id LIMIT ${p.limit} * ${p.rescoreFactor}
+      SELECT * FROM lexical_probed c${p.candidateFilter ? ` WHERE ${p.candidateFilter('c.memory_id')}` : ''}
+       ORDER BY score DESC, memory_id LIMIT ${p.limit} * ${p.rescoreFactor}
     ), lexical_common AS (
       SELECT c.memory_id, sum(${termScore('c.dl')}) AS score
         FROM lexical_best c
