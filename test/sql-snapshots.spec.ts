@@ -238,6 +238,29 @@ describe('SQL snapshots', () => {
           memories: [{ content: 'Water before the run' }, { content: 'Tea after the run', tags: ['evening'] }],
         }),
       );
+      const target = await t.request('POST', '/api/v1/memories', {
+        tenant_id: TENANT,
+        namespace: 'large',
+        content: 'Tea after the long run',
+      });
+      const supersede = await record(() =>
+        t.request('POST', `/api/v1/memories/${target.body.id as string}/supersede`, {
+          tenant_id: TENANT,
+          content: 'Tea after the short run',
+        }),
+      );
+      const history = await record(() =>
+        t.request('GET', `/api/v1/memories/${target.body.id as string}/history?tenant_id=${TENANT}`),
+      );
+      const asOf = await record(() =>
+        t.request('POST', '/api/v1/memories/search', {
+          tenant_id: TENANT,
+          namespace: 'small',
+          query: 'green tea',
+          k: 5,
+          as_of: '2026-01-01T00:00:00Z',
+        }),
+      );
       const pinGet = await record(() => t.request('GET', `/api/v1/memory/pins/config:limits?tenant_id=${TENANT}`));
       const pinFunction = await t.db.query<{ definition: string }>(
         `SELECT pg_get_functiondef('engram_pin_get(text, text)'::regprocedure) AS definition`,
@@ -247,6 +270,9 @@ describe('SQL snapshots', () => {
         ['search-exact.sql', render('POST /api/v1/memories/search over a scope scanned exactly.', exact)],
         ['search-hnsw.sql', render('POST /api/v1/memories/search over a scope searched through HNSW.', hnsw)],
         ['memories-batch-insert.sql', render('POST /api/v1/memories/batch with two new memories.', batch)],
+        ['memories-supersede.sql', render('POST /api/v1/memories/<id>/supersede.', supersede)],
+        ['memories-history.sql', render('GET /api/v1/memories/<id>/history.', history)],
+        ['search-as-of.sql', render('POST /api/v1/memories/search with as_of, a scope scanned exactly.', asOf)],
         ['pin-get.sql', render('GET /api/v1/memory/pins/<key>.', pinGet)],
         [
           'pin-get-function.sql',

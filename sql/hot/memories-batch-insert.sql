@@ -15,10 +15,14 @@ COMMIT
 BEGIN; SELECT set_config('app.tenant_id', 'sql-snapshot', true); SET LOCAL engram.storage_bytes_limit = 10737418240
 
 -- 5
+SELECT set_config('engram.change_reason', $1, true), set_config('engram.actor', coalesce($2, ''), true),
+set_config('engram.key_id', coalesce($3, ''), true)
+
+-- 6
 WITH input AS (
          SELECT x.*, memory_content_hash(x.content) AS hash
          FROM jsonb_to_recordset($3::jsonb) AS x(ord int, content text, type text, metadata jsonb, tags text[],
-           importance real, source text, ttl_seconds int, embedding text)
+           importance real, source text, ttl_seconds int, embedding text, supersedes uuid)
        ), namespace AS (
          INSERT INTO namespaces (tenant_id, name, embedding_model) SELECT $1, $2, $7 WHERE $8::boolean
          ON CONFLICT (tenant_id, name) DO NOTHING
@@ -26,11 +30,12 @@ WITH input AS (
          SELECT coalesce((SELECT embedding_model FROM namespaces WHERE tenant_id = $1 AND name = $2), $7) = $6 AS ok
        ), inserted AS (
          INSERT INTO memories AS m (tenant_id, namespace, content, type, metadata, tags, importance, source, actor,
-           created_by_key, expires_at, embedding_status)
+           created_by_key, expires_at, embedding_status, supersedes)
          SELECT $1, $2, i.content, i.type, coalesce(i.metadata, '{}'::jsonb), coalesce(i.tags, '{}'),
            coalesce(i.importance, 0.5), i.source, $4, $5,
            CASE WHEN i.ttl_seconds > 0 THEN now() + make_interval(secs => i.ttl_seconds) END,
-           CASE WHEN i.embedding IS NOT NULL AND (SELECT ok FROM model_ok) THEN 'ready' ELSE 'pending' END
+           CASE WHEN i.embedding IS NOT NULL AND (SELECT ok FROM model_ok) THEN 'ready' ELSE 'pending' END,
+           i.supersedes
          FROM input i ORDER BY i.ord
          ON CONFLICT (tenant_id, namespace, content_hash) DO NOTHING
          RETURNING m.*
@@ -43,19 +48,19 @@ WITH input AS (
        )
        SELECT i.ord, false AS duplicate, m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance,
 m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at,
-m.created_at, m.updated_at
+m.created_at, m.updated_at, m.state, m.superseded_by, m.superseded_at, m.supersedes
        FROM input i JOIN inserted m ON m.content_hash = i.hash
        UNION ALL
        SELECT i.ord, true AS duplicate, m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance,
 m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at,
-m.created_at, m.updated_at
+m.created_at, m.updated_at, m.state, m.superseded_by, m.superseded_at, m.supersedes
        FROM input i JOIN memories m ON m.tenant_id = $1 AND m.namespace = $2 AND m.content_hash = i.hash
        WHERE NOT EXISTS (SELECT 1 FROM inserted WHERE content_hash = i.hash)
        ORDER BY ord
 
--- 6
+-- 7
 UPDATE tenant_usage SET memories = memories + $2, updated_at = now()
 WHERE tenant_id = $1 AND memories + $2 <= $3 RETURNING memories::float8 AS used
 
--- 7
+-- 8
 COMMIT

@@ -330,7 +330,8 @@ export class MemoriesRepository {
       }
       const params = new SqlParams();
       const tenant = params.add(tenantId);
-      const asOf = options.asOf === undefined ? undefined : params.add(options.asOf);
+      // A future as_of is now: nothing is judged expired ahead of time.
+      const asOf = options.asOf === undefined ? undefined : `least(${params.add(options.asOf)}::timestamptz, now())`;
       // as_of: the memories as they stood then, namespace and filters included (memoriesAsOfSql).
       const from = asOf === undefined ? 'memories m' : `${memoriesAsOfSql(tenant, asOf)} m`;
       const clauses = [`m.tenant_id = ${tenant}`, memoryFilterSql(options.filters, params, asOf)];

@@ -106,7 +106,8 @@ export class SearchRepository {
     const p = new SqlParams();
     const tenant = p.add(tenantId);
     const namespaces = p.add(plan.namespaces);
-    const asOf = plan.asOf === undefined ? undefined : p.add(plan.asOf);
+    // A future as_of is now: nothing is judged expired ahead of time.
+    const asOf = plan.asOf === undefined ? undefined : `least(${p.add(plan.asOf)}::timestamptz, now())`;
     // Superseded memories (at as_of, or now) leave each stage before its LIMIT, so they never
     // take a candidate slot: an anti-join probe of the partial index memories_superseded_idx.
     const candidateFilter =
