@@ -387,6 +387,23 @@ export const MCP_ISOLATION_CASES: McpIsolationCase[] = [
     expectedCode: 'memory_not_found',
   },
   {
+    name: 'supersede_memory of a foreign id',
+    tool: 'supersede_memory',
+    args: (c) => ({ id: c.memoryId, content: 'probe successor' }),
+    expectedCode: 'memory_not_found',
+  },
+  {
+    name: 'memory_history of a foreign id',
+    tool: 'memory_history',
+    args: (c) => ({ id: c.memoryId }),
+    expectedCode: 'memory_not_found',
+  },
+  {
+    name: 'list_memories of every namespace, superseded included, as of now',
+    tool: 'list_memories',
+    args: () => ({ limit: 200, include_superseded: true, as_of: '2100-01-01T00:00:00Z' }),
+  },
+  {
     name: 'relate from a foreign memory',
     tool: 'relate',
     args: (c) => ({ id: c.memoryId, relations: [{ to: c.otherMemoryId, relation: 'about' }] }),
