@@ -7,7 +7,9 @@ import { SqlMigration } from './migration';
  * is the last version with valid_from <= T (a backward scan of the primary key).
  *
  * - Insert: version 1, `change` 'create', valid_from = created_at (statement-level, one INSERT
- *   per statement over the transition table: a 1,000-memory batch costs one pass).
+ *   per statement over the transition table: a 1,000-memory batch costs one pass). An import
+ *   (engram.change_reason 'import') writes `change` 'import' valid from the memory's updated_at:
+ *   its content before that is not in the file.
  * - Update: a row-level trigger (see 0021 for why not statement-level) that fires only when a
  *   versioned column changed: content, namespace, type, metadata, tags, importance, source,
  *   expiry or state. Embedding status, access counts, a re-embed and the successor's deletion
@@ -56,7 +58,8 @@ export class MemoryVersions1763800000031 extends SqlMigration {
     BEGIN
       INSERT INTO memory_versions (tenant_id, memory_id, version, valid_from, change, reason, actor, key_id,
         namespace, content, type, metadata, tags, importance, source, expires_at, state, superseded_by, supersedes)
-      SELECT n.tenant_id, n.id, 1, n.created_at,
+      SELECT n.tenant_id, n.id, 1,
+             CASE WHEN current_setting('engram.change_reason', true) = 'import' THEN n.updated_at ELSE n.created_at END,
              CASE WHEN current_setting('engram.change_reason', true) = 'import' THEN 'import' ELSE 'create' END,
              coalesce(nullif(current_setting('engram.change_reason', true), ''), 'api'), n.actor, n.created_by_key,
              n.namespace, n.content, n.type, n.metadata, n.tags, n.importance, n.source, n.expires_at, n.state,

@@ -47,7 +47,9 @@ export const EXPORT_SQL: Record<RecordKind, (vectors: boolean) => string> = {
              'provenance', json_build_object('source', m.source, 'actor', m.actor, 'created_by_key', m.created_by_key),
              'embedding_status', m.embedding_status, 'access_count', m.access_count,
              'last_accessed_at', m.last_accessed_at, 'expires_at', m.expires_at,
-             'created_at', m.created_at, 'updated_at', m.updated_at
+             'created_at', m.created_at, 'updated_at', m.updated_at,
+             'state', m.state, 'superseded_at', m.superseded_at, 'superseded_by', m.superseded_by,
+             'supersedes', m.supersedes
              ${
                vectors
                  ? `, 'embeddings', (SELECT coalesce(json_agg(json_build_object('model', e.model, 'passage', e.passage, 'vector', e.embedding::text::json) ORDER BY e.model, e.passage), '[]'::json)

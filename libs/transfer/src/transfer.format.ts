@@ -98,6 +98,11 @@ export const memoryRecordSchema = z.strictObject({
   expires_at: nullableTimestamp,
   created_at: timestamp,
   updated_at: timestamp,
+  /** Supersede state and links (migration 0030); absent in files that predate them: active, unlinked. */
+  state: z.enum(['active', 'superseded']).default('active'),
+  superseded_at: nullableTimestamp.default(null),
+  superseded_by: uuid.nullable().default(null),
+  supersedes: uuid.nullable().default(null),
   embeddings: z.array(embeddingSchema).optional(),
 });
 export type MemoryRecord = z.infer<typeof memoryRecordSchema>;
