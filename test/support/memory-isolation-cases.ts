@@ -121,8 +121,7 @@ export const MEMORY_ISOLATION_CASES: IsolationCase[] = [
     name: 'batch superseding a foreign memory',
     method: 'POST',
     url: () => '/api/v1/memories/batch',
-    body: (c) =>
-      withTenant(c, { namespace: c.ownNamespace, memories: [{ content: 'probe', supersedes: c.memoryId }] }),
+    body: (c) => withTenant(c, { namespace: c.ownNamespace, memories: [{ content: 'probe', supersedes: c.memoryId }] }),
     expectedStatus: 404,
     expectedCode: 'supersede_target_not_found',
   },

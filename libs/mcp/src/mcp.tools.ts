@@ -143,7 +143,9 @@ async function forget(operations: EngramOperations, input: ForgetInput): Promise
     };
   }
   // Forgetting by filter deletes superseded memories too: they match the filter as much as any.
-  const page = await operations.listMemories(listQuery(input.filter!, input.limit, undefined, { include_superseded: true }));
+  const page = await operations.listMemories(
+    listQuery(input.filter!, input.limit, undefined, { include_superseded: true }),
+  );
   if (input.dry_run !== false) {
     const lines = page.memories.map((memory) => memoryLine(memory));
     return {
@@ -266,7 +268,10 @@ export const TOOLS: EngramTool[] = [
     first: ['namespace'],
     async run(operations, input) {
       const page = await operations.listMemories(
-        listQuery(input, input.limit, input.cursor, { include_superseded: input.include_superseded, as_of: input.as_of }),
+        listQuery(input, input.limit, input.cursor, {
+          include_superseded: input.include_superseded,
+          as_of: input.as_of,
+        }),
       );
       const lines = page.memories.map((memory) => memoryLine(memory));
       return {
@@ -298,7 +303,7 @@ export const TOOLS: EngramTool[] = [
     description:
       'Replace the active memory `id` by a new memory with `content` in its namespace, atomically: the old one ' +
       'is kept (its history too) but marked superseded and left out of recall, get_context and list_memories. ' +
-      'type, metadata, tags, importance and source default to the old memory\'s. Use it when a fact changed ' +
+      "type, metadata, tags, importance and source default to the old memory's. Use it when a fact changed " +
       '(moved house, new decision) and the old one should remain on record.',
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     input: supersedeMemoryInputSchema,

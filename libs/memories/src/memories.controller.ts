@@ -145,8 +145,7 @@ export class MemoriesController {
   @Post(':id/supersede')
   @RequirePermission('memory', 'write')
   @ApiOperation({
-    summary:
-      'Supersede a memory: create its successor in the same namespace and mark it superseded, atomically (201)',
+    summary: 'Supersede a memory: create its successor in the same namespace and mark it superseded, atomically (201)',
   })
   @ApiPathParam('id', memoryIdSchema)
   @ApiJsonBody(supersedeMemorySchema)

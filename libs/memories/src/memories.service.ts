@@ -375,7 +375,9 @@ export class MemoriesService {
     errors: { targetMissing?: (id: string) => Error } = {},
   ): Promise<{ rows: InsertedMemoryRow[]; superseded: MemoryRow[] }> {
     items.forEach((item, index) => this.checkSize(item.content, index));
-    const targets = items.flatMap((item, index) => (item.supersedes === undefined ? [] : [{ id: item.supersedes, index }]));
+    const targets = items.flatMap((item, index) =>
+      item.supersedes === undefined ? [] : [{ id: item.supersedes, index }],
+    );
     // Fails fast (before any embedding) on an unknown namespace; the INSERT checks again.
     const settings = await this.namespaces.forWrite(tenantId, namespace, createNamespace);
     const provider = this.models.get(settings.embedding_model);

@@ -233,15 +233,15 @@ describe.each(['postgres', 'pglite'] as const)('supersede, history and as_of (%s
     expect(
       (await t.request('PATCH', `${MEMORIES}/${a.id}`, { tenant_id: tenant, content: 'the cat is called Tim' })).status,
     ).toBe(200);
-    expect(
-      (await t.request('PATCH', `${MEMORIES}/${a.id}`, { tenant_id: tenant, tags: ['pets'] })).status,
-    ).toBe(200);
+    expect((await t.request('PATCH', `${MEMORIES}/${a.id}`, { tenant_id: tenant, tags: ['pets'] })).status).toBe(200);
     await ownerQuery(
       t,
       `UPDATE memories SET embedding_status = 'failed', access_count = access_count + 1 WHERE tenant_id = $1 AND id = $2`,
       [tenant, a.id],
     );
-    const ruled = await t.app.get(MemoriesService).supersede(tenant, a.id, { content: 'the cat is called Tam' }, 'rule');
+    const ruled = await t.app
+      .get(MemoriesService)
+      .supersede(tenant, a.id, { content: 'the cat is called Tam' }, 'rule');
 
     const history = await t.request('GET', `${MEMORIES}/${a.id}/history?tenant_id=${tenant}`);
     expect(history.status).toBe(200);
@@ -264,7 +264,10 @@ describe.each(['postgres', 'pglite'] as const)('supersede, history and as_of (%s
     expect(successor.body.versions).toEqual([
       expect.objectContaining({ version: 1, change: 'create', reason: 'rule', supersedes: a.id, tags: ['pets'] }),
     ]);
-    const unknown = await t.request('GET', `${MEMORIES}/00000000-0000-4000-8000-000000000000/history?tenant_id=${tenant}`);
+    const unknown = await t.request(
+      'GET',
+      `${MEMORIES}/00000000-0000-4000-8000-000000000000/history?tenant_id=${tenant}`,
+    );
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.code).toBe('memory_not_found');
   });
@@ -284,7 +287,10 @@ describe.each(['postgres', 'pglite'] as const)('supersede, history and as_of (%s
     const afterPatch = await dbNow(t);
     await pause(5);
     const b = (
-      await t.request('POST', `${MEMORIES}/${a.id}/supersede`, { tenant_id: tenant, content: 'the wifi password is tuna' })
+      await t.request('POST', `${MEMORIES}/${a.id}/supersede`, {
+        tenant_id: tenant,
+        content: 'the wifi password is tuna',
+      })
     ).body.memory;
     // Expired since: invisible now, not yet purged by the expiry job.
     await ownerQuery(t, `UPDATE memories SET expires_at = clock_timestamp() WHERE tenant_id = $1 AND id = $2`, [

@@ -138,8 +138,10 @@ export class SearchRepository {
       ctes.push(`vector AS (
         SELECT e.memory_id FROM memory_embeddings e
         WHERE e.tenant_id = ${tenant} AND e.model = '${v.model}' AND e.namespace = ANY(${p.add(v.namespaces)}::text[])${
-          candidateFilter ? `
-          AND ${candidateFilter('e.memory_id')}` : ''
+          candidateFilter
+            ? `
+          AND ${candidateFilter('e.memory_id')}`
+            : ''
         }
         ORDER BY ${column} <=> ${probe}
         LIMIT ${p.add(v.limit)})`);

@@ -53,8 +53,9 @@ describe('export and import of superseded memories (postgres)', () => {
     const b = (
       await t.request('POST', `${MEMORIES}/${a.id}/supersede`, { tenant_id: source, content: 'v2 of the plan' })
     ).body.memory;
-    const c = (await t.request('POST', `${MEMORIES}/${b.id}/supersede`, { tenant_id: source, content: 'v3 of the plan' }))
-      .body.memory;
+    const c = (
+      await t.request('POST', `${MEMORIES}/${b.id}/supersede`, { tenant_id: source, content: 'v3 of the plan' })
+    ).body.memory;
     const file = await exported(source);
 
     const first = await imported(copy, file);

@@ -300,7 +300,11 @@ export class Memories {
 
   /** Every version of memory `id`, oldest first. */
   history(id: string, options: CallOptions = {}): Promise<MemoryHistory> {
-    return this.c.call('GET', `/api/v1/memories/${segment(id)}/history`, { idempotent: true, tenant: true, ...options });
+    return this.c.call('GET', `/api/v1/memories/${segment(id)}/history`, {
+      idempotent: true,
+      tenant: true,
+      ...options,
+    });
   }
 
   relate(id: string, relations: RelateMemoriesInput['relations'], options: CallOptions = {}): Promise<void> {
