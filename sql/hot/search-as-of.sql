@@ -70,12 +70,7 @@ vector AS (
   m.created_at, m.updated_at, m.state, m.superseded_by, m.superseded_at, m.supersedes, l.lexical_score, ve.similarity AS vector_score, NULL::int AS relation_depth, NULL::real AS relation_weight
       FROM pool c
       CROSS JOIN LATERAL (
-        SELECT m.* FROM (SELECT cur.id, cur.tenant_id, v.namespace, v.content, v.type, v.metadata, v.tags, v.importance, v.source,
-      cur.actor, cur.created_by_key, cur.embedding_status, cur.access_count, cur.last_accessed_at, v.expires_at,
-      cur.created_at, v.valid_from AS updated_at, v.state,
-      CASE WHEN v.state = 'superseded' THEN cur.superseded_by END AS superseded_by,
-      CASE WHEN v.state = 'superseded' THEN cur.superseded_at END AS superseded_at,
-      cur.supersedes
+        SELECT m.* FROM (SELECT cur.id AS id, cur.tenant_id AS tenant_id, v.namespace AS namespace, v.content AS content, v.type AS type, v.metadata AS metadata, v.tags AS tags, v.importance AS importance, v.source AS source, cur.actor AS actor, cur.created_by_key AS created_by_key, cur.embedding_status AS embedding_status, cur.access_count AS access_count, cur.last_accessed_at AS last_accessed_at, v.expires_at AS expires_at, cur.created_at AS created_at, v.valid_from AS updated_at, v.state AS state, CASE WHEN v.state = 'superseded' THEN cur.superseded_by END AS superseded_by, CASE WHEN v.state = 'superseded' THEN cur.superseded_at END AS superseded_at, cur.supersedes AS supersedes
     FROM memories cur
     CROSS JOIN LATERAL (
       SELECT v.namespace, v.content, v.type, v.metadata, v.tags, v.importance, v.source, v.expires_at, v.state,

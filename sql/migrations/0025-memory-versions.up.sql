@@ -30,7 +30,8 @@ CREATE FUNCTION memory_versions_on_insert() RETURNS trigger LANGUAGE plpgsql AS 
 BEGIN
   INSERT INTO memory_versions (tenant_id, memory_id, version, valid_from, change, reason, actor, key_id,
     namespace, content, type, metadata, tags, importance, source, expires_at, state, superseded_by, supersedes)
-  SELECT n.tenant_id, n.id, 1, n.created_at,
+  SELECT n.tenant_id, n.id, 1,
+         CASE WHEN current_setting('engram.change_reason', true) = 'import' THEN n.updated_at ELSE n.created_at END,
          CASE WHEN current_setting('engram.change_reason', true) = 'import' THEN 'import' ELSE 'create' END,
          coalesce(nullif(current_setting('engram.change_reason', true), ''), 'api'), n.actor, n.created_by_key,
          n.namespace, n.content, n.type, n.metadata, n.tags, n.importance, n.source, n.expires_at, n.state,

@@ -440,7 +440,9 @@ export class MemoriesService {
             if (old === undefined) {
               return [];
             }
-            if (row.duplicate) {
+            // Repeated content in one batch maps to the row of its first occurrence: that row is
+            // this item's successor only if it was inserted for this item.
+            if (row.duplicate || row.supersedes !== old) {
               throw new DuplicateContentError('the namespace already holds this content; a successor must be new', {
                 id: row.id,
                 index: row.ord,

@@ -21,6 +21,28 @@ export const MEMORY_COLUMNS = `m.id, m.tenant_id, m.namespace, m.content, m.type
   m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at,
   m.created_at, m.updated_at, m.state, m.superseded_by, m.superseded_at, m.supersedes`;
 
+/** What a memory was at a version (memory_versions `v`); every other column of MEMORY_COLUMNS is as now. */
+const VERSIONED_COLUMNS: Record<string, string> = {
+  namespace: 'v.namespace',
+  content: 'v.content',
+  type: 'v.type',
+  metadata: 'v.metadata',
+  tags: 'v.tags',
+  importance: 'v.importance',
+  source: 'v.source',
+  expires_at: 'v.expires_at',
+  updated_at: 'v.valid_from',
+  state: 'v.state',
+  superseded_by: "CASE WHEN v.state = 'superseded' THEN cur.superseded_by END",
+  superseded_at: "CASE WHEN v.state = 'superseded' THEN cur.superseded_at END",
+};
+
+/** MEMORY_COLUMNS' names, each from the version or the current row: a column added there follows. */
+const AS_OF_COLUMNS = MEMORY_COLUMNS.split(',')
+  .map((column) => column.trim().replace(/^m\./, ''))
+  .map((name) => `${VERSIONED_COLUMNS[name] ?? `cur.${name}`} AS ${name}`)
+  .join(', ');
+
 /**
  * The memories of one tenant as they stood at `asOf` (a timestamptz placeholder), shaped like
  * `memories` for MEMORY_COLUMNS: content, namespace, type, metadata, tags, importance, source,
@@ -32,12 +54,7 @@ export const MEMORY_COLUMNS = `m.id, m.tenant_id, m.namespace, m.content, m.type
  * Cost: one backward primary-key probe of memory_versions per memory looked at.
  */
 export function memoriesAsOfSql(tenant: string, asOf: string, where = 'true'): string {
-  return `(SELECT cur.id, cur.tenant_id, v.namespace, v.content, v.type, v.metadata, v.tags, v.importance, v.source,
-      cur.actor, cur.created_by_key, cur.embedding_status, cur.access_count, cur.last_accessed_at, v.expires_at,
-      cur.created_at, v.valid_from AS updated_at, v.state,
-      CASE WHEN v.state = 'superseded' THEN cur.superseded_by END AS superseded_by,
-      CASE WHEN v.state = 'superseded' THEN cur.superseded_at END AS superseded_at,
-      cur.supersedes
+  return `(SELECT ${AS_OF_COLUMNS}
     FROM memories cur
     CROSS JOIN LATERAL (
       SELECT v.namespace, v.content, v.type, v.metadata, v.tags, v.importance, v.source, v.expires_at, v.state,

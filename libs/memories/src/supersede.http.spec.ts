@@ -170,6 +170,14 @@ describe.each(['postgres', 'pglite'] as const)('supersede, history and as_of (%s
     expect(batchMixed.status).toBe(409);
     expect(batchMixed.body.error.code).toBe('memory_already_superseded');
 
+    const batchRepeated = await t.request('POST', `${MEMORIES}/batch`, {
+      tenant_id: tenant,
+      namespace: 'facts',
+      memories: [{ content: 'node 26 it is' }, { content: 'node 26 it is', supersedes: b.id }],
+    });
+    expect(batchRepeated.status).toBe(409);
+    expect(batchRepeated.body.error).toMatchObject({ code: 'duplicate_content', details: { index: 1 } });
+
     const badReason = t.app.get(MemoriesService).supersede(tenant, b.id, { content: 'node 28' }, 'Not A Reason');
     await expect(badReason).rejects.toThrow(/change reason/);
     expect(await count(t, tenant)).toEqual(before);
