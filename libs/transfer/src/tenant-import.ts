@@ -269,6 +269,43 @@ class BatchWriter {
     this.options.onBatch?.(this.result);
   }
 
+  /**
+   * The memories' histories from the file, after the memories (whose triggers have just written
+   * an `import` version for each new or changed one): a file's version replaces the one with its
+   * number, so a new memory's history is exactly the exported one. A target memory changed by
+   * this import keeps the version that records that change. Unchanged versions are not written.
+   */
+  private async versions(tx: Queryable, lines: Line<MemoryRecord>[]): Promise<void> {
+    const input = lines.flatMap(({ record }) => (record.versions ?? []).map((v) => ({ memory_id: record.id, ...v })));
+    if (input.length === 0) {
+      return;
+    }
+    await tx.query(
+      `INSERT INTO memory_versions AS v (tenant_id, memory_id, version, valid_from, change, reason, actor, key_id,
+                                         namespace, content, type, metadata, tags, importance, source, expires_at,
+                                         state, superseded_by, supersedes)
+       SELECT $1, x.memory_id, x.version, x.at, x.change, x.reason, x.actor, x.key_id, x.namespace, x.content, x.type,
+              x.metadata, x.tags, x.importance, x.source, x.expires_at, x.state, x.superseded_by, x.supersedes
+         FROM json_to_recordset($2::json) AS x(memory_id uuid, version int, at timestamptz, change text, reason text,
+                actor text, key_id text, namespace text, content text, type text, metadata jsonb, tags text[],
+                importance real, source text, expires_at timestamptz, state text, superseded_by uuid, supersedes uuid)
+        ORDER BY x.memory_id, x.version
+       ON CONFLICT (tenant_id, memory_id, version) DO UPDATE SET
+         valid_from = EXCLUDED.valid_from, change = EXCLUDED.change, reason = EXCLUDED.reason, actor = EXCLUDED.actor,
+         key_id = EXCLUDED.key_id, namespace = EXCLUDED.namespace, content = EXCLUDED.content, type = EXCLUDED.type,
+         metadata = EXCLUDED.metadata, tags = EXCLUDED.tags, importance = EXCLUDED.importance,
+         source = EXCLUDED.source, expires_at = EXCLUDED.expires_at, state = EXCLUDED.state,
+         superseded_by = EXCLUDED.superseded_by, supersedes = EXCLUDED.supersedes
+       WHERE (v.valid_from, v.change, v.reason, v.actor, v.key_id, v.namespace, v.content, v.type, v.metadata, v.tags,
+              v.importance, v.source, v.expires_at, v.state, v.superseded_by, v.supersedes)
+             IS DISTINCT FROM (EXCLUDED.valid_from, EXCLUDED.change, EXCLUDED.reason, EXCLUDED.actor, EXCLUDED.key_id,
+                               EXCLUDED.namespace, EXCLUDED.content, EXCLUDED.type, EXCLUDED.metadata, EXCLUDED.tags,
+                               EXCLUDED.importance, EXCLUDED.source, EXCLUDED.expires_at, EXCLUDED.state,
+                               EXCLUDED.superseded_by, EXCLUDED.supersedes)`,
+      [this.options.tenantId, JSON.stringify(input)],
+    );
+  }
+
   /** Supersede links of the memories written, set once every memory is in (they point either way). */
   private readonly links: { id: string; superseded_by: string | null; supersedes: string | null }[] = [];
 
@@ -535,6 +572,7 @@ class BatchWriter {
       [this.options.tenantId, JSON.stringify(input)],
     );
     this.count('memory', rows);
+    await this.versions(tx, lines);
     const moved = rows.filter((row) => row.moved).map((row) => row.id);
     if (moved.length > 0) {
       await tx.query(`DELETE FROM memory_embeddings WHERE tenant_id = $1 AND memory_id = ANY ($2::uuid[])`, [

@@ -6,7 +6,7 @@ import { importTenant } from './tenant-import';
 
 const MEMORIES = '/api/v1/memories';
 
-/** Supersede state and links through export → import; versions start anew (docs/memories.md). */
+/** Supersede state, links and versions through export → import (docs/memories.md). */
 describe('export and import of superseded memories (postgres)', () => {
   let t: TestApp;
 
@@ -60,6 +60,16 @@ describe('export and import of superseded memories (postgres)', () => {
 
     const first = await imported(copy, file);
     expect(first.inserted.memory).toBe(3);
+    // Before any read: a search's access counts would differ from the file's.
+    const versionsBefore = await ownerQuery(t, 'SELECT * FROM memory_versions WHERE tenant_id = $1 ORDER BY 2, 3', [
+      copy,
+    ]);
+    const again = await imported(copy, file);
+    expect(again.inserted.memory + again.updated.memory).toBe(0);
+    expect(await ownerQuery(t, 'SELECT * FROM memory_versions WHERE tenant_id = $1 ORDER BY 2, 3', [copy])).toEqual(
+      versionsBefore,
+    );
+
     const read = async (id: string) => (await t.request('GET', `${MEMORIES}/${id}?tenant_id=${copy}`)).body;
     expect(await read(a.id)).toMatchObject({ state: 'superseded', superseded_by: b.id, supersedes: null });
     expect(await read(b.id)).toMatchObject({ state: 'superseded', superseded_by: c.id, supersedes: a.id });
@@ -70,21 +80,40 @@ describe('export and import of superseded memories (postgres)', () => {
       query: 'plan',
     });
     expect(search.body.results.map((r: { memory: { id: string } }) => r.memory.id)).toEqual([c.id]);
-    // History starts at the import: one version, as the memory stood when exported.
-    const history = (await t.request('GET', `${MEMORIES}/${a.id}/history?tenant_id=${copy}`)).body;
-    expect(history.versions).toEqual([
+    // The history comes along, version for version.
+    const history = async (tenant: string, id: string) =>
+      (await t.request('GET', `${MEMORIES}/${id}?tenant_id=${tenant}`.replace(id, `${id}/history`))).body;
+    for (const id of [a.id, b.id, c.id]) {
+      expect((await history(copy, id)).versions).toEqual((await history(source, id)).versions);
+    }
+    expect((await history(copy, a.id)).versions.map((v: { change: string }) => v.change)).toEqual([
+      'create',
+      'superseded',
+    ]);
+    // Just before c superseded b (the API's timestamps have milliseconds, the database's microseconds).
+    const asOf = (await history(source, b.id)).versions[1].at as string;
+    const then = await t.request('GET', `${MEMORIES}?tenant_id=${copy}&namespace=facts&as_of=${asOf}`);
+    expect(then.body.memories.map((m: { id: string; state: string }) => [m.id, m.state])).toEqual([[b.id, 'active']]);
+
+    // A file from before versions: the history starts at the import, valid from updated_at.
+    const legacy = file
+      .split('\n')
+      .map((line) => {
+        const record = (line ? JSON.parse(line) : {}) as Record<string, unknown>;
+        if (record.kind !== 'memory') {
+          return line;
+        }
+        delete record.versions;
+        return JSON.stringify(record);
+      })
+      .join('\n');
+    const third = await newTenant(t);
+    await imported(third, legacy);
+    const started = (await history(third, a.id)).versions;
+    expect(started).toEqual([
       expect.objectContaining({ version: 1, change: 'import', reason: 'import', state: 'superseded' }),
     ]);
-    expect(history.versions[0].at).toBe((await read(a.id)).updated_at);
-
-    const versionsBefore = await ownerQuery(t, 'SELECT * FROM memory_versions WHERE tenant_id = $1 ORDER BY 2, 3', [
-      copy,
-    ]);
-    const again = await imported(copy, file);
-    expect(again.inserted.memory + again.updated.memory).toBe(0);
-    expect(await ownerQuery(t, 'SELECT * FROM memory_versions WHERE tenant_id = $1 ORDER BY 2, 3', [copy])).toEqual(
-      versionsBefore,
-    );
+    expect(started[0].at).toBe((await t.request('GET', `${MEMORIES}/${a.id}?tenant_id=${third}`)).body.updated_at);
 
     expect((await t.request('DELETE', `${MEMORIES}/${a.id}?tenant_id=${copy}`)).status).toBe(204);
     expect(await read(b.id)).toMatchObject({ supersedes: null });
