@@ -6,7 +6,9 @@ BEGIN; SELECT set_config('app.tenant_id', 'sql-snapshot', true)
 
 -- 2
 SELECT v.version, v.valid_from, v.change, v.reason, v.actor, v.key_id, v.namespace, v.content, v.type,
-      v.metadata, v.tags, v.importance, v.source, v.expires_at, v.state, v.superseded_by, v.supersedes
+      v.metadata, v.tags, v.importance, v.source, v.expires_at, v.state,
+      (SELECT s.id FROM memories s WHERE s.tenant_id = v.tenant_id AND s.id = v.superseded_by) AS superseded_by,
+      (SELECT s.id FROM memories s WHERE s.tenant_id = v.tenant_id AND s.id = v.supersedes) AS supersedes
  FROM memories m JOIN memory_versions v ON v.tenant_id = m.tenant_id AND v.memory_id = m.id
 WHERE m.tenant_id = $1 AND m.id = $2 AND (m.expires_at IS NULL OR m.expires_at > now())
 ORDER BY v.version

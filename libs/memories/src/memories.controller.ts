@@ -153,7 +153,7 @@ export class MemoriesController {
   @ApiErrors({
     403: 'quota_exceeded, forbidden',
     404: 'memory_not_found, relation_target_not_found',
-    409: 'memory_already_superseded (details.superseded_by), duplicate_content (details.id)',
+    409: 'memory_already_superseded (details name its successor), duplicate_content (details name the holder)',
     413: 'content_too_large, payload_too_large',
   })
   async supersede(

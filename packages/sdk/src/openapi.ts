@@ -2898,7 +2898,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description memory_already_superseded (details.superseded_by), duplicate_content (details.id) */
+            /** @description memory_already_superseded (details name its successor), duplicate_content (details name the holder) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -46,6 +46,10 @@ MEMORY = {
     "expires_at": None,
     "created_at": "2026-01-02T03:04:05.678Z",
     "updated_at": "2026-01-02T03:04:05.678Z",
+    "state": "active",
+    "superseded_by": None,
+    "superseded_at": None,
+    "supersedes": None,
     "duplicate": True,
 }
 NAMESPACE = {
