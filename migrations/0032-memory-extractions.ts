@@ -7,7 +7,7 @@ import { SqlMigration } from './migration';
  */
 export class MemoryExtractions1763800000032 extends SqlMigration {
   readonly name = 'MemoryExtractions1763800000032';
-  readonly previous = 'ApiKeyScopeBinding1763800000029';
+  readonly previous = 'MemoryVersions1763800000031';
   protected readonly upSql = `
     CREATE TABLE memory_extractions (
       tenant_id      text NOT NULL,

@@ -22,9 +22,11 @@ import { LexicalRowUpdateTriggers1763800000021 } from './0021-lexical-row-update
 import { MemoriesPendingEmbeddingIndex1763800000022 } from './0022-memories-pending-embedding-index';
 import { MemoryEmbeddingPassages1763800000023 } from './0023-memory-embedding-passages';
 import { DriftComparisons1763800000027 } from './0027-drift-comparisons';
-import { MemoryExtractions1763800000032 } from './0032-memory-extractions';
 import { MemoryScopes1763800000028 } from './0028-memory-scopes';
 import { ApiKeyScopeBinding1763800000029 } from './0029-api-key-scope-binding';
+import { MemorySupersede1763800000030 } from './0030-memory-supersede';
+import { MemoryVersions1763800000031 } from './0031-memory-versions';
+import { MemoryExtractions1763800000032 } from './0032-memory-extractions';
 import { SqlMigration } from './migration';
 import { createMigrator, Migrator } from './migrator';
 
@@ -56,6 +58,8 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   DriftComparisons1763800000027,
   MemoryScopes1763800000028,
   ApiKeyScopeBinding1763800000029,
+  MemorySupersede1763800000030,
+  MemoryVersions1763800000031,
   MemoryExtractions1763800000032,
 ];
 

@@ -249,6 +249,22 @@ describe('responses match the OpenAPI document, route by route', () => {
       headers: key,
     });
     await call('GET', '/api/v1/memories/{id}/related', { params: { id: firstId }, headers: key });
+    const drinks = await call('POST', '/api/v1/memories', {
+      body: { namespace: 'walk', content: 'Alice drinks tea.' },
+      headers: key,
+    });
+    for (const content of ['Alice drinks coffee now.', 'Alice drinks water now.']) {
+      await call('POST', '/api/v1/memories/{id}/supersede', {
+        params: { id: drinks.body.id as string },
+        body: { content, tags: ['drinks'] },
+        headers: key,
+      });
+    }
+    await call('GET', '/api/v1/memories/{id}/history', { params: { id: drinks.body.id as string }, headers: key });
+    await call('GET', '/api/v1/memories', {
+      query: { namespace: 'walk', include_superseded: 'true', as_of: '2100-01-01T00:00:00Z' },
+      headers: key,
+    });
     await call('POST', '/api/v1/memories/search', {
       body: { namespace: 'walk', query: 'what is Alice allergic to', k: 5, explain: true },
       headers: key,

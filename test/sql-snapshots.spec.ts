@@ -265,6 +265,29 @@ describe('SQL snapshots', () => {
       const session = await record(() =>
         t.request('GET', `/api/v1/conversations/snapshot?tenant_id=${TENANT}&limit=10`),
       );
+      const target = await t.request('POST', '/api/v1/memories', {
+        tenant_id: TENANT,
+        namespace: 'large',
+        content: 'Tea after the long run',
+      });
+      const supersede = await record(() =>
+        t.request('POST', `/api/v1/memories/${target.body.id as string}/supersede`, {
+          tenant_id: TENANT,
+          content: 'Tea after the short run',
+        }),
+      );
+      const history = await record(() =>
+        t.request('GET', `/api/v1/memories/${target.body.id as string}/history?tenant_id=${TENANT}`),
+      );
+      const asOf = await record(() =>
+        t.request('POST', '/api/v1/memories/search', {
+          tenant_id: TENANT,
+          namespace: 'small',
+          query: 'green tea',
+          k: 5,
+          as_of: '2026-01-01T00:00:00Z',
+        }),
+      );
       const pinGet = await record(() => t.request('GET', `/api/v1/memory/pins/config:limits?tenant_id=${TENANT}`));
       const pinFunction = await t.db.query<{ definition: string }>(
         `SELECT pg_get_functiondef('engram_pin_get(text, text)'::regprocedure) AS definition`,
@@ -280,6 +303,9 @@ describe('SQL snapshots', () => {
         ],
         ['conversations-ingest.sql', render('POST /api/v1/conversations with two new messages.', ingest)],
         ['conversations-session.sql', render('GET /api/v1/conversations/<session_id>.', session)],
+        ['memories-supersede.sql', render('POST /api/v1/memories/<id>/supersede.', supersede)],
+        ['memories-history.sql', render('GET /api/v1/memories/<id>/history.', history)],
+        ['search-as-of.sql', render('POST /api/v1/memories/search with as_of, a scope scanned exactly.', asOf)],
         ['pin-get.sql', render('GET /api/v1/memory/pins/<key>.', pinGet)],
         [
           'pin-get-function.sql',

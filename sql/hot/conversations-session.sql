@@ -5,14 +5,12 @@
 BEGIN; SELECT set_config('app.tenant_id', 'sql-snapshot', true)
 
 -- 2
-SELECT m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance,
-m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at,
-m.created_at, m.updated_at, m.user_id, m.agent_id, m.session_id, coalesce(m.occurred_at, m.created_at) AS occurred_at, coalesce(m.occurred_at, m.created_at)::text AS occurred_at_text,
-              m.created_at::text AS created_at_text
-         FROM memories m
-        WHERE m.tenant_id = $1 AND m.session_id = $2::text AND (m.expires_at IS NULL OR m.expires_at > now()) AND true
-        ORDER BY coalesce(m.occurred_at, m.created_at), m.created_at, m.id
-        LIMIT $3
+SELECT m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance, m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at, m.created_at, m.updated_at, m.user_id, m.agent_id, m.session_id, m.state, m.superseded_by, m.superseded_at, m.supersedes, coalesce(m.occurred_at, m.created_at) AS occurred_at, coalesce(m.occurred_at, m.created_at)::text AS occurred_at_text,
+      m.created_at::text AS created_at_text
+ FROM memories m
+WHERE m.tenant_id = $1 AND m.session_id = $2::text AND (m.expires_at IS NULL OR m.expires_at > now()) AND true
+ORDER BY coalesce(m.occurred_at, m.created_at), m.created_at, m.id
+LIMIT $3
 
 -- 3
 COMMIT

@@ -15,63 +15,62 @@ COMMIT
 BEGIN; SELECT set_config('app.tenant_id', 'sql-snapshot', true); SET LOCAL engram.storage_bytes_limit = 10737418240
 
 -- 5
-WITH input AS (
-         SELECT x.*, memory_content_hash(x.content) AS hash
-         FROM jsonb_to_recordset($3::jsonb) AS x(ord int, content text, type text, metadata jsonb, tags text[],
-           importance real, source text, ttl_seconds int, embedding text, user_id text, agent_id text,
-           session_id text, occurred_at timestamptz, idempotency_key text)
-       ), namespace AS (
-         INSERT INTO namespaces (tenant_id, name, embedding_model) SELECT $1, $2, $7 WHERE $8::boolean
-         ON CONFLICT (tenant_id, name) DO NOTHING
-       ), model_ok AS (
-         SELECT coalesce((SELECT embedding_model FROM namespaces WHERE tenant_id = $1 AND name = $2), $7) = $6 AS ok
-       ), inserted AS (
-         INSERT INTO memories AS m (tenant_id, namespace, content, type, metadata, tags, importance, source, actor,
-           created_by_key, expires_at, embedding_status, user_id, agent_id, session_id, occurred_at, idempotency_key)
-         SELECT $1, $2, i.content, i.type, coalesce(i.metadata, '{}'::jsonb), coalesce(i.tags, '{}'),
-           coalesce(i.importance, 0.5), i.source, $4, $5,
-           CASE WHEN i.ttl_seconds > 0 THEN now() + make_interval(secs => i.ttl_seconds) END,
-           CASE WHEN i.embedding IS NOT NULL AND (SELECT ok FROM model_ok) THEN 'ready' ELSE 'pending' END,
-           i.user_id, i.agent_id, i.session_id, i.occurred_at, i.idempotency_key
-         FROM input i ORDER BY i.ord
-         -- Either unique index: content (rows without a key) or the idempotency key (messages).
-         ON CONFLICT DO NOTHING
-         RETURNING m.*
-       ), embedded AS (
-         INSERT INTO memory_embeddings (tenant_id, memory_id, model, namespace, embedding)
-         SELECT $1, m.id, $6, $2, e.embedding::vector
-         FROM inserted m
-         JOIN LATERAL (SELECT embedding FROM input WHERE hash = m.content_hash ORDER BY ord LIMIT 1) e ON true
-         WHERE m.embedding_status = 'ready'
-       ), matched AS (
-         SELECT i.ord, m.id FROM input i JOIN inserted m ON CASE WHEN i.idempotency_key IS NULL
-           THEN m.idempotency_key IS NULL AND m.content_hash = i.hash
-             AND coalesce(m.user_id, '') = coalesce(i.user_id, '') AND coalesce(m.agent_id, '') = coalesce(i.agent_id, '')
-           ELSE m.idempotency_key = i.idempotency_key END
-       )
-       SELECT i.ord, false AS duplicate, m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance,
-m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at,
-m.created_at, m.updated_at, m.user_id, m.agent_id, m.session_id, coalesce(m.occurred_at, m.created_at) AS occurred_at
-       FROM matched i JOIN inserted m ON m.id = i.id
-       UNION ALL
-       SELECT i.ord, true AS duplicate, m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance,
-m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at,
-m.created_at, m.updated_at, m.user_id, m.agent_id, m.session_id, coalesce(m.occurred_at, m.created_at) AS occurred_at
-       FROM input i JOIN memories m ON m.tenant_id = $1 AND m.namespace = $2 AND m.content_hash = i.hash
-         AND m.idempotency_key IS NULL
-         AND coalesce(m.user_id, '') = coalesce(i.user_id, '') AND coalesce(m.agent_id, '') = coalesce(i.agent_id, '')
-       WHERE i.idempotency_key IS NULL AND NOT EXISTS (SELECT 1 FROM matched WHERE ord = i.ord)
-       UNION ALL
-       SELECT i.ord, true AS duplicate, m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance,
-m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at,
-m.created_at, m.updated_at, m.user_id, m.agent_id, m.session_id, coalesce(m.occurred_at, m.created_at) AS occurred_at
-       FROM input i JOIN memories m ON m.tenant_id = $1 AND m.namespace = $2 AND m.idempotency_key = i.idempotency_key
-       WHERE i.idempotency_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM matched WHERE ord = i.ord)
-       ORDER BY ord
+SELECT set_config('engram.change_reason', $1, true), set_config('engram.actor', coalesce($2, ''), true),
+set_config('engram.key_id', coalesce($3, ''), true)
 
 -- 6
+WITH input AS (
+  SELECT x.*, memory_content_hash(x.content) AS hash
+  FROM jsonb_to_recordset($3::jsonb) AS x(ord int, content text, type text, metadata jsonb, tags text[],
+    importance real, source text, ttl_seconds int, embedding text, user_id text, agent_id text,
+    session_id text, occurred_at timestamptz, idempotency_key text, supersedes uuid)
+), namespace AS (
+  INSERT INTO namespaces (tenant_id, name, embedding_model) SELECT $1, $2, $7 WHERE $8::boolean
+  ON CONFLICT (tenant_id, name) DO NOTHING
+), model_ok AS (
+  SELECT coalesce((SELECT embedding_model FROM namespaces WHERE tenant_id = $1 AND name = $2), $7) = $6 AS ok
+), inserted AS (
+  INSERT INTO memories AS m (tenant_id, namespace, content, type, metadata, tags, importance, source, actor,
+    created_by_key, expires_at, embedding_status, user_id, agent_id, session_id, occurred_at, idempotency_key,
+    supersedes)
+  SELECT $1, $2, i.content, i.type, coalesce(i.metadata, '{}'::jsonb), coalesce(i.tags, '{}'),
+    coalesce(i.importance, 0.5), i.source, $4, $5,
+    CASE WHEN i.ttl_seconds > 0 THEN now() + make_interval(secs => i.ttl_seconds) END,
+    CASE WHEN i.embedding IS NOT NULL AND (SELECT ok FROM model_ok) THEN 'ready' ELSE 'pending' END,
+    i.user_id, i.agent_id, i.session_id, i.occurred_at, i.idempotency_key, i.supersedes
+  FROM input i ORDER BY i.ord
+  -- Either unique index: content (rows without a key) or the idempotency key (messages).
+  ON CONFLICT DO NOTHING
+  RETURNING m.*
+), embedded AS (
+  INSERT INTO memory_embeddings (tenant_id, memory_id, model, namespace, embedding)
+  SELECT $1, m.id, $6, $2, e.embedding::vector
+  FROM inserted m
+  JOIN LATERAL (SELECT embedding FROM input WHERE hash = m.content_hash ORDER BY ord LIMIT 1) e ON true
+  WHERE m.embedding_status = 'ready'
+), matched AS (
+  SELECT i.ord, m.id FROM input i JOIN inserted m ON CASE WHEN i.idempotency_key IS NULL
+    THEN m.idempotency_key IS NULL AND m.content_hash = i.hash
+      AND coalesce(m.user_id, '') = coalesce(i.user_id, '') AND coalesce(m.agent_id, '') = coalesce(i.agent_id, '')
+    ELSE m.idempotency_key = i.idempotency_key END
+)
+SELECT i.ord, false AS duplicate, m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance, m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at, m.created_at, m.updated_at, m.user_id, m.agent_id, m.session_id, m.state, m.superseded_by, m.superseded_at, m.supersedes, coalesce(m.occurred_at, m.created_at) AS occurred_at
+FROM matched i JOIN inserted m ON m.id = i.id
+UNION ALL
+SELECT i.ord, true AS duplicate, m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance, m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at, m.created_at, m.updated_at, m.user_id, m.agent_id, m.session_id, m.state, m.superseded_by, m.superseded_at, m.supersedes, coalesce(m.occurred_at, m.created_at) AS occurred_at
+FROM input i JOIN memories m ON m.tenant_id = $1 AND m.namespace = $2 AND m.content_hash = i.hash
+  AND m.idempotency_key IS NULL
+  AND coalesce(m.user_id, '') = coalesce(i.user_id, '') AND coalesce(m.agent_id, '') = coalesce(i.agent_id, '')
+WHERE i.idempotency_key IS NULL AND NOT EXISTS (SELECT 1 FROM matched WHERE ord = i.ord)
+UNION ALL
+SELECT i.ord, true AS duplicate, m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance, m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at, m.created_at, m.updated_at, m.user_id, m.agent_id, m.session_id, m.state, m.superseded_by, m.superseded_at, m.supersedes, coalesce(m.occurred_at, m.created_at) AS occurred_at
+FROM input i JOIN memories m ON m.tenant_id = $1 AND m.namespace = $2 AND m.idempotency_key = i.idempotency_key
+WHERE i.idempotency_key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM matched WHERE ord = i.ord)
+ORDER BY ord
+
+-- 7
 UPDATE tenant_usage SET memories = memories + $2, updated_at = now()
 WHERE tenant_id = $1 AND memories + $2 <= $3 RETURNING memories::float8 AS used
 
--- 7
+-- 8
 COMMIT

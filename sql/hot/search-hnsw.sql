@@ -55,9 +55,9 @@ WITH lexical_stats AS MATERIALIZED (
        WHERE qt.probes
        GROUP BY p.memory_id, p.namespace
     ), lexical_best AS MATERIALIZED (
-      SELECT c.* FROM lexical_probed c
-
-      ORDER BY score DESC, memory_id LIMIT $4::int * $8::int
+      SELECT c.* FROM lexical_probed c WHERE NOT EXISTS (SELECT 1 FROM memories s WHERE s.tenant_id = $1 AND s.id = c.memory_id
+      AND s.state = 'superseded')
+       ORDER BY score DESC, memory_id LIMIT $4::int * $8::int
     ), lexical_common AS (
       SELECT c.memory_id, sum(qt.weight * p.tf * ($5::float8 + 1) / (p.tf + $5::float8 * (1 - $6::float8 + $6::float8 * c.dl / st.avgdl))) AS score
         FROM lexical_best c
@@ -78,17 +78,16 @@ WITH lexical_stats AS MATERIALIZED (
 vector AS (
         SELECT e.memory_id FROM memory_embeddings e
         WHERE e.tenant_id = $1 AND e.model = 'local-hash-384' AND e.namespace = ANY($10::text[])
+          AND NOT EXISTS (SELECT 1 FROM memories s WHERE s.tenant_id = $1 AND s.id = e.memory_id
+      AND s.state = 'superseded')
         ORDER BY e.embedding::vector(384) <=> $9::vector(384)
         LIMIT $11),
       pool AS MATERIALIZED (SELECT memory_id FROM lexical UNION SELECT memory_id FROM vector)
-      SELECT m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance,
-  m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at,
-  m.created_at, m.updated_at, m.user_id, m.agent_id, m.session_id, coalesce(m.occurred_at, m.created_at) AS occurred_at, l.lexical_score, ve.similarity AS vector_score, NULL::int AS relation_depth, NULL::real AS relation_weight
+      SELECT m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance, m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at, m.created_at, m.updated_at, m.user_id, m.agent_id, m.session_id, m.state, m.superseded_by, m.superseded_at, m.supersedes, coalesce(m.occurred_at, m.created_at) AS occurred_at, l.lexical_score, ve.similarity AS vector_score, NULL::int AS relation_depth, NULL::real AS relation_weight
       FROM pool c
       CROSS JOIN LATERAL (
-        SELECT m.* FROM memories m
-         WHERE m.tenant_id = $1 AND m.id = c.memory_id
-           AND m.namespace = ANY($2::text[]) AND (m.expires_at IS NULL OR m.expires_at > now())
+        SELECT m.* FROM memories m WHERE m.tenant_id = $1 AND m.id = c.memory_id AND
+           m.namespace = ANY($2::text[]) AND (m.expires_at IS NULL OR m.expires_at > now()) AND m.state = 'active'
         OFFSET 0) m
       LEFT JOIN lexical l ON l.memory_id = m.id
       LEFT JOIN LATERAL (

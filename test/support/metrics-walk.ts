@@ -169,6 +169,16 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
       headers: key,
     });
     await call('GET', '/api/v1/memories/:id/related', { params: firstId, headers: key });
+    const superseding = await call('POST', '/api/v1/memories/:id/supersede', {
+      params: { id: batch.body.memories[1].id as string },
+      body: { content: 'Alice drinks coffee now.' },
+      headers: key,
+    });
+    await call('GET', '/api/v1/memories/:id/history', { params: firstId, headers: key });
+    await call('GET', '/api/v1/memories/:id/history', {
+      params: { id: (superseding.body?.superseded?.id as string | undefined) ?? firstId.id },
+      headers: key,
+    });
     await call('POST', '/api/v1/memories/search', {
       body: { namespace: 'walk', query: 'Alice allergy', explain: true },
       headers: key,

@@ -27,6 +27,10 @@ export interface ContextMemory {
   type: string;
   source: string | null;
   created_at: string;
+  /** Set only when superseded memories were asked for: the text then marks them "(superseded)". */
+  state?: 'active' | 'superseded';
+  superseded_by?: string | null;
+  supersedes?: string | null;
 }
 
 export interface ContextPin {
@@ -65,7 +69,8 @@ function pinContent(pin: ContextPin): string {
 }
 
 function renderedMemory(memory: ContextMemory, ref: number): RenderedMemory {
-  return { ref, content: memory.content, type: memory.type, source: memory.source, created_at: memory.created_at };
+  const content = memory.state === 'superseded' ? `(superseded) ${memory.content}` : memory.content;
+  return { ref, content, type: memory.type, source: memory.source, created_at: memory.created_at };
 }
 
 function renderedPin(pin: ContextPin): RenderedPin {
@@ -244,6 +249,8 @@ function render(
             zone,
             ref,
             memory_id: entry.memory.id,
+            ...(entry.memory.state === 'superseded' ? { superseded_by: entry.memory.superseded_by ?? null } : {}),
+            ...(entry.memory.supersedes ? { supersedes: entry.memory.supersedes } : {}),
             content: entry.content,
             score: entry.score,
             tokens: tokenCount(piece),

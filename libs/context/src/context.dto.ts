@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { apiSchema, isoDateTime, tenantIdSchema } from '@engram/common';
-import { MEMORY_TYPES, namespaceNameSchema, scopeFilterFields } from '@engram/memories';
+import { apiSchema, tenantIdSchema } from '@engram/common';
+import { MEMORY_TYPES, asOfSchema, namespaceNameSchema, scopeFilterFields } from '@engram/memories';
 import { relativeTimeSchema } from '@engram/search';
 import { ZONES } from './context-assembler';
 import { CONTEXT_FORMATS } from './context-render';
@@ -27,17 +27,18 @@ export const contextSchema = z.strictObject({
     .optional(),
   types: z.array(z.enum(MEMORY_TYPES)).max(4).optional(),
   k: z.number().int().min(1).max(200).default(50).describe('memories considered'),
-  as_of: isoDateTime()
-    .optional()
-    .describe(
-      'the instant recency is measured from (default: now); the same memories, request and as_of give the same bytes',
-    ),
   ...scopeFilterFields(),
   relative_time: relativeTimeSchema,
   format: z
     .enum(CONTEXT_FORMATS)
     .default('xml')
     .describe('how text is written: xml (default, one line per memory), markdown or json; all frame entries as data'),
+  include_superseded: z.boolean().default(false).describe('true: superseded memories may be packed too'),
+  as_of: asOfSchema
+    .optional()
+    .describe(
+      'answer as the memories stood then, recency measured from it (default: now); the same memories, request and as_of give the same bytes',
+    ),
 });
 export type ContextInput = z.infer<typeof contextSchema>;
 
@@ -51,6 +52,12 @@ export const contextBlockSchema = apiSchema(
     ref: z.number().int().optional().describe('for a memory: the [n] that marks it in text'),
     memory_id: z.uuid().nullable().describe('null for a pin'),
     pin_key: z.string().optional().describe('for a pin'),
+    superseded_by: z
+      .uuid()
+      .nullable()
+      .optional()
+      .describe('for a superseded memory (only with include_superseded): its successor'),
+    supersedes: z.uuid().nullable().optional().describe('for a memory that superseded another: that one'),
     content: z.string(),
     score: z.number(),
     tokens: z.number().int(),

@@ -85,6 +85,8 @@ export class ContextService {
         relativeTime: input.relative_time,
         weights: { access: 0 },
         now,
+        includeSuperseded: input.include_superseded,
+        asOf: input.as_of,
       }),
       this.pins.listByPrefixes(tenantId, input.pin_prefixes ?? [], MAX_PINS),
       input.token_budget === undefined ? this.namespaces.existing(tenantId, [input.namespace]) : Promise.resolve([]),
@@ -105,6 +107,9 @@ export class ContextService {
             source: r.memory.provenance.source,
             // The date shown and the recency zone follow when the event happened.
             created_at: r.memory.occurred_at,
+            state: r.memory.state,
+            superseded_by: r.memory.superseded_by,
+            supersedes: r.memory.supersedes,
           })),
           now,
           format: input.format,

@@ -98,12 +98,25 @@ describe('fact extraction with the offline extractor (postgres, BullMQ)', () => 
     expect(superseding.decisions).toEqual([
       { action: 'supersede', kind: 'fact', key: 'user.location', memory_id: expect.any(String) },
     ]);
-    const supersedes = await ownerQuery<{ from_id: string; to_id: string }>(
+    const states = await ownerQuery<{ id: string; state: string; superseded_by: string | null }>(
       t,
-      `SELECT from_id, to_id FROM memory_relations WHERE tenant_id = $1 AND relation = 'supersedes'`,
-      [tenant],
+      `SELECT id, state, superseded_by FROM memories WHERE tenant_id = $1 AND id = ANY($2::uuid[]) ORDER BY created_at`,
+      [tenant, [facts[0].id, superseding.decisions[0].memory_id]],
     );
-    expect(supersedes).toEqual([{ from_id: superseding.decisions[0].memory_id, to_id: facts[0].id }]);
+    expect(states).toEqual([
+      { id: facts[0].id, state: 'superseded', superseded_by: superseding.decisions[0].memory_id },
+      { id: superseding.decisions[0].memory_id, state: 'active', superseded_by: null },
+    ]);
+    // Search leaves the superseded home out: the slot has one holder.
+    const search = await t.request('POST', '/api/v1/memories/search', {
+      tenant_id: tenant,
+      namespace: 'chat',
+      query: 'where does the user live',
+      filters: { types: ['semantic'] },
+    });
+    expect(search.body.results.map((r: { memory: { content: string } }) => r.memory.content)).not.toContain(
+      'User lives in Lisbon.',
+    );
   });
 
   it('refuses bad requests with stable codes and queues nothing', async () => {

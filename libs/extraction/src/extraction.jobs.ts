@@ -21,7 +21,10 @@ defineJob('memories.extract', { attempts: 3, backoffMs: 2000 });
 const NEARBY = 8;
 /** The relation from an extracted memory to each message it comes from. */
 export const DERIVED_FROM = 'derived_from';
-export const SUPERSEDES = 'supersedes';
+
+function factMetadata(row: ExtractionRow, fact: ExtractedFact): Record<string, string> {
+  return { fact_kind: fact.kind, ...(fact.key === null ? {} : { fact_key: fact.key }), extractor: row.extractor };
+}
 
 function roleOf(message: MemoryView): TranscriptRole {
   const role = message.metadata.role;
@@ -130,6 +133,7 @@ export class ExtractMemoriesHandler implements JobHandlerInstance<'memories.extr
       related_mode: 'boost',
       related_depth: 2,
       relative_time: false,
+      include_superseded: false,
     });
     return found.results.map((result) => ({
       id: result.memory.id,
@@ -155,12 +159,22 @@ export class ExtractMemoriesHandler implements JobHandlerInstance<'memories.extr
         await this.memories.addRelations(tenantId, decision.memoryId, sources);
         return { ...stored, memory_id: decision.memoryId };
       }
-      case 'add':
       case 'supersede': {
-        const relations =
-          decision.action === 'supersede'
-            ? [...sources, { to: decision.memoryId, relation: SUPERSEDES, weight: 1 }]
-            : sources;
+        const result = await this.memories.supersede(
+          tenantId,
+          decision.memoryId,
+          {
+            content: fact.content,
+            type: 'semantic',
+            source: `extraction:${row.id}`,
+            metadata: factMetadata(row, fact),
+            relations: sources,
+          },
+          'extraction',
+        );
+        return { ...stored, memory_id: result.memory.id };
+      }
+      case 'add': {
         const created = await this.memories.create(
           tenantId,
           createMemorySchema.parse({
@@ -168,12 +182,8 @@ export class ExtractMemoriesHandler implements JobHandlerInstance<'memories.extr
             content: fact.content,
             type: 'semantic',
             source: `extraction:${row.id}`,
-            metadata: {
-              fact_kind: fact.kind,
-              ...(fact.key === null ? {} : { fact_key: fact.key }),
-              extractor: row.extractor,
-            },
-            relations,
+            metadata: factMetadata(row, fact),
+            relations: sources,
           }),
         );
         return { ...stored, memory_id: created.id };

@@ -8,4 +8,4 @@ export * from './transcript';
 export * from './extraction.views';
 export * from './extraction.service';
 export * from './extraction.module';
-export { ExtractMemoriesHandler, DERIVED_FROM, SUPERSEDES } from './extraction.jobs';
+export { ExtractMemoriesHandler, DERIVED_FROM } from './extraction.jobs';

@@ -4,8 +4,11 @@ import type {
   CreateMemoryInput,
   CreatedMemoryView,
   ListMemoriesQuery,
+  MemoryHistoryView,
   MemoryListView,
   MemoryView,
+  SupersedeMemoryInput,
+  SupersedeResultView,
   NamespaceListView,
   NamespaceView,
   UpdateMemoryInput,
@@ -35,6 +38,8 @@ export interface EngramOperations {
   listMemories(query: Untenanted<ListMemoriesQuery>): Promise<MemoryListView>;
   updateMemory(id: string, input: Untenanted<UpdateMemoryInput>): Promise<MemoryView>;
   deleteMemory(id: string): Promise<void>;
+  supersedeMemory(id: string, input: Untenanted<SupersedeMemoryInput>): Promise<SupersedeResultView>;
+  memoryHistory(id: string): Promise<MemoryHistoryView>;
   addRelations(id: string, relations: RelationInput[]): Promise<void>;
   search(input: Untenanted<SearchInput>): Promise<SearchView>;
   context(input: Untenanted<ContextInput>): Promise<AssembledContext>;
@@ -69,6 +74,8 @@ export const OPERATION_ROUTES: Record<OperationName, OperationRoute> = {
     path: '/api/v1/memories/:id',
     permission: { resource: 'memory', action: 'delete' },
   },
+  supersedeMemory: { method: 'POST', path: '/api/v1/memories/:id/supersede', permission: write('memory') },
+  memoryHistory: { method: 'GET', path: '/api/v1/memories/:id/history', permission: read('memory') },
   addRelations: { method: 'POST', path: '/api/v1/memories/:id/relations', permission: write('memory') },
   search: { method: 'POST', path: '/api/v1/memories/search', permission: read('memory') },
   context: { method: 'POST', path: '/api/v1/context', permission: read('context') },

@@ -3,7 +3,9 @@ import { contextSchema } from '@engram/context';
 import {
   MAX_LIST_LIMIT as MAX_MEMORY_LIST_LIMIT,
   addRelationsSchema,
+  asOfSchema,
   createMemorySchema,
+  supersedeMemorySchema,
   memoryFiltersSchema,
   memoryIdSchema,
   namespaceNameSchema,
@@ -29,6 +31,11 @@ export const updateMemoryInputSchema = updateMemorySchema.safeExtend({
   id: memoryIdSchema.describe('the memory to change'),
   tenant_id: noTenant,
 });
+export const supersedeMemoryInputSchema = supersedeMemorySchema.safeExtend({
+  id: memoryIdSchema.describe('the memory to supersede (it must be active)'),
+  tenant_id: noTenant,
+});
+export const memoryHistoryInputSchema = z.strictObject({ id: memoryIdSchema.describe('the memory') });
 export const relateInputSchema = addRelationsSchema.safeExtend({
   id: memoryIdSchema.describe('the memory the edges start from'),
   tenant_id: noTenant,
@@ -45,6 +52,8 @@ const listFields = {
 
 export const listMemoriesInputSchema = z.strictObject({
   ...listFields,
+  include_superseded: z.boolean().optional().describe('true: superseded memories too (default: active only)'),
+  as_of: asOfSchema.optional(),
   limit: z.number().int().min(1).max(MAX_MEMORY_LIST_LIMIT).default(20),
   cursor: z.string().max(1024).optional().describe("the previous page's next_cursor"),
 });

@@ -67,6 +67,8 @@ describe('MCP over streamable HTTP', () => {
       'forget',
       'list_memories',
       'update_memory',
+      'supersede_memory',
+      'memory_history',
       'relate',
       'pin_get',
       'pin_set',
@@ -196,6 +198,18 @@ describe('MCP over streamable HTTP', () => {
       cursor: structured(listed).next_cursor,
     });
     expect(structured(next).memories).toHaveLength(1);
+
+    const superseded = await call(client, 'supersede_memory', { id: b, content: 'Freeze the week before holidays' });
+    const successor = structured(superseded).memory.id as string;
+    expect(structured(superseded).superseded).toMatchObject({ id: b, state: 'superseded', superseded_by: successor });
+    expectToolError(await call(client, 'supersede_memory', { id: b, content: 'again' }), 'memory_already_superseded');
+    const active = structured(await call(client, 'list_memories', { namespace: 'work' })).memories;
+    expect(active.map((m: { id: string }) => m.id).sort()).toEqual([a, successor].sort());
+    const all = await call(client, 'list_memories', { namespace: 'work', include_superseded: true });
+    expect(text(all)).toContain(`superseded by ${successor}`);
+    const history = await call(client, 'memory_history', { id: b });
+    expect(structured(history).versions.map((v: { change: string }) => v.change)).toEqual(['create', 'superseded']);
+    expect(text(history)).toContain(`→ ${successor}`);
 
     const set = await call(client, 'pin_set', { key: 'config:deploy/day', value: { day: 'wednesday' } });
     expect(text(set)).toBe('Created pin config:deploy/day.');

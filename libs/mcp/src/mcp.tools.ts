@@ -14,6 +14,8 @@ import {
   pinListInputSchema,
   pinSetInputSchema,
   recallInputSchema,
+  memoryHistoryInputSchema,
+  supersedeMemoryInputSchema,
   relateInputSchema,
   rememberInputSchema,
   updateMemoryInputSchema,
@@ -94,15 +96,22 @@ function preview(content: string): string {
 /** One line per memory: its id first, so the model can pass it on. */
 function memoryLine(memory: MemoryView, extra = ''): string {
   const tags = memory.tags.length ? ` #${memory.tags.join(' #')}` : '';
-  return `- ${memory.id} [${memory.namespace}, ${memory.type}, importance ${memory.importance}${extra}]${tags}: ${preview(memory.content)}`;
+  const state = memory.state === 'superseded' ? `, superseded by ${memory.superseded_by ?? 'a deleted memory'}` : '';
+  return `- ${memory.id} [${memory.namespace}, ${memory.type}, importance ${memory.importance}${state}${extra}]${tags}: ${preview(memory.content)}`;
 }
 
 function json(value: unknown): string {
   return JSON.stringify(value, null, 2);
 }
 
-function listQuery(filter: ForgetFilter | ListMemoriesInput, limit: number, cursor?: string) {
+function listQuery(
+  filter: ForgetFilter | ListMemoriesInput,
+  limit: number,
+  cursor?: string,
+  history: { include_superseded?: boolean; as_of?: string } = {},
+) {
   return {
+    ...history,
     namespace: filter.namespace,
     type: filter.types,
     tags: filter.tags,
@@ -138,7 +147,10 @@ async function forget(operations: EngramOperations, input: ForgetInput): Promise
       structured: { dry_run: false, deleted: [input.id], has_more: false },
     };
   }
-  const page = await operations.listMemories(listQuery(input.filter!, input.limit));
+  // Forgetting by filter deletes superseded memories too: they match the filter as much as any.
+  const page = await operations.listMemories(
+    listQuery(input.filter!, input.limit, undefined, { include_superseded: true }),
+  );
   if (input.dry_run !== false) {
     const lines = page.memories.map((memory) => memoryLine(memory));
     return {
@@ -260,7 +272,12 @@ export const TOOLS: EngramTool[] = [
     input: listMemoriesInputSchema,
     first: ['namespace'],
     async run(operations, input) {
-      const page = await operations.listMemories(listQuery(input, input.limit, input.cursor));
+      const page = await operations.listMemories(
+        listQuery(input, input.limit, input.cursor, {
+          include_superseded: input.include_superseded,
+          as_of: input.as_of,
+        }),
+      );
       const lines = page.memories.map((memory) => memoryLine(memory));
       return {
         text:
@@ -283,6 +300,44 @@ export const TOOLS: EngramTool[] = [
     async run(operations, { id, ...input }) {
       const memory = await operations.updateMemory(id, input);
       return { text: `Updated memory ${memory.id}.\n${memoryLine(memory)}`, structured: memory };
+    },
+  }),
+  defineTool({
+    name: 'supersede_memory',
+    title: 'Supersede a memory',
+    description:
+      'Replace the active memory `id` by a new memory with `content` in its namespace, atomically: the old one ' +
+      'is kept (its history too) but marked superseded and left out of recall, get_context and list_memories. ' +
+      "type, metadata, tags, importance and source default to the old memory's. Use it when a fact changed " +
+      '(moved house, new decision) and the old one should remain on record.',
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    input: supersedeMemoryInputSchema,
+    first: ['id', 'content'],
+    async run(operations, { id, ...input }) {
+      const result = await operations.supersedeMemory(id, input);
+      return {
+        text: `Memory ${id} is superseded by ${result.memory.id}.\n${memoryLine(result.memory)}`,
+        structured: result,
+      };
+    },
+  }),
+  defineTool({
+    name: 'memory_history',
+    title: 'Memory history',
+    description:
+      'Every version of the memory `id`, oldest first: its content, when, who and why it changed ' +
+      '(create, update, superseded), with the memory that superseded it or that it superseded.',
+    annotations: { readOnlyHint: true },
+    input: memoryHistoryInputSchema,
+    first: ['id'],
+    async run(operations, { id }) {
+      const history = await operations.memoryHistory(id);
+      const lines = history.versions.map(
+        (v) =>
+          `- v${v.version} ${v.at} ${v.change} (${v.reason}${v.actor ? `, ${v.actor}` : ''})` +
+          `${v.superseded_by ? ` → ${v.superseded_by}` : ''}: ${preview(v.content)}`,
+      );
+      return { text: lines.join('\n'), structured: history };
     },
   }),
   defineTool({

@@ -41,6 +41,8 @@ export class ServiceOperations {
       listMemories: (query) => run('listMemories', (t) => this.memories.list(t, query)),
       updateMemory: (id, input) => run('updateMemory', (t) => this.memories.update(t, id, input)),
       deleteMemory: (id) => run('deleteMemory', (t) => this.memories.delete(t, id)),
+      supersedeMemory: (id, input) => run('supersedeMemory', (t) => this.memories.supersede(t, id, input, 'api')),
+      memoryHistory: (id) => run('memoryHistory', (t) => this.memories.history(t, id)),
       addRelations: (id, relations) => run('addRelations', (t) => this.memories.addRelations(t, id, relations)),
       search: (input) => run('search', (t) => this.searches.search(t, input)),
       context: (input) => run('context', (t) => this.contexts.assemble(t, input)),

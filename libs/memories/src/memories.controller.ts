@@ -16,6 +16,12 @@ import { resolveTenant } from '@engram/auth';
 import {
   BatchResultView,
   CreatedMemoryView,
+  MemoryHistoryView,
+  SupersedeResultView,
+  historyQuerySchema,
+  memoryHistoryViewSchema,
+  supersedeMemorySchema,
+  supersedeResultViewSchema,
   MemoryListView,
   MemoryView,
   RelatedListView,
@@ -53,7 +59,8 @@ export class MemoriesController {
   )
   @ApiErrors({
     403: 'quota_exceeded, forbidden',
-    404: 'namespace_not_found, relation_target_not_found',
+    404: 'namespace_not_found, relation_target_not_found, supersede_target_not_found',
+    409: 'with supersedes: memory_already_superseded, supersede_namespace_mismatch, duplicate_content',
     413: 'content_too_large, payload_too_large',
   })
   async create(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<CreatedMemoryView> {
@@ -70,8 +77,10 @@ export class MemoriesController {
   @ApiJsonResponse(201, batchResultViewSchema, 'stored (some may be duplicates)')
   @ApiJsonResponse(200, batchResultViewSchema, 'every one was a duplicate')
   @ApiErrors({
+    400: 'invalid_memories: the same memory superseded twice',
     403: 'quota_exceeded, forbidden',
-    404: 'namespace_not_found, relation_target_not_found',
+    404: 'namespace_not_found, relation_target_not_found, supersede_target_not_found',
+    409: 'with supersedes: memory_already_superseded, supersede_namespace_mismatch, duplicate_content',
     413: 'content_too_large, payload_too_large',
   })
   async createBatch(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<BatchResultView> {
@@ -131,6 +140,48 @@ export class MemoriesController {
   async delete(@Param('id') id: unknown, @Query() query: unknown): Promise<void> {
     const { tenant_id } = parseOrThrow(tenantQuerySchema, query, 'query');
     await this.memories.delete(await resolveTenant(tenant_id), parseOrThrow(memoryIdSchema, id, 'id'));
+  }
+
+  @Post(':id/supersede')
+  @RequirePermission('memory', 'write')
+  @ApiOperation({
+    summary: 'Supersede a memory: create its successor in the same namespace and mark it superseded, atomically (201)',
+  })
+  @ApiPathParam('id', memoryIdSchema)
+  @ApiJsonBody(supersedeMemorySchema)
+  @ApiJsonResponse(201, supersedeResultViewSchema, 'the new memory and the superseded one')
+  @ApiErrors({
+    403: 'quota_exceeded, forbidden',
+    404: 'memory_not_found, relation_target_not_found',
+    409: 'memory_already_superseded (details name its successor), duplicate_content (details name the holder)',
+    413: 'content_too_large, payload_too_large',
+  })
+  async supersede(
+    @Param('id') id: unknown,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SupersedeResultView> {
+    const input = parseOrThrow(supersedeMemorySchema, body, 'body');
+    const result = await this.memories.supersede(
+      await resolveTenant(input.tenant_id),
+      parseOrThrow(memoryIdSchema, id, 'id'),
+      input,
+      'api',
+    );
+    void reply.status(201);
+    return result;
+  }
+
+  @Get(':id/history')
+  @RequirePermission('memory', 'read')
+  @ApiOperation({ summary: 'Every version of a memory: content, who, when and why, oldest first' })
+  @ApiPathParam('id', memoryIdSchema)
+  @ApiQueryFrom(historyQuerySchema)
+  @ApiJsonResponse(200, memoryHistoryViewSchema, 'the versions')
+  @ApiErrors({ 404: 'memory_not_found' })
+  async history(@Param('id') id: unknown, @Query() query: unknown): Promise<MemoryHistoryView> {
+    const { tenant_id } = parseOrThrow(historyQuerySchema, query, 'query');
+    return this.memories.history(await resolveTenant(tenant_id), parseOrThrow(memoryIdSchema, id, 'id'));
   }
 
   @Get(':id/related')

@@ -13,6 +13,16 @@ import {
 
 export const MEMORY_TYPES = ['semantic', 'episodic', 'working', 'procedural'] as const;
 export type MemoryType = (typeof MEMORY_TYPES)[number];
+export const MEMORY_STATES = ['active', 'superseded'] as const;
+export type MemoryState = (typeof MEMORY_STATES)[number];
+/** What a version row says happened (migration 0031). */
+export const MEMORY_CHANGES = ['create', 'update', 'superseded', 'baseline', 'import'] as const;
+/**
+ * Why a change was made, recorded with its version: `api` (a client's request), `extraction`,
+ * `rule`, `import`, or another feature's own lower-case name.
+ */
+export type ChangeReason = 'api' | 'extraction' | 'rule' | 'import' | (string & {});
+export const CHANGE_REASON_PATTERN = /^[a-z][a-z0-9_]{0,31}$/;
 export const MAX_BATCH = 1000;
 export const MAX_LIST_LIMIT = 200;
 /** Weights are stored as `real`: below ~1e-38 Postgres refuses them, and so tiny a weight means nothing. */
@@ -84,6 +94,11 @@ const memoryFields = {
   relations: relationListSchema.optional(),
   ...scopeFields(),
   occurred_at: isoDateTime().optional().describe('when the event happened; default: when it is stored (created_at)'),
+  supersedes: memoryIdSchema
+    .optional()
+    .describe(
+      'supersede this active memory of the same namespace, atomically with the write (the new content must not already be stored)',
+    ),
 };
 
 /** Writes never create a namespace by accident: an unknown one is 404 unless the request opts in. */
@@ -108,7 +123,25 @@ export const batchCreateSchema = z.strictObject({
   tenant_id: tenantIdSchema.optional(),
   namespace: namespaceNameSchema,
   create_namespace: createNamespaceFlag,
-  memories: z.array(memoryItemSchema).min(1).max(MAX_BATCH),
+  memories: z
+    .array(memoryItemSchema)
+    .min(1)
+    .max(MAX_BATCH)
+    .superRefine((items, ctx) => {
+      const seen = new Set<string>();
+      items.forEach((item, index) => {
+        if (item.supersedes !== undefined && seen.has(item.supersedes)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'supersedes'],
+            message: `memory ${item.supersedes} is superseded by more than one item`,
+          });
+        }
+        if (item.supersedes !== undefined) {
+          seen.add(item.supersedes);
+        }
+      });
+    }),
 });
 export type BatchCreateInput = z.infer<typeof batchCreateSchema>;
 
@@ -136,6 +169,26 @@ export const updateMemorySchema = z
     path: ['create_namespace'],
   });
 export type UpdateMemoryInput = z.infer<typeof updateMemorySchema>;
+
+/** An instant in the past (or now): memories as they stood then (docs/memories.md "as_of"). */
+export const asOfSchema = isoDateTime().describe(
+  'ISO timestamp: the memories as they stood then (content, namespace, tags… and state as of that time)',
+);
+
+export const supersedeMemorySchema = z.strictObject({
+  tenant_id: tenantIdSchema.optional(),
+  content: z.string().min(1),
+  type: z.enum(MEMORY_TYPES).optional().describe("default: the superseded memory's"),
+  metadata: metadataSchema.optional().describe("default: the superseded memory's"),
+  tags: z.array(tagSchema).max(64).optional().describe("default: the superseded memory's"),
+  importance: importanceSchema.optional().describe("default: the superseded memory's"),
+  source: z.string().max(256).optional().describe("default: the superseded memory's"),
+  ttl_seconds: z.number().int().min(0).max(MAX_TTL_SECONDS).optional().describe('0 or absent: never expires'),
+  relations: relationListSchema.optional(),
+});
+export type SupersedeMemoryInput = z.infer<typeof supersedeMemorySchema>;
+
+export const historyQuerySchema = z.strictObject({ tenant_id: tenantIdSchema.optional() });
 
 const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
   z
@@ -198,6 +251,8 @@ export const listMemoriesQuerySchema = z.strictObject({
   updated_after: isoDateTime().optional(),
   updated_before: isoDateTime().optional(),
   ...scopeFilterFields(),
+  include_superseded: z.stringbool().optional().describe('true: superseded memories too (default: active only)'),
+  as_of: asOfSchema.optional(),
   limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(50),
   cursor: z.string().max(1024).optional(),
 });
@@ -274,9 +329,56 @@ export const memoryViewSchema = apiSchema(
     agent_id: z.string().nullable(),
     session_id: z.string().nullable(),
     occurred_at: timestampSchema().describe('when the event happened (created_at unless given)'),
+    state: z.enum(MEMORY_STATES).describe('superseded memories are left out of search, context and list by default'),
+    superseded_by: z.uuid().nullable().describe('the memory that superseded this one (null once that one is deleted)'),
+    superseded_at: timestampSchema().nullable(),
+    supersedes: z.uuid().nullable().describe('the memory this one superseded'),
   }),
 );
 export type MemoryView = z.infer<typeof memoryViewSchema>;
+
+export const supersedeResultViewSchema = apiSchema(
+  'SupersedeResult',
+  z.object({
+    memory: memoryViewSchema.describe('the new, active memory (supersedes names the old one)'),
+    superseded: memoryViewSchema.describe('the old memory, now superseded (superseded_by names the new one)'),
+  }),
+);
+export type SupersedeResultView = z.infer<typeof supersedeResultViewSchema>;
+
+export const memoryVersionViewSchema = apiSchema(
+  'MemoryVersion',
+  z.object({
+    version: z.number().int().describe('1 for the first'),
+    at: timestampSchema().describe('when this version became the memory'),
+    change: z
+      .enum(MEMORY_CHANGES)
+      .describe(
+        'create; update (PATCH, or another feature changing it); superseded; baseline (stored before versions were kept); import',
+      ),
+    reason: z.string().describe('api, extraction, rule, import, …'),
+    actor: z.string().nullable(),
+    key_id: z.string().nullable(),
+    namespace: z.string(),
+    content: z.string(),
+    type: z.enum(MEMORY_TYPES),
+    metadata: z.record(z.string(), jsonValueSchema),
+    tags: z.array(z.string()),
+    importance: z.number(),
+    source: z.string().nullable(),
+    expires_at: timestampSchema().nullable(),
+    state: z.enum(MEMORY_STATES),
+    superseded_by: z.uuid().nullable(),
+    supersedes: z.uuid().nullable(),
+  }),
+);
+export type MemoryVersionView = z.infer<typeof memoryVersionViewSchema>;
+
+export const memoryHistoryViewSchema = apiSchema(
+  'MemoryHistory',
+  z.object({ memory_id: z.uuid(), versions: z.array(memoryVersionViewSchema).describe('oldest first') }),
+);
+export type MemoryHistoryView = z.infer<typeof memoryHistoryViewSchema>;
 
 export const createdMemoryViewSchema = apiSchema(
   'CreatedMemory',

@@ -4,11 +4,13 @@ import { MetricsService } from '@engram/metrics';
 import { MemoryFilters, MemoryType } from './memories.dto';
 import type { MemoryScope } from '@engram/common';
 import {
+  ACTIVE_MEMORY,
   LIVE_MEMORY,
   MEMORY_COLUMNS,
   MemoryRow,
   SqlParams,
   boundScopeSql,
+  memoriesAsOfSql,
   memoryFilterSql,
   neighboursSql,
 } from './memory-sql';
@@ -32,6 +34,42 @@ export interface InsertMemoryItem {
    * content, so a retried message maps to its first row and repeated words are kept.
    */
   idempotency_key: string | null;
+  /** The memory this one supersedes (locked and checked by the caller in the same transaction). */
+  supersedes: string | null;
+}
+
+/** Who changes memories in a transaction, and why: read by the version triggers (migration 0031). */
+export interface ChangeContext {
+  reason: string;
+  actor: string | null;
+  keyId: string | null;
+}
+
+export interface SupersedeTargetRow {
+  id: string;
+  namespace: string;
+  state: 'active' | 'superseded';
+  superseded_by: string | null;
+}
+
+export interface MemoryVersionRow {
+  version: number;
+  valid_from: Date;
+  change: 'create' | 'update' | 'superseded' | 'baseline' | 'import';
+  reason: string;
+  actor: string | null;
+  key_id: string | null;
+  namespace: string;
+  content: string;
+  type: MemoryType;
+  metadata: Record<string, unknown>;
+  tags: string[];
+  importance: number;
+  source: string | null;
+  expires_at: Date | null;
+  state: 'active' | 'superseded';
+  superseded_by: string | null;
+  supersedes: string | null;
 }
 
 export interface InsertedMemoryRow extends MemoryRow {
@@ -65,6 +103,12 @@ export interface MemoryPatch {
   agent_id?: string | null;
   session_id?: string | null;
   occurred_at?: string | null;
+}
+
+/** A second successor for one memory: the unique index of migration 0030 refused it. */
+export function isSupersededTwice(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown } | null;
+  return e?.code === '23505' && e.constraint === 'memories_supersedes_key';
 }
 
 /** The foreign key from memories to namespaces refused a write: the namespace does not exist. */
@@ -110,7 +154,7 @@ export class MemoriesRepository {
            SELECT x.*, memory_content_hash(x.content) AS hash
            FROM jsonb_to_recordset($3::jsonb) AS x(ord int, content text, type text, metadata jsonb, tags text[],
              importance real, source text, ttl_seconds int, embedding text, user_id text, agent_id text,
-             session_id text, occurred_at timestamptz, idempotency_key text)
+             session_id text, occurred_at timestamptz, idempotency_key text, supersedes uuid)
          ), namespace AS (
            INSERT INTO namespaces (tenant_id, name, embedding_model) SELECT $1, $2, $7 WHERE $8::boolean
            ON CONFLICT (tenant_id, name) DO NOTHING
@@ -118,12 +162,13 @@ export class MemoriesRepository {
            SELECT coalesce((SELECT embedding_model FROM namespaces WHERE tenant_id = $1 AND name = $2), $7) = $6 AS ok
          ), inserted AS (
            INSERT INTO memories AS m (tenant_id, namespace, content, type, metadata, tags, importance, source, actor,
-             created_by_key, expires_at, embedding_status, user_id, agent_id, session_id, occurred_at, idempotency_key)
+             created_by_key, expires_at, embedding_status, user_id, agent_id, session_id, occurred_at, idempotency_key,
+             supersedes)
            SELECT $1, $2, i.content, i.type, coalesce(i.metadata, '{}'::jsonb), coalesce(i.tags, '{}'),
              coalesce(i.importance, 0.5), i.source, $4, $5,
              CASE WHEN i.ttl_seconds > 0 THEN now() + make_interval(secs => i.ttl_seconds) END,
              CASE WHEN i.embedding IS NOT NULL AND (SELECT ok FROM model_ok) THEN 'ready' ELSE 'pending' END,
-             i.user_id, i.agent_id, i.session_id, i.occurred_at, i.idempotency_key
+             i.user_id, i.agent_id, i.session_id, i.occurred_at, i.idempotency_key, i.supersedes
            FROM input i ORDER BY i.ord
            -- Either unique index: content (rows without a key) or the idempotency key (messages).
            ON CONFLICT DO NOTHING
@@ -157,6 +202,84 @@ export class MemoriesRepository {
         items.length === 1 ? 'memories_insert_one' : undefined,
       );
     return this.scope.tenant(tenantId, 'insertMany', run, { tx });
+  }
+
+  /**
+   * Names who changes memories in transaction `tx`, and why, for the version rows its triggers
+   * write (transaction-local settings: they end with `tx`).
+   */
+  async setChangeContext(tenantId: string, context: ChangeContext, tx: Queryable): Promise<void> {
+    await this.scope.tenant(
+      tenantId,
+      'setChangeContext',
+      (q) =>
+        q.query(
+          `SELECT set_config('engram.change_reason', $1, true), set_config('engram.actor', coalesce($2, ''), true),
+                  set_config('engram.key_id', coalesce($3, ''), true)`,
+          [context.reason, context.actor, context.keyId],
+        ),
+      { tx },
+    );
+  }
+
+  /**
+   * Locks the live memories `ids` for a supersede (FOR UPDATE, in id order so two writers cannot
+   * deadlock) and returns their namespace and state. A concurrent supersede of one of them waits
+   * here and then sees it superseded: exactly one of two wins.
+   */
+  lockSupersedeTargets(tenantId: string, ids: string[], tx: Queryable): Promise<SupersedeTargetRow[]> {
+    return this.scope.tenant(
+      tenantId,
+      'lockSupersedeTargets',
+      (q) =>
+        q.query<SupersedeTargetRow>(
+          `SELECT m.id, m.namespace, m.state, m.superseded_by FROM memories m
+            WHERE m.tenant_id = $1 AND m.id = ANY($2::uuid[]) AND ${LIVE_MEMORY}
+            ORDER BY m.id FOR UPDATE`,
+          [tenantId, ids],
+        ),
+      { tx },
+    );
+  }
+
+  /**
+   * Marks each `old` superseded by `new`, at the successor's creation time (so at any instant
+   * exactly one of the two is active). Only active memories change; returns the changed rows.
+   */
+  markSuperseded(tenantId: string, pairs: { old: string; new: string }[], tx: Queryable): Promise<MemoryRow[]> {
+    return this.scope.tenant(
+      tenantId,
+      'markSuperseded',
+      (q) =>
+        q.query<MemoryRow>(
+          `UPDATE memories m SET state = 'superseded', superseded_by = x.new_id, superseded_at = n.created_at,
+                  updated_at = n.created_at
+             FROM unnest($2::uuid[], $3::uuid[]) AS x(old_id, new_id)
+             JOIN memories n ON n.tenant_id = $1 AND n.id = x.new_id
+            WHERE m.tenant_id = $1 AND m.id = x.old_id AND m.state = 'active'
+            RETURNING ${MEMORY_COLUMNS}`,
+          [tenantId, pairs.map((p) => p.old), pairs.map((p) => p.new)],
+        ),
+      { tx },
+    );
+  }
+
+  /** Every version of a memory, oldest first (empty when there is no such live memory). */
+  history(tenantId: string, id: string): Promise<MemoryVersionRow[]> {
+    return this.scope.tenant(tenantId, 'history', (tx) =>
+      tx.query<MemoryVersionRow>(
+        // Links name memories that still exist: a hard-deleted one leaves no trace, its id included.
+        `SELECT v.version, v.valid_from, v.change, v.reason, v.actor, v.key_id, v.namespace, v.content, v.type,
+                v.metadata, v.tags, v.importance, v.source, v.expires_at, v.state,
+                (SELECT s.id FROM memories s WHERE s.tenant_id = v.tenant_id AND s.id = v.superseded_by) AS superseded_by,
+                (SELECT s.id FROM memories s WHERE s.tenant_id = v.tenant_id AND s.id = v.supersedes) AS supersedes
+           FROM memories m JOIN memory_versions v ON v.tenant_id = m.tenant_id AND v.memory_id = m.id
+          WHERE m.tenant_id = $1 AND m.id = $2 AND ${LIVE_MEMORY}
+          ORDER BY v.version`,
+        [tenantId, id],
+        'memories_history',
+      ),
+    );
   }
 
   /**
@@ -237,7 +360,14 @@ export class MemoriesRepository {
    */
   list(
     tenantId: string,
-    options: { namespace?: string; filters: MemoryFilters; after: ListCursor | null; limit: number },
+    options: {
+      namespace?: string;
+      filters: MemoryFilters;
+      after: ListCursor | null;
+      limit: number;
+      includeSuperseded?: boolean;
+      asOf?: string;
+    },
   ): Promise<(MemoryRow & { created_at_text: string })[] | null> {
     return this.scope.tenant(tenantId, 'list', async (tx) => {
       if (
@@ -248,7 +378,15 @@ export class MemoriesRepository {
         return null;
       }
       const params = new SqlParams();
-      const clauses = [`m.tenant_id = ${params.add(tenantId)}`, memoryFilterSql(options.filters, params)];
+      const tenant = params.add(tenantId);
+      // A future as_of is now: nothing is judged expired ahead of time.
+      const asOf = options.asOf === undefined ? undefined : `least(${params.add(options.asOf)}::timestamptz, now())`;
+      // as_of: the memories as they stood then, namespace and filters included (memoriesAsOfSql).
+      const from = asOf === undefined ? 'memories m' : `${memoriesAsOfSql(tenant, asOf)} m`;
+      const clauses = [`m.tenant_id = ${tenant}`, memoryFilterSql(options.filters, params, asOf)];
+      if (options.includeSuperseded !== true) {
+        clauses.push(ACTIVE_MEMORY);
+      }
       if (options.namespace !== undefined) {
         clauses.push(`m.namespace = ${params.add(options.namespace)}`);
       }
@@ -258,7 +396,7 @@ export class MemoriesRepository {
         );
       }
       return tx.query<MemoryRow & { created_at_text: string }>(
-        `SELECT ${MEMORY_COLUMNS}, m.created_at::text AS created_at_text FROM memories m
+        `SELECT ${MEMORY_COLUMNS}, m.created_at::text AS created_at_text FROM ${from}
          WHERE ${clauses.join(' AND ')}
          ORDER BY m.created_at DESC, m.id DESC
          LIMIT ${params.add(options.limit + 1)}`,

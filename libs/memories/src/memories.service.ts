@@ -21,8 +21,13 @@ import {
   BatchResultView,
   ListMemoriesQuery,
   MemoryItemInput,
+  MemoryHistoryView,
   MemoryListView,
   MemoryView,
+  CHANGE_REASON_PATTERN,
+  ChangeReason,
+  SupersedeMemoryInput,
+  SupersedeResultView,
   RelatedQuery,
   RelatedListView,
   UpdateMemoryInput,
@@ -31,20 +36,25 @@ import {
 import {
   ContentTooLargeError,
   DuplicateContentError,
+  MemoryAlreadySupersededError,
   MemoryNotFoundError,
   RelationTargetNotFoundError,
+  SupersedeNamespaceMismatchError,
+  SupersedeTargetNotFoundError,
 } from './memories.errors';
 import { EmbeddingJobs } from './memories.embedding';
 import {
+  ChangeContext,
   InsertMemoryItem,
   InsertedMemoryRow,
   ListCursor,
   MemoriesRepository,
   RelationRow,
   isNamespaceMissing,
+  isSupersededTwice,
 } from './memories.repository';
 import { MemoryOperations } from './memory-operations';
-import { toMemoryView } from './memory-sql';
+import { MemoryRow, toMemoryView } from './memory-sql';
 import { NamespacesService, namespaceNotFound } from './namespaces.service';
 
 /**
@@ -68,6 +78,22 @@ const sessionCursorSchema = z.strictObject({
 function toListCursor(raw: string): ListCursor {
   const { c, i } = decodeCursor(raw, memoryCursorSchema);
   return { createdAt: c, id: i };
+}
+
+/** The credential making the request (none for a job), and why, for the version rows. */
+function changeContext(reason: ChangeReason): ChangeContext {
+  const principal = requestContext.current()?.principal;
+  return { reason, actor: principal?.actor ?? null, keyId: principal?.keyId ?? null };
+}
+
+function checkReason(reason: string): void {
+  if (!CHANGE_REASON_PATTERN.test(reason)) {
+    throw new Error(`change reason ${JSON.stringify(reason)} must match ${String(CHANGE_REASON_PATTERN)}`);
+  }
+}
+
+function alreadySuperseded(id: string, by: string | null): MemoryAlreadySupersededError {
+  return new MemoryAlreadySupersededError(`memory ${id} is already superseded`, { id, superseded_by: by });
 }
 
 /**
@@ -96,8 +122,8 @@ export class MemoriesService {
 
   async create(tenantId: string, input: CreateMemoryInput): Promise<CreatedMemoryView> {
     return this.ops.observe('create', async () => {
-      const [row] = await this.insert(tenantId, input.namespace, input.create_namespace === true, [input]);
-      return { ...toMemoryView(row), duplicate: row.duplicate };
+      const { rows } = await this.insert(tenantId, input.namespace, input.create_namespace === true, [input]);
+      return { ...toMemoryView(rows[0]), duplicate: rows[0].duplicate };
     });
   }
 
@@ -107,7 +133,7 @@ export class MemoriesService {
    */
   async createBatch(tenantId: string, input: BatchCreateInput): Promise<BatchResultView> {
     return this.ops.observe('create_batch', async () => {
-      const rows = await this.insert(tenantId, input.namespace, input.create_namespace === true, input.memories);
+      const { rows } = await this.insert(tenantId, input.namespace, input.create_namespace === true, input.memories);
       const memories = rows.map((row) => ({ ...toMemoryView(row), duplicate: row.duplicate }));
       const created = memories.filter((memory) => !memory.duplicate).length;
       if (created >= BULK_WRITE_ROWS) {
@@ -129,7 +155,7 @@ export class MemoriesService {
     items: (MemoryItemInput & { idempotency_key: string })[],
   ): Promise<CreatedMemoryView[]> {
     return this.ops.observe('ingest', async () => {
-      const rows = await this.insert(tenantId, namespace, createNamespace, items);
+      const { rows } = await this.insert(tenantId, namespace, createNamespace, items);
       return rows.map((row) => ({ ...toMemoryView(row), duplicate: row.duplicate }));
     });
   }
@@ -199,6 +225,8 @@ export class MemoriesService {
         },
         after: query.cursor === undefined ? null : toListCursor(query.cursor),
         limit: query.limit,
+        includeSuperseded: query.include_superseded === true,
+        asOf: query.as_of,
       });
       if (rows === null) {
         throw namespaceNotFound(query.namespace!);
@@ -278,6 +306,7 @@ export class MemoriesService {
       let row;
       try {
         row = await this.quotas.withStorageQuota(tenantId, async (tx) => {
+          await this.repository.setChangeContext(tenantId, changeContext('api'), tx);
           if (createNamespace !== null) {
             await this.repository.ensureNamespace(tenantId, createNamespace, this.models.defaultModel, tx);
           }
@@ -302,6 +331,81 @@ export class MemoriesService {
       }
       this.audited(tenantId, 'memory_update', id);
       return toMemoryView(row);
+    });
+  }
+
+  /**
+   * Replaces memory `oldId` by a new memory in its namespace, atomically: the new memory is
+   * created (type, metadata, tags, importance and source default to the old one's) and the old
+   * one marked superseded by it, in one transaction, or nothing is written. The one entry point
+   * for every feature that supersedes (the API, fact extraction, post-run rules): `reason` is
+   * recorded in both memories' history. Errors: memory_not_found (no such live memory in this
+   * tenant), memory_already_superseded (409; also the loser of two concurrent supersedes),
+   * duplicate_content (409: the namespace already holds the new content), content_too_large,
+   * relation_target_not_found.
+   */
+  async supersede(
+    tenantId: string,
+    oldId: string,
+    input: SupersedeMemoryInput,
+    reason: ChangeReason = 'api',
+  ): Promise<SupersedeResultView> {
+    return this.ops.observe('supersede', async () => {
+      checkReason(reason);
+      const old = await this.repository.get(tenantId, oldId);
+      if (!old) {
+        throw new MemoryNotFoundError(`no memory ${oldId}`, { id: oldId });
+      }
+      if (old.state === 'superseded') {
+        throw alreadySuperseded(oldId, old.superseded_by);
+      }
+      const item: MemoryItemInput = {
+        content: input.content,
+        type: input.type ?? old.type,
+        metadata: input.metadata ?? old.metadata,
+        tags: input.tags ?? old.tags,
+        importance: input.importance ?? old.importance,
+        source: input.source ?? old.source ?? undefined,
+        ttl_seconds: input.ttl_seconds,
+        relations: input.relations,
+        supersedes: oldId,
+      };
+      const { rows, superseded } = await this.insert(tenantId, old.namespace, false, [item], reason, {
+        targetMissing: () => new MemoryNotFoundError(`no memory ${oldId}`, { id: oldId }),
+      });
+      return { memory: toMemoryView(rows[0]), superseded: toMemoryView(superseded[0]) };
+    });
+  }
+
+  /** Every version of a live memory, oldest first; 404 memory_not_found otherwise. */
+  async history(tenantId: string, id: string): Promise<MemoryHistoryView> {
+    return this.ops.observe('history', async () => {
+      const rows = await this.repository.history(tenantId, id);
+      if (rows.length === 0) {
+        throw new MemoryNotFoundError(`no memory ${id}`, { id });
+      }
+      return {
+        memory_id: id,
+        versions: rows.map((row) => ({
+          version: row.version,
+          at: row.valid_from.toISOString(),
+          change: row.change,
+          reason: row.reason,
+          actor: row.actor,
+          key_id: row.key_id,
+          namespace: row.namespace,
+          content: row.content,
+          type: row.type,
+          metadata: row.metadata as MemoryView['metadata'],
+          tags: row.tags,
+          importance: row.importance,
+          source: row.source,
+          expires_at: row.expires_at?.toISOString() ?? null,
+          state: row.state,
+          superseded_by: row.superseded_by,
+          supersedes: row.supersedes,
+        })),
+      };
     });
   }
 
@@ -355,15 +459,25 @@ export class MemoriesService {
     });
   }
 
+  /**
+   * Items naming `supersedes` supersede that memory in the same transaction: the targets are
+   * locked first, must be live, active and in `namespace`, and the new content must be new
+   * (a duplicate would make an existing memory the successor, which could close a cycle).
+   */
   private async insert(
     tenantId: string,
     namespace: string,
     createNamespace: boolean,
     items: (MemoryItemInput & { idempotency_key?: string })[],
-  ): Promise<InsertedMemoryRow[]> {
+    reason: ChangeReason = 'api',
+    errors: { targetMissing?: (id: string) => Error } = {},
+  ): Promise<{ rows: InsertedMemoryRow[]; superseded: MemoryRow[] }> {
     items.forEach((item, index) => this.checkSize(item.content, index));
     // A bound credential writes into its own scope (403 scope_mismatch for another), checked first.
     const scopes = items.map((item) => bindScope(item));
+    const targets = items.flatMap((item, index) =>
+      item.supersedes === undefined ? [] : [{ id: item.supersedes, index }],
+    );
     // Fails fast (before any embedding) on an unknown namespace; the INSERT checks again.
     const settings = await this.namespaces.forWrite(tenantId, namespace, createNamespace);
     const provider = this.models.get(settings.embedding_model);
@@ -382,13 +496,19 @@ export class MemoriesService {
       source: item.source ?? null,
       ttl_seconds: item.ttl_seconds ?? null,
       embedding: vectors ? vectorText(vectors[i]) : null,
+      supersedes: item.supersedes ?? null,
     }));
-    const principal = requestContext.current()?.principal;
-    const provenance = { actor: principal?.actor ?? null, keyId: principal?.keyId ?? null };
+    const context = changeContext(reason);
+    const provenance = { actor: context.actor, keyId: context.keyId };
+    let superseded: MemoryRow[] = [];
     // One transaction: the namespace (when created), the rows, their edges, the max_memories and
     // storage_bytes counts commit or roll back together.
     const rows = await this.quotas
       .withStorageQuota(tenantId, async (tx) => {
+        await this.repository.setChangeContext(tenantId, context, tx);
+        if (targets.length > 0) {
+          await this.checkSupersedeTargets(tenantId, namespace, targets, errors.targetMissing, tx);
+        }
         const inserted = await this.repository.insertMany(
           tenantId,
           namespace,
@@ -422,11 +542,42 @@ export class MemoriesService {
         ) {
           throw new RelationTargetNotFoundError('a related memory does not exist in this tenant');
         }
+        if (targets.length > 0) {
+          const pairs = inserted.flatMap((row) => {
+            const old = items[row.ord].supersedes;
+            if (old === undefined) {
+              return [];
+            }
+            // Repeated content in one batch maps to the row of its first occurrence: that row is
+            // this item's successor only if it was inserted for this item.
+            if (row.duplicate || row.supersedes !== old) {
+              throw new DuplicateContentError('the namespace already holds this content; a successor must be new', {
+                id: row.id,
+                index: row.ord,
+              });
+            }
+            return [{ old, new: row.id }];
+          });
+          superseded = await this.repository.markSuperseded(tenantId, pairs, tx);
+          // Locked above, so this only fails if the checks missed a case: never write half of it.
+          if (superseded.length !== pairs.length) {
+            throw new Error('supersede: a locked target changed');
+          }
+          const order = new Map(pairs.map((pair, index) => [pair.old, index]));
+          superseded.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+        }
         return inserted;
       })
       .catch((error: unknown) => {
         // The namespace was deleted between the lookup above and the INSERT.
-        throw isNamespaceMissing(error) ? namespaceNotFound(namespace) : error;
+        if (isNamespaceMissing(error)) {
+          throw namespaceNotFound(namespace);
+        }
+        // Backstop of the row lock: the unique successor index of migration 0030.
+        if (isSupersededTwice(error)) {
+          throw new MemoryAlreadySupersededError('the memory was superseded by a concurrent request');
+        }
+        throw error;
       });
 
     // Repeated content inside one batch maps to one row: only its first occurrence is "created".
@@ -441,7 +592,46 @@ export class MemoriesService {
         this.audited(tenantId, 'memory_create', row.id);
       }
     }
-    return rows;
+    for (const row of superseded) {
+      this.audited(tenantId, 'memory_supersede', row.id);
+    }
+    return { rows, superseded };
+  }
+
+  private async checkSupersedeTargets(
+    tenantId: string,
+    namespace: string,
+    targets: { id: string; index: number }[],
+    targetMissing: ((id: string) => Error) | undefined,
+    tx: Parameters<MemoriesRepository['lockSupersedeTargets']>[2],
+  ): Promise<void> {
+    const found = new Map(
+      (
+        await this.repository.lockSupersedeTargets(
+          tenantId,
+          targets.map((t) => t.id),
+          tx,
+        )
+      ).map((row) => [row.id, row]),
+    );
+    for (const { id, index } of targets) {
+      const target = found.get(id);
+      if (!target) {
+        throw targetMissing
+          ? targetMissing(id)
+          : new SupersedeTargetNotFoundError(`no memory ${id} to supersede`, { id, index });
+      }
+      if (target.state === 'superseded') {
+        throw alreadySuperseded(id, target.superseded_by);
+      }
+      if (target.namespace !== namespace) {
+        throw new SupersedeNamespaceMismatchError(`memory ${id} is in another namespace`, {
+          id,
+          index,
+          namespace: target.namespace,
+        });
+      }
+    }
   }
 
   private async queueEmbeddings(

@@ -1,5 +1,5 @@
 import type { JsonValue, MemoryScope } from '@engram/common';
-import { MemoryFilters, MemoryType, MemoryView } from './memories.dto';
+import { MemoryFilters, MemoryState, MemoryType, MemoryView } from './memories.dto';
 
 /** Collects bind parameters while SQL text is assembled; values never enter the text. */
 export class SqlParams {
@@ -14,12 +14,98 @@ export class SqlParams {
 /** A memory past its expiry is gone to every reader, even before cleanup deletes it. */
 export const LIVE_MEMORY = '(m.expires_at IS NULL OR m.expires_at > now())';
 
+/** Not superseded: what search, context and list show unless asked for superseded memories too. */
+export const ACTIVE_MEMORY = "m.state = 'active'";
+
 /** When a memory's event happened: occurred_at, or when it was stored (migration 0028). */
 export const OCCURRED_AT = 'coalesce(m.occurred_at, m.created_at)';
 
-export const MEMORY_COLUMNS = `m.id, m.tenant_id, m.namespace, m.content, m.type, m.metadata, m.tags, m.importance,
-  m.source, m.actor, m.created_by_key, m.embedding_status, m.access_count, m.last_accessed_at, m.expires_at,
-  m.created_at, m.updated_at, m.user_id, m.agent_id, m.session_id, ${OCCURRED_AT} AS occurred_at`;
+/** The stored columns a memory is read with; occurred_at is added as OCCURRED_AT. */
+const STORED_COLUMNS = [
+  'id',
+  'tenant_id',
+  'namespace',
+  'content',
+  'type',
+  'metadata',
+  'tags',
+  'importance',
+  'source',
+  'actor',
+  'created_by_key',
+  'embedding_status',
+  'access_count',
+  'last_accessed_at',
+  'expires_at',
+  'created_at',
+  'updated_at',
+  'user_id',
+  'agent_id',
+  'session_id',
+  'state',
+  'superseded_by',
+  'superseded_at',
+  'supersedes',
+];
+
+export const MEMORY_COLUMNS = `${STORED_COLUMNS.map((column) => `m.${column}`).join(', ')}, ${OCCURRED_AT} AS occurred_at`;
+
+/** What a memory was at a version (memory_versions `v`); every other column of MEMORY_COLUMNS is as now. */
+const VERSIONED_COLUMNS: Record<string, string> = {
+  namespace: 'v.namespace',
+  content: 'v.content',
+  type: 'v.type',
+  metadata: 'v.metadata',
+  tags: 'v.tags',
+  importance: 'v.importance',
+  source: 'v.source',
+  expires_at: 'v.expires_at',
+  updated_at: 'v.valid_from',
+  state: 'v.state',
+  superseded_by: "CASE WHEN v.state = 'superseded' THEN cur.superseded_by END",
+  superseded_at: "CASE WHEN v.state = 'superseded' THEN cur.superseded_at END",
+};
+
+/**
+ * The stored columns, each from the version or the current row: a column added there follows.
+ * Scopes and occurred_at are not versioned: they read as now.
+ */
+const AS_OF_COLUMNS = [
+  ...STORED_COLUMNS.map((name) => `${VERSIONED_COLUMNS[name] ?? `cur.${name}`} AS ${name}`),
+  'cur.occurred_at',
+].join(', ');
+
+/**
+ * The memories of one tenant as they stood at `asOf` (a timestamptz placeholder), shaped like
+ * `memories` for MEMORY_COLUMNS: content, namespace, type, metadata, tags, importance, source,
+ * expiry and state from the last version valid at that time (migration 0031), the rest (ids,
+ * provenance, access counts, embedding status) as now. A memory created after `asOf`, or with
+ * no version valid then (stored before versions existed and changed since), is absent. The
+ * links name memories that still exist; `superseded_by` only once superseded at `asOf`.
+ * `where` adds predicates on the current row `cur` (e.g. its id); the caller binds the tenant.
+ * Cost: one backward primary-key probe of memory_versions per memory looked at.
+ */
+export function memoriesAsOfSql(tenant: string, asOf: string, where = 'true'): string {
+  return `(SELECT ${AS_OF_COLUMNS}
+    FROM memories cur
+    CROSS JOIN LATERAL (
+      SELECT v.namespace, v.content, v.type, v.metadata, v.tags, v.importance, v.source, v.expires_at, v.state,
+             v.valid_from
+        FROM memory_versions v
+       WHERE v.tenant_id = cur.tenant_id AND v.memory_id = cur.id AND v.valid_from <= ${asOf}::timestamptz
+       ORDER BY v.version DESC LIMIT 1) v
+    WHERE cur.tenant_id = ${tenant} AND cur.created_at <= ${asOf}::timestamptz AND ${where})`;
+}
+
+/**
+ * Leaves out memories superseded (at `asOf`, or now), for a candidate stage: an anti-join probe
+ * of the small partial index memories_superseded_idx per candidate, inside the stage, so
+ * superseded memories never take a candidate slot. `memoryId` is the candidate's id column.
+ */
+export function notSupersededSql(tenant: string, memoryId: string, asOf?: string): string {
+  return `NOT EXISTS (SELECT 1 FROM memories s WHERE s.tenant_id = ${tenant} AND s.id = ${memoryId}
+      AND s.state = 'superseded'${asOf === undefined ? '' : ` AND s.superseded_at <= ${asOf}::timestamptz`})`;
+}
 
 export interface MemoryRow {
   id: string;
@@ -43,6 +129,10 @@ export interface MemoryRow {
   agent_id: string | null;
   session_id: string | null;
   occurred_at: Date;
+  state: MemoryState;
+  superseded_by: string | null;
+  superseded_at: Date | null;
+  supersedes: string | null;
 }
 
 export function toMemoryView(row: MemoryRow): MemoryView {
@@ -66,15 +156,22 @@ export function toMemoryView(row: MemoryRow): MemoryView {
     agent_id: row.agent_id,
     session_id: row.session_id,
     occurred_at: row.occurred_at.toISOString(),
+    state: row.state,
+    superseded_by: row.superseded_by,
+    superseded_at: row.superseded_at?.toISOString() ?? null,
+    supersedes: row.supersedes,
   };
 }
 
 /**
  * The filter predicates on memories aliased `m`, ANDed; the caller adds the tenant predicate.
  * Each one is served by an index: tags by the tags GIN, metadata containment by jsonb_path_ops.
+ * `asOf` (a timestamptz placeholder) judges expiry at that time instead of now.
  */
-export function memoryFilterSql(filters: MemoryFilters | undefined, params: SqlParams): string {
-  const clauses: string[] = [LIVE_MEMORY];
+export function memoryFilterSql(filters: MemoryFilters | undefined, params: SqlParams, asOf?: string): string {
+  const clauses: string[] = [
+    asOf === undefined ? LIVE_MEMORY : `(m.expires_at IS NULL OR m.expires_at > ${asOf}::timestamptz)`,
+  ];
   if (!filters) {
     return clauses.join(' AND ');
   }

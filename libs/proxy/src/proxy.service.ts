@@ -204,6 +204,7 @@ export class ProxyService {
       token_budget: directives.tokenBudget,
       k: 50,
       relative_time: false,
+      include_superseded: false,
       format: 'xml',
     });
     const deadline = new Promise<never>((_resolve, reject) => {

@@ -15,7 +15,15 @@ import { Bm25Parameters, DEFAULT_BM25, bm25CandidateCtes } from './lexical/bm25.
  */
 export function lexicalCandidateCtes(
   params: SqlParams,
-  stage: { tenant: string; namespaces: string; query: string; limit: number; memoryFilter?: string },
+  stage: {
+    tenant: string;
+    namespaces: string;
+    query: string;
+    limit: number;
+    memoryFilter?: string;
+    now?: string;
+    candidateFilter?: (memoryId: string) => string;
+  },
   bm25: Bm25Parameters = DEFAULT_BM25,
 ): string {
   return bm25CandidateCtes({
@@ -28,5 +36,7 @@ export function lexicalCandidateCtes(
     maxDocFrequency: params.add(bm25.maxDocFrequency),
     rescoreFactor: `${params.add(bm25.rescoreFactor)}::int`,
     ...(stage.memoryFilter === undefined ? {} : { memoryFilter: stage.memoryFilter }),
+    now: stage.now,
+    candidateFilter: stage.candidateFilter,
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  asOfSchema,
   memoryFiltersSchema,
   memoryIdSchema,
   namespaceNameSchema,
@@ -53,6 +54,8 @@ export const searchSchema = z
     fusion: z.enum(FUSION_METHODS).optional(),
     weights: weightsSchema.optional(),
     relative_time: relativeTimeSchema,
+    include_superseded: z.boolean().default(false).describe('true: superseded memories are candidates too'),
+    as_of: asOfSchema.optional(),
   })
   .refine((input) => (input.namespace === undefined) !== (input.namespaces === undefined), {
     message: 'give exactly one of namespace and namespaces',

@@ -2,13 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { Database, RepositoryScope, assertTenant } from '@engram/db';
 import { MODEL_NAME_PATTERN } from '@engram/embeddings';
 import {
+  ACTIVE_MEMORY,
   MEMORY_COLUMNS,
   MemoryFilters,
   MemoryRow,
   SqlParams,
+  memoriesAsOfSql,
   memoryFilterSql,
   memoryScopeFilterSql,
   neighboursSql,
+  notSupersededSql,
 } from '@engram/memories';
 import { MetricsService } from '@engram/metrics';
 import { lexicalCandidateCtes } from './lexical-candidates';
@@ -30,6 +33,10 @@ export interface CandidatePlan {
     maxScanTuples: number;
   };
   filters?: MemoryFilters;
+  /** Superseded memories are candidates too (default: left out inside each stage). */
+  includeSuperseded?: boolean;
+  /** ISO timestamp: memories as they stood then (see memoriesAsOfSql and docs/memories.md). */
+  asOf?: string;
   related: null | { id: string; depth: number; relations: string[] | null; restrict: boolean };
 }
 
@@ -103,6 +110,12 @@ export class SearchRepository {
     // Scope (user, agent, session) and occurred_at filters are applied inside both candidate
     // stages, before their top-k cut, so a narrow scope still gets its candidates.
     const scopeFilter = memoryScopeFilterSql(plan.filters, p);
+    // A future as_of is now: nothing is judged expired ahead of time.
+    const asOf = plan.asOf === undefined ? undefined : `least(${p.add(plan.asOf)}::timestamptz, now())`;
+    // Superseded memories (at as_of, or now) leave each stage before its LIMIT, so they never
+    // take a candidate slot: an anti-join probe of the partial index memories_superseded_idx.
+    const candidateFilter =
+      plan.includeSuperseded === true ? undefined : (id: string) => notSupersededSql(tenant, id, asOf);
     const ctes = [
       lexicalCandidateCtes(p, {
         tenant,
@@ -110,6 +123,8 @@ export class SearchRepository {
         query: p.add(plan.query),
         limit: plan.lexicalLimit,
         ...(scopeFilter === null ? {} : { memoryFilter: scopeFilter }),
+        now: asOf === undefined ? undefined : `${asOf}::timestamptz`,
+        candidateFilter,
       }),
     ];
     const sources = ['SELECT memory_id FROM lexical'];
@@ -133,6 +148,11 @@ export class SearchRepository {
             ? ''
             : `
           AND EXISTS (SELECT 1 FROM memories m WHERE m.tenant_id = ${tenant} AND m.id = e.memory_id AND ${scopeFilter})`
+        }${
+          candidateFilter
+            ? `
+          AND ${candidateFilter('e.memory_id')}`
+            : ''
         }
         ORDER BY ${column} <=> ${probe}${v.exact ? ', e.memory_id' : ''}
         LIMIT ${p.add(v.limit)})`);
@@ -166,14 +186,20 @@ export class SearchRepository {
     // like the postings in the lexical stage, so the plan stays a few hundred index probes even
     // without table statistics. PGlite has no autovacuum: there an unanalyzed table got a plan
     // that scanned the tenant's memories against the pool (10 s at 5k memories instead of ms).
+    // as_of: each pool member as it stood then (its namespace, filters and state judged then);
+    // a member not yet created then is absent. Ranking still uses the current index and vectors.
+    const source =
+      asOf === undefined
+        ? `memories m WHERE m.tenant_id = ${tenant} AND m.id = c.memory_id AND`
+        : `${memoriesAsOfSql(tenant, asOf, 'cur.id = c.memory_id')} m WHERE`;
+    const state = plan.includeSuperseded === true ? '' : ` AND ${ACTIVE_MEMORY}`;
     const sql = `WITH ${ctes.join(',\n')},
       pool AS MATERIALIZED (${sources.join(' UNION ')})
       SELECT ${MEMORY_COLUMNS}, l.lexical_score, ${similarity} AS vector_score, ${relationSelect}
       FROM pool c
       CROSS JOIN LATERAL (
-        SELECT m.* FROM memories m
-         WHERE m.tenant_id = ${tenant} AND m.id = c.memory_id
-           AND m.namespace = ANY(${namespaces}::text[]) AND ${memoryFilterSql(plan.filters, p)}
+        SELECT m.* FROM ${source}
+           m.namespace = ANY(${namespaces}::text[]) AND ${memoryFilterSql(plan.filters, p, asOf)}${state}
         OFFSET 0) m
       LEFT JOIN lexical l ON l.memory_id = m.id
       ${similarityJoin}

@@ -31,6 +31,9 @@ export interface RankRequest {
   relativeTime?: boolean;
   /** The instant recency and relative time are measured from (ms since the epoch); default: now. */
   now?: number;
+  includeSuperseded?: boolean;
+  /** ISO timestamp: rank the memories as they stood then. */
+  asOf?: string;
 }
 
 export interface RankOutcome {
@@ -117,6 +120,8 @@ export class SearchService {
         fusion: input.fusion,
         weights: input.weights,
         relativeTime: input.relative_time,
+        includeSuperseded: input.include_superseded,
+        asOf: input.as_of,
       });
       this.access.record(
         tenantId,
@@ -184,6 +189,8 @@ export class SearchService {
       lexicalLimit: poolSize,
       vector,
       filters: request.filters,
+      includeSuperseded: request.includeSuperseded,
+      asOf: request.asOf,
       related: request.related
         ? {
             id: request.related.id,

@@ -49,7 +49,7 @@ export const EXPORT_SQL: Record<RecordKind, (vectors: boolean) => string> = {
              'last_accessed_at', m.last_accessed_at, 'expires_at', m.expires_at,
              'created_at', m.created_at, 'updated_at', m.updated_at,
              'user_id', m.user_id, 'agent_id', m.agent_id, 'session_id', m.session_id,
-             'occurred_at', m.occurred_at, 'idempotency_key', m.idempotency_key
+             'occurred_at', m.occurred_at, 'idempotency_key', m.idempotency_key,
              ${
                vectors
                  ? `, 'embeddings', (SELECT coalesce(json_agg(json_build_object('model', e.model, 'passage', e.passage, 'vector', e.embedding::text::json) ORDER BY e.model, e.passage), '[]'::json)

@@ -147,6 +147,7 @@ export async function importTenant(db: Database, options: ImportOptions, input: 
       );
     }
   }
+  await writer.linkSupersedes();
   await writer.analyze();
   return result;
 }
@@ -213,6 +214,8 @@ class BatchWriter {
     const models = new Map(this.models);
     try {
       await this.db.withTenant(this.options.tenantId, async (tx) => {
+        // The version rows the memory triggers write say `import` (migration 0031).
+        await tx.query(`SELECT set_config('engram.change_reason', 'import', true)`);
         await this.namespaces(tx, namespaces, models);
         await this.pins(tx, pins);
         await this.memories(tx, memories, models, pending);
@@ -264,6 +267,83 @@ class BatchWriter {
       }
     }
     this.options.onBatch?.(this.result);
+  }
+
+  /**
+   * The memories' histories from the file, after the memories (whose triggers have just written
+   * an `import` version for each new or changed one): a file's version replaces the one with its
+   * number, so a new memory's history is exactly the exported one. A target memory changed by
+   * this import keeps the version that records that change. Unchanged versions are not written.
+   */
+  private async versions(tx: Queryable, lines: Line<MemoryRecord>[]): Promise<void> {
+    const input = lines.flatMap(({ record }) => (record.versions ?? []).map((v) => ({ memory_id: record.id, ...v })));
+    if (input.length === 0) {
+      return;
+    }
+    await tx.query(
+      `INSERT INTO memory_versions AS v (tenant_id, memory_id, version, valid_from, change, reason, actor, key_id,
+                                         namespace, content, type, metadata, tags, importance, source, expires_at,
+                                         state, superseded_by, supersedes)
+       SELECT $1, x.memory_id, x.version, x.at, x.change, x.reason, x.actor, x.key_id, x.namespace, x.content, x.type,
+              x.metadata, x.tags, x.importance, x.source, x.expires_at, x.state, x.superseded_by, x.supersedes
+         FROM json_to_recordset($2::json) AS x(memory_id uuid, version int, at timestamptz, change text, reason text,
+                actor text, key_id text, namespace text, content text, type text, metadata jsonb, tags text[],
+                importance real, source text, expires_at timestamptz, state text, superseded_by uuid, supersedes uuid)
+        ORDER BY x.memory_id, x.version
+       ON CONFLICT (tenant_id, memory_id, version) DO UPDATE SET
+         valid_from = EXCLUDED.valid_from, change = EXCLUDED.change, reason = EXCLUDED.reason, actor = EXCLUDED.actor,
+         key_id = EXCLUDED.key_id, namespace = EXCLUDED.namespace, content = EXCLUDED.content, type = EXCLUDED.type,
+         metadata = EXCLUDED.metadata, tags = EXCLUDED.tags, importance = EXCLUDED.importance,
+         source = EXCLUDED.source, expires_at = EXCLUDED.expires_at, state = EXCLUDED.state,
+         superseded_by = EXCLUDED.superseded_by, supersedes = EXCLUDED.supersedes
+       WHERE (v.valid_from, v.change, v.reason, v.actor, v.key_id, v.namespace, v.content, v.type, v.metadata, v.tags,
+              v.importance, v.source, v.expires_at, v.state, v.superseded_by, v.supersedes)
+             IS DISTINCT FROM (EXCLUDED.valid_from, EXCLUDED.change, EXCLUDED.reason, EXCLUDED.actor, EXCLUDED.key_id,
+                               EXCLUDED.namespace, EXCLUDED.content, EXCLUDED.type, EXCLUDED.metadata, EXCLUDED.tags,
+                               EXCLUDED.importance, EXCLUDED.source, EXCLUDED.expires_at, EXCLUDED.state,
+                               EXCLUDED.superseded_by, EXCLUDED.supersedes)`,
+      [this.options.tenantId, JSON.stringify(input)],
+    );
+  }
+
+  /** Supersede links of the memories written, set once every memory is in (they point either way). */
+  private readonly links: { id: string; superseded_by: string | null; supersedes: string | null }[] = [];
+
+  /**
+   * Sets the supersede links after the last batch: a link may name a memory of a later batch.
+   * A link to a memory the target tenant does not hold (left out by a namespace filter) is not
+   * set. Links the target has and the file does not are kept. Re-runs change nothing.
+   */
+  async linkSupersedes(): Promise<void> {
+    for (let i = 0; i < this.links.length; i += 1000) {
+      const chunk = this.links.slice(i, i + 1000);
+      await this.db
+        .withTenant(this.options.tenantId, async (tx) => {
+          await tx.query(
+            `WITH x AS (
+             SELECT x.id,
+                    (SELECT t.id FROM memories t WHERE t.tenant_id = $1 AND t.id = x.superseded_by) AS superseded_by,
+                    (SELECT t.id FROM memories t WHERE t.tenant_id = $1 AND t.id = x.supersedes) AS supersedes
+               FROM json_to_recordset($2::json) AS x(id uuid, superseded_by uuid, supersedes uuid)
+           )
+           UPDATE memories m SET superseded_by = coalesce(x.superseded_by, m.superseded_by),
+                                 supersedes = coalesce(x.supersedes, m.supersedes)
+             FROM x
+            WHERE m.tenant_id = $1 AND m.id = x.id
+              AND (m.superseded_by, m.supersedes) IS DISTINCT FROM
+                  (coalesce(x.superseded_by, m.superseded_by), coalesce(x.supersedes, m.supersedes))`,
+            [this.options.tenantId, JSON.stringify(chunk)],
+          );
+        })
+        .catch((error: unknown) => {
+          // A second successor for one memory (memories_supersedes_key), as a data error.
+          throw isDataError(error)
+            ? new TransferInputError(
+                `supersede links were not set: ${error.message}` + (error.detail ? ` (${error.detail})` : ''),
+              )
+            : error;
+        });
+    }
   }
 
   /** Rows inserted / updated by the batch being written, by kind (folded into the result on commit). */
@@ -446,23 +526,32 @@ class BatchWriter {
       occurred_at: r.occurred_at,
       idempotency_key: r.idempotency_key,
       status: vectors.has(r.id) ? 'ready' : 'pending',
+      state: r.state,
+      superseded_at: r.superseded_at,
     }));
+    for (const { record: r } of lines) {
+      if (r.superseded_by !== null || r.supersedes !== null) {
+        this.links.push({ id: r.id, superseded_by: r.superseded_by, supersedes: r.supersedes });
+      }
+    }
     // `old` sees the rows as they were before this statement (one snapshot for the whole WITH).
     const rows = await tx.query<{ id: string; inserted: boolean; moved: boolean; status: string }>(
       `WITH input AS (
          SELECT * FROM json_to_recordset($2::json) AS x(id uuid, namespace text, content text, type text, metadata jsonb,
                   tags text[], importance real, source text, actor text, created_by_key text, access_count bigint,
                   last_accessed_at timestamptz, expires_at timestamptz, created_at timestamptz, updated_at timestamptz,
-                  status text, user_id text, agent_id text, session_id text, occurred_at timestamptz, idempotency_key text)
+                  status text, user_id text, agent_id text, session_id text, occurred_at timestamptz, idempotency_key text,
+                  state text, superseded_at timestamptz)
        ),
        old AS (SELECT m.id, m.namespace, m.content FROM memories m JOIN input i ON m.tenant_id = $1 AND m.id = i.id),
        up AS (
          INSERT INTO memories AS m (tenant_id, id, namespace, content, type, metadata, tags, importance, source, actor,
                                     created_by_key, access_count, last_accessed_at, expires_at, embedding_status,
-                                    created_at, updated_at, user_id, agent_id, session_id, occurred_at, idempotency_key)
+                                    created_at, updated_at, user_id, agent_id, session_id, occurred_at, idempotency_key,
+                                    state, superseded_at)
          SELECT $1, i.id, i.namespace, i.content, i.type, i.metadata, i.tags, i.importance, i.source, i.actor,
                 i.created_by_key, i.access_count, i.last_accessed_at, i.expires_at, i.status, i.created_at, i.updated_at,
-                i.user_id, i.agent_id, i.session_id, i.occurred_at, i.idempotency_key
+                i.user_id, i.agent_id, i.session_id, i.occurred_at, i.idempotency_key, i.state, i.superseded_at
            FROM input i ORDER BY i.id
          ON CONFLICT (tenant_id, id) DO UPDATE SET
            namespace = EXCLUDED.namespace, content = EXCLUDED.content, type = EXCLUDED.type,
@@ -472,18 +561,20 @@ class BatchWriter {
            expires_at = EXCLUDED.expires_at, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
            user_id = EXCLUDED.user_id, agent_id = EXCLUDED.agent_id, session_id = EXCLUDED.session_id,
            occurred_at = EXCLUDED.occurred_at, idempotency_key = EXCLUDED.idempotency_key,
+           state = EXCLUDED.state, superseded_at = EXCLUDED.superseded_at,
            embedding_status = CASE
              WHEN EXCLUDED.embedding_status = 'ready' THEN 'ready'
              WHEN (m.namespace, m.content) IS NOT DISTINCT FROM (EXCLUDED.namespace, EXCLUDED.content) THEN m.embedding_status
              ELSE 'pending' END
          WHERE (m.namespace, m.content, m.type, m.metadata, m.tags, m.importance, m.source, m.actor, m.created_by_key,
                 m.access_count, m.last_accessed_at, m.expires_at, m.created_at, m.updated_at,
-                m.user_id, m.agent_id, m.session_id, m.occurred_at, m.idempotency_key)
+                m.user_id, m.agent_id, m.session_id, m.occurred_at, m.idempotency_key, m.state, m.superseded_at)
                IS DISTINCT FROM (EXCLUDED.namespace, EXCLUDED.content, EXCLUDED.type, EXCLUDED.metadata, EXCLUDED.tags,
                                  EXCLUDED.importance, EXCLUDED.source, EXCLUDED.actor, EXCLUDED.created_by_key,
                                  EXCLUDED.access_count, EXCLUDED.last_accessed_at, EXCLUDED.expires_at,
                                  EXCLUDED.created_at, EXCLUDED.updated_at, EXCLUDED.user_id, EXCLUDED.agent_id,
-                                 EXCLUDED.session_id, EXCLUDED.occurred_at, EXCLUDED.idempotency_key)
+                                 EXCLUDED.session_id, EXCLUDED.occurred_at, EXCLUDED.idempotency_key,
+                                 EXCLUDED.state, EXCLUDED.superseded_at)
             OR (EXCLUDED.embedding_status = 'ready' AND m.embedding_status <> 'ready')
          RETURNING m.id, (xmax = 0) AS inserted, m.embedding_status AS status
        )
@@ -493,6 +584,7 @@ class BatchWriter {
       [this.options.tenantId, JSON.stringify(input)],
     );
     this.count('memory', rows);
+    await this.versions(tx, lines);
     const moved = rows.filter((row) => row.moved).map((row) => row.id);
     if (moved.length > 0) {
       await tx.query(`DELETE FROM memory_embeddings WHERE tenant_id = $1 AND memory_id = ANY ($2::uuid[])`, [

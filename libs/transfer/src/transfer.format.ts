@@ -78,6 +78,28 @@ export const embeddingSchema = z.strictObject({
   vector: z.array(z.number()).min(1).max(16_000),
 });
 
+/** One version of a memory's history (migration 0031), as memory_versions holds it. */
+export const versionSchema = z.strictObject({
+  version: z.number().int().min(1),
+  at: timestamp,
+  change: z.enum(['create', 'update', 'superseded', 'baseline', 'import']),
+  reason: z.string().regex(/^[a-z][a-z0-9_]{0,31}$/),
+  actor: text.nullable(),
+  key_id: text.nullable(),
+  namespace: z.string().regex(NAMESPACE_NAME),
+  content: text,
+  type: z.enum(['semantic', 'episodic', 'working', 'procedural']),
+  metadata: z.record(z.string(), z.json()),
+  tags: z.array(text),
+  importance: z.number().min(0).max(1),
+  source: text.nullable(),
+  expires_at: nullableTimestamp,
+  state: z.enum(['active', 'superseded']),
+  superseded_by: uuid.nullable(),
+  supersedes: uuid.nullable(),
+});
+export type VersionRecord = z.infer<typeof versionSchema>;
+
 export const memoryRecordSchema = z.strictObject({
   kind: z.literal('memory'),
   id: uuid,
@@ -104,6 +126,13 @@ export const memoryRecordSchema = z.strictObject({
   session_id: text.nullable().default(null),
   occurred_at: nullableTimestamp.default(null),
   idempotency_key: text.nullable().default(null),
+  /** Supersede state and links (migration 0030); absent in files that predate them: active, unlinked. */
+  state: z.enum(['active', 'superseded']).default('active'),
+  superseded_at: nullableTimestamp.default(null),
+  superseded_by: uuid.nullable().default(null),
+  supersedes: uuid.nullable().default(null),
+  /** Its history, oldest first; absent in files that predate it (the import then starts one). */
+  versions: z.array(versionSchema).max(100_000).optional(),
   embeddings: z.array(embeddingSchema).optional(),
 });
 export type MemoryRecord = z.infer<typeof memoryRecordSchema>;

@@ -216,6 +216,25 @@ describe('the TypeScript SDK against a real server', () => {
       expect(await rejection(owner.memories.delete(created[4]))).toMatchObject({ code: 'memory_not_found' });
     });
 
+    it('supersede, history, and list with include_superseded and as_of', async () => {
+      await agent.namespaces.create({ name: 'lineage' });
+      const old = await agent.memories.create({ namespace: 'lineage', content: 'the meeting is at 9' });
+      const before = new Date().toISOString();
+      const result = await agent.memories.supersede(old.id, { content: 'the meeting is at 10' });
+      expect(result.superseded).toMatchObject({ id: old.id, state: 'superseded', superseded_by: result.memory.id });
+      expect(await rejection(agent.memories.supersede(old.id, { content: 'at 11' }))).toMatchObject({
+        code: 'memory_already_superseded',
+      });
+      const history = await agent.memories.history(old.id);
+      expect(history.versions.map((version) => version.change)).toEqual(['create', 'superseded']);
+      const active = await agent.memories.list({ namespace: 'lineage' });
+      expect(active.memories.map((memory) => memory.id)).toEqual([result.memory.id]);
+      const all = await agent.memories.list({ namespace: 'lineage', include_superseded: true });
+      expect(all.memories).toHaveLength(2);
+      const then = await agent.memories.list({ namespace: 'lineage', as_of: before });
+      expect(then.memories.map((memory) => [memory.id, memory.state])).toEqual([[old.id, 'active']]);
+    });
+
     it('an unknown namespace is 404 namespace_not_found unless create_namespace is set', async () => {
       const missing = await rejection(agent.remember('nowhere', 'text'));
       expect(missing).toMatchObject({ code: 'namespace_not_found', status: 404, details: { namespace: 'nowhere' } });

@@ -25,6 +25,9 @@ import type {
   PinList,
   Readiness,
   RelateMemoriesInput,
+  SupersedeMemoryInput,
+  SupersedeResult,
+  MemoryHistory,
   RelatedMemories,
   RelatedMemoriesQuery,
   SearchInput,
@@ -285,6 +288,25 @@ export class Memories {
   }
 
   /** Adds typed edges from this memory (adding one again sets its weight). */
+  /** Replaces memory `id` by a new one in its namespace; the old one stays, superseded. Not retried. */
+  supersede(id: string, input: SupersedeMemoryInput, options: CallOptions = {}): Promise<SupersedeResult> {
+    return this.c.call('POST', `/api/v1/memories/${segment(id)}/supersede`, {
+      body: input,
+      idempotent: false,
+      tenant: true,
+      ...options,
+    });
+  }
+
+  /** Every version of memory `id`, oldest first. */
+  history(id: string, options: CallOptions = {}): Promise<MemoryHistory> {
+    return this.c.call('GET', `/api/v1/memories/${segment(id)}/history`, {
+      idempotent: true,
+      tenant: true,
+      ...options,
+    });
+  }
+
   relate(id: string, relations: RelateMemoriesInput['relations'], options: CallOptions = {}): Promise<void> {
     return this.c.call('POST', `/api/v1/memories/${segment(id)}/relations`, {
       body: { relations },

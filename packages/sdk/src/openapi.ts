@@ -302,6 +302,23 @@ export interface paths {
         patch: operations["MemoriesController_update"];
         trace?: never;
     };
+    "/api/v1/memories/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of a memory: content, who, when and why, oldest first */
+        get: operations["MemoriesController_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/memories/{id}/related": {
         parameters: {
             query?: never;
@@ -330,6 +347,23 @@ export interface paths {
         put?: never;
         /** Add typed edges from this memory */
         post: operations["MemoriesController_relate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/memories/{id}/supersede": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Supersede a memory: create its successor in the same namespace and mark it superseded, atomically (201) */
+        post: operations["MemoriesController_supersede"];
         delete?: never;
         options?: never;
         head?: never;
@@ -685,6 +719,16 @@ export interface components {
             /** @description for a memory: the [n] that marks it in text */
             ref?: number;
             score: number;
+            /**
+             * Format: uuid
+             * @description for a superseded memory (only with include_superseded): its successor
+             */
+            superseded_by?: string | null;
+            /**
+             * Format: uuid
+             * @description for a memory that superseded another: that one
+             */
+            supersedes?: string | null;
             tokens: number;
             /** @enum {string} */
             zone: "critical" | "middle" | "recency";
@@ -753,6 +797,23 @@ export interface components {
             occurred_at: string;
             provenance: components["schemas"]["Provenance"];
             session_id: string | null;
+            /**
+             * @description superseded memories are left out of search, context and list by default
+             * @enum {string}
+             */
+            state: "active" | "superseded";
+            /** Format: date-time */
+            superseded_at: string | null;
+            /**
+             * Format: uuid
+             * @description the memory that superseded this one (null once that one is deleted)
+             */
+            superseded_by: string | null;
+            /**
+             * Format: uuid
+             * @description the memory this one superseded
+             */
+            supersedes: string | null;
             tags: string[];
             tenant_id: string;
             /** @enum {string} */
@@ -977,6 +1038,23 @@ export interface components {
             occurred_at: string;
             provenance: components["schemas"]["Provenance"];
             session_id: string | null;
+            /**
+             * @description superseded memories are left out of search, context and list by default
+             * @enum {string}
+             */
+            state: "active" | "superseded";
+            /** Format: date-time */
+            superseded_at: string | null;
+            /**
+             * Format: uuid
+             * @description the memory that superseded this one (null once that one is deleted)
+             */
+            superseded_by: string | null;
+            /**
+             * Format: uuid
+             * @description the memory this one superseded
+             */
+            supersedes: string | null;
             tags: string[];
             tenant_id: string;
             /** @enum {string} */
@@ -991,11 +1069,53 @@ export interface components {
             /** @description in request order */
             memories: components["schemas"]["CreatedMemory"][];
         };
+        MemoryHistory: {
+            /** Format: uuid */
+            memory_id: string;
+            /** @description oldest first */
+            versions: components["schemas"]["MemoryVersion"][];
+        };
         MemoryList: {
             has_more: boolean;
             memories: components["schemas"]["Memory"][];
             /** @description pass it back as `cursor` for the next page; null on the last */
             next_cursor: string | null;
+        };
+        MemoryVersion: {
+            actor: string | null;
+            /**
+             * Format: date-time
+             * @description when this version became the memory
+             */
+            at: string;
+            /**
+             * @description create; update (PATCH, or another feature changing it); superseded; baseline (stored before versions were kept); import
+             * @enum {string}
+             */
+            change: "create" | "update" | "superseded" | "baseline" | "import";
+            content: string;
+            /** Format: date-time */
+            expires_at: string | null;
+            importance: number;
+            key_id: string | null;
+            metadata: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            namespace: string;
+            /** @description api, extraction, rule, import, … */
+            reason: string;
+            source: string | null;
+            /** @enum {string} */
+            state: "active" | "superseded";
+            /** Format: uuid */
+            superseded_by: string | null;
+            /** Format: uuid */
+            supersedes: string | null;
+            tags: string[];
+            /** @enum {string} */
+            type: "semantic" | "episodic" | "working" | "procedural";
+            /** @description 1 for the first */
+            version: number;
         };
         ModelList: {
             data?: ({
@@ -1213,6 +1333,12 @@ export interface components {
                 /** @description the phrase found in the query */
                 phrase: string;
             } | null;
+        };
+        SupersedeResult: {
+            /** @description the new, active memory (supersedes names the old one) */
+            memory: components["schemas"]["Memory"];
+            /** @description the old memory, now superseded (superseded_by names the new one) */
+            superseded: components["schemas"]["Memory"];
         };
         Tenant: {
             /** Format: date-time */
@@ -2231,6 +2357,8 @@ export interface operations {
                      * @enum {string}
                      */
                     format?: "xml" | "markdown" | "json";
+                    /** @default false */
+                    include_superseded?: boolean;
                     /** @default 50 */
                     k?: number;
                     namespace: string;
@@ -3049,9 +3177,11 @@ export interface operations {
         parameters: {
             query?: {
                 agent_id?: string;
+                as_of?: string;
                 created_after?: string;
                 created_before?: string;
                 cursor?: string;
+                include_superseded?: string;
                 limit?: number;
                 metadata?: string;
                 namespace?: string;
@@ -3156,6 +3286,8 @@ export interface operations {
                     }[];
                     session_id?: string;
                     source?: string;
+                    /** Format: uuid */
+                    supersedes?: string;
                     tags?: string[];
                     tenant_id?: string;
                     ttl_seconds?: number;
@@ -3214,8 +3346,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description namespace_not_found, relation_target_not_found */
+            /** @description namespace_not_found, relation_target_not_found, supersede_target_not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description with supersedes: memory_already_superseded, supersede_namespace_mismatch, duplicate_content */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3541,6 +3682,84 @@ export interface operations {
             };
         };
     };
+    MemoriesController_history: {
+        parameters: {
+            query?: {
+                tenant_id?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemoryHistory"];
+                };
+            };
+            /** @description invalid_<field>, missing_<field>, invalid_json: the request does not match its schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description memory_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     MemoriesController_related: {
         parameters: {
             query?: {
@@ -3726,6 +3945,132 @@ export interface operations {
             };
         };
     };
+    MemoriesController_supersede: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    content: string;
+                    importance?: number;
+                    metadata?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    relations?: {
+                        relation: string;
+                        /** Format: uuid */
+                        to: string;
+                        /** @default 1 */
+                        weight?: number;
+                    }[];
+                    source?: string;
+                    tags?: string[];
+                    tenant_id?: string;
+                    ttl_seconds?: number;
+                    /** @enum {string} */
+                    type?: "semantic" | "episodic" | "working" | "procedural";
+                };
+            };
+        };
+        responses: {
+            /** @description the new memory and the superseded one */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupersedeResult"];
+                };
+            };
+            /** @description invalid_<field>, missing_<field>, invalid_json: the request does not match its schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description quota_exceeded, forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description memory_not_found, relation_target_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description memory_already_superseded (details name its successor), duplicate_content (details name the holder) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description content_too_large, payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     MemoriesController_createBatch: {
         parameters: {
             query?: never;
@@ -3755,6 +4100,8 @@ export interface operations {
                         }[];
                         session_id?: string;
                         source?: string;
+                        /** Format: uuid */
+                        supersedes?: string;
                         tags?: string[];
                         ttl_seconds?: number;
                         /**
@@ -3788,7 +4135,7 @@ export interface operations {
                     "application/json": components["schemas"]["MemoryBatchResult"];
                 };
             };
-            /** @description invalid_<field>, missing_<field>, invalid_json: the request does not match its schema */
+            /** @description invalid_memories: the same memory superseded twice */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3815,8 +4162,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description namespace_not_found, relation_target_not_found */
+            /** @description namespace_not_found, relation_target_not_found, supersede_target_not_found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description with supersedes: memory_already_superseded, supersede_namespace_mismatch, duplicate_content */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3872,6 +4228,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** Format: date-time */
+                    as_of?: string;
                     /** @default false */
                     explain?: boolean;
                     filters?: {
@@ -3898,6 +4256,8 @@ export interface operations {
                     };
                     /** @enum {string} */
                     fusion?: "rrf" | "weighted" | "minmax";
+                    /** @default false */
+                    include_superseded?: boolean;
                     /** @default 10 */
                     k?: number;
                     min_score?: number;

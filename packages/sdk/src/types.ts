@@ -35,6 +35,10 @@ export type CreateMemoryInput = JsonBody<'MemoriesController_create'>;
 export type CreateMemoryBatchInput = JsonBody<'MemoriesController_createBatch'>;
 export type UpdateMemoryInput = JsonBody<'MemoriesController_update'>;
 export type RelateMemoriesInput = JsonBody<'MemoriesController_relate'>;
+export type SupersedeMemoryInput = JsonBody<'MemoriesController_supersede'>;
+export type SupersedeResult = Schemas['SupersedeResult'];
+export type MemoryHistory = Schemas['MemoryHistory'];
+export type MemoryVersion = Schemas['MemoryVersion'];
 export type RelatedMemoriesQuery = QueryOf<'MemoriesController_related'>;
 /** The list filters as values; the SDK writes them as the query string wants (comma lists, JSON). */
 export interface ListMemoriesQuery {
@@ -47,6 +51,10 @@ export interface ListMemoriesQuery {
   created_before?: string;
   updated_after?: string;
   updated_before?: string;
+  /** true: superseded memories too (default: active only). */
+  include_superseded?: boolean;
+  /** ISO timestamp: the memories as they stood then. */
+  as_of?: string;
   limit?: number;
   cursor?: string;
 }

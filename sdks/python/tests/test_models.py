@@ -90,6 +90,10 @@ MEMORY = {
     "agent_id": None,
     "session_id": None,
     "occurred_at": "2026-01-01T09:00:00.000Z",
+    "state": "active",
+    "superseded_by": None,
+    "superseded_at": None,
+    "supersedes": None,
     "a_field_added_later": 1,
 }
 

@@ -50,6 +50,10 @@ MEMORY = {
     "agent_id": None,
     "session_id": None,
     "occurred_at": "2026-01-02T03:04:05.678Z",
+    "state": "active",
+    "superseded_by": None,
+    "superseded_at": None,
+    "supersedes": None,
     "duplicate": True,
 }
 NAMESPACE = {

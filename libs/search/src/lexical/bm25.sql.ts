@@ -70,6 +70,21 @@ export interface Bm25Placeholders {
    * `limit` candidates. One primary-key probe per probed candidate.
    */
   memoryFilter?: string;
+  /** The instant expiry is judged at (default now()): as_of searches pass theirs. */
+  now?: string;
+  /** A predicate on a candidate's memory id, applied before the stage's LIMIT (e.g. not superseded). */
+  candidateFilter?: (memoryId: string) => string;
+}
+
+/** The WHERE of the probed candidates: the memory filter and the candidate filter, when given. */
+function candidateWhere(p: Bm25Placeholders, memories: string): string {
+  const conditions = [
+    p.memoryFilter === undefined
+      ? null
+      : `EXISTS (SELECT 1 FROM ${memories} m WHERE m.tenant_id = ${p.tenant} AND m.id = c.memory_id AND ${p.memoryFilter})`,
+    p.candidateFilter ? p.candidateFilter('c.memory_id') : null,
+  ].filter((condition): condition is string => condition !== null);
+  return conditions.length === 0 ? '' : ` WHERE ${conditions.join(' AND ')}`;
 }
 
 /**
@@ -117,18 +132,13 @@ export function bm25CandidateCtes(p: Bm25Placeholders, s: LexicalSchema = MEMORI
        CROSS JOIN LATERAL (
              SELECT p.memory_id, p.namespace, p.tf, p.dl FROM ${s.postingsTable} p
               WHERE p.tenant_id = ${p.tenant} AND p.namespace = ANY(${p.namespaces}::text[]) AND p.lexeme = qt.lexeme
-                AND (p.expires_at IS NULL OR p.expires_at > now())
+                AND (p.expires_at IS NULL OR p.expires_at > ${p.now ?? 'now()'})
              OFFSET 0) p
        WHERE qt.probes
        GROUP BY p.memory_id, p.namespace
     ), lexical_best AS MATERIALIZED (
-      SELECT c.* FROM lexical_probed c
-      ${
-        p.memoryFilter === undefined
-          ? ''
-          : `WHERE EXISTS (SELECT 1 FROM ${s.memories} m WHERE m.tenant_id = ${p.tenant} AND m.id = c.memory_id AND ${p.memoryFilter})`
-      }
-      ORDER BY score DESC, memory_id LIMIT ${p.limit} * ${p.rescoreFactor}
+      SELECT c.* FROM lexical_probed c${candidateWhere(p, s.memories)}
+       ORDER BY score DESC, memory_id LIMIT ${p.limit} * ${p.rescoreFactor}
     ), lexical_common AS (
       SELECT c.memory_id, sum(${termScore('c.dl')}) AS score
         FROM lexical_best c

@@ -37,6 +37,8 @@ class ContextBlock(BaseModel):
     ref: Optional[int] = Field(None, description="for a memory: the [n] that marks it in text")
     memory_id: Optional[str] = Field(..., description="null for a pin")
     pin_key: Optional[str] = Field(None, description="for a pin")
+    superseded_by: Optional[str] = Field(None, description="for a superseded memory (only with include_superseded): its successor")
+    supersedes: Optional[str] = Field(None, description="for a memory that superseded another: that one")
     content: str
     score: float
     tokens: int
@@ -103,6 +105,10 @@ class Memory(BaseModel):
     agent_id: Optional[str] = Field(...)
     session_id: Optional[str] = Field(...)
     occurred_at: datetime = Field(..., description="when the event happened (created_at unless given)")
+    state: str = Field(..., description="superseded memories are left out of search, context and list by default; one of: active, superseded")
+    superseded_by: Optional[str] = Field(..., description="the memory that superseded this one (null once that one is deleted)")
+    superseded_at: Optional[datetime] = Field(...)
+    supersedes: Optional[str] = Field(..., description="the memory this one superseded")
 
 
 class Conversation(BaseModel):
@@ -150,6 +156,10 @@ class CreatedMemory(BaseModel):
     agent_id: Optional[str] = Field(...)
     session_id: Optional[str] = Field(...)
     occurred_at: datetime = Field(..., description="when the event happened (created_at unless given)")
+    state: str = Field(..., description="superseded memories are left out of search, context and list by default; one of: active, superseded")
+    superseded_by: Optional[str] = Field(..., description="the memory that superseded this one (null once that one is deleted)")
+    superseded_at: Optional[datetime] = Field(...)
+    supersedes: Optional[str] = Field(..., description="the memory this one superseded")
     duplicate: bool = Field(..., description="true: the same content already existed in the namespace; this is that memory")
 
 
@@ -311,6 +321,31 @@ class MemoryBatchResult(BaseModel):
     memories: List[CreatedMemory] = Field(..., description="in request order")
     created: int
     duplicates: int
+
+
+class MemoryVersion(BaseModel):
+    version: int = Field(..., description="1 for the first")
+    at: datetime = Field(..., description="when this version became the memory")
+    change: str = Field(..., description="create; update (PATCH, or another feature changing it); superseded; baseline (stored before versions were kept); import; one of: create, update, superseded, baseline, import")
+    reason: str = Field(..., description="api, extraction, rule, import, …")
+    actor: Optional[str] = Field(...)
+    key_id: Optional[str] = Field(...)
+    namespace: str
+    content: str
+    type: str = Field(..., description="one of: semantic, episodic, working, procedural")
+    metadata: Dict[str, JsonValue]
+    tags: List[str]
+    importance: float
+    source: Optional[str] = Field(...)
+    expires_at: Optional[datetime] = Field(...)
+    state: str = Field(..., description="one of: active, superseded")
+    superseded_by: Optional[str] = Field(...)
+    supersedes: Optional[str] = Field(...)
+
+
+class MemoryHistory(BaseModel):
+    memory_id: str
+    versions: List[MemoryVersion] = Field(..., description="oldest first")
 
 
 class MemoryList(BaseModel):
@@ -478,6 +513,11 @@ class SearchResults(BaseModel):
     time_window: Optional[SearchResultsTimeWindow] = Field(..., description="with relative_time: true, the occurred_at window the query named (null: none found or not asked)")
 
 
+class SupersedeResult(BaseModel):
+    memory: Memory = Field(..., description="the new, active memory (supersedes names the old one)")
+    superseded: Memory = Field(..., description="the old memory, now superseded (superseded_by names the new one)")
+
+
 class QuotaOverrides(BaseModel):
     max_pins: Optional[int] = None
     max_memories: Optional[int] = None
@@ -549,7 +589,9 @@ __all__ = [
     "Liveness",
     "Memory",
     "MemoryBatchResult",
+    "MemoryHistory",
     "MemoryList",
+    "MemoryVersion",
     "ModelList",
     "ModelListData",
     "Namespace",
@@ -573,6 +615,7 @@ __all__ = [
     "SearchResults",
     "SearchResultsTimeWindow",
     "SkippedEntry",
+    "SupersedeResult",
     "Tenant",
     "TenantList",
     "TenantUsage",
@@ -615,7 +658,9 @@ SCHEMA_PATHS = {
     "Liveness": "Liveness",
     "Memory": "Memory",
     "MemoryBatchResult": "MemoryBatchResult",
+    "MemoryHistory": "MemoryHistory",
     "MemoryList": "MemoryList",
+    "MemoryVersion": "MemoryVersion",
     "ModelList": "ModelList",
     "ModelListData": "ModelList.data[]",
     "Namespace": "Namespace",
@@ -639,6 +684,7 @@ SCHEMA_PATHS = {
     "SearchResults": "SearchResults",
     "SearchResultsTimeWindow": "SearchResults.time_window",
     "SkippedEntry": "AssembledContext.skipped[]",
+    "SupersedeResult": "SupersedeResult",
     "Tenant": "Tenant",
     "TenantList": "TenantList",
     "TenantUsage": "TenantUsage",
