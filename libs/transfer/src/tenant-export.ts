@@ -50,6 +50,17 @@ export const EXPORT_SQL: Record<RecordKind, (vectors: boolean) => string> = {
              'created_at', m.created_at, 'updated_at', m.updated_at,
              'user_id', m.user_id, 'agent_id', m.agent_id, 'session_id', m.session_id,
              'occurred_at', m.occurred_at, 'idempotency_key', m.idempotency_key,
+             'state', m.state, 'superseded_at', m.superseded_at, 'superseded_by', m.superseded_by,
+             'supersedes', m.supersedes,
+             'versions', (SELECT coalesce(json_agg(json_build_object('version', v.version, 'at', v.valid_from,
+                                 'change', v.change, 'reason', v.reason, 'actor', v.actor, 'key_id', v.key_id,
+                                 'namespace', v.namespace, 'content', v.content, 'type', v.type, 'metadata', v.metadata,
+                                 'tags', v.tags, 'importance', v.importance, 'source', v.source,
+                                 'expires_at', v.expires_at, 'state', v.state,
+                                 'superseded_by', (SELECT s.id FROM memories s WHERE s.tenant_id = v.tenant_id AND s.id = v.superseded_by),
+                                 'supersedes', (SELECT s.id FROM memories s WHERE s.tenant_id = v.tenant_id AND s.id = v.supersedes))
+                                 ORDER BY v.version), '[]'::json)
+                            FROM memory_versions v WHERE v.tenant_id = m.tenant_id AND v.memory_id = m.id)
              ${
                vectors
                  ? `, 'embeddings', (SELECT coalesce(json_agg(json_build_object('model', e.model, 'passage', e.passage, 'vector', e.embedding::text::json) ORDER BY e.model, e.passage), '[]'::json)
