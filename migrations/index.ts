@@ -21,6 +21,7 @@ import { AuditOutboxRetired1763800000020 } from './0020-audit-outbox-retired';
 import { LexicalRowUpdateTriggers1763800000021 } from './0021-lexical-row-update-triggers';
 import { MemoriesPendingEmbeddingIndex1763800000022 } from './0022-memories-pending-embedding-index';
 import { MemoryEmbeddingPassages1763800000023 } from './0023-memory-embedding-passages';
+import { TenantFeatureFlags1763800000024 } from './0024-tenant-feature-flags';
 import { SqlMigration } from './migration';
 import { createMigrator, Migrator } from './migrator';
 
@@ -49,6 +50,7 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   LexicalRowUpdateTriggers1763800000021,
   MemoriesPendingEmbeddingIndex1763800000022,
   MemoryEmbeddingPassages1763800000023,
+  TenantFeatureFlags1763800000024,
 ];
 
 export { SqlMigration, verifyChain } from './migration';

@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from '@engram/auth';
 import { HttpErrorFilter } from '@engram/common';
 import { EngramConfig } from '@engram/config';
+import { FlagsApiModule } from '@engram/flags';
 import { HealthModule } from '@engram/health';
 import { MetricsController } from '@engram/metrics';
 import { McpModule } from '@engram/mcp';
@@ -30,6 +31,7 @@ export class ApiModule {
         SearchModule,
         ContextModule,
         McpModule,
+        FlagsApiModule,
       ],
       controllers: [MetricsController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],

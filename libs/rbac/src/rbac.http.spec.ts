@@ -59,7 +59,7 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
       hash: fileHash(dir.file),
       enforce_mode: 'enforce',
       loaded_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      rule_count: 15,
+      rule_count: 16,
       inheritance_count: 3,
       file: dir.file,
       broadcast: 'redis',
@@ -89,7 +89,10 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
       'api_key',
       'policy',
       'metrics',
+      'feature_flag',
     ]);
+    expect(body.matrix.readonly.feature_flag).toEqual(['read']);
+    expect(body.matrix.agent.feature_flag).toEqual([]);
   });
 
   it('refuses a policy granting a resource no route has (drift), keeping the last good policy', async () => {
@@ -100,7 +103,7 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
     const reload = await call('POST', `${RBAC}/reload`);
     expect(reload.status).toBe(422);
     expect(reload.body.error.details.issues).toContainEqual({
-      path: 'rules.11.resource',
+      path: 'rules.12.resource',
       message: expect.stringMatching(/drift/),
     });
     const audit = await call('GET', `${RBAC}/audit?resource=drift`);
@@ -134,7 +137,7 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
   it.each([
     ['empty', '', '(file)', /is empty/],
     ['truncated JSON', truncated, '(file)', /is not valid JSON/],
-    ['unknown role', unknownRole, 'rules.11.role', /unknown role "root"/],
+    ['unknown role', unknownRole, 'rules.12.role', /unknown role "root"/],
     ['wrong types', wrongTypes, 'version', /non-negative integer/],
   ])(
     'a malformed file (%s) answers 422 policy_invalid and keeps the last good policy',

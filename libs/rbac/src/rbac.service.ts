@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { AuthorizationDecision, Authorizer, Permission, Principal, requestContext } from '@engram/common';
 import { ConfigService } from '@engram/config';
+import { FeatureFlagsService } from '@engram/flags';
 import { MetricsService } from '@engram/metrics';
 import { FileTrigger, FileWatcher, ReloadAnnouncement, ReloadBroadcast } from '@engram/reload';
 import { RbacAuditService } from './rbac-audit.service';
@@ -25,14 +26,14 @@ const DECISION_BUCKETS = [0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025,
 /**
  * The policy-backed Authorizer. Holds the current compiled policy and replaces it whole when
  * the file changes (watched, polled, on demand, or announced by another replica); a file that
- * does not load never replaces it. In shadow mode (RBAC_ENFORCE=false) every decision is still
- * made, counted, logged and audited, but the caller is let through.
+ * does not load never replaces it. In shadow mode (the `rbac_enforce` feature flag off, for the
+ * platform or for the request's tenant) every decision is still made, counted, logged and
+ * audited, but the caller is let through.
  */
 @Injectable()
 export class RbacService extends Authorizer implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('RbacService');
   private readonly file: string;
-  private readonly enforce: boolean;
   private readonly instanceId = randomUUID();
   private readonly watcher: FileWatcher;
   private policy: CompiledPolicy | null = null;
@@ -49,10 +50,10 @@ export class RbacService extends Authorizer implements OnModuleInit, OnApplicati
     metrics: MetricsService,
     private readonly audit: RbacAuditService,
     @Inject(POLICY_BROADCAST) private readonly broadcast: ReloadBroadcast,
+    private readonly flags: FeatureFlagsService,
   ) {
     super();
     this.file = resolve(process.cwd(), config.get('RBAC_POLICY_FILE'));
-    this.enforce = config.get('RBAC_ENFORCE');
     this.watcher = new FileWatcher(
       this.file,
       {
@@ -96,33 +97,35 @@ export class RbacService extends Authorizer implements OnModuleInit, OnApplicati
     const started = performance.now();
     const reason = this.evaluate(principal, permission);
     const policyAllows = reason === 'role';
-    const allowed = policyAllows || !this.enforce;
+    const context = requestContext.current();
+    const tenantId = principal.tenantId ?? context?.tenantId ?? undefined;
+    const enforce = this.flags.isEnabled('rbac_enforce', tenantId);
+    const allowed = policyAllows || !enforce;
     this.latency.observe((performance.now() - started) / 1000);
     this.decisions.inc({
       resource: permission.resource,
       action: permission.action,
-      decision: policyAllows ? 'allow' : this.enforce ? 'deny' : 'would_deny',
+      decision: policyAllows ? 'allow' : enforce ? 'deny' : 'would_deny',
       reason,
     });
     if (!policyAllows) {
       this.logger.log(
-        `${this.enforce ? 'denied' : 'would deny (shadow mode)'}: ${principal.actor} as ${principal.role} ` +
+        `${enforce ? 'denied' : 'would deny (shadow mode)'}: ${principal.actor} as ${principal.role} ` +
           `on ${permission.resource}:${permission.action} (${reason})`,
       );
     }
-    const context = requestContext.current();
     this.audit.record({
-      tenant_id: principal.tenantId ?? context?.tenantId ?? 'global',
+      tenant_id: tenantId ?? 'global',
       actor: principal.actor,
       role: principal.role,
       resource: permission.resource,
       action: permission.action,
       decision: policyAllows ? 'allow' : 'deny',
       reason,
-      enforced: this.enforce,
+      enforced: enforce,
       request_id: context?.requestId ?? null,
     });
-    return { allowed, policyAllows, enforced: this.enforce, reason };
+    return { allowed, policyAllows, enforced: enforce, reason };
   }
 
   info(): PolicyInfo {
@@ -130,7 +133,7 @@ export class RbacService extends Authorizer implements OnModuleInit, OnApplicati
     return {
       version: policy.version,
       hash: policy.hash,
-      enforce_mode: this.enforce ? 'enforce' : 'shadow',
+      enforce_mode: this.flags.isEnabled('rbac_enforce') ? 'enforce' : 'shadow',
       loaded_at: policy.loadedAt.toISOString(),
       rule_count: policy.ruleCount,
       inheritance_count: policy.inheritanceCount,
@@ -217,8 +220,7 @@ export class RbacService extends Authorizer implements OnModuleInit, OnApplicati
     this.versionInfo.reset();
     this.versionInfo.set({ version: policy.version, hash: policy.hash }, 1);
     this.logger.log(
-      `policy ${policy.version} (${policy.hash}) loaded from ${this.file} on ${trigger}: ${policy.ruleCount} rules, ` +
-        `${this.enforce ? 'enforced' : 'shadow mode'}`,
+      `policy ${policy.version} (${policy.hash}) loaded from ${this.file} on ${trigger}: ${policy.ruleCount} rules`,
     );
     if (trigger !== 'boot' && trigger !== 'remote') {
       this.broadcast
