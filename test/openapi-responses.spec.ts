@@ -22,7 +22,7 @@ interface OpenApiDocument {
   components: { schemas: Record<string, object> };
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 describe('responses match the OpenAPI document, route by route', () => {
   let t: TestApp;
@@ -88,12 +88,15 @@ describe('responses match the OpenAPI document, route by route', () => {
   beforeAll(async () => {
     policyDir = mkdtempSync(join(tmpdir(), 'engram-openapi-policy-'));
     copyFileSync(join(__dirname, '../config/rbac-policies.json'), join(policyDir, 'policy.json'));
+    copyFileSync(join(__dirname, '../config/feature-flags.json'), join(policyDir, 'flags.json'));
     t = await startTestApp({
       queue: 'inline',
       env: {
         ENGRAM_ADMIN_TOKEN: 'openapi-walk-admin-token-0123456789',
         PIN_VALUE_MAX_BYTES: String(PIN_VALUE_MAX_BYTES),
         RBAC_POLICY_FILE: join(policyDir, 'policy.json'),
+        FEATURE_FLAGS_FILE: join(policyDir, 'flags.json'),
+        FLAGS_WATCH: 'false',
       },
     });
   });
@@ -266,6 +269,36 @@ describe('responses match the OpenAPI document, route by route', () => {
     await call('GET', '/api/v1/rbac/audit', { query: { tenant_id: tenant, cursor: '%%%' }, headers: admin });
     writeFileSync(join(policyDir, 'policy.json'), '{ "not": "a policy" }');
     await call('POST', '/api/v1/rbac/reload', { headers: admin });
+
+    // Feature flags.
+    await call('GET', '/api/v1/flags', { headers: admin });
+    await call('GET', '/api/v1/flags', { query: { tenant_id: tenant }, headers: admin });
+    const flag = (name: string) => ({ id: tenant, flag: name });
+    await call('PUT', '/api/v1/admin/tenants/{id}/flags/{flag}', {
+      params: flag('memory_pins_enabled'),
+      body: { enabled: false },
+      headers: admin,
+    });
+    await call('GET', '/api/v1/memory/pins', { query: { tenant_id: tenant }, headers: admin });
+    await call('PUT', '/api/v1/admin/tenants/{id}/flags/{flag}', {
+      params: flag('memory_pins_enabled'),
+      body: { enabled: 'no' },
+      headers: admin,
+    });
+    await call('PUT', '/api/v1/admin/tenants/{id}/flags/{flag}', {
+      params: flag('no_such_flag'),
+      body: { enabled: true },
+      headers: admin,
+    });
+    await call('GET', '/api/v1/admin/tenants/{id}/flags', { params: { id: tenant }, headers: admin });
+    await call('GET', '/api/v1/admin/tenants/{id}/flags', { params: { id: uniqueTenant('none') }, headers: admin });
+    await call('DELETE', '/api/v1/admin/tenants/{id}/flags/{flag}', {
+      params: flag('memory_pins_enabled'),
+      headers: admin,
+    });
+    await call('POST', '/api/v1/flags/reload', { headers: admin });
+    writeFileSync(join(policyDir, 'flags.json'), '{ "version": 2, "flags": { "no_such_flag": true } }');
+    await call('POST', '/api/v1/flags/reload', { headers: admin });
 
     // Tenant lifecycle last: it revokes the keys used above.
     await call('DELETE', '/api/v1/admin/tenants/{id}/api-keys/{keyId}', {

@@ -6,10 +6,12 @@ export const flagNameSchema = z.enum(FEATURE_FLAGS);
 
 export const setTenantFlagSchema = z.strictObject({ enabled: z.boolean() });
 
-export const tenantFlagOverrideSchema = apiSchema(
-  'TenantFlagOverride',
-  z.object({ enabled: z.boolean(), updated_at: timestampSchema(), updated_by: z.string() }),
-);
+/** Inline, not a named component: a nullable reference does not survive into OpenAPI 3.0 validators. */
+export const tenantFlagOverrideSchema = z.object({
+  enabled: z.boolean(),
+  updated_at: timestampSchema(),
+  updated_by: z.string(),
+});
 
 export const effectiveFlagSchema = apiSchema(
   'EffectiveFeatureFlag',

@@ -106,6 +106,20 @@ class CreatedMemory(BaseModel):
     duplicate: bool = Field(..., description="true: the same content already existed in the namespace; this is that memory")
 
 
+class EffectiveFeatureFlagTenantOverride(BaseModel):
+    """this tenant's override, if it has one"""
+
+    enabled: bool
+    updated_at: datetime
+    updated_by: str
+
+
+class EffectiveFeatureFlag(BaseModel):
+    enabled: bool
+    source: str = Field(..., description="where the value came from: tenant > env > file > default; one of: default, file, env, tenant")
+    tenant_override: Optional[EffectiveFeatureFlagTenantOverride] = Field(..., description="this tenant's override, if it has one")
+
+
 class ErrorDetail(BaseModel):
     code: str = Field(..., description="stable, for clients to match; docs/errors.md lists them")
     message: str = Field(..., description="for humans; may change")
@@ -115,6 +129,25 @@ class ErrorDetail(BaseModel):
 class Error(BaseModel):
     error: ErrorDetail
     request_id: str
+
+
+class FeatureFlagsFile(BaseModel):
+    path: str
+    version: str
+    hash: str = Field(..., description="SHA-256 of the file, first 16 hex digits")
+    loaded_at: datetime
+    broadcast: str = Field(..., description="how a reload reaches the other replicas; one of: redis, postgres, none")
+
+
+class FeatureFlags(BaseModel):
+    tenant_id: Optional[str] = Field(..., description="null: the platform values, no tenant override applied")
+    flags: Dict[str, EffectiveFeatureFlag]
+    file: FeatureFlagsFile
+
+
+class FeatureFlagsReload(BaseModel):
+    changed: bool = Field(..., description="false: the file was already loaded")
+    file: FeatureFlagsFile
 
 
 class Liveness(BaseModel):
@@ -338,8 +371,13 @@ __all__ = [
     "ContextZones",
     "CreatedApiKey",
     "CreatedMemory",
+    "EffectiveFeatureFlag",
+    "EffectiveFeatureFlagTenantOverride",
     "Error",
     "ErrorDetail",
+    "FeatureFlags",
+    "FeatureFlagsFile",
+    "FeatureFlagsReload",
     "HealthCheck",
     "Liveness",
     "Memory",
@@ -382,8 +420,13 @@ SCHEMA_PATHS = {
     "ContextZones": "AssembledContext.zones",
     "CreatedApiKey": "CreatedApiKey",
     "CreatedMemory": "CreatedMemory",
+    "EffectiveFeatureFlag": "EffectiveFeatureFlag",
+    "EffectiveFeatureFlagTenantOverride": "EffectiveFeatureFlag.tenant_override",
     "Error": "Error",
     "ErrorDetail": "Error.error",
+    "FeatureFlags": "FeatureFlags",
+    "FeatureFlagsFile": "FeatureFlagsFile",
+    "FeatureFlagsReload": "FeatureFlagsReload",
     "HealthCheck": "Readiness.info{}",
     "Liveness": "Liveness",
     "Memory": "Memory",
