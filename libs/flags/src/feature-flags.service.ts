@@ -20,6 +20,9 @@ interface Override {
 
 type TenantOverrides = Map<FeatureFlag, Override>;
 
+/** With polling off, how often a start that could not read the overrides tries again. */
+const BOOT_RETRY_MS = 1000;
+
 /**
  * Answers whether a feature is on, for the platform or for one tenant. Reads are synchronous
  * map lookups (request paths ask on every call): the flags file is held by a HotReloadedFile,
@@ -91,14 +94,28 @@ export class FeatureFlagsService implements OnModuleInit, OnApplicationShutdown 
       }
       throw error;
     }
-    await this.refreshAll();
     await this.overrideBroadcast.start((announcement) => void this.onOverrideAnnouncement(announcement));
-    if (this.pollIntervalMs > 0) {
+    // The service starts without the database (it answers from it when it is back): until the
+    // overrides are read, tenants see the platform values, and reading is retried.
+    const loaded = await this.refreshAll().then(
+      () => true,
+      (error: Error) => {
+        this.logger.warn(`cannot read tenant overrides at start: ${error.message}; retrying`);
+        return false;
+      },
+    );
+    const every = this.pollIntervalMs > 0 ? this.pollIntervalMs : loaded ? 0 : BOOT_RETRY_MS;
+    if (every > 0) {
       this.poll = setInterval(() => {
-        this.refreshAll().catch((error: Error) =>
-          this.logger.warn(`cannot refresh tenant overrides: ${error.message}`),
+        this.refreshAll().then(
+          () => {
+            if (this.pollIntervalMs === 0) {
+              clearInterval(this.poll);
+            }
+          },
+          (error: Error) => this.logger.warn(`cannot refresh tenant overrides: ${error.message}`),
         );
-      }, this.pollIntervalMs);
+      }, every);
       this.poll.unref();
     }
   }
