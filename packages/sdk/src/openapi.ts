@@ -3417,7 +3417,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description feature_disabled (memory_pins_enabled off) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3501,7 +3501,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description quota_exceeded, forbidden */
+            /** @description quota_exceeded, forbidden, feature_disabled (memory_pins_enabled off) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3589,7 +3589,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description feature_disabled (memory_pins_enabled off) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3666,7 +3666,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description feature_disabled (memory_pins_enabled off) */
             403: {
                 headers: {
                     [name: string]: unknown;
