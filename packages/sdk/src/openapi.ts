@@ -3417,7 +3417,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description feature_disabled (memory_pins_enabled off) */
+            /** @description feature_disabled (pins switched off) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3501,7 +3501,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description quota_exceeded, forbidden, feature_disabled (memory_pins_enabled off) */
+            /** @description quota_exceeded, forbidden, feature_disabled (pins switched off) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3589,7 +3589,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description feature_disabled (memory_pins_enabled off) */
+            /** @description feature_disabled (pins switched off) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3666,7 +3666,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description feature_disabled (memory_pins_enabled off) */
+            /** @description feature_disabled (pins switched off) */
             403: {
                 headers: {
                     [name: string]: unknown;
