@@ -25,7 +25,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
-# The RBAC policy (RBAC_POLICY_FILE defaults to config/rbac-policies.json); mount over it to change it.
+# The RBAC policy and the feature flags (config/rbac-policies.json, config/feature-flags.json by default);
+# mount over them to change them.
 COPY --from=build /app/config ./config
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node

@@ -21,6 +21,7 @@ import { AuditOutboxRetired1763800000020 } from './0020-audit-outbox-retired';
 import { LexicalRowUpdateTriggers1763800000021 } from './0021-lexical-row-update-triggers';
 import { MemoriesPendingEmbeddingIndex1763800000022 } from './0022-memories-pending-embedding-index';
 import { MemoryEmbeddingPassages1763800000023 } from './0023-memory-embedding-passages';
+import { TenantFeatureFlags1763800000024 } from './0024-tenant-feature-flags';
 import { DriftComparisons1763800000027 } from './0027-drift-comparisons';
 import { MemoryScopes1763800000028 } from './0028-memory-scopes';
 import { ApiKeyScopeBinding1763800000029 } from './0029-api-key-scope-binding';
@@ -55,6 +56,7 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   LexicalRowUpdateTriggers1763800000021,
   MemoriesPendingEmbeddingIndex1763800000022,
   MemoryEmbeddingPassages1763800000023,
+  TenantFeatureFlags1763800000024,
   DriftComparisons1763800000027,
   MemoryScopes1763800000028,
   ApiKeyScopeBinding1763800000029,

@@ -46,7 +46,7 @@ interface World {
 interface Row {
   route: string;
   name: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   url: (w: World) => string;
   body?: (w: World) => unknown;
   headers?: Record<string, string> | ((w: World) => Record<string, string>);
@@ -502,7 +502,56 @@ const DRIFT_ROWS: Row[] = [
   },
 ];
 
-const LATER_ROWS: Row[] = [...RBAC_ROWS, ...MEMORY_ROWS, ...MCP_ROWS, ...PROXY_ROWS, ...EXTRACTION_ROWS, ...DRIFT_ROWS];
+const FLAGS = '/api/v1/flags';
+
+/**
+ * Feature flags: the file is platform-wide (readable and reloadable with the permission); a
+ * tenant's overrides are its own. B holds an override (memory_post_update on) that A must
+ * neither change nor see applied to itself.
+ */
+const FLAG_ROWS: Row[] = [
+  { route: `GET ${FLAGS}`, name: 'own flags', method: 'GET', url: () => FLAGS, expect: [200, 403] },
+  { route: `GET ${FLAGS}`, name: "B's flags", method: 'GET', url: (w) => `${FLAGS}?tenant_id=${w.b}`, expect: [403] },
+  {
+    route: `POST ${FLAGS}/reload`,
+    name: 'flags reload',
+    method: 'POST',
+    url: () => `${FLAGS}/reload`,
+    expect: [200, 403],
+  },
+  {
+    route: `GET ${ADMIN}/:id/flags`,
+    name: "B's overrides",
+    method: 'GET',
+    url: (w) => `${ADMIN}/${w.b}/flags`,
+    expect: REFUSED,
+  },
+  {
+    route: `PUT ${ADMIN}/:id/flags/:flag`,
+    name: "override B's flag",
+    method: 'PUT',
+    url: (w) => `${ADMIN}/${w.b}/flags/memory_post_update`,
+    body: () => ({ enabled: false }),
+    expect: REFUSED,
+  },
+  {
+    route: `DELETE ${ADMIN}/:id/flags/:flag`,
+    name: "remove B's override",
+    method: 'DELETE',
+    url: (w) => `${ADMIN}/${w.b}/flags/memory_post_update`,
+    expect: REFUSED,
+  },
+];
+
+const LATER_ROWS: Row[] = [
+  ...RBAC_ROWS,
+  ...FLAG_ROWS,
+  ...MEMORY_ROWS,
+  ...MCP_ROWS,
+  ...PROXY_ROWS,
+  ...EXTRACTION_ROWS,
+  ...DRIFT_ROWS,
+];
 
 const MATRIX = [...PIN_ROWS, ...ADMIN_ROWS, ...LATER_ROWS];
 
@@ -539,7 +588,11 @@ describe('tenant isolation matrix', () => {
       'SELECT id, workflow_id, score, baseline, augmented FROM drift_comparisons WHERE tenant_id = $1 ORDER BY id',
       [w.b],
     );
-    return { pins, tenant, keys, usage, memories, namespaces, relations, drift };
+    const flags = await t.database.db.query(
+      'SELECT flag, enabled, updated_at FROM tenant_feature_flags WHERE tenant_id = $1 ORDER BY flag',
+      [w.b],
+    );
+    return { pins, tenant, keys, usage, memories, namespaces, relations, drift, flags };
   }
 
   let upstream: FakeOpenAiUpstream;
@@ -611,6 +664,8 @@ describe('tenant isolation matrix', () => {
     );
     expect(jobB.status).toBe(202);
     await newNamespace(t, a, A_NAMESPACE);
+    const override = await t.request('PUT', `${ADMIN}/${b}/flags/memory_post_update`, { enabled: true }, admin);
+    expect(override.status).toBe(200);
     w = {
       a,
       b,
@@ -631,6 +686,11 @@ describe('tenant isolation matrix', () => {
   afterAll(async () => {
     await t.close();
     await upstream?.close();
+  });
+
+  it("never applies B's flag override to A", async () => {
+    const own = await t.request('GET', FLAGS, undefined, w.keyA.headers);
+    expect(own.body.flags.memory_post_update).toEqual({ enabled: false, source: 'file', tenant_override: null });
   });
 
   it('has a row for every registered route', () => {

@@ -23,7 +23,7 @@ interface OpenApiDocument {
   components: { schemas: Record<string, object> };
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 describe('responses match the OpenAPI document, route by route', () => {
   let t: TestApp;
@@ -91,6 +91,7 @@ describe('responses match the OpenAPI document, route by route', () => {
     policyDir = mkdtempSync(join(tmpdir(), 'engram-openapi-policy-'));
     copyFileSync(join(__dirname, '../config/rbac-policies.json'), join(policyDir, 'policy.json'));
     upstream = await startFakeOpenAiUpstream();
+    copyFileSync(join(__dirname, '../config/feature-flags.json'), join(policyDir, 'flags.json'));
     t = await startTestApp({
       queue: 'inline',
       env: {
@@ -102,6 +103,8 @@ describe('responses match the OpenAPI document, route by route', () => {
         MEMORY_CONTEXT_INJECTION: 'true',
         DRIFT_DETECTION_ENABLED: 'true',
         DRIFT_MAX_OUTPUT_BYTES: '1024',
+        FEATURE_FLAGS_FILE: join(policyDir, 'flags.json'),
+        FLAGS_WATCH: 'false',
       },
     });
   });
@@ -364,6 +367,35 @@ describe('responses match the OpenAPI document, route by route', () => {
     upstream.next = [{ kind: 'reset' }];
     await call('POST', '/v1/chat/completions', { body: chat, headers: machine.headers });
     await call('GET', '/v1/models', { headers: machine.headers });
+    // Feature flags.
+    await call('GET', '/api/v1/flags', { headers: admin });
+    await call('GET', '/api/v1/flags', { query: { tenant_id: tenant }, headers: admin });
+    const flag = (name: string) => ({ id: tenant, flag: name });
+    await call('PUT', '/api/v1/admin/tenants/{id}/flags/{flag}', {
+      params: flag('memory_pins_enabled'),
+      body: { enabled: false },
+      headers: admin,
+    });
+    await call('GET', '/api/v1/memory/pins', { query: { tenant_id: tenant }, headers: admin });
+    await call('PUT', '/api/v1/admin/tenants/{id}/flags/{flag}', {
+      params: flag('memory_pins_enabled'),
+      body: { enabled: 'no' },
+      headers: admin,
+    });
+    await call('PUT', '/api/v1/admin/tenants/{id}/flags/{flag}', {
+      params: flag('no_such_flag'),
+      body: { enabled: true },
+      headers: admin,
+    });
+    await call('GET', '/api/v1/admin/tenants/{id}/flags', { params: { id: tenant }, headers: admin });
+    await call('GET', '/api/v1/admin/tenants/{id}/flags', { params: { id: uniqueTenant('none') }, headers: admin });
+    await call('DELETE', '/api/v1/admin/tenants/{id}/flags/{flag}', {
+      params: flag('memory_pins_enabled'),
+      headers: admin,
+    });
+    await call('POST', '/api/v1/flags/reload', { headers: admin });
+    writeFileSync(join(policyDir, 'flags.json'), '{ "version": 2, "flags": { "no_such_flag": true } }');
+    await call('POST', '/api/v1/flags/reload', { headers: admin });
 
     // Tenant lifecycle last: it revokes the keys used above.
     await call('DELETE', '/api/v1/admin/tenants/{id}/api-keys/{keyId}', {

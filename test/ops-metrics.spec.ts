@@ -46,6 +46,9 @@ describe('dashboards and alerts against the real /metrics', () => {
       memory_audit_writes_total: 'status',
       rbac_audit_writes_total: 'status',
       rbac_policy_version_info: 'hash',
+      feature_flag_enabled: 'flag',
+      feature_flag_reloads_total: 'trigger',
+      feature_flag_tenant_overrides: 'flag',
       engram_queue_job_outcomes_total: 'outcome',
       engram_ready: 'check',
       engram_quota_usage_max_ratio: 'quota',
@@ -57,6 +60,8 @@ describe('dashboards and alerts against the real /metrics', () => {
     };
     expect(Object.entries(wanted).filter(([name, label]) => !exported.get(name)?.has(label))).toEqual([]);
     expect(walk.scrape).toMatch(/^rbac_policy_loads_total\{status="invalid"\} [1-9]/m);
+    expect(walk.scrape).toMatch(/^feature_flag_reloads_total\{status="invalid",trigger="http"\} [1-9]/m);
+    expect(walk.scrape).toMatch(/^feature_flag_enabled\{flag="memory_pins_enabled"\} 1$/m);
     expect(walk.scrape).toMatch(/^rate_limited_total [1-9]/m);
     expect(walk.scrape).toMatch(/^engram_ready\{check="database"\} 1$/m);
     for (const gauge of [

@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runScript } from '../lib/run-script';
 
@@ -16,6 +18,54 @@ describe('ops/chaos/run', () => {
     expect(run.stderr).toMatch(/CHAOS_ALLOWED=true/);
     expect(run.stderr).toMatch(/chaos_allowed/);
     expect(run.stdout).toBe('');
+  });
+
+  describe('gates on the feature flag chaos_allowed, read as the server reads it', () => {
+    let dir: string;
+    const flagsFile = (chaosAllowed: boolean): string => {
+      const file = path.join(dir, `flags-${chaosAllowed}.json`);
+      writeFileSync(file, JSON.stringify({ version: 1, flags: { chaos_allowed: chaosAllowed } }));
+      return file;
+    };
+    beforeAll(() => {
+      dir = mkdtempSync(path.join(tmpdir(), 'engram-chaos-flags-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    // Allowed runs stop at the next check (no experiment named), before any deployment starts.
+    const allowed = /name an experiment, or all/;
+    const refused = /refusing to run: chaos is not allowed here/;
+
+    it('the flags file saying true allows it', async () => {
+      const run = await runScript(RUN, [], { FEATURE_FLAGS_FILE: flagsFile(true) });
+      expect({ code: run.code, allowed: allowed.test(run.stderr), refused: refused.test(run.stderr) }).toEqual({
+        code: 2,
+        allowed: true,
+        refused: false,
+      });
+    });
+
+    it('the default (the committed file, the flag off) refuses it', async () => {
+      const run = await runScript(RUN, []);
+      expect(run.stderr).toMatch(refused);
+      expect(run.stderr).not.toMatch(allowed);
+    });
+
+    it('CHAOS_ALLOWED=false, the environment override, wins over a file saying true', async () => {
+      const run = await runScript(RUN, [], { FEATURE_FLAGS_FILE: flagsFile(true), CHAOS_ALLOWED: 'false' });
+      expect(run.stderr).toMatch(refused);
+    });
+
+    it('CHAOS_ALLOWED=true wins over a file saying false; an invalid flags file refuses, saying why', async () => {
+      const run = await runScript(RUN, [], { FEATURE_FLAGS_FILE: flagsFile(false), CHAOS_ALLOWED: 'true' });
+      expect(run.stderr).toMatch(allowed);
+      const bad = path.join(dir, 'bad.json');
+      writeFileSync(bad, JSON.stringify({ version: 1, flags: { chaos: true } }));
+      const invalid = await runScript(RUN, [], { FEATURE_FLAGS_FILE: bad, CHAOS_ALLOWED: 'true' });
+      expect(invalid.code).toBe(2);
+      expect(invalid.stderr).toMatch(refused);
+      expect(invalid.stderr).toMatch(/chaos/);
+    });
   });
 
   it('rejects an unknown experiment', async () => {

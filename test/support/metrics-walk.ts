@@ -28,6 +28,8 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
   const policyDir = mkdtempSync(join(tmpdir(), 'engram-metrics-walk-'));
   const policyFile = join(policyDir, 'policy.json');
   copyFileSync(join(__dirname, '../../config/rbac-policies.json'), policyFile);
+  const flagsFile = join(policyDir, 'feature-flags.json');
+  copyFileSync(join(__dirname, '../../config/feature-flags.json'), flagsFile);
   let server: FakeEmbeddingServer | undefined;
   let t: TestApp | undefined;
   const requests: MetricsWalk['requests'] = [];
@@ -42,6 +44,9 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
         RBAC_POLICY_FILE: policyFile,
         RBAC_WATCH: 'false',
         RBAC_POLL_INTERVAL_MS: '0',
+        FEATURE_FLAGS_FILE: flagsFile,
+        FLAGS_WATCH: 'false',
+        FLAGS_POLL_INTERVAL_MS: '0',
         EMBEDDING_OPENAI_URL: server.url,
         EMBEDDING_OPENAI_MODEL: 'fake',
         EMBEDDING_OPENAI_DIMENSIONS: '8',
@@ -54,7 +59,7 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
     const app = t;
     /** `route` as Fastify names it (`:param`, `*`); `params` fill it in. */
     const call = async (
-      method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+      method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
       route: string,
       options: {
         params?: Record<string, string>;
@@ -268,6 +273,28 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
     await call('GET', '/api/v1/rbac/audit', { query: `tenant_id=${tenant}&limit=5`, headers: admin });
     writeFileSync(policyFile, '{ "not": "a policy" }');
     await call('POST', '/api/v1/rbac/reload', { headers: admin });
+
+    // Feature flags: a tenant override set and removed, a good reload, then a file that does not load.
+    await call('GET', '/api/v1/flags', { headers: admin });
+    await call('GET', '/api/v1/flags', { query: `tenant_id=${tenant}`, headers: admin });
+    await call('PUT', '/api/v1/admin/tenants/:id/flags/:flag', {
+      params: { id: tenant, flag: 'memory_post_update' },
+      body: { enabled: true },
+      headers: admin,
+    });
+    await call('PUT', '/api/v1/admin/tenants/:id/flags/:flag', {
+      params: { id: tenant, flag: 'no_such_flag' },
+      body: { enabled: true },
+      headers: admin,
+    });
+    await call('GET', '/api/v1/admin/tenants/:id/flags', { params: id, headers: admin });
+    await call('DELETE', '/api/v1/admin/tenants/:id/flags/:flag', {
+      params: { id: tenant, flag: 'memory_post_update' },
+      headers: admin,
+    });
+    await call('POST', '/api/v1/flags/reload', { headers: admin });
+    writeFileSync(flagsFile, '{ "version": 2, "flags": { "no_such_flag": true } }');
+    await call('POST', '/api/v1/flags/reload', { headers: admin });
 
     // A key over its rate limit: one request a minute, so the second is refused.
     const limitedTenant = await newTenant(app, { quotas: { requests_per_minute: 1 } });

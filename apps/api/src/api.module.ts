@@ -4,6 +4,7 @@ import { AuthModule } from '@engram/auth';
 import { HttpErrorFilter } from '@engram/common';
 import { EngramConfig } from '@engram/config';
 import { ExtractionModule } from '@engram/extraction';
+import { FlagsApiModule } from '@engram/flags';
 import { HealthModule } from '@engram/health';
 import { MetricsController } from '@engram/metrics';
 import { McpModule } from '@engram/mcp';
@@ -38,6 +39,7 @@ export class ApiModule {
         ConversationsModule,
         McpModule,
         ProxyModule,
+        FlagsApiModule,
       ],
       controllers: [MetricsController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],

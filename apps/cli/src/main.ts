@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigValidationError, EngramConfig, isLoopbackHost, parseConfig } from '@engram/config';
 import { registerBackupCommands } from './backup-commands';
 import { registerDataCommands } from './data-commands';
+import { registerFlagsCommands } from './flags-commands';
 import { registerTransferCommands } from './transfer-commands';
 
 /**
@@ -200,6 +201,7 @@ migrate
 registerDataCommands(program);
 registerTransferCommands(program, closers);
 registerBackupCommands(program);
+registerFlagsCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {

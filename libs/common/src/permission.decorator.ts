@@ -17,6 +17,7 @@ export const RESOURCES = [
   'metrics',
   'proxy',
   'drift',
+  'feature_flag',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 export const ACTIONS = ['read', 'write', 'delete', 'admin', 'reload'] as const;

@@ -64,14 +64,26 @@ export const configSchema = z.object({
   QUEUE_PREFIX: z.string().min(1).default('engram'),
   /** The RBAC policy (roles, rules, optional model); relative paths resolve from the working directory. */
   RBAC_POLICY_FILE: z.string().min(1).default('config/rbac-policies.json'),
-  /** false is shadow mode: decisions are evaluated, logged, audited and counted, never enforced. */
-  RBAC_ENFORCE: z.stringbool().default(true),
+  /**
+   * The `rbac_enforce` feature flag's environment override. false is shadow mode: decisions are
+   * evaluated, logged, audited and counted, never enforced. Unset: the flags file decides (default true).
+   */
+  RBAC_ENFORCE: z.stringbool().optional(),
   /** Share of allowed decisions written to rbac_audit (denials are always written). */
   RBAC_AUDIT_ALLOW_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.01),
   RBAC_WATCH: z.stringbool().default(true),
   RBAC_WATCH_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(200),
   /** The fallback when file events are missed (network mounts, some editors); 0 turns polling off. */
   RBAC_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
+  /** The platform's feature flags (docs/flags.md); relative paths resolve from the working directory. */
+  FEATURE_FLAGS_FILE: z.string().min(1).default('config/feature-flags.json'),
+  FLAGS_WATCH: z.stringbool().default(true),
+  FLAGS_WATCH_DEBOUNCE_MS: z.coerce.number().int().min(0).max(60000).default(200),
+  /**
+   * The fallback when file events are missed, and how often per-tenant overrides are re-read from
+   * the database when an announcement is missed; 0 turns polling off.
+   */
+  FLAGS_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
   /** Feature-flag overrides (libs/flags): unset leaves the flag to the flags file and its default. */
   MEMORY_PINS_ENABLED: z.stringbool().optional(),
   CHAOS_ALLOWED: z.stringbool().optional(),

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, registerErrorStatus } from '@engram/common';
+import { FeatureFlagsService } from '@engram/flags';
 import { MetricsService, outcomeOf, timed } from '@engram/metrics';
 import { MemoryAccessTracker, MemoryOperations, NamespacesService } from '@engram/memories';
 import { PinsService } from '@engram/pins';
@@ -31,6 +32,7 @@ export class ContextService {
     private readonly access: MemoryAccessTracker,
     private readonly ops: MemoryOperations,
     metrics: MetricsService,
+    private readonly flags: FeatureFlagsService,
   ) {
     this.latency = metrics.histogram('memory_context_latency_seconds', 'Context assembly latency', []);
     this.stageLatency = metrics.histogram(
@@ -88,7 +90,10 @@ export class ContextService {
         includeSuperseded: input.include_superseded,
         asOf: input.as_of,
       }),
-      this.pins.listByPrefixes(tenantId, input.pin_prefixes ?? [], MAX_PINS),
+      // With pins switched off the pinned entries are left out, and the rest is assembled as usual.
+      this.flags.isEnabled('memory_pins_enabled', tenantId)
+        ? this.pins.listByPrefixes(tenantId, input.pin_prefixes ?? [], MAX_PINS)
+        : Promise.resolve([]),
       input.token_budget === undefined ? this.namespaces.existing(tenantId, [input.namespace]) : Promise.resolve([]),
     ]);
     const budget = input.token_budget ?? settings[0]?.default_token_budget ?? DEFAULT_BUDGET;

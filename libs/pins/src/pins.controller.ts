@@ -46,7 +46,10 @@ export class PinsController {
   @ApiJsonBody(upsertPinSchema)
   @ApiJsonResponse(201, pinViewSchema, 'created')
   @ApiJsonResponse(200, pinViewSchema, 'replaced')
-  @ApiErrors({ 403: 'quota_exceeded, forbidden', 413: 'value_too_large, payload_too_large' })
+  @ApiErrors({
+    403: 'quota_exceeded, forbidden, feature_disabled (pins switched off)',
+    413: 'value_too_large, payload_too_large',
+  })
   async upsert(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<PinView> {
     const input = parseOrThrow(upsertPinSchema, body, 'body');
     const { pin, created } = await this.pins.upsert(await resolveTenant(input.tenant_id), input);
@@ -59,7 +62,7 @@ export class PinsController {
   @ApiOperation({ summary: 'List live pins in key order, with a prefix filter and cursor pages' })
   @ApiQueryFrom(listPinsQuerySchema)
   @ApiJsonResponse(200, pinListViewSchema, 'a page of pins')
-  @ApiErrors({ 400: 'invalid_<field>, invalid_cursor' })
+  @ApiErrors({ 400: 'invalid_<field>, invalid_cursor', 403: 'feature_disabled (pins switched off)' })
   async list(@Query() query: unknown): Promise<PinListView> {
     const parsed = parseOrThrow(listPinsQuerySchema, query, 'query');
     return this.pins.list(await resolveTenant(parsed.tenant_id), parsed);
@@ -82,7 +85,7 @@ export class PinsController {
   @ApiPathParam(PIN_KEY_PARAM, pinKeySchema, PIN_KEY_DESCRIPTION)
   @ApiQueryFrom(tenantQuerySchema)
   @ApiJsonResponse(200, pinViewSchema, 'the pin')
-  @ApiErrors({ 404: 'pin_not_found (absent or expired)' })
+  @ApiErrors({ 403: 'feature_disabled (pins switched off)', 404: 'pin_not_found (absent or expired)' })
   async get(@Param('*') key: unknown, @Query() query: unknown): Promise<PinView> {
     const { tenant_id } = parseOrThrow(tenantQuerySchema, query, 'query');
     return this.pins.get(await resolveTenant(tenant_id), parseKey(key));
@@ -95,7 +98,7 @@ export class PinsController {
   @ApiPathParam(PIN_KEY_PARAM, pinKeySchema, PIN_KEY_DESCRIPTION)
   @ApiQueryFrom(tenantQuerySchema)
   @ApiNoContent('deleted')
-  @ApiErrors({ 404: 'pin_not_found (absent or expired)' })
+  @ApiErrors({ 403: 'feature_disabled (pins switched off)', 404: 'pin_not_found (absent or expired)' })
   async delete(@Param('*') key: unknown, @Query() query: unknown): Promise<void> {
     const { tenant_id } = parseOrThrow(tenantQuerySchema, query, 'query');
     await this.pins.delete(await resolveTenant(tenant_id), parseKey(key));

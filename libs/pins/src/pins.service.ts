@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AuditService } from '@engram/audit';
 import { decodeCursor, encodeCursor } from '@engram/common';
 import { ConfigService } from '@engram/config';
+import { FeatureFlagsService } from '@engram/flags';
 import { MetricsService, outcomeOf, timed } from '@engram/metrics';
 import { CleanupView, ListPinsQuery, PinListView, PinView, UpsertPinInput, pinKeySchema } from './pins.dto';
 import { PinNotFoundError, PinValueTooLargeError } from './pins.errors';
@@ -33,7 +34,8 @@ const pinCursorSchema = z.strictObject({ k: pinKeySchema });
 
 /**
  * Pins: per-tenant JSON values under a key, optionally expiring. Every operation is timed,
- * counted and audited, whether it succeeds or not.
+ * counted and audited, whether it succeeds or not. With the `memory_pins_enabled` flag off (for
+ * the platform or the tenant) reads and writes answer 403 feature_disabled.
  */
 @Injectable()
 export class PinsService {
@@ -47,6 +49,7 @@ export class PinsService {
     private readonly audit: AuditService,
     config: ConfigService,
     metrics: MetricsService,
+    private readonly flags: FeatureFlagsService,
   ) {
     this.maxValueBytes = config.get('PIN_VALUE_MAX_BYTES');
     this.cleanupBatchSize = config.get('PIN_CLEANUP_BATCH_SIZE');
@@ -204,6 +207,8 @@ export class PinsService {
       this.latency,
       { operation },
       async () => {
+        // Every door (REST, MCP, CLI) comes through here; cleanup and TTL expiry do not, on purpose.
+        this.flags.requireEnabled('memory_pins_enabled', tenantId);
         const done = await work();
         valueHash = done.valueHash ?? null;
         return done.result;

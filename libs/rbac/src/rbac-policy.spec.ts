@@ -11,6 +11,7 @@ import { defaultPolicy, policyDir } from '@engram/test-support/rbac-policy';
 import { RbacAuditService } from './rbac-audit.service';
 import { CompiledPolicy, compilePolicy, policyHash } from './rbac-policy';
 import { NoReloadBroadcast } from '@engram/reload';
+import { FeatureFlagsService, FlagsRepository } from '@engram/flags';
 import { RESOURCES } from './rbac.constants';
 import { PolicyInvalidError } from './rbac.errors';
 import { RbacService } from './rbac.service';
@@ -44,7 +45,13 @@ describe('the committed policy file', () => {
       }
     }
     for (const [resource, actions] of Object.entries(matrix.machine)) {
-      expect(actions).toEqual(DATA.includes(resource) || resource === 'proxy' ? ['read', 'write'] : NONE);
+      expect(actions).toEqual(
+        DATA.includes(resource) || resource === 'proxy'
+          ? ['read', 'write']
+          : resource === 'feature_flag'
+            ? ['read']
+            : NONE,
+      );
     }
     for (const [resource, actions] of Object.entries(matrix.agent)) {
       const expected = {
@@ -56,13 +63,17 @@ describe('the committed policy file', () => {
       expect(actions).toEqual(expected[resource as keyof typeof expected] ?? NONE);
     }
     for (const [resource, actions] of Object.entries(matrix.dev)) {
-      expect(actions).toEqual(DATA.includes(resource) || ['metrics', 'proxy'].includes(resource) ? ['read'] : NONE);
+      expect(actions).toEqual(
+        DATA.includes(resource) || ['metrics', 'proxy', 'feature_flag'].includes(resource) ? ['read'] : NONE,
+      );
     }
     for (const [resource, actions] of Object.entries(matrix.readonly)) {
-      expect(actions).toEqual(DATA.includes(resource) || resource === 'proxy' ? ['read'] : NONE);
+      expect(actions).toEqual(
+        DATA.includes(resource) || ['proxy', 'feature_flag'].includes(resource) ? ['read'] : NONE,
+      );
     }
     expect(policy.version).toBe('1');
-    expect(policy.ruleCount).toBe(21);
+    expect(policy.ruleCount).toBe(22);
     expect(policy.inheritanceCount).toBe(3);
   });
 });
@@ -232,7 +243,15 @@ describe('RbacService decisions', () => {
   async function service(env: Record<string, string> = {}): Promise<{ rbac: RbacService; metrics: MetricsService }> {
     const metrics = new MetricsService();
     const config = new ConfigService(parseConfig({ LOG_LEVEL: 'silent', ...dir.env(env) }));
-    const rbac = new RbacService(config, metrics, audit, new NoReloadBroadcast());
+    // Flags not started: environment and defaults answer (no file, no tenant overrides, no database).
+    const flags = new FeatureFlagsService(
+      config,
+      metrics,
+      null as unknown as FlagsRepository,
+      new NoReloadBroadcast(),
+      new NoReloadBroadcast(),
+    );
+    const rbac = new RbacService(config, metrics, audit, new NoReloadBroadcast(), flags);
     await rbac.onModuleInit();
     return { rbac, metrics };
   }

@@ -59,7 +59,7 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
       hash: fileHash(dir.file),
       enforce_mode: 'enforce',
       loaded_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      rule_count: 21,
+      rule_count: 22,
       inheritance_count: 3,
       file: dir.file,
       broadcast: 'redis',
@@ -91,7 +91,10 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
       'metrics',
       'proxy',
       'drift',
+      'feature_flag',
     ]);
+    expect(body.matrix.readonly.feature_flag).toEqual(['read']);
+    expect(body.matrix.agent.feature_flag).toEqual([]);
   });
 
   it('refuses a policy granting a resource no route has (billing), keeping the last good policy', async () => {

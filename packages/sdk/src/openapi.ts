@@ -94,6 +94,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/tenants/{id}/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's effective feature flags, with its overrides */
+        get: operations["TenantFlagsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/tenants/{id}/flags/{flag}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Override a flag for one tenant (above the environment, the file and the default) */
+        put: operations["TenantFlagsController_set"];
+        post?: never;
+        /** Remove a tenant's override of a flag (idempotent): it falls back to env, file, default */
+        delete: operations["TenantFlagsController_clear"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/tenants/{id}/suspend": {
         parameters: {
             query?: never;
@@ -242,6 +277,40 @@ export interface paths {
         put?: never;
         /** Extract facts from stored messages, in a job (202; poll GET /api/v1/jobs/{id}) */
         post: operations["ExtractionController_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every feature flag's effective value for the caller's tenant, where each came from, and the file loaded */
+        get: operations["FlagsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/flags/reload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reload the feature flags file now and announce it to every replica */
+        post: operations["FlagsController_reload"];
         delete?: never;
         options?: never;
         head?: never;
@@ -925,6 +994,21 @@ export interface components {
             mean_score: number | null;
             workflow_id: string;
         };
+        EffectiveFeatureFlag: {
+            enabled: boolean;
+            /**
+             * @description where the value came from: tenant > env > file > default
+             * @enum {string}
+             */
+            source: "default" | "file" | "env" | "tenant";
+            /** @description this tenant's override, if it has one */
+            tenant_override: {
+                enabled: boolean;
+                /** Format: date-time */
+                updated_at: string;
+                updated_by: string;
+            } | null;
+        };
         Error: {
             error: {
                 /** @description stable, for clients to match; docs/errors.md lists them */
@@ -975,6 +1059,32 @@ export interface components {
             type: "extraction";
             /** Format: date-time */
             updated_at: string;
+        };
+        FeatureFlags: {
+            file: components["schemas"]["FeatureFlagsFile"];
+            flags: {
+                [key: string]: components["schemas"]["EffectiveFeatureFlag"];
+            };
+            /** @description null: the platform values, no tenant override applied */
+            tenant_id: string | null;
+        };
+        FeatureFlagsFile: {
+            /**
+             * @description how a reload reaches the other replicas
+             * @enum {string}
+             */
+            broadcast: "redis" | "postgres" | "none";
+            /** @description SHA-256 of the file, first 16 hex digits */
+            hash: string;
+            /** Format: date-time */
+            loaded_at: string;
+            path: string;
+            version: string;
+        };
+        FeatureFlagsReload: {
+            /** @description false: the file was already loaded */
+            changed: boolean;
+            file: components["schemas"]["FeatureFlagsFile"];
         };
         IngestedConversation: {
             created: number;
@@ -2178,6 +2288,260 @@ export interface operations {
             };
         };
     };
+    TenantFlagsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the tenant's effective flags */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureFlags"];
+                };
+            };
+            /** @description invalid_tenant_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description tenant_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TenantFlagsController_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flag: "memory_pins_enabled" | "rbac_enforce" | "chaos_allowed" | "memory_context_injection" | "memory_post_update" | "drift_detection_enabled" | "memory_fail_open_override";
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    enabled: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description the tenant's effective flags after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureFlags"];
+                };
+            };
+            /** @description invalid_tenant_id, invalid_enabled, missing_enabled */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description tenant_not_found, feature_flag_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    TenantFlagsController_clear: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                flag: "memory_pins_enabled" | "rbac_enforce" | "chaos_allowed" | "memory_context_injection" | "memory_post_update" | "drift_detection_enabled" | "memory_fail_open_override";
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the tenant's effective flags after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureFlags"];
+                };
+            };
+            /** @description invalid_tenant_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description tenant_not_found, feature_flag_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     TenantsController_suspend: {
         parameters: {
             query?: never;
@@ -3068,6 +3432,147 @@ export interface operations {
             };
             /** @description unsupported_media_type: send application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    FlagsController_list: {
+        parameters: {
+            query?: {
+                tenant_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the effective flags (tenant_id null: the platform values) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureFlags"];
+                };
+            };
+            /** @description invalid_tenant_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description tenant_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    FlagsController_reload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description loaded (or unchanged) and announced */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeatureFlagsReload"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description flags_invalid: the file was not loaded; details.issues say why */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4414,7 +4919,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description feature_disabled (pins switched off) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4498,7 +5003,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description quota_exceeded, forbidden */
+            /** @description quota_exceeded, forbidden, feature_disabled (pins switched off) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4586,7 +5091,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description feature_disabled (pins switched off) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4663,7 +5168,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            /** @description feature_disabled (pins switched off) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5227,7 +5732,7 @@ export interface operations {
                 cursor?: string;
                 decision?: "allow" | "deny";
                 limit?: number;
-                resource?: "memory_pin" | "memory" | "context" | "tenant" | "api_key" | "policy" | "metrics" | "proxy" | "drift";
+                resource?: "memory_pin" | "memory" | "context" | "tenant" | "api_key" | "policy" | "metrics" | "proxy" | "drift" | "feature_flag";
                 role?: "infra" | "admin" | "machine" | "agent" | "dev" | "readonly";
                 since?: string;
                 tenant_id?: string;

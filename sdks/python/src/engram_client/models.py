@@ -253,6 +253,20 @@ class DriftSummary(BaseModel):
     latest: Optional[DriftSummaryLatest] = Field(...)
 
 
+class EffectiveFeatureFlagTenantOverride(BaseModel):
+    """this tenant's override, if it has one"""
+
+    enabled: bool
+    updated_at: datetime
+    updated_by: str
+
+
+class EffectiveFeatureFlag(BaseModel):
+    enabled: bool
+    source: str = Field(..., description="where the value came from: tenant > env > file > default; one of: default, file, env, tenant")
+    tenant_override: Optional[EffectiveFeatureFlagTenantOverride] = Field(..., description="this tenant's override, if it has one")
+
+
 class ErrorDetail(BaseModel):
     code: str = Field(..., description="stable, for clients to match; docs/errors.md lists them")
     message: str = Field(..., description="for humans; may change")
@@ -291,6 +305,25 @@ class ExtractionJob(BaseModel):
     created_at: datetime
     updated_at: datetime
     finished_at: Optional[datetime] = Field(...)
+
+
+class FeatureFlagsFile(BaseModel):
+    path: str
+    version: str
+    hash: str = Field(..., description="SHA-256 of the file, first 16 hex digits")
+    loaded_at: datetime
+    broadcast: str = Field(..., description="how a reload reaches the other replicas; one of: redis, postgres, none")
+
+
+class FeatureFlags(BaseModel):
+    tenant_id: Optional[str] = Field(..., description="null: the platform values, no tenant override applied")
+    flags: Dict[str, EffectiveFeatureFlag]
+    file: FeatureFlagsFile
+
+
+class FeatureFlagsReload(BaseModel):
+    changed: bool = Field(..., description="false: the file was already loaded")
+    file: FeatureFlagsFile
 
 
 class IngestedConversationExtraction(BaseModel):
@@ -577,11 +610,16 @@ __all__ = [
     "DriftSummary",
     "DriftSummaryBySeverity",
     "DriftSummaryLatest",
+    "EffectiveFeatureFlag",
+    "EffectiveFeatureFlagTenantOverride",
     "Error",
     "ErrorDetail",
     "ExtractionDecision",
     "ExtractionJob",
     "ExtractionJobError",
+    "FeatureFlags",
+    "FeatureFlagsFile",
+    "FeatureFlagsReload",
     "HealthCheck",
     "IngestedConversation",
     "IngestedConversationExtraction",
@@ -646,11 +684,16 @@ SCHEMA_PATHS = {
     "DriftSummary": "DriftSummary",
     "DriftSummaryBySeverity": "DriftSummary.by_severity",
     "DriftSummaryLatest": "DriftSummary.latest",
+    "EffectiveFeatureFlag": "EffectiveFeatureFlag",
+    "EffectiveFeatureFlagTenantOverride": "EffectiveFeatureFlag.tenant_override",
     "Error": "Error",
     "ErrorDetail": "Error.error",
     "ExtractionDecision": "ExtractionDecision",
     "ExtractionJob": "ExtractionJob",
     "ExtractionJobError": "ExtractionJob.error",
+    "FeatureFlags": "FeatureFlags",
+    "FeatureFlagsFile": "FeatureFlagsFile",
+    "FeatureFlagsReload": "FeatureFlagsReload",
     "HealthCheck": "Readiness.info{}",
     "IngestedConversation": "IngestedConversation",
     "IngestedConversationExtraction": "IngestedConversation.extraction",
