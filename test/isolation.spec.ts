@@ -604,6 +604,8 @@ describe('tenant isolation matrix', () => {
       queue: 'inline',
       env: {
         ENGRAM_ADMIN_TOKEN: 'isolation-admin-token-0123456789',
+        // The matrix sends more than a plan's requests per minute with one key; limits are tested elsewhere.
+        RATE_LIMIT_ENABLED: 'false',
         PROXY_UPSTREAM_URL: upstream.url,
         MEMORY_CONTEXT_INJECTION: 'true',
         PROXY_MEMORY_TIMEOUT_MS: '5000',
