@@ -21,6 +21,8 @@ import { AuditOutboxRetired1763800000020 } from './0020-audit-outbox-retired';
 import { LexicalRowUpdateTriggers1763800000021 } from './0021-lexical-row-update-triggers';
 import { MemoriesPendingEmbeddingIndex1763800000022 } from './0022-memories-pending-embedding-index';
 import { MemoryEmbeddingPassages1763800000023 } from './0023-memory-embedding-passages';
+import { WorkflowRuns1763800000025 } from './0025-workflow-runs';
+import { RuleApplications1763800000026 } from './0026-rule-applications';
 import { SqlMigration } from './migration';
 import { createMigrator, Migrator } from './migrator';
 
@@ -49,6 +51,8 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   LexicalRowUpdateTriggers1763800000021,
   MemoriesPendingEmbeddingIndex1763800000022,
   MemoryEmbeddingPassages1763800000023,
+  WorkflowRuns1763800000025,
+  RuleApplications1763800000026,
 ];
 
 export { SqlMigration, verifyChain } from './migration';

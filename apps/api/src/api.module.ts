@@ -13,6 +13,7 @@ import { RbacModule } from '@engram/rbac';
 import { SearchModule } from '@engram/search';
 import { RuntimeOptions, coreImports } from '@engram/runtime';
 import { TenantsModule } from '@engram/tenants';
+import { UpdatesModule } from '@engram/updates';
 
 @Module({})
 export class ApiModule {
@@ -30,6 +31,7 @@ export class ApiModule {
         SearchModule,
         ContextModule,
         McpModule,
+        UpdatesModule,
       ],
       controllers: [MetricsController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],

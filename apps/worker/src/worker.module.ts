@@ -6,6 +6,7 @@ import { PinoNestLogger, createLogger } from '@engram/common';
 import { MemoriesModule } from '@engram/memories';
 import { PinsModule } from '@engram/pins';
 import { TenantsModule } from '@engram/tenants';
+import { UpdatesModule } from '@engram/updates';
 import { WorkerMetricsServer, workerMetricsProblem } from './worker-metrics.server';
 
 /** The worker alone: job handlers, and a metrics listener when WORKER_METRICS_PORT is set. */
@@ -14,7 +15,7 @@ export class WorkerModule {
   static forRoot(config: EngramConfig, runtime: Omit<RuntimeOptions, 'worker'>): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [...coreImports(config, { ...runtime, worker: true }), TenantsModule, PinsModule, MemoriesModule],
+      imports: [...coreImports(config, { ...runtime, worker: true }), TenantsModule, PinsModule, MemoriesModule, UpdatesModule],
       providers: [WorkerMetricsServer],
     };
   }

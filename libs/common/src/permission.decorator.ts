@@ -7,7 +7,7 @@ export const SCRAPE_KEY = 'engram:scrape';
 export const PER_OPERATION_KEY = 'engram:per-operation';
 
 /** What routes protect: each resource here is declared by at least one route (a test checks). */
-export const RESOURCES = ['memory_pin', 'memory', 'context', 'tenant', 'api_key', 'policy', 'metrics'] as const;
+export const RESOURCES = ['memory_pin', 'memory', 'context', 'run', 'tenant', 'api_key', 'policy', 'metrics'] as const;
 export type Resource = (typeof RESOURCES)[number];
 export const ACTIONS = ['read', 'write', 'delete', 'admin', 'reload'] as const;
 export type Action = (typeof ACTIONS)[number];

@@ -12,6 +12,7 @@ import {
   CreatedMemoryView,
   BatchResultView,
   ListMemoriesQuery,
+  MemoryFilters,
   MemoryItemInput,
   MemoryListView,
   MemoryView,
@@ -32,6 +33,7 @@ import {
   InsertedMemoryRow,
   ListCursor,
   MemoriesRepository,
+  MemoryBulkChange,
   RelationRow,
   isNamespaceMissing,
 } from './memories.repository';
@@ -48,6 +50,24 @@ const memoryCursorSchema = z.strictObject({ c: z.string().refine(isStorableTimes
 function toListCursor(raw: string): ListCursor {
   const { c, i } = decodeCursor(raw, memoryCursorSchema);
   return { createdAt: c, id: i };
+}
+
+/** Which memories a bulk update selects: live ones of one namespace, matching every filter given. */
+export interface MemorySelection {
+  namespace: string;
+  types?: MemoryFilters['types'];
+  tags?: string[];
+  metadata?: MemoryFilters['metadata'];
+  /** At most this many, oldest first. */
+  limit: number;
+}
+
+export type { MemoryBulkChange } from './memories.repository';
+
+export interface MatchedMemory {
+  id: string;
+  importance: number;
+  expires_at: string | null;
 }
 
 /**
@@ -210,6 +230,37 @@ export class MemoriesService {
       }
       this.audited(tenantId, 'memory_update', id);
       return toMemoryView(row);
+    });
+  }
+
+  /**
+   * Applies `change` to the memories `selection` picks (importance, expiry) in one statement and
+   * returns them as they are now; `change` null only reads them (a dry run). Runs in the caller's
+   * open transaction of the same tenant when there is one. One audit event covers the batch.
+   */
+  async updateMatching(
+    tenantId: string,
+    selection: MemorySelection,
+    change: MemoryBulkChange | null,
+  ): Promise<MatchedMemory[]> {
+    return this.ops.observe(change ? 'update_matching' : 'select_matching', async () => {
+      const filters: MemoryFilters = { types: selection.types, tags: selection.tags, metadata: selection.metadata };
+      const rows = await this.repository.updateMatching(tenantId, selection.namespace, filters, selection.limit, change);
+      if (change && rows.length > 0) {
+        this.audit.record({
+          tenant_id: tenantId,
+          operation: 'memory_update_matching',
+          key: selection.namespace,
+          success: true,
+          latency_ms: 0,
+          affected: rows.length,
+        });
+      }
+      return rows.map((row) => ({
+        id: row.id,
+        importance: row.importance,
+        expires_at: row.expires_at?.toISOString() ?? null,
+      }));
     });
   }
 

@@ -32,7 +32,7 @@ async function issuesOf(text: string): Promise<{ path: string; message: string }
 
 const ALL = ['read', 'write', 'delete', 'admin', 'reload'];
 const NONE: string[] = [];
-const DATA = ['memory_pin', 'memory', 'context'];
+const DATA = ['memory_pin', 'memory', 'context', 'run'];
 
 describe('the committed policy file', () => {
   it('gives each role the starting matrix', async () => {
@@ -51,6 +51,7 @@ describe('the committed policy file', () => {
         memory: ['read', 'write', 'delete'],
         memory_pin: ['read', 'write', 'delete'],
         context: ['read'],
+        run: ['read', 'write'],
       };
       expect(actions).toEqual(expected[resource as keyof typeof expected] ?? NONE);
     }
@@ -61,7 +62,7 @@ describe('the committed policy file', () => {
       expect(actions).toEqual(DATA.includes(resource) ? ['read'] : NONE);
     }
     expect(policy.version).toBe('1');
-    expect(policy.ruleCount).toBe(15);
+    expect(policy.ruleCount).toBe(18);
     expect(policy.inheritanceCount).toBe(3);
   });
 });
