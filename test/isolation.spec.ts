@@ -35,6 +35,9 @@ interface World {
   /** Two of B's memories (content carries markerB) in B's namespace `shared`. */
   memoryB: string;
   memoryB2: string;
+  /** B's recorded runs (their outputs carry markerB); A records a run of its own under the second id. */
+  runB: string;
+  runBWritten: string;
 }
 
 interface Row {
@@ -345,7 +348,119 @@ const MCP_ROWS: Row[] = [
   { route: 'DELETE /mcp', name: 'end a session', method: 'DELETE', url: () => '/mcp', expect: [405] },
 ];
 
-const LATER_ROWS: Row[] = [...RBAC_ROWS, ...MEMORY_ROWS, ...MCP_ROWS];
+const RUNS = '/api/v1/runs';
+const aRun = (w: World, extra: Record<string, unknown> = {}) => ({
+  run_id: w.runBWritten,
+  workflow_id: 'deploy',
+  status: 'failed',
+  outputs: { note: 'from A' },
+  started_at: '2026-01-01T00:00:00Z',
+  finished_at: '2026-01-01T00:01:00Z',
+  ...extra,
+});
+
+/** Runs and their dry runs: B's run is invisible to A, and A recording the same run_id makes A's own. */
+const RUN_ROWS: Row[] = [
+  {
+    route: `POST ${RUNS}`,
+    name: 'record a run naming B',
+    method: 'POST',
+    url: () => RUNS,
+    body: (w) => aRun(w, { tenant_id: w.b }),
+    expect: [403],
+    code: 'tenant_mismatch',
+  },
+  {
+    route: `POST ${RUNS}`,
+    name: "record B's run_id on own tenant",
+    method: 'POST',
+    url: () => RUNS,
+    body: (w) => aRun(w),
+    expect: [200, 201],
+  },
+  {
+    route: `GET ${RUNS}`,
+    name: 'list naming B',
+    method: 'GET',
+    url: (w) => `${RUNS}?tenant_id=${w.b}`,
+    expect: [403],
+    code: 'tenant_mismatch',
+  },
+  {
+    route: `GET ${RUNS}`,
+    name: "list own runs of B's workflow",
+    method: 'GET',
+    url: () => `${RUNS}?workflow_id=secret-workflow`,
+    expect: [200],
+  },
+  {
+    route: `GET ${RUNS}/:run_id`,
+    name: "read B's run naming B",
+    method: 'GET',
+    url: (w) => `${RUNS}/${w.runB}?tenant_id=${w.b}`,
+    expect: [403],
+    code: 'tenant_mismatch',
+  },
+  {
+    route: `GET ${RUNS}/:run_id`,
+    name: "read B's run on own tenant",
+    method: 'GET',
+    url: (w) => `${RUNS}/${w.runB}`,
+    expect: [404],
+    code: 'run_not_found',
+  },
+  {
+    route: `POST ${RUNS}/dry-run`,
+    name: 'dry-run naming B',
+    method: 'POST',
+    url: () => `${RUNS}/dry-run`,
+    body: (w) => aRun(w, { tenant_id: w.b, run_id: 'probe' }),
+    expect: [403],
+    code: 'tenant_mismatch',
+  },
+  {
+    route: `POST ${RUNS}/dry-run`,
+    name: 'dry-run on own tenant',
+    method: 'POST',
+    url: () => `${RUNS}/dry-run`,
+    body: (w) => aRun(w, { run_id: 'probe', status: 'succeeded', outputs: { summary: 'probe' } }),
+    expect: [200],
+  },
+  {
+    route: `POST ${RUNS}/:run_id/dry-run`,
+    name: "dry-run B's run naming B",
+    method: 'POST',
+    url: (w) => `${RUNS}/${w.runB}/dry-run`,
+    body: (w) => ({ tenant_id: w.b }),
+    expect: [403],
+    code: 'tenant_mismatch',
+  },
+  {
+    route: `POST ${RUNS}/:run_id/dry-run`,
+    name: "dry-run B's run on own tenant",
+    method: 'POST',
+    url: (w) => `${RUNS}/${w.runB}/dry-run`,
+    body: () => ({}),
+    expect: [404],
+    code: 'run_not_found',
+  },
+  {
+    route: 'GET /api/v1/update-rules',
+    name: 'rules in force (not tenant data)',
+    method: 'GET',
+    url: () => '/api/v1/update-rules',
+    expect: [200, 403],
+  },
+  {
+    route: 'POST /api/v1/update-rules/reload',
+    name: 'rules reload (not tenant data)',
+    method: 'POST',
+    url: () => '/api/v1/update-rules/reload',
+    expect: [200, 403],
+  },
+];
+
+const LATER_ROWS: Row[] = [...RBAC_ROWS, ...MEMORY_ROWS, ...MCP_ROWS, ...RUN_ROWS];
 
 const MATRIX = [...PIN_ROWS, ...ADMIN_ROWS, ...LATER_ROWS];
 
@@ -378,11 +493,23 @@ describe('tenant isolation matrix', () => {
       'SELECT from_id, to_id, relation FROM memory_relations WHERE tenant_id = $1 ORDER BY 1, 2, 3',
       [w.b],
     );
-    return { pins, tenant, keys, usage, memories, namespaces, relations };
+    const runs = await t.database.db.query(
+      'SELECT run_id, workflow_id, status, outputs, body_hash FROM workflow_runs WHERE tenant_id = $1 ORDER BY run_id',
+      [w.b],
+    );
+    const applications = await t.database.db.query(
+      'SELECT run_id, rule_id, status, changes FROM rule_applications WHERE tenant_id = $1 ORDER BY 1, 2',
+      [w.b],
+    );
+    return { pins, tenant, keys, usage, memories, namespaces, relations, runs, applications };
   }
 
   beforeAll(async () => {
-    t = await startTestApp({ queue: 'inline', env: { ENGRAM_ADMIN_TOKEN: 'isolation-admin-token-0123456789' } });
+    // Post-run updates on: A's runs go through the committed update rules, and B's data stays as it was.
+    t = await startTestApp({
+      queue: 'inline',
+      env: { ENGRAM_ADMIN_TOKEN: 'isolation-admin-token-0123456789', MEMORY_POST_UPDATE: 'true' },
+    });
     const a = await newTenant(t);
     const b = await newTenant(t);
     const markerB = `B-SECRET-${randomBytes(6).toString('hex')}`;
@@ -417,11 +544,32 @@ describe('tenant isolation matrix', () => {
     );
     expect([memoryB.status, memoryB2.status]).toEqual([201, 201]);
     await newNamespace(t, a, A_NAMESPACE);
+    const runsB: string[] = [];
+    for (const runId of ['secret-run-b', 'secret-run-b-written']) {
+      const recorded = await t.request(
+        'POST',
+        '/api/v1/runs',
+        {
+          tenant_id: b,
+          run_id: runId,
+          workflow_id: 'secret-workflow',
+          status: 'succeeded',
+          outputs: { summary: markerB },
+          started_at: '2026-01-01T00:00:00Z',
+          finished_at: '2026-01-01T00:01:00Z',
+        },
+        admin,
+      );
+      expect(recorded.status).toBe(201);
+      runsB.push(recorded.body.run_id);
+    }
     w = {
       a,
       b,
       memoryB: memoryB.body.id,
       memoryB2: memoryB2.body.id,
+      runB: runsB[0],
+      runBWritten: runsB[1],
       keyA: await newApiKey(t, a, { role: 'machine' }),
       keyB: await newApiKey(t, b, { role: 'machine' }),
       cursorA,
