@@ -106,6 +106,27 @@ class CreatedMemory(BaseModel):
     duplicate: bool = Field(..., description="true: the same content already existed in the namespace; this is that memory")
 
 
+class DryRunRuleError(BaseModel):
+    """why the rule would fail as a whole (nothing of it applied)"""
+
+    code: str
+    message: str
+
+
+class PlannedAction(BaseModel):
+    type: str
+    detail: Dict[str, JsonValue] = Field(..., description="the action with its templates filled in")
+    memory_ids: Optional[List[str]] = Field(None, description="memories the action would change (filter actions)")
+
+
+class DryRunRule(BaseModel):
+    rule_id: str
+    matched: bool
+    already_applied: bool = Field(..., description="the rule was applied to this recorded run before: it would not apply again")
+    actions: List[PlannedAction]
+    error: Optional[DryRunRuleError] = Field(..., description="why the rule would fail as a whole (nothing of it applied)")
+
+
 class ErrorDetail(BaseModel):
     code: str = Field(..., description="stable, for clients to match; docs/errors.md lists them")
     message: str = Field(..., description="for humans; may change")
@@ -257,6 +278,21 @@ class Readiness(BaseModel):
     details: Dict[str, HealthCheck]
 
 
+class RecordedRun(BaseModel):
+    tenant_id: str
+    run_id: str
+    workflow_id: str
+    status: str = Field(..., description="one of: succeeded, failed, cancelled, timed_out")
+    inputs: Optional[Dict[str, JsonValue]] = Field(...)
+    outputs: Optional[Dict[str, JsonValue]] = Field(...)
+    metrics: Optional[Dict[str, float]] = Field(...)
+    started_at: datetime
+    finished_at: datetime
+    duration_ms: int
+    recorded_at: datetime
+    post_update: str = Field(..., description="queued: the memory.post-update job was queued; disabled: the memory_post_update flag is off; not_queued: the queue could not be reached (send the same run again); one of: queued, disabled, not_queued")
+
+
 class RelatedMemory(BaseModel):
     memory: Memory
     depth: int
@@ -266,6 +302,59 @@ class RelatedMemory(BaseModel):
 
 class RelatedMemories(BaseModel):
     related: List[RelatedMemory] = Field(..., description="nearest first")
+
+
+class RuleApplication(BaseModel):
+    rule_id: str
+    status: str = Field(..., description="one of: applied, failed")
+    rules_version: str
+    rules_hash: str
+    changes: List[Dict[str, JsonValue]] = Field(..., description="what the rule wrote: pin keys and ids, memory ids")
+    error: Optional[DryRunRuleError] = Field(...)
+    applied_at: datetime
+
+
+class Run(BaseModel):
+    tenant_id: str
+    run_id: str
+    workflow_id: str
+    status: str = Field(..., description="one of: succeeded, failed, cancelled, timed_out")
+    inputs: Optional[Dict[str, JsonValue]] = Field(...)
+    outputs: Optional[Dict[str, JsonValue]] = Field(...)
+    metrics: Optional[Dict[str, float]] = Field(...)
+    started_at: datetime
+    finished_at: datetime
+    duration_ms: int
+    recorded_at: datetime
+
+
+class RunDetail(BaseModel):
+    tenant_id: str
+    run_id: str
+    workflow_id: str
+    status: str = Field(..., description="one of: succeeded, failed, cancelled, timed_out")
+    inputs: Optional[Dict[str, JsonValue]] = Field(...)
+    outputs: Optional[Dict[str, JsonValue]] = Field(...)
+    metrics: Optional[Dict[str, float]] = Field(...)
+    started_at: datetime
+    finished_at: datetime
+    duration_ms: int
+    recorded_at: datetime
+    applications: List[RuleApplication] = Field(..., description="update rules applied to this run (or failed), by rule id")
+
+
+class RunDryRun(BaseModel):
+    run_id: str
+    rules_version: str
+    rules_hash: str
+    flag_enabled: bool = Field(..., description="memory_post_update for this tenant: off, recording a run changes nothing")
+    rules: List[DryRunRule] = Field(..., description="in the order they apply; rules a stop rule cuts off are left out")
+
+
+class RunList(BaseModel):
+    runs: List[Run] = Field(..., description="newest first")
+    has_more: bool
+    next_cursor: Optional[str] = Field(..., description="pass it back as `cursor` for the next page; null on the last")
 
 
 class ScoreComponents(BaseModel):
@@ -329,6 +418,20 @@ class TenantUsage(BaseModel):
     quotas: Quotas
 
 
+class UpdateRulesInfo(BaseModel):
+    version: str
+    hash: str
+    loaded_at: datetime
+    file: str
+    rule_count: int
+    rule_ids: List[str] = Field(..., description="in the order they apply")
+
+
+class UpdateRulesReload(BaseModel):
+    changed: bool
+    info: UpdateRulesInfo
+
+
 __all__ = [
     "JsonValue",
     "ApiKey",
@@ -338,6 +441,8 @@ __all__ = [
     "ContextZones",
     "CreatedApiKey",
     "CreatedMemory",
+    "DryRunRule",
+    "DryRunRuleError",
     "Error",
     "ErrorDetail",
     "HealthCheck",
@@ -350,6 +455,7 @@ __all__ = [
     "Pin",
     "PinCleanup",
     "PinList",
+    "PlannedAction",
     "PolicyInfo",
     "PolicyMatrix",
     "PolicyReload",
@@ -359,8 +465,14 @@ __all__ = [
     "RbacDecision",
     "RbacDecisionList",
     "Readiness",
+    "RecordedRun",
     "RelatedMemories",
     "RelatedMemory",
+    "RuleApplication",
+    "Run",
+    "RunDetail",
+    "RunDryRun",
+    "RunList",
     "ScoreComponents",
     "SearchResult",
     "SearchResults",
@@ -368,6 +480,8 @@ __all__ = [
     "Tenant",
     "TenantList",
     "TenantUsage",
+    "UpdateRulesInfo",
+    "UpdateRulesReload",
     "UsageCounters",
     "ZoneUsage",
 ]
@@ -382,6 +496,8 @@ SCHEMA_PATHS = {
     "ContextZones": "AssembledContext.zones",
     "CreatedApiKey": "CreatedApiKey",
     "CreatedMemory": "CreatedMemory",
+    "DryRunRule": "DryRunRule",
+    "DryRunRuleError": "DryRunRule.error",
     "Error": "Error",
     "ErrorDetail": "Error.error",
     "HealthCheck": "Readiness.info{}",
@@ -394,6 +510,7 @@ SCHEMA_PATHS = {
     "Pin": "Pin",
     "PinCleanup": "PinCleanup",
     "PinList": "PinList",
+    "PlannedAction": "PlannedAction",
     "PolicyInfo": "PolicyInfo",
     "PolicyMatrix": "PolicyMatrix",
     "PolicyReload": "PolicyReload",
@@ -403,8 +520,14 @@ SCHEMA_PATHS = {
     "RbacDecision": "RbacDecision",
     "RbacDecisionList": "RbacDecisionList",
     "Readiness": "Readiness",
+    "RecordedRun": "RecordedRun",
     "RelatedMemories": "RelatedMemories",
     "RelatedMemory": "RelatedMemory",
+    "RuleApplication": "RuleApplication",
+    "Run": "Run",
+    "RunDetail": "RunDetail",
+    "RunDryRun": "RunDryRun",
+    "RunList": "RunList",
     "ScoreComponents": "ScoreComponents",
     "SearchResult": "SearchResult",
     "SearchResults": "SearchResults",
@@ -412,6 +535,8 @@ SCHEMA_PATHS = {
     "Tenant": "Tenant",
     "TenantList": "TenantList",
     "TenantUsage": "TenantUsage",
+    "UpdateRulesInfo": "UpdateRulesInfo",
+    "UpdateRulesReload": "UpdateRulesReload",
     "UsageCounters": "TenantUsage.usage",
     "ZoneUsage": "AssembledContext.zones.critical",
 }
