@@ -15,7 +15,13 @@ export class WorkerModule {
   static forRoot(config: EngramConfig, runtime: Omit<RuntimeOptions, 'worker'>): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [...coreImports(config, { ...runtime, worker: true }), TenantsModule, PinsModule, MemoriesModule, UpdatesModule],
+      imports: [
+        ...coreImports(config, { ...runtime, worker: true }),
+        TenantsModule,
+        PinsModule,
+        MemoriesModule,
+        UpdatesModule,
+      ],
       providers: [WorkerMetricsServer],
     };
   }

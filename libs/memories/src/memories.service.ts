@@ -245,7 +245,13 @@ export class MemoriesService {
   ): Promise<MatchedMemory[]> {
     return this.ops.observe(change ? 'update_matching' : 'select_matching', async () => {
       const filters: MemoryFilters = { types: selection.types, tags: selection.tags, metadata: selection.metadata };
-      const rows = await this.repository.updateMatching(tenantId, selection.namespace, filters, selection.limit, change);
+      const rows = await this.repository.updateMatching(
+        tenantId,
+        selection.namespace,
+        filters,
+        selection.limit,
+        change,
+      );
       if (change && rows.length > 0) {
         this.audit.record({
           tenant_id: tenantId,

@@ -62,7 +62,7 @@ describe('the committed policy file', () => {
       expect(actions).toEqual(DATA.includes(resource) ? ['read'] : NONE);
     }
     expect(policy.version).toBe('1');
-    expect(policy.ruleCount).toBe(18);
+    expect(policy.ruleCount).toBe(19);
     expect(policy.inheritanceCount).toBe(3);
   });
 });
@@ -123,7 +123,7 @@ describe('policy validation', () => {
       message: expect.stringContaining('unknown role "superuser"'),
     });
     expect(issues).toContainEqual({
-      path: 'rules.11.role',
+      path: 'rules.14.role',
       message: expect.stringContaining('unknown role "superuser"'),
     });
   });

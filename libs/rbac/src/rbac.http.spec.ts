@@ -59,7 +59,7 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
       hash: fileHash(dir.file),
       enforce_mode: 'enforce',
       loaded_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      rule_count: 18,
+      rule_count: 19,
       inheritance_count: 3,
       file: dir.file,
       broadcast: 'redis',
@@ -100,7 +100,7 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
     const reload = await call('POST', `${RBAC}/reload`);
     expect(reload.status).toBe(422);
     expect(reload.body.error.details.issues).toContainEqual({
-      path: 'rules.11.resource',
+      path: 'rules.14.resource',
       message: expect.stringMatching(/drift/),
     });
     const audit = await call('GET', `${RBAC}/audit?resource=drift`);
@@ -134,7 +134,7 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
   it.each([
     ['empty', '', '(file)', /is empty/],
     ['truncated JSON', truncated, '(file)', /is not valid JSON/],
-    ['unknown role', unknownRole, 'rules.11.role', /unknown role "root"/],
+    ['unknown role', unknownRole, 'rules.14.role', /unknown role "root"/],
     ['wrong types', wrongTypes, 'version', /non-negative integer/],
   ])(
     'a malformed file (%s) answers 422 policy_invalid and keeps the last good policy',

@@ -185,7 +185,9 @@ export class PostUpdateService {
     await this.repository.recordFailure(tenantId, runId, rule.id, rules, problem);
     this.applications.inc({ status: 'failed' });
     this.audited(tenantId, runId, rule.id, false, started, []);
-    this.logger.warn(`update rule ${rule.id} not applied to run ${runId} of ${tenantId}: ${problem.code}: ${problem.message}`);
+    this.logger.warn(
+      `update rule ${rule.id} not applied to run ${runId} of ${tenantId}: ${problem.code}: ${problem.message}`,
+    );
     return { rule_id: rule.id, status: 'failed', changes: [], error: problem };
   }
 

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { apiSchema, cursorPageFields, isoDateTime, jsonValueSchema, tenantIdSchema, timestampSchema } from '@engram/common';
+import {
+  apiSchema,
+  cursorPageFields,
+  isoDateTime,
+  jsonValueSchema,
+  tenantIdSchema,
+  timestampSchema,
+} from '@engram/common';
 
 export const RUN_STATUSES = ['succeeded', 'failed', 'cancelled', 'timed_out'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
@@ -61,7 +68,9 @@ export const ruleApplicationViewSchema = apiSchema(
     status: z.enum(['applied', 'failed']),
     rules_version: z.string(),
     rules_hash: z.string(),
-    changes: z.array(z.record(z.string(), jsonValueSchema)).describe('what the rule wrote: pin keys and ids, memory ids'),
+    changes: z
+      .array(z.record(z.string(), jsonValueSchema))
+      .describe('what the rule wrote: pin keys and ids, memory ids'),
     error: z.object({ code: z.string(), message: z.string() }).nullable(),
     applied_at: timestampSchema(),
   }),
@@ -89,7 +98,9 @@ export type RunView = z.infer<typeof runViewSchema>;
 export const runDetailViewSchema = apiSchema(
   'RunDetail',
   runViewSchema.extend({
-    applications: z.array(ruleApplicationViewSchema).describe('update rules applied to this run (or failed), by rule id'),
+    applications: z
+      .array(ruleApplicationViewSchema)
+      .describe('update rules applied to this run (or failed), by rule id'),
   }),
 );
 export type RunDetailView = z.infer<typeof runDetailViewSchema>;

@@ -18,13 +18,22 @@ const RULES = {
         {
           type: 'upsert_pin',
           key: 'runs:{{workflow_id}}:last_failure',
-          value: { run_id: '{{run_id}}', error: '{{outputs.error | unknown}}', attempts: '{{metrics.attempts | none}}' },
+          value: {
+            run_id: '{{run_id}}',
+            error: '{{outputs.error | unknown}}',
+            attempts: '{{metrics.attempts | none}}',
+          },
         },
       ],
     },
     {
       id: 'summary',
-      when: { all: [{ field: 'status', op: 'eq', value: 'succeeded' }, { field: 'outputs.summary', op: 'exists' }] },
+      when: {
+        all: [
+          { field: 'status', op: 'eq', value: 'succeeded' },
+          { field: 'outputs.summary', op: 'exists' },
+        ],
+      },
       actions: [
         {
           type: 'supersede_memory',
@@ -58,8 +67,17 @@ const RULES = {
       when: { field: 'outputs.ticket_wanted', op: 'eq', value: true },
       actions: [{ type: 'upsert_pin', key: 'ticket:{{run_id}}', value: '{{outputs.ticket}}' }],
     },
-    { id: 'stopper', when: { field: 'workflow_id', op: 'eq', value: 'stop-here' }, stop: true, actions: [{ type: 'upsert_pin', key: 'stopped:{{run_id}}', value: 1 }] },
-    { id: 'after-stop', when: { field: 'workflow_id', op: 'eq', value: 'stop-here' }, actions: [{ type: 'upsert_pin', key: 'after:{{run_id}}', value: 1 }] },
+    {
+      id: 'stopper',
+      when: { field: 'workflow_id', op: 'eq', value: 'stop-here' },
+      stop: true,
+      actions: [{ type: 'upsert_pin', key: 'stopped:{{run_id}}', value: 1 }],
+    },
+    {
+      id: 'after-stop',
+      when: { field: 'workflow_id', op: 'eq', value: 'stop-here' },
+      actions: [{ type: 'upsert_pin', key: 'after:{{run_id}}', value: 1 }],
+    },
   ],
 };
 
@@ -151,7 +169,10 @@ describe('runs and post-run updates (postgres, inline queue)', () => {
       const response = await t.request('POST', RUNS, { tenant_id: tenant, ...(body as object) });
       expect([code, response.status, response.body?.error?.code]).toEqual([code, status, code]);
     }
-    const dry = await t.request('POST', `${RUNS}/dry-run`, { tenant_id: tenant, ...run({ outputs: { blob: 'x'.repeat(5000) } }) });
+    const dry = await t.request('POST', `${RUNS}/dry-run`, {
+      tenant_id: tenant,
+      ...run({ outputs: { blob: 'x'.repeat(5000) } }),
+    });
     expect([dry.status, dry.body.error.code]).toEqual([413, 'run_too_large']);
     expect((await t.request('GET', `${RUNS}?tenant_id=${tenant}`)).body.runs).toEqual([]);
     expect((await t.request('GET', `${RUNS}/nope?tenant_id=${tenant}`)).body.error.code).toBe('run_not_found');
@@ -193,7 +214,10 @@ describe('runs and post-run updates (postgres, inline queue)', () => {
     await t.settle();
     const stored = await pin(tenant, 'runs:deploy:last_failure');
     expect(stored.status).toBe(200);
-    expect(stored.body).toMatchObject({ value: { run_id: failed.run_id, error: 'disk full', attempts: 3 }, source: 'post-update:failure-pin' });
+    expect(stored.body).toMatchObject({
+      value: { run_id: failed.run_id, error: 'disk full', attempts: 3 },
+      source: 'post-update:failure-pin',
+    });
     const detail = await t.request('GET', `${RUNS}/${failed.run_id}?tenant_id=${tenant}`);
     expect(detail.body.applications).toEqual([
       expect.objectContaining({
@@ -231,7 +255,15 @@ describe('runs and post-run updates (postgres, inline queue)', () => {
     const tenant = await newTenant(t);
     await newNamespace(t, tenant, 'notes');
     const note = async (content: string, tags: string[], importance = 0.5) =>
-      (await t.request('POST', '/api/v1/memories', { tenant_id: tenant, namespace: 'notes', content, tags, importance })).body.id as string;
+      (
+        await t.request('POST', '/api/v1/memories', {
+          tenant_id: tenant,
+          namespace: 'notes',
+          content,
+          tags,
+          importance,
+        })
+      ).body.id as string;
     const deployNote = await note('deploys need a green build', ['deploy'], 0.5);
     const capped = await note('deploy owner is Ada', ['deploy'], 0.9);
     const stale = await note('old runbook', ['stale']);
@@ -246,10 +278,18 @@ describe('runs and post-run updates (postgres, inline queue)', () => {
 
     const apps = (await t.request('GET', `${RUNS}/${second.run_id}?tenant_id=${tenant}`)).body.applications;
     const summary = apps.find((a: { rule_id: string }) => a.rule_id === 'summary');
-    const v1 = (await t.request('GET', `${RUNS}/${first.run_id}?tenant_id=${tenant}`)).body.applications[0].changes[0].memory_id;
-    expect(summary.changes).toEqual([{ action: 'supersede_memory', memory_id: expect.any(String), duplicate: false, superseded_ids: [v1] }]);
-    const related = await t.request('GET', `/api/v1/memories/${summary.changes[0].memory_id}/related?tenant_id=${tenant}`);
-    expect(related.body.related).toEqual([expect.objectContaining({ relation: 'supersedes', memory: expect.objectContaining({ id: v1 }) })]);
+    const v1 = (await t.request('GET', `${RUNS}/${first.run_id}?tenant_id=${tenant}`)).body.applications[0].changes[0]
+      .memory_id;
+    expect(summary.changes).toEqual([
+      { action: 'supersede_memory', memory_id: expect.any(String), duplicate: false, superseded_ids: [v1] },
+    ]);
+    const related = await t.request(
+      'GET',
+      `/api/v1/memories/${summary.changes[0].memory_id}/related?tenant_id=${tenant}`,
+    );
+    expect(related.body.related).toEqual([
+      expect.objectContaining({ relation: 'supersedes', memory: expect.objectContaining({ id: v1 }) }),
+    ]);
 
     const slow = apps.find((a: { rule_id: string }) => a.rule_id === 'slow');
     expect(slow.changes).toEqual([
@@ -271,7 +311,12 @@ describe('runs and post-run updates (postgres, inline queue)', () => {
     expect((await pin(tenant, `broken:${body.run_id}`)).status).toBe(404);
     const detail = await t.request('GET', `${RUNS}/${body.run_id}?tenant_id=${tenant}`);
     expect(detail.body.applications).toEqual([
-      expect.objectContaining({ rule_id: 'broken', status: 'failed', changes: [], error: { code: 'namespace_not_found', message: expect.any(String) } }),
+      expect.objectContaining({
+        rule_id: 'broken',
+        status: 'failed',
+        changes: [],
+        error: { code: 'namespace_not_found', message: expect.any(String) },
+      }),
     ]);
     const audit = await t.database.db.query(
       `SELECT success FROM memory_audit WHERE tenant_id = $1 AND operation = 'post_update_apply'`,
@@ -280,7 +325,10 @@ describe('runs and post-run updates (postgres, inline queue)', () => {
     expect(audit).toEqual([{ success: false }]);
     // Once the namespace exists, a rerun applies it (a failed application is not a done one).
     await newNamespace(t, tenant, 'no-such-namespace');
-    expect((await t.app.get(PostUpdateService).apply(tenant, body.run_id))[0]).toMatchObject({ rule_id: 'broken', status: 'applied' });
+    expect((await t.app.get(PostUpdateService).apply(tenant, body.run_id))[0]).toMatchObject({
+      rule_id: 'broken',
+      status: 'applied',
+    });
     expect((await pin(tenant, `broken:${body.run_id}`)).status).toBe(200);
   });
 
@@ -290,7 +338,13 @@ describe('runs and post-run updates (postgres, inline queue)', () => {
     await t.request('POST', RUNS, { tenant_id: tenant, ...body });
     await t.settle();
     const apps = (await t.request('GET', `${RUNS}/${body.run_id}?tenant_id=${tenant}`)).body.applications;
-    expect(apps.map((a: { rule_id: string; status: string; error: { code: string } | null }) => [a.rule_id, a.status, a.error?.code ?? null])).toEqual([
+    expect(
+      apps.map((a: { rule_id: string; status: string; error: { code: string } | null }) => [
+        a.rule_id,
+        a.status,
+        a.error?.code ?? null,
+      ]),
+    ).toEqual([
       ['failure-pin', 'applied', null],
       ['needs-ticket', 'failed', 'template_unresolved'],
     ]);
@@ -304,7 +358,14 @@ describe('runs and post-run updates (postgres, inline queue)', () => {
   it('dry-runs a run body or a recorded run and writes nothing', async () => {
     const tenant = await newTenant(t);
     await newNamespace(t, tenant, 'notes');
-    const noteId = (await t.request('POST', '/api/v1/memories', { tenant_id: tenant, namespace: 'notes', content: 'n', tags: ['deploy'] })).body.id;
+    const noteId = (
+      await t.request('POST', '/api/v1/memories', {
+        tenant_id: tenant,
+        namespace: 'notes',
+        content: 'n',
+        tags: ['deploy'],
+      })
+    ).body.id;
     const body = run({ status: 'failed', metrics: { latency_ms: 5000 }, outputs: { ticket_wanted: true } });
     const dry = await t.request('POST', `${RUNS}/dry-run`, { tenant_id: tenant, ...body });
     expect(dry.status).toBe(200);
@@ -314,7 +375,15 @@ describe('runs and post-run updates (postgres, inline queue)', () => {
       matched: true,
       already_applied: false,
       error: null,
-      actions: [{ type: 'upsert_pin', detail: { key: 'runs:deploy:last_failure', value: { run_id: body.run_id, error: 'unknown', attempts: 'none' } } }],
+      actions: [
+        {
+          type: 'upsert_pin',
+          detail: {
+            key: 'runs:deploy:last_failure',
+            value: { run_id: body.run_id, error: 'unknown', attempts: 'none' },
+          },
+        },
+      ],
     });
     expect(byId.summary).toMatchObject({ matched: false, actions: [] });
     expect(byId.slow.actions[0]).toMatchObject({ type: 'adjust_importance', memory_ids: [noteId] });
@@ -330,7 +399,9 @@ describe('runs and post-run updates (postgres, inline queue)', () => {
     const after = Object.fromEntries(recorded.body.rules.map((r: { rule_id: string }) => [r.rule_id, r]));
     expect(after['failure-pin'].already_applied).toBe(true);
     expect(after['needs-ticket'].already_applied).toBe(false);
-    expect((await t.request('POST', `${RUNS}/absent/dry-run`, { tenant_id: tenant })).body.error.code).toBe('run_not_found');
+    expect((await t.request('POST', `${RUNS}/absent/dry-run`, { tenant_id: tenant })).body.error.code).toBe(
+      'run_not_found',
+    );
   });
 
   it('reloads the rules file; a file that does not load changes nothing', async () => {
@@ -376,7 +447,9 @@ describe('with the memory_post_update flag off (default)', () => {
     const recorded = await t.request('POST', RUNS, { tenant_id: tenant, ...body });
     expect([recorded.status, recorded.body.post_update]).toEqual([201, 'disabled']);
     await t.settle();
-    expect((await t.request('GET', `/api/v1/memory/pins/runs:deploy:last_failure?tenant_id=${tenant}`)).status).toBe(404);
+    expect((await t.request('GET', `/api/v1/memory/pins/runs:deploy:last_failure?tenant_id=${tenant}`)).status).toBe(
+      404,
+    );
     expect((await t.request('GET', `${RUNS}/${body.run_id}?tenant_id=${tenant}`)).body.applications).toEqual([]);
     expect(await t.app.get(PostUpdateService).apply(tenant, body.run_id)).toEqual([]);
     const dry = await t.request('POST', `${RUNS}/${body.run_id}/dry-run`, { tenant_id: tenant });

@@ -130,10 +130,13 @@ export class RunsService {
       'utf8',
     );
     if (bytes > this.maxBytes) {
-      throw new RunTooLargeError(`the run's inputs, outputs and metrics are ${bytes} bytes; the limit is ${this.maxBytes}`, {
-        bytes,
-        limit: this.maxBytes,
-      });
+      throw new RunTooLargeError(
+        `the run's inputs, outputs and metrics are ${bytes} bytes; the limit is ${this.maxBytes}`,
+        {
+          bytes,
+          limit: this.maxBytes,
+        },
+      );
     }
   }
 
@@ -143,11 +146,7 @@ export class RunsService {
     const { tenant_id: _tenant, ...body } = input;
     const facts = runFacts(body);
     const bodyHash = createHash('sha256')
-      .update(
-        JSON.stringify(
-          canonical({ ...body, started_at: facts.started_at, finished_at: facts.finished_at }),
-        ),
-      )
+      .update(JSON.stringify(canonical({ ...body, started_at: facts.started_at, finished_at: facts.finished_at })))
       .digest('hex')
       .slice(0, 32);
     const { row, created } = await this.repository.insert(tenantId, {
@@ -178,7 +177,9 @@ export class RunsService {
         );
         postUpdate = 'queued';
       } catch (error) {
-        this.logger.warn(`post-update job for run ${input.run_id} of ${tenantId} not queued: ${(error as Error).message}`);
+        this.logger.warn(
+          `post-update job for run ${input.run_id} of ${tenantId} not queued: ${(error as Error).message}`,
+        );
         postUpdate = 'not_queued';
       }
     }

@@ -103,13 +103,24 @@ describe('templates', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(RuleApplicationError);
-    expect(error).toMatchObject({ code: 'template_unresolved', details: { field: 'outputs.none', where: 'actions.0.content' } });
+    expect(error).toMatchObject({
+      code: 'template_unresolved',
+      details: { field: 'outputs.none', where: 'actions.0.content' },
+    });
   });
 });
 
 describe('planning a rule', () => {
   it('plans nothing when the condition does not hold', () => {
-    expect(planRule(rule({ when: { field: 'status', op: 'eq', value: 'succeeded' }, actions: [{ type: 'write_memory', namespace: 'n', content: 'x' }] }), facts)).toEqual({ matched: false, actions: [] });
+    expect(
+      planRule(
+        rule({
+          when: { field: 'status', op: 'eq', value: 'succeeded' },
+          actions: [{ type: 'write_memory', namespace: 'n', content: 'x' }],
+        }),
+        facts,
+      ),
+    ).toEqual({ matched: false, actions: [] });
   });
 
   it('fills in and validates every action', () => {
@@ -117,7 +128,12 @@ describe('planning a rule', () => {
       rule({
         actions: [
           { type: 'upsert_pin', key: 'runs:{{workflow_id}}', value: { count: '{{outputs.count}}' }, ttl_seconds: 60 },
-          { type: 'write_memory', namespace: 'ns-{{workflow_id}}', content: '{{outputs.summary}}', tags: ['w:{{workflow_id}}'] },
+          {
+            type: 'write_memory',
+            namespace: 'ns-{{workflow_id}}',
+            content: '{{outputs.summary}}',
+            tags: ['w:{{workflow_id}}'],
+          },
           { type: 'expire_memories', filter: { namespace: 'ns', metadata: { run: '{{run_id}}' } } },
           { type: 'adjust_importance', filter: { namespace: 'ns', tags: ['t'] }, set: 0.9 },
         ],
@@ -125,10 +141,19 @@ describe('planning a rule', () => {
       facts,
     );
     expect(plan.actions).toEqual([
-      { type: 'upsert_pin', pin: { key: 'runs:deploy', value: { count: 3 }, ttl_seconds: 60, source: 'post-update:r' } },
+      {
+        type: 'upsert_pin',
+        pin: { key: 'runs:deploy', value: { count: 3 }, ttl_seconds: 60, source: 'post-update:r' },
+      },
       {
         type: 'write_memory',
-        memory: expect.objectContaining({ namespace: 'ns-deploy', content: 'it broke', tags: ['w:deploy'], type: 'episodic', create_namespace: false }),
+        memory: expect.objectContaining({
+          namespace: 'ns-deploy',
+          content: 'it broke',
+          tags: ['w:deploy'],
+          type: 'episodic',
+          create_namespace: false,
+        }),
       },
       { type: 'expire_memories', selection: { namespace: 'ns', metadata: { run: 'r-1' }, limit: 100 }, ttlSeconds: 0 },
       { type: 'adjust_importance', selection: { namespace: 'ns', tags: ['t'], limit: 100 }, set: 0.9 },
@@ -139,7 +164,9 @@ describe('planning a rule', () => {
     const bad = rule({ actions: [{ type: 'upsert_pin', key: 'has space {{run_id}}', value: 1 }] });
     expect(() => planRule(bad, facts)).toThrow(expect.objectContaining({ code: 'invalid_rule_action' }));
     const empty = rule({ actions: [{ type: 'write_memory', namespace: 'n', content: '{{outputs.empty}}' }] });
-    expect(() => planRule(empty, facts)).toThrow(expect.objectContaining({ code: 'invalid_rule_action', message: expect.stringContaining('actions.0.content') }));
+    expect(() => planRule(empty, facts)).toThrow(
+      expect.objectContaining({ code: 'invalid_rule_action', message: expect.stringContaining('actions.0.content') }),
+    );
     const badNamespace = rule({ actions: [{ type: 'expire_memories', filter: { namespace: '{{outputs.summary}}' } }] });
     expect(() => planRule(badNamespace, facts)).toThrow(expect.objectContaining({ code: 'invalid_rule_action' }));
   });
@@ -159,21 +186,54 @@ describe('the rules file', () => {
     const action = { type: 'write_memory', namespace: 'n', content: 'x' };
     const cases: [unknown, string][] = [
       [{ rules: [] }, 'version'],
-      [{ version: 1, rules: [{ id: 'a', actions: [action] }, { id: 'a', actions: [action] }] }, 'rules.1.id'],
+      [
+        {
+          version: 1,
+          rules: [
+            { id: 'a', actions: [action] },
+            { id: 'a', actions: [action] },
+          ],
+        },
+        'rules.1.id',
+      ],
       [{ version: 1, rules: [{ id: 'Bad Id', actions: [action] }] }, 'rules.0.id'],
       [{ version: 1, rules: [{ id: 'a', actions: [] }] }, 'rules.0.actions'],
-      [{ version: 1, rules: [{ id: 'a', actions: [{ ...action, content: '{{outputs}}' }] }] }, 'rules.0.actions.0.content'],
-      [{ version: 1, rules: [{ id: 'a', actions: [{ ...action, content: '{{outputs.x' }] }] }, 'rules.0.actions.0.content'],
+      [
+        { version: 1, rules: [{ id: 'a', actions: [{ ...action, content: '{{outputs}}' }] }] },
+        'rules.0.actions.0.content',
+      ],
+      [
+        { version: 1, rules: [{ id: 'a', actions: [{ ...action, content: '{{outputs.x' }] }] },
+        'rules.0.actions.0.content',
+      ],
       [{ version: 1, rules: [{ id: 'a', actions: [{ type: 'delete_everything' }] }] }, 'rules.0.actions.0.type'],
-      [{ version: 1, rules: [{ id: 'a', actions: [{ type: 'adjust_importance', filter: { namespace: 'n' } }] }] }, 'rules.0.actions.0'],
-      [{ version: 1, rules: [{ id: 'a', when: { field: 'metrics.x', op: 'gt', value: 'ten' }, actions: [action] }] }, 'rules.0.when'],
-      [{ version: 1, rules: [{ id: 'a', when: { field: 'outputs.x', op: 'matches', value: '(' }, actions: [action] }] }, 'rules.0.when'],
-      [{ version: 1, rules: [{ id: 'a', when: { field: 'secret', op: 'exists' }, actions: [action] }] }, 'rules.0.when'],
+      [
+        { version: 1, rules: [{ id: 'a', actions: [{ type: 'adjust_importance', filter: { namespace: 'n' } }] }] },
+        'rules.0.actions.0',
+      ],
+      [
+        { version: 1, rules: [{ id: 'a', when: { field: 'metrics.x', op: 'gt', value: 'ten' }, actions: [action] }] },
+        'rules.0.when',
+      ],
+      [
+        {
+          version: 1,
+          rules: [{ id: 'a', when: { field: 'outputs.x', op: 'matches', value: '(' }, actions: [action] }],
+        },
+        'rules.0.when',
+      ],
+      [
+        { version: 1, rules: [{ id: 'a', when: { field: 'secret', op: 'exists' }, actions: [action] }] },
+        'rules.0.when',
+      ],
       [{ version: 1, rules: [{ id: 'a', actions: [action], extra: true }] }, 'rules.0'],
     ];
     for (const [document, path] of cases) {
       const issues = issuesOf(JSON.stringify(document));
-      expect([path, issues.some((issue) => issue.path === path || issue.path.startsWith(`${path}.`))]).toEqual([path, true]);
+      expect([path, issues.some((issue) => issue.path === path || issue.path.startsWith(`${path}.`))]).toEqual([
+        path,
+        true,
+      ]);
     }
   });
 
