@@ -1,2 +1,3 @@
 export * from './file-watcher';
+export * from './hot-reloaded-file';
 export * from './reload-broadcast';
