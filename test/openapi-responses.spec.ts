@@ -277,7 +277,10 @@ describe('responses match the OpenAPI document, route by route', () => {
     await call('GET', '/api/v1/runs', { query: { workflow_id: 'walk', limit: '1' }, headers: key });
     await call('GET', '/api/v1/runs/{run_id}', { params: { run_id: 'oa-run-1' }, headers: key });
     await call('GET', '/api/v1/runs/{run_id}', { params: { run_id: 'absent' }, headers: key });
-    await call('POST', '/api/v1/runs/dry-run', { body: { ...runBody, run_id: 'oa-dry', status: 'failed' }, headers: key });
+    await call('POST', '/api/v1/runs/dry-run', {
+      body: { ...runBody, run_id: 'oa-dry', status: 'failed' },
+      headers: key,
+    });
     await call('POST', '/api/v1/runs/{run_id}/dry-run', { params: { run_id: 'oa-run-1' }, body: {}, headers: key });
     await call('POST', '/api/v1/runs/{run_id}/dry-run', { params: { run_id: 'absent' }, body: {}, headers: key });
     await call('GET', '/api/v1/update-rules', { headers: key });

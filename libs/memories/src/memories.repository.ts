@@ -349,10 +349,12 @@ export class MemoriesRepository {
           sets.push(`expires_at = now() + make_interval(secs => ${params.add(change.ttlSeconds)}::int)`);
         }
         return q.query<MatchedMemoryRow>(
-          `WITH target AS (${select} FOR UPDATE)
-           UPDATE memories m SET ${sets.join(', ')} FROM target t
-           WHERE m.tenant_id = $1 AND m.id = t.id
-           RETURNING m.id, m.importance, m.expires_at`,
+          `WITH target AS (${select} FOR UPDATE), updated AS (
+             UPDATE memories m SET ${sets.join(', ')} FROM target t
+             WHERE m.tenant_id = $1 AND m.id = t.id
+             RETURNING m.id, m.importance, m.expires_at, m.created_at
+           )
+           SELECT id, importance, expires_at FROM updated ORDER BY created_at, id`,
           params.values,
         );
       },

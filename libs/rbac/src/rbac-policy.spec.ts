@@ -164,7 +164,7 @@ describe('policy validation', () => {
     const undeclared = valid();
     delete undeclared.roles.dev;
     expect(await issuesOf(JSON.stringify(undeclared))).toEqual([
-      { path: 'rules.4.role', message: 'role "dev" is not declared under "roles"' },
+      { path: 'rules.5.role', message: 'role "dev" is not declared under "roles"' },
     ]);
   });
 

@@ -85,6 +85,7 @@ describe('RBAC over HTTP, enforced (postgres, bullmq)', () => {
       'memory_pin',
       'memory',
       'context',
+      'run',
       'tenant',
       'api_key',
       'policy',

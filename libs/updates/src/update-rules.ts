@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { FileSource, contentHash } from '@engram/reload';
 import { UpdateRulesInvalidError } from './runs.errors';
 import { RulesFile, UpdateRule, rulesFileSchema } from './update-rules.schema';
 
@@ -8,35 +7,15 @@ export interface CompiledRules {
   version: string;
   /** First 16 hex digits of the SHA-256 of the file's bytes. */
   hash: string;
-  loadedAt: Date;
   document: RulesFile;
   /** Enabled rules, in the order they apply (file order). */
   rules: UpdateRule[];
 }
 
-export interface RulesSource {
-  file: string;
-  text: string;
-  hash: string;
-}
+export type RulesSource = FileSource;
 
-export function rulesHash(bytes: Buffer | string): string {
-  return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
-}
-
-/** The file's bytes, or UpdateRulesInvalidError when it cannot be read (`missing` on ENOENT). */
-export async function readRulesSource(file: string): Promise<RulesSource> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new UpdateRulesInvalidError(`update rules ${file} cannot be read: ${code}`, [
-      { path: '(file)', message: `cannot be read: ${code}` },
-    ]);
-  }
-  return { file, text: bytes.toString('utf8'), hash: rulesHash(bytes) };
-}
+/** First 16 hex digits of the SHA-256 of the bytes, as HotReloadedFile hashes the file. */
+export const rulesHash = contentHash;
 
 /** Parses and validates a rules file; every problem found is listed in the error's issues. */
 export function compileRules(source: RulesSource): CompiledRules {
@@ -70,19 +49,7 @@ export function compileRules(source: RulesSource): CompiledRules {
   return {
     version: String(parsed.data.version),
     hash: source.hash,
-    loadedAt: new Date(),
     document: parsed.data,
     rules: parsed.data.rules.filter((rule) => rule.enabled),
-  };
-}
-
-/** What is in force when no file exists at boot: no rules (a file added later is picked up). */
-export function noRules(): CompiledRules {
-  return {
-    version: 'none',
-    hash: rulesHash(''),
-    loadedAt: new Date(),
-    document: { version: 'none', rules: [] },
-    rules: [],
   };
 }
