@@ -458,6 +458,43 @@ describe('with the memory_post_update flag off (default)', () => {
   });
 });
 
+describe('the rules file, changed while the app runs', () => {
+  let t: TestApp;
+  let dir: string;
+  let file: string;
+
+  beforeAll(async () => {
+    ({ dir, file } = rulesFile());
+    t = await startTestApp({
+      queue: 'inline',
+      env: { ...ENV(file, true), MEMORY_UPDATE_RULES_POLL_INTERVAL_MS: '100' },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is picked up by the poll; a broken file in between never replaces the rules in force', async () => {
+    const version = async () => (await t.request('GET', '/api/v1/update-rules')).body.version as string;
+    expect(await version()).toBe('7');
+    writeFileSync(file, '{ "version": 9, "rules": [ { "id": "half" ');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await version()).toBe('7');
+    const tenant = await newTenant(t);
+    const body = run({ status: 'failed' });
+    await t.request('POST', RUNS, { tenant_id: tenant, ...body });
+    await t.settle();
+    expect((await t.request('GET', `/api/v1/memory/pins/runs:deploy:last_failure?tenant_id=${tenant}`)).status).toBe(
+      200,
+    );
+    writeFileSync(file, JSON.stringify({ version: 9, rules: [] }));
+    await eventually(async () => (await version()) === '9', 5000);
+    const dry = await t.request('POST', `${RUNS}/${body.run_id}/dry-run`, { tenant_id: tenant });
+    expect(dry.body).toMatchObject({ rules_version: '9', rules: [] });
+  });
+});
+
 describe.each([
   ['postgres', 'bullmq'],
   ['pglite', 'inline'],
