@@ -9,7 +9,7 @@ import { SqlMigration } from './migration';
  */
 export class DriftComparisons1763800000027 extends SqlMigration {
   readonly name = 'DriftComparisons1763800000027';
-  readonly previous = 'TenantFeatureFlags1763800000024';
+  readonly previous = 'RuleApplications1763800000026';
   protected readonly upSql = `
     CREATE TABLE drift_comparisons (
       tenant_id        text NOT NULL,

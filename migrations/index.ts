@@ -22,6 +22,8 @@ import { LexicalRowUpdateTriggers1763800000021 } from './0021-lexical-row-update
 import { MemoriesPendingEmbeddingIndex1763800000022 } from './0022-memories-pending-embedding-index';
 import { MemoryEmbeddingPassages1763800000023 } from './0023-memory-embedding-passages';
 import { TenantFeatureFlags1763800000024 } from './0024-tenant-feature-flags';
+import { WorkflowRuns1763800000025 } from './0025-workflow-runs';
+import { RuleApplications1763800000026 } from './0026-rule-applications';
 import { DriftComparisons1763800000027 } from './0027-drift-comparisons';
 import { MemoryScopes1763800000028 } from './0028-memory-scopes';
 import { ApiKeyScopeBinding1763800000029 } from './0029-api-key-scope-binding';
@@ -57,6 +59,8 @@ export const MIGRATIONS: readonly (new () => SqlMigration)[] = [
   MemoriesPendingEmbeddingIndex1763800000022,
   MemoryEmbeddingPassages1763800000023,
   TenantFeatureFlags1763800000024,
+  WorkflowRuns1763800000025,
+  RuleApplications1763800000026,
   DriftComparisons1763800000027,
   MemoryScopes1763800000028,
   ApiKeyScopeBinding1763800000029,

@@ -39,6 +39,9 @@ interface World {
   memoryB2: string;
   /** An extraction job of B's over memoryB. */
   jobB: string;
+  /** B's recorded runs (their outputs carry markerB); A records a run of its own under the second id. */
+  runB: string;
+  runBWritten: string;
   /** B's drift comparison in workflow `wf-shared` (its metadata carries markerB). */
   driftB: string;
 }
@@ -506,7 +509,7 @@ const FLAGS = '/api/v1/flags';
 
 /**
  * Feature flags: the file is platform-wide (readable and reloadable with the permission); a
- * tenant's overrides are its own. B holds an override (memory_post_update on) that A must
+ * tenant's overrides are its own. B holds an override (chaos_allowed on) that A must
  * neither change nor see applied to itself.
  */
 const FLAG_ROWS: Row[] = [
@@ -530,7 +533,7 @@ const FLAG_ROWS: Row[] = [
     route: `PUT ${ADMIN}/:id/flags/:flag`,
     name: "override B's flag",
     method: 'PUT',
-    url: (w) => `${ADMIN}/${w.b}/flags/memory_post_update`,
+    url: (w) => `${ADMIN}/${w.b}/flags/chaos_allowed`,
     body: () => ({ enabled: false }),
     expect: REFUSED,
   },
@@ -538,8 +541,120 @@ const FLAG_ROWS: Row[] = [
     route: `DELETE ${ADMIN}/:id/flags/:flag`,
     name: "remove B's override",
     method: 'DELETE',
-    url: (w) => `${ADMIN}/${w.b}/flags/memory_post_update`,
+    url: (w) => `${ADMIN}/${w.b}/flags/chaos_allowed`,
     expect: REFUSED,
+  },
+];
+
+const RUNS = '/api/v1/runs';
+const aRun = (w: World, extra: Record<string, unknown> = {}) => ({
+  run_id: w.runBWritten,
+  workflow_id: 'deploy',
+  status: 'failed',
+  outputs: { note: 'from A' },
+  started_at: '2026-01-01T00:00:00Z',
+  finished_at: '2026-01-01T00:01:00Z',
+  ...extra,
+});
+
+/** Runs and their dry runs: B's run is invisible to A, and A recording the same run_id makes A's own. */
+const RUN_ROWS: Row[] = [
+  {
+    route: `POST ${RUNS}`,
+    name: 'record a run naming B',
+    method: 'POST',
+    url: () => RUNS,
+    body: (w) => aRun(w, { tenant_id: w.b }),
+    expect: [403],
+    code: 'tenant_mismatch',
+  },
+  {
+    route: `POST ${RUNS}`,
+    name: "record B's run_id on own tenant",
+    method: 'POST',
+    url: () => RUNS,
+    body: (w) => aRun(w),
+    expect: [200, 201],
+  },
+  {
+    route: `GET ${RUNS}`,
+    name: 'list naming B',
+    method: 'GET',
+    url: (w) => `${RUNS}?tenant_id=${w.b}`,
+    expect: [403],
+    code: 'tenant_mismatch',
+  },
+  {
+    route: `GET ${RUNS}`,
+    name: "list own runs of B's workflow",
+    method: 'GET',
+    url: () => `${RUNS}?workflow_id=secret-workflow`,
+    expect: [200],
+  },
+  {
+    route: `GET ${RUNS}/:run_id`,
+    name: "read B's run naming B",
+    method: 'GET',
+    url: (w) => `${RUNS}/${w.runB}?tenant_id=${w.b}`,
+    expect: [403],
+    code: 'tenant_mismatch',
+  },
+  {
+    route: `GET ${RUNS}/:run_id`,
+    name: "read B's run on own tenant",
+    method: 'GET',
+    url: (w) => `${RUNS}/${w.runB}`,
+    expect: [404],
+    code: 'run_not_found',
+  },
+  {
+    route: `POST ${RUNS}/dry-run`,
+    name: 'dry-run naming B',
+    method: 'POST',
+    url: () => `${RUNS}/dry-run`,
+    body: (w) => aRun(w, { tenant_id: w.b, run_id: 'probe' }),
+    expect: [403],
+    code: 'tenant_mismatch',
+  },
+  {
+    route: `POST ${RUNS}/dry-run`,
+    name: 'dry-run on own tenant',
+    method: 'POST',
+    url: () => `${RUNS}/dry-run`,
+    body: (w) => aRun(w, { run_id: 'probe', status: 'succeeded', outputs: { summary: 'probe' } }),
+    expect: [200],
+  },
+  {
+    route: `POST ${RUNS}/:run_id/dry-run`,
+    name: "dry-run B's run naming B",
+    method: 'POST',
+    url: (w) => `${RUNS}/${w.runB}/dry-run`,
+    body: (w) => ({ tenant_id: w.b }),
+    expect: [403],
+    code: 'tenant_mismatch',
+  },
+  {
+    route: `POST ${RUNS}/:run_id/dry-run`,
+    name: "dry-run B's run on own tenant",
+    method: 'POST',
+    url: (w) => `${RUNS}/${w.runB}/dry-run`,
+    body: () => ({}),
+    expect: [404],
+    code: 'run_not_found',
+  },
+  {
+    route: 'GET /api/v1/update-rules',
+    name: 'rules in force (not tenant data)',
+    method: 'GET',
+    url: () => '/api/v1/update-rules',
+    expect: [200, 403],
+  },
+  {
+    route: 'POST /api/v1/update-rules/reload',
+    name: 'rules reload (not tenant data)',
+    method: 'POST',
+    url: () => '/api/v1/update-rules/reload',
+    expect: [200, 403],
   },
 ];
 
@@ -551,6 +666,7 @@ const LATER_ROWS: Row[] = [
   ...PROXY_ROWS,
   ...EXTRACTION_ROWS,
   ...DRIFT_ROWS,
+  ...RUN_ROWS,
 ];
 
 const MATRIX = [...PIN_ROWS, ...ADMIN_ROWS, ...LATER_ROWS];
@@ -592,7 +708,15 @@ describe('tenant isolation matrix', () => {
       'SELECT flag, enabled, updated_at FROM tenant_feature_flags WHERE tenant_id = $1 ORDER BY flag',
       [w.b],
     );
-    return { pins, tenant, keys, usage, memories, namespaces, relations, drift, flags };
+    const runs = await t.database.db.query(
+      'SELECT run_id, workflow_id, status, outputs, body_hash FROM workflow_runs WHERE tenant_id = $1 ORDER BY run_id',
+      [w.b],
+    );
+    const applications = await t.database.db.query(
+      'SELECT run_id, rule_id, status, changes FROM rule_applications WHERE tenant_id = $1 ORDER BY 1, 2',
+      [w.b],
+    );
+    return { pins, tenant, keys, usage, memories, namespaces, relations, drift, flags, runs, applications };
   }
 
   let upstream: FakeOpenAiUpstream;
@@ -610,6 +734,8 @@ describe('tenant isolation matrix', () => {
         MEMORY_CONTEXT_INJECTION: 'true',
         PROXY_MEMORY_TIMEOUT_MS: '5000',
         DRIFT_DETECTION_ENABLED: 'true',
+        // Post-run updates on: A's runs go through the committed update rules, and B's data stays as it was.
+        MEMORY_POST_UPDATE: 'true',
       },
     });
     const a = await newTenant(t);
@@ -666,8 +792,27 @@ describe('tenant isolation matrix', () => {
     );
     expect(jobB.status).toBe(202);
     await newNamespace(t, a, A_NAMESPACE);
-    const override = await t.request('PUT', `${ADMIN}/${b}/flags/memory_post_update`, { enabled: true }, admin);
+    const override = await t.request('PUT', `${ADMIN}/${b}/flags/chaos_allowed`, { enabled: true }, admin);
     expect(override.status).toBe(200);
+    const runsB: string[] = [];
+    for (const runId of ['secret-run-b', 'secret-run-b-written']) {
+      const recorded = await t.request(
+        'POST',
+        '/api/v1/runs',
+        {
+          tenant_id: b,
+          run_id: runId,
+          workflow_id: 'secret-workflow',
+          status: 'succeeded',
+          outputs: { summary: markerB },
+          started_at: '2026-01-01T00:00:00Z',
+          finished_at: '2026-01-01T00:01:00Z',
+        },
+        admin,
+      );
+      expect(recorded.status).toBe(201);
+      runsB.push(recorded.body.run_id);
+    }
     w = {
       a,
       b,
@@ -675,6 +820,8 @@ describe('tenant isolation matrix', () => {
       memoryB2: memoryB2.body.id,
       jobB: jobB.body.id,
       driftB: driftB.body.id,
+      runB: runsB[0],
+      runBWritten: runsB[1],
       keyA: await newApiKey(t, a, { role: 'machine' }),
       keyB: await newApiKey(t, b, { role: 'machine' }),
       cursorA,
@@ -692,7 +839,7 @@ describe('tenant isolation matrix', () => {
 
   it("never applies B's flag override to A", async () => {
     const own = await t.request('GET', FLAGS, undefined, w.keyA.headers);
-    expect(own.body.flags.memory_post_update).toEqual({ enabled: false, source: 'file', tenant_override: null });
+    expect(own.body.flags.chaos_allowed).toEqual({ enabled: false, source: 'file', tenant_override: null });
   });
 
   it('has a row for every registered route', () => {

@@ -105,6 +105,7 @@ describe('responses match the OpenAPI document, route by route', () => {
         DRIFT_MAX_OUTPUT_BYTES: '1024',
         FEATURE_FLAGS_FILE: join(policyDir, 'flags.json'),
         FLAGS_WATCH: 'false',
+        MEMORY_POST_UPDATE: 'true',
       },
     });
   });
@@ -343,6 +344,34 @@ describe('responses match the OpenAPI document, route by route', () => {
     await call('DELETE', '/api/v1/memories/{id}', { params: { id: secondId }, ...asAdmin });
     await call('DELETE', '/api/v1/memories/{id}', { params: { id: secondId }, ...asAdmin });
     await call('DELETE', '/api/v1/namespaces/{name}', { params: { name: 'scratch' }, ...asAdmin });
+
+    // Runs and post-run updates.
+    const runBody = {
+      run_id: 'oa-run-1',
+      workflow_id: 'walk',
+      status: 'succeeded',
+      inputs: { q: 'x' },
+      outputs: { summary: 'done', nested: { list: [1, 'two', null] } },
+      metrics: { latency_ms: 12.5 },
+      started_at: '2026-01-01T00:00:00Z',
+      finished_at: '2026-01-01T00:00:01Z',
+    };
+    await call('POST', '/api/v1/runs', { body: runBody, headers: key });
+    await call('POST', '/api/v1/runs', { body: runBody, headers: key });
+    await call('POST', '/api/v1/runs', { body: { ...runBody, status: 'failed' }, headers: key });
+    await call('POST', '/api/v1/runs', { body: { ...runBody, run_id: 'oa-run-2', status: 'nope' }, headers: key });
+    await t.settle();
+    await call('GET', '/api/v1/runs', { query: { workflow_id: 'walk', limit: '1' }, headers: key });
+    await call('GET', '/api/v1/runs/{run_id}', { params: { run_id: 'oa-run-1' }, headers: key });
+    await call('GET', '/api/v1/runs/{run_id}', { params: { run_id: 'absent' }, headers: key });
+    await call('POST', '/api/v1/runs/dry-run', {
+      body: { ...runBody, run_id: 'oa-dry', status: 'failed' },
+      headers: key,
+    });
+    await call('POST', '/api/v1/runs/{run_id}/dry-run', { params: { run_id: 'oa-run-1' }, body: {}, headers: key });
+    await call('POST', '/api/v1/runs/{run_id}/dry-run', { params: { run_id: 'absent' }, body: {}, headers: key });
+    await call('GET', '/api/v1/update-rules', { headers: key });
+    await call('POST', '/api/v1/update-rules/reload', { headers: admin });
 
     // RBAC.
     await call('GET', '/api/v1/rbac/info', { headers: admin });

@@ -30,6 +30,8 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
   copyFileSync(join(__dirname, '../../config/rbac-policies.json'), policyFile);
   const flagsFile = join(policyDir, 'feature-flags.json');
   copyFileSync(join(__dirname, '../../config/feature-flags.json'), flagsFile);
+  const rulesFile = join(policyDir, 'memory-update-rules.json');
+  copyFileSync(join(__dirname, '../../config/memory-update-rules.json'), rulesFile);
   let server: FakeEmbeddingServer | undefined;
   let t: TestApp | undefined;
   const requests: MetricsWalk['requests'] = [];
@@ -47,6 +49,10 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
         FEATURE_FLAGS_FILE: flagsFile,
         FLAGS_WATCH: 'false',
         FLAGS_POLL_INTERVAL_MS: '0',
+        MEMORY_UPDATE_RULES_FILE: rulesFile,
+        MEMORY_UPDATE_RULES_WATCH: 'false',
+        MEMORY_UPDATE_RULES_POLL_INTERVAL_MS: '0',
+        MEMORY_POST_UPDATE: 'true',
         EMBEDDING_OPENAI_URL: server.url,
         EMBEDDING_OPENAI_MODEL: 'fake',
         EMBEDDING_OPENAI_DIMENSIONS: '8',
@@ -248,6 +254,29 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
     await call('GET', '/api/v1/conversations/:session_id', { params: { session_id: 'walk-session' }, headers: key });
     await call('DELETE', '/api/v1/memories/:id', { params: secondId, ...asAdmin });
     await call('DELETE', '/api/v1/namespaces/:name', { params: { name: 'scratch' }, ...asAdmin });
+
+    // Runs and post-run updates: a recorded run (its rules applied by the job), a replay, a
+    // conflict, a dry run of a body and of the run, the rules, a good and a bad reload.
+    const runBody = {
+      run_id: 'walk-run-1',
+      workflow_id: 'walk',
+      status: 'failed',
+      outputs: { error: 'boom' },
+      started_at: '2026-01-01T00:00:00Z',
+      finished_at: '2026-01-01T00:00:10Z',
+    };
+    await call('POST', '/api/v1/runs', { body: runBody, headers: key });
+    await call('POST', '/api/v1/runs', { body: runBody, headers: key });
+    await call('POST', '/api/v1/runs', { body: { ...runBody, status: 'succeeded' }, headers: key });
+    await call('GET', '/api/v1/runs', { query: 'workflow_id=walk&limit=1', headers: key });
+    await call('GET', '/api/v1/runs/:run_id', { params: { run_id: 'walk-run-1' }, headers: key });
+    await call('GET', '/api/v1/runs/:run_id', { params: { run_id: 'absent' }, headers: key });
+    await call('POST', '/api/v1/runs/dry-run', { body: { ...runBody, run_id: 'walk-dry' }, headers: key });
+    await call('POST', '/api/v1/runs/:run_id/dry-run', { params: { run_id: 'walk-run-1' }, body: {}, headers: key });
+    await call('GET', '/api/v1/update-rules', { headers: key });
+    await call('POST', '/api/v1/update-rules/reload', { headers: admin });
+    writeFileSync(rulesFile, '{ "version": 2, "rules": [{ "id": "x" }] }');
+    await call('POST', '/api/v1/update-rules/reload', { headers: admin });
 
     // MCP: a tool call over streamable HTTP (one JSON-RPC request per POST), and the methods it refuses.
     const mcp = { ...key, accept: 'application/json, text/event-stream' };

@@ -18,6 +18,7 @@ import { RbacModule } from '@engram/rbac';
 import { SearchModule } from '@engram/search';
 import { RuntimeOptions, coreImports } from '@engram/runtime';
 import { TenantsModule } from '@engram/tenants';
+import { UpdatesModule } from '@engram/updates';
 
 @Module({})
 export class ApiModule {
@@ -40,6 +41,7 @@ export class ApiModule {
         McpModule,
         ProxyModule,
         FlagsApiModule,
+        UpdatesModule,
       ],
       controllers: [MetricsController],
       providers: [{ provide: APP_FILTER, useClass: HttpErrorFilter }],

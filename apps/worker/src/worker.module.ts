@@ -7,6 +7,7 @@ import { ExtractionModule } from '@engram/extraction';
 import { MemoriesModule } from '@engram/memories';
 import { PinsModule } from '@engram/pins';
 import { TenantsModule } from '@engram/tenants';
+import { UpdatesModule } from '@engram/updates';
 import { WorkerMetricsServer, workerMetricsProblem } from './worker-metrics.server';
 
 /** The worker alone: job handlers, and a metrics listener when WORKER_METRICS_PORT is set. */
@@ -21,6 +22,7 @@ export class WorkerModule {
         PinsModule,
         MemoriesModule,
         ExtractionModule,
+        UpdatesModule,
       ],
       providers: [WorkerMetricsServer],
     };

@@ -11,6 +11,7 @@ export const RESOURCES = [
   'memory_pin',
   'memory',
   'context',
+  'run',
   'tenant',
   'api_key',
   'policy',

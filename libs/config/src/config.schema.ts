@@ -84,6 +84,18 @@ export const configSchema = z.object({
    * the database when an announcement is missed; 0 turns polling off.
    */
   FLAGS_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
+  /** Post-run update rules (docs/post-run-updates.md); relative paths resolve from the working directory. */
+  MEMORY_UPDATE_RULES_FILE: z.string().min(1).default('config/memory-update-rules.json'),
+  MEMORY_UPDATE_RULES_WATCH: z.stringbool().default(true),
+  /** The fallback when file events are missed; 0 turns polling off. */
+  MEMORY_UPDATE_RULES_POLL_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
+  /** A recorded run's inputs, outputs and metrics together, as JSON: larger is 413 run_too_large. */
+  RUN_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(8 * 1024 * 1024)
+    .default(256 * 1024),
   /** Feature-flag overrides (libs/flags): unset leaves the flag to the flags file and its default. */
   MEMORY_PINS_ENABLED: z.stringbool().optional(),
   CHAOS_ALLOWED: z.stringbool().optional(),

@@ -89,6 +89,20 @@ export interface ListCursor {
   id: string;
 }
 
+/** What a bulk update does to every memory it selects; at least one part is set. */
+export interface MemoryBulkChange {
+  importanceSet?: number;
+  importanceDelta?: number;
+  /** From now; 0 expires them at once. */
+  ttlSeconds?: number;
+}
+
+export interface MatchedMemoryRow {
+  id: string;
+  importance: number;
+  expires_at: Date | null;
+}
+
 export interface MemoryPatch {
   /** Moves the memory; the namespace must exist (the foreign key refuses it otherwise). */
   namespace?: string;
@@ -539,6 +553,61 @@ export class MemoriesRepository {
           `INSERT INTO namespaces (tenant_id, name, embedding_model) VALUES ($1, $2, $3) ON CONFLICT (tenant_id, name) DO NOTHING`,
           [tenantId, namespace, model],
         ),
+      { tx },
+    );
+  }
+
+  /**
+   * Live memories of one namespace matching `filters`, oldest first, at most `limit`; with a
+   * `change`, those rows get it (importance moved or set, clamped to 0..1; expiry set) in one
+   * statement, locked in that order so two bulk updates cannot deadlock. Without one, nothing is
+   * written (what a dry run shows).
+   */
+  updateMatching(
+    tenantId: string,
+    namespace: string,
+    filters: MemoryFilters,
+    limit: number,
+    change: MemoryBulkChange | null,
+    tx?: Queryable,
+  ): Promise<MatchedMemoryRow[]> {
+    return this.scope.tenant(
+      tenantId,
+      change ? 'updateMatching' : 'selectMatching',
+      async (q) => {
+        const params = new SqlParams();
+        const where = [
+          `m.tenant_id = ${params.add(tenantId)}`,
+          `m.namespace = ${params.add(namespace)}`,
+          memoryFilterSql(filters, params),
+        ].join(' AND ');
+        const order = `ORDER BY m.created_at, m.id LIMIT ${params.add(limit)}`;
+        if (!change) {
+          return q.query<MatchedMemoryRow>(
+            `SELECT m.id, m.importance, m.expires_at FROM memories m WHERE ${where} ${order}`,
+            params.values,
+          );
+        }
+        const select = `SELECT m.id FROM memories m WHERE ${where} ${order}`;
+        const sets = ['updated_at = clock_timestamp()'];
+        if (change.importanceSet !== undefined) {
+          sets.push(`importance = ${params.add(change.importanceSet)}::real`);
+        } else if (change.importanceDelta !== undefined) {
+          sets.push(`importance = LEAST(1, GREATEST(0, m.importance + ${params.add(change.importanceDelta)}::real))`);
+        }
+        if (change.ttlSeconds !== undefined) {
+          sets.push(`expires_at = now() + make_interval(secs => ${params.add(change.ttlSeconds)}::int)`);
+        }
+        return q.query<MatchedMemoryRow>(
+          `WITH target AS (${select} FOR UPDATE), updated AS (
+             UPDATE memories m SET ${sets.join(', ')} FROM target t
+             WHERE m.tenant_id = $1 AND m.id = t.id
+             RETURNING m.id, m.importance, m.expires_at, m.created_at
+           )
+           SELECT id, importance, expires_at FROM updated ORDER BY created_at, id`,
+          params.values,
+        );
+      },
       { tx },
     );
   }

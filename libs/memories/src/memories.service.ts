@@ -20,6 +20,7 @@ import {
   CreatedMemoryView,
   BatchResultView,
   ListMemoriesQuery,
+  MemoryFilters,
   MemoryItemInput,
   MemoryHistoryView,
   MemoryListView,
@@ -49,6 +50,7 @@ import {
   InsertedMemoryRow,
   ListCursor,
   MemoriesRepository,
+  MemoryBulkChange,
   RelationRow,
   isNamespaceMissing,
   isSupersededTwice,
@@ -94,6 +96,24 @@ function checkReason(reason: string): void {
 
 function alreadySuperseded(id: string, by: string | null): MemoryAlreadySupersededError {
   return new MemoryAlreadySupersededError(`memory ${id} is already superseded`, { id, superseded_by: by });
+}
+
+/** Which memories a bulk update selects: live ones of one namespace, matching every filter given. */
+export interface MemorySelection {
+  namespace: string;
+  types?: MemoryFilters['types'];
+  tags?: string[];
+  metadata?: MemoryFilters['metadata'];
+  /** At most this many, oldest first. */
+  limit: number;
+}
+
+export type { MemoryBulkChange } from './memories.repository';
+
+export interface MatchedMemory {
+  id: string;
+  importance: number;
+  expires_at: string | null;
 }
 
 /**
@@ -406,6 +426,43 @@ export class MemoriesService {
           supersedes: row.supersedes,
         })),
       };
+    });
+  }
+
+  /**
+   * Applies `change` to the memories `selection` picks (importance, expiry) in one statement and
+   * returns them as they are now; `change` null only reads them (a dry run). Runs in the caller's
+   * open transaction of the same tenant when there is one. One audit event covers the batch.
+   */
+  async updateMatching(
+    tenantId: string,
+    selection: MemorySelection,
+    change: MemoryBulkChange | null,
+  ): Promise<MatchedMemory[]> {
+    return this.ops.observe(change ? 'update_matching' : 'select_matching', async () => {
+      const filters: MemoryFilters = { types: selection.types, tags: selection.tags, metadata: selection.metadata };
+      const rows = await this.repository.updateMatching(
+        tenantId,
+        selection.namespace,
+        filters,
+        selection.limit,
+        change,
+      );
+      if (change && rows.length > 0) {
+        this.audit.record({
+          tenant_id: tenantId,
+          operation: 'memory_update_matching',
+          key: selection.namespace,
+          success: true,
+          latency_ms: 0,
+          affected: rows.length,
+        });
+      }
+      return rows.map((row) => ({
+        id: row.id,
+        importance: row.importance,
+        expires_at: row.expires_at?.toISOString() ?? null,
+      }));
     });
   }
 

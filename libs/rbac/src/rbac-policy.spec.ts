@@ -33,7 +33,7 @@ async function issuesOf(text: string): Promise<{ path: string; message: string }
 
 const ALL = ['read', 'write', 'delete', 'admin', 'reload'];
 const NONE: string[] = [];
-const DATA = ['memory_pin', 'memory', 'context', 'drift'];
+const DATA = ['memory_pin', 'memory', 'context', 'drift', 'run'];
 
 describe('the committed policy file', () => {
   it('gives each role the starting matrix', async () => {
@@ -59,6 +59,7 @@ describe('the committed policy file', () => {
         memory_pin: ['read', 'write', 'delete'],
         context: ['read'],
         proxy: ['read', 'write'],
+        run: ['read', 'write'],
       };
       expect(actions).toEqual(expected[resource as keyof typeof expected] ?? NONE);
     }
@@ -73,7 +74,7 @@ describe('the committed policy file', () => {
       );
     }
     expect(policy.version).toBe('1');
-    expect(policy.ruleCount).toBe(22);
+    expect(policy.ruleCount).toBe(26);
     expect(policy.inheritanceCount).toBe(3);
   });
 });
@@ -175,7 +176,7 @@ describe('policy validation', () => {
     const undeclared = valid();
     delete undeclared.roles.dev;
     expect(await issuesOf(JSON.stringify(undeclared))).toEqual([
-      { path: 'rules.4.role', message: 'role "dev" is not declared under "roles"' },
+      { path: 'rules.5.role', message: 'role "dev" is not declared under "roles"' },
     ]);
   });
 

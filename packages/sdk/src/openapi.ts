@@ -631,6 +631,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List recorded runs, newest first, by workflow and status, in cursor pages */
+        get: operations["RunsController_list"];
+        put?: never;
+        /** Record a finished workflow run (201 recorded, 200 the same run again); queues its post-run updates */
+        post: operations["RunsController_record"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{run_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a recorded run and the update rules applied to it */
+        get: operations["RunsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/{run_id}/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What the update rules in force would change for a recorded run (nothing is written) */
+        post: operations["RunsController_dryRunRecorded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/runs/dry-run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What the update rules would change for this run (nothing is recorded or written) */
+        post: operations["RunsController_dryRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/update-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The post-run update rules in force: version, hash, rule ids */
+        get: operations["RunsController_info"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/update-rules/reload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reload the update-rules file now; a file that does not load changes nothing (422) */
+        post: operations["RunsController_reload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -994,6 +1097,18 @@ export interface components {
             mean_score: number | null;
             workflow_id: string;
         };
+        DryRunRule: {
+            actions: components["schemas"]["PlannedAction"][];
+            /** @description the rule was applied to this recorded run before: it would not apply again */
+            already_applied: boolean;
+            /** @description why the rule would fail as a whole (nothing of it applied) */
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            matched: boolean;
+            rule_id: string;
+        };
         EffectiveFeatureFlag: {
             enabled: boolean;
             /**
@@ -1297,6 +1412,15 @@ export interface components {
             /** @description live pins matching the prefix, on every page */
             total: number;
         };
+        PlannedAction: {
+            /** @description the action with its templates filled in */
+            detail: {
+                [key: string]: components["schemas"]["JsonValue"];
+            };
+            /** @description memories the action would change (filter actions) */
+            memory_ids?: string[];
+            type: string;
+        };
         PolicyInfo: {
             /**
              * @description how a reload reaches the other replicas
@@ -1397,6 +1521,34 @@ export interface components {
             /** @enum {string} */
             status: "ok" | "error" | "shutting_down";
         };
+        RecordedRun: {
+            duration_ms: number;
+            /** Format: date-time */
+            finished_at: string;
+            inputs: {
+                [key: string]: components["schemas"]["JsonValue"];
+            } | null;
+            metrics: {
+                [key: string]: number;
+            } | null;
+            outputs: {
+                [key: string]: components["schemas"]["JsonValue"];
+            } | null;
+            /**
+             * @description queued: the memory.post-update job was queued; disabled: the memory_post_update flag is off; not_queued: the queue could not be reached (send the same run again)
+             * @enum {string}
+             */
+            post_update: "queued" | "disabled" | "not_queued";
+            /** Format: date-time */
+            recorded_at: string;
+            run_id: string;
+            /** Format: date-time */
+            started_at: string;
+            /** @enum {string} */
+            status: "succeeded" | "failed" | "cancelled" | "timed_out";
+            tenant_id: string;
+            workflow_id: string;
+        };
         RelatedMemories: {
             /** @description nearest first */
             related: components["schemas"]["RelatedMemory"][];
@@ -1406,6 +1558,87 @@ export interface components {
             memory: components["schemas"]["Memory"];
             relation: string;
             weight: number;
+        };
+        RuleApplication: {
+            /** Format: date-time */
+            applied_at: string;
+            /** @description what the rule wrote: pin keys and ids, memory ids */
+            changes: {
+                [key: string]: components["schemas"]["JsonValue"];
+            }[];
+            error: {
+                code: string;
+                message: string;
+            } | null;
+            rule_id: string;
+            rules_hash: string;
+            rules_version: string;
+            /** @enum {string} */
+            status: "applied" | "failed";
+        };
+        Run: {
+            duration_ms: number;
+            /** Format: date-time */
+            finished_at: string;
+            inputs: {
+                [key: string]: components["schemas"]["JsonValue"];
+            } | null;
+            metrics: {
+                [key: string]: number;
+            } | null;
+            outputs: {
+                [key: string]: components["schemas"]["JsonValue"];
+            } | null;
+            /** Format: date-time */
+            recorded_at: string;
+            run_id: string;
+            /** Format: date-time */
+            started_at: string;
+            /** @enum {string} */
+            status: "succeeded" | "failed" | "cancelled" | "timed_out";
+            tenant_id: string;
+            workflow_id: string;
+        };
+        RunDetail: {
+            /** @description update rules applied to this run (or failed), by rule id */
+            applications: components["schemas"]["RuleApplication"][];
+            duration_ms: number;
+            /** Format: date-time */
+            finished_at: string;
+            inputs: {
+                [key: string]: components["schemas"]["JsonValue"];
+            } | null;
+            metrics: {
+                [key: string]: number;
+            } | null;
+            outputs: {
+                [key: string]: components["schemas"]["JsonValue"];
+            } | null;
+            /** Format: date-time */
+            recorded_at: string;
+            run_id: string;
+            /** Format: date-time */
+            started_at: string;
+            /** @enum {string} */
+            status: "succeeded" | "failed" | "cancelled" | "timed_out";
+            tenant_id: string;
+            workflow_id: string;
+        };
+        RunDryRun: {
+            /** @description memory_post_update for this tenant: off, recording a run changes nothing */
+            flag_enabled: boolean;
+            /** @description in the order they apply; rules a stop rule cuts off are left out */
+            rules: components["schemas"]["DryRunRule"][];
+            rules_hash: string;
+            rules_version: string;
+            run_id: string;
+        };
+        RunList: {
+            has_more: boolean;
+            /** @description pass it back as `cursor` for the next page; null on the last */
+            next_cursor: string | null;
+            /** @description newest first */
+            runs: components["schemas"]["Run"][];
         };
         ScoreComponents: {
             access: number;
@@ -1486,6 +1719,20 @@ export interface components {
                 pins: number;
                 storage_bytes: number;
             };
+        };
+        UpdateRulesInfo: {
+            file: string;
+            hash: string;
+            /** Format: date-time */
+            loaded_at: string;
+            rule_count: number;
+            /** @description in the order they apply */
+            rule_ids: string[];
+            version: string;
+        };
+        UpdateRulesReload: {
+            changed: boolean;
+            info: components["schemas"]["UpdateRulesInfo"];
         };
     };
     responses: never;
@@ -5732,7 +5979,7 @@ export interface operations {
                 cursor?: string;
                 decision?: "allow" | "deny";
                 limit?: number;
-                resource?: "memory_pin" | "memory" | "context" | "tenant" | "api_key" | "policy" | "metrics" | "proxy" | "drift" | "feature_flag";
+                resource?: "memory_pin" | "memory" | "context" | "run" | "tenant" | "api_key" | "policy" | "metrics" | "proxy" | "drift" | "feature_flag";
                 role?: "infra" | "admin" | "machine" | "agent" | "dev" | "readonly";
                 since?: string;
                 tenant_id?: string;
@@ -5948,6 +6195,606 @@ export interface operations {
                 };
             };
             /** @description policy_invalid: the file was not loaded; details.issues say why */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RunsController_list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                status?: "succeeded" | "failed" | "cancelled" | "timed_out";
+                tenant_id?: string;
+                workflow_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page of runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunList"];
+                };
+            };
+            /** @description invalid_<field>, invalid_cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RunsController_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    finished_at: string;
+                    inputs?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    metrics?: {
+                        [key: string]: number;
+                    };
+                    outputs?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    run_id: string;
+                    /** Format: date-time */
+                    started_at: string;
+                    /** @enum {string} */
+                    status: "succeeded" | "failed" | "cancelled" | "timed_out";
+                    tenant_id?: string;
+                    workflow_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description recorded before with this same body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedRun"];
+                };
+            };
+            /** @description recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedRun"];
+                };
+            };
+            /** @description invalid_<field>, missing_<field>, invalid_json: the request does not match its schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description run_conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description run_too_large, payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RunsController_get: {
+        parameters: {
+            query?: {
+                tenant_id?: string;
+            };
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDetail"];
+                };
+            };
+            /** @description invalid_<field>, missing_<field>, invalid_json: the request does not match its schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description run_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RunsController_dryRunRecorded: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    tenant_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the rules that match and what each would change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDryRun"];
+                };
+            };
+            /** @description invalid_<field>, missing_<field>, invalid_json: the request does not match its schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description run_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RunsController_dryRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    finished_at: string;
+                    inputs?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    metrics?: {
+                        [key: string]: number;
+                    };
+                    outputs?: {
+                        [key: string]: components["schemas"]["JsonValue"];
+                    };
+                    run_id: string;
+                    /** Format: date-time */
+                    started_at: string;
+                    /** @enum {string} */
+                    status: "succeeded" | "failed" | "cancelled" | "timed_out";
+                    tenant_id?: string;
+                    workflow_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the rules that match and what each would change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunDryRun"];
+                };
+            };
+            /** @description invalid_<field>, missing_<field>, invalid_json: the request does not match its schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description run_too_large, payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type: send application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RunsController_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the loaded rules */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateRulesInfo"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited: retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description database_unavailable, service_unavailable: retry after the Retry-After header */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    RunsController_reload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description loaded, or unchanged */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateRulesReload"];
+                };
+            };
+            /** @description missing_credentials, unknown_credentials, revoked_credentials, expired_credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden, tenant_mismatch, scope_mismatch, tenant_suspended, cross_site_request: this credential may not do this here */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description update_rules_invalid */
             422: {
                 headers: {
                     [name: string]: unknown;

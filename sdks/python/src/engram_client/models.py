@@ -253,6 +253,27 @@ class DriftSummary(BaseModel):
     latest: Optional[DriftSummaryLatest] = Field(...)
 
 
+class DryRunRuleError(BaseModel):
+    """why the rule would fail as a whole (nothing of it applied)"""
+
+    code: str
+    message: str
+
+
+class PlannedAction(BaseModel):
+    type: str
+    detail: Dict[str, JsonValue] = Field(..., description="the action with its templates filled in")
+    memory_ids: Optional[List[str]] = Field(None, description="memories the action would change (filter actions)")
+
+
+class DryRunRule(BaseModel):
+    rule_id: str
+    matched: bool
+    already_applied: bool = Field(..., description="the rule was applied to this recorded run before: it would not apply again")
+    actions: List[PlannedAction]
+    error: Optional[DryRunRuleError] = Field(..., description="why the rule would fail as a whole (nothing of it applied)")
+
+
 class EffectiveFeatureFlagTenantOverride(BaseModel):
     """this tenant's override, if it has one"""
 
@@ -285,13 +306,6 @@ class ExtractionDecision(BaseModel):
     memory_id: Optional[str] = Field(..., description="the memory written (add, update, supersede) or matched (none)")
 
 
-class ExtractionJobError(BaseModel):
-    """why the last attempt failed; on a queued job, the next attempt is pending"""
-
-    code: str
-    message: str
-
-
 class ExtractionJob(BaseModel):
     id: str
     type: str = Field(..., description="one of: extraction")
@@ -300,7 +314,7 @@ class ExtractionJob(BaseModel):
     message_ids: List[str]
     extractor: str = Field(..., description="one of: llm, offline")
     attempts: int
-    error: Optional[ExtractionJobError] = Field(..., description="why the last attempt failed; on a queued job, the next attempt is pending")
+    error: Optional[DryRunRuleError] = Field(..., description="why the last attempt failed; on a queued job, the next attempt is pending")
     decisions: List[ExtractionDecision] = Field(..., description="one per extracted fact, once succeeded")
     created_at: datetime
     updated_at: datetime
@@ -502,6 +516,21 @@ class Readiness(BaseModel):
     details: Dict[str, HealthCheck]
 
 
+class RecordedRun(BaseModel):
+    tenant_id: str
+    run_id: str
+    workflow_id: str
+    status: str = Field(..., description="one of: succeeded, failed, cancelled, timed_out")
+    inputs: Optional[Dict[str, JsonValue]] = Field(...)
+    outputs: Optional[Dict[str, JsonValue]] = Field(...)
+    metrics: Optional[Dict[str, float]] = Field(...)
+    started_at: datetime
+    finished_at: datetime
+    duration_ms: int
+    recorded_at: datetime
+    post_update: str = Field(..., description="queued: the memory.post-update job was queued; disabled: the memory_post_update flag is off; not_queued: the queue could not be reached (send the same run again); one of: queued, disabled, not_queued")
+
+
 class RelatedMemory(BaseModel):
     memory: Memory
     depth: int
@@ -511,6 +540,59 @@ class RelatedMemory(BaseModel):
 
 class RelatedMemories(BaseModel):
     related: List[RelatedMemory] = Field(..., description="nearest first")
+
+
+class RuleApplication(BaseModel):
+    rule_id: str
+    status: str = Field(..., description="one of: applied, failed")
+    rules_version: str
+    rules_hash: str
+    changes: List[Dict[str, JsonValue]] = Field(..., description="what the rule wrote: pin keys and ids, memory ids")
+    error: Optional[DryRunRuleError] = Field(...)
+    applied_at: datetime
+
+
+class Run(BaseModel):
+    tenant_id: str
+    run_id: str
+    workflow_id: str
+    status: str = Field(..., description="one of: succeeded, failed, cancelled, timed_out")
+    inputs: Optional[Dict[str, JsonValue]] = Field(...)
+    outputs: Optional[Dict[str, JsonValue]] = Field(...)
+    metrics: Optional[Dict[str, float]] = Field(...)
+    started_at: datetime
+    finished_at: datetime
+    duration_ms: int
+    recorded_at: datetime
+
+
+class RunDetail(BaseModel):
+    tenant_id: str
+    run_id: str
+    workflow_id: str
+    status: str = Field(..., description="one of: succeeded, failed, cancelled, timed_out")
+    inputs: Optional[Dict[str, JsonValue]] = Field(...)
+    outputs: Optional[Dict[str, JsonValue]] = Field(...)
+    metrics: Optional[Dict[str, float]] = Field(...)
+    started_at: datetime
+    finished_at: datetime
+    duration_ms: int
+    recorded_at: datetime
+    applications: List[RuleApplication] = Field(..., description="update rules applied to this run (or failed), by rule id")
+
+
+class RunDryRun(BaseModel):
+    run_id: str
+    rules_version: str
+    rules_hash: str
+    flag_enabled: bool = Field(..., description="memory_post_update for this tenant: off, recording a run changes nothing")
+    rules: List[DryRunRule] = Field(..., description="in the order they apply; rules a stop rule cuts off are left out")
+
+
+class RunList(BaseModel):
+    runs: List[Run] = Field(..., description="newest first")
+    has_more: bool
+    next_cursor: Optional[str] = Field(..., description="pass it back as `cursor` for the next page; null on the last")
 
 
 class ScoreComponents(BaseModel):
@@ -588,6 +670,20 @@ class TenantUsage(BaseModel):
     quotas: Quotas
 
 
+class UpdateRulesInfo(BaseModel):
+    version: str
+    hash: str
+    loaded_at: datetime
+    file: str
+    rule_count: int
+    rule_ids: List[str] = Field(..., description="in the order they apply")
+
+
+class UpdateRulesReload(BaseModel):
+    changed: bool
+    info: UpdateRulesInfo
+
+
 __all__ = [
     "JsonValue",
     "ApiKey",
@@ -610,13 +706,14 @@ __all__ = [
     "DriftSummary",
     "DriftSummaryBySeverity",
     "DriftSummaryLatest",
+    "DryRunRule",
+    "DryRunRuleError",
     "EffectiveFeatureFlag",
     "EffectiveFeatureFlagTenantOverride",
     "Error",
     "ErrorDetail",
     "ExtractionDecision",
     "ExtractionJob",
-    "ExtractionJobError",
     "FeatureFlags",
     "FeatureFlagsFile",
     "FeatureFlagsReload",
@@ -637,6 +734,7 @@ __all__ = [
     "Pin",
     "PinCleanup",
     "PinList",
+    "PlannedAction",
     "PolicyInfo",
     "PolicyMatrix",
     "PolicyReload",
@@ -646,8 +744,14 @@ __all__ = [
     "RbacDecision",
     "RbacDecisionList",
     "Readiness",
+    "RecordedRun",
     "RelatedMemories",
     "RelatedMemory",
+    "RuleApplication",
+    "Run",
+    "RunDetail",
+    "RunDryRun",
+    "RunList",
     "ScoreComponents",
     "SearchResult",
     "SearchResults",
@@ -657,6 +761,8 @@ __all__ = [
     "Tenant",
     "TenantList",
     "TenantUsage",
+    "UpdateRulesInfo",
+    "UpdateRulesReload",
     "UsageCounters",
     "ZoneUsage",
 ]
@@ -684,13 +790,14 @@ SCHEMA_PATHS = {
     "DriftSummary": "DriftSummary",
     "DriftSummaryBySeverity": "DriftSummary.by_severity",
     "DriftSummaryLatest": "DriftSummary.latest",
+    "DryRunRule": "DryRunRule",
+    "DryRunRuleError": "DryRunRule.error",
     "EffectiveFeatureFlag": "EffectiveFeatureFlag",
     "EffectiveFeatureFlagTenantOverride": "EffectiveFeatureFlag.tenant_override",
     "Error": "Error",
     "ErrorDetail": "Error.error",
     "ExtractionDecision": "ExtractionDecision",
     "ExtractionJob": "ExtractionJob",
-    "ExtractionJobError": "ExtractionJob.error",
     "FeatureFlags": "FeatureFlags",
     "FeatureFlagsFile": "FeatureFlagsFile",
     "FeatureFlagsReload": "FeatureFlagsReload",
@@ -711,6 +818,7 @@ SCHEMA_PATHS = {
     "Pin": "Pin",
     "PinCleanup": "PinCleanup",
     "PinList": "PinList",
+    "PlannedAction": "PlannedAction",
     "PolicyInfo": "PolicyInfo",
     "PolicyMatrix": "PolicyMatrix",
     "PolicyReload": "PolicyReload",
@@ -720,8 +828,14 @@ SCHEMA_PATHS = {
     "RbacDecision": "RbacDecision",
     "RbacDecisionList": "RbacDecisionList",
     "Readiness": "Readiness",
+    "RecordedRun": "RecordedRun",
     "RelatedMemories": "RelatedMemories",
     "RelatedMemory": "RelatedMemory",
+    "RuleApplication": "RuleApplication",
+    "Run": "Run",
+    "RunDetail": "RunDetail",
+    "RunDryRun": "RunDryRun",
+    "RunList": "RunList",
     "ScoreComponents": "ScoreComponents",
     "SearchResult": "SearchResult",
     "SearchResults": "SearchResults",
@@ -731,6 +845,8 @@ SCHEMA_PATHS = {
     "Tenant": "Tenant",
     "TenantList": "TenantList",
     "TenantUsage": "TenantUsage",
+    "UpdateRulesInfo": "UpdateRulesInfo",
+    "UpdateRulesReload": "UpdateRulesReload",
     "UsageCounters": "TenantUsage.usage",
     "ZoneUsage": "AssembledContext.zones.critical",
 }

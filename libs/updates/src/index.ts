@@ -1,0 +1,10 @@
+export * from './runs.dto';
+export * from './runs.errors';
+export * from './runs.service';
+export * from './post-update.service';
+export * from './update-rules.service';
+export * from './update-rules.schema';
+export * from './update-engine';
+export * from './updates.module';
+export { supersedeMemories, SUPERSEDES_RELATION } from './supersede.adapter';
+export { PostUpdateHandler } from './post-update.job';
