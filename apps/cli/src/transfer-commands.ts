@@ -283,8 +283,27 @@ export function registerTransferCommands(program: Command, closers: (() => Promi
             } finally {
               input.destroy();
               await close();
+              // Whatever committed, the running servers' cached pins and contexts of the tenant go
+              // (in Redis; an in-process cache of another process keeps them up to its TTL).
+              await invalidateCache(config, options.tenant);
             }
           });
         }),
     );
+}
+
+/** Bumps the tenant's cache generations the way a server's write does (docs/cache.md). */
+async function invalidateCache(config: EngramConfig, tenantId: string): Promise<void> {
+  const { MemoryCache } = await import('@engram/cache');
+  const { ConfigService } = await import('@engram/config');
+  const { MetricsService } = await import('@engram/metrics');
+  const cache = new MemoryCache(new ConfigService(config), new MetricsService());
+  try {
+    if (cache.mode === 'redis') {
+      await Promise.race([cache.ready(), new Promise((resolve) => setTimeout(resolve, 2000))]);
+    }
+    await cache.invalidate(tenantId, ['pins', 'memories']);
+  } finally {
+    cache.onApplicationShutdown();
+  }
 }

@@ -4,6 +4,7 @@ import { AuditService } from '@engram/audit';
 import { QuotaService } from '@engram/tenants';
 import { decodeCursor, encodeCursor, isStorableTimestamp, requestContext } from '@engram/common';
 import { ConfigService } from '@engram/config';
+import { MetricsService, VALUE_SIZE_BUCKETS } from '@engram/metrics';
 import { Database } from '@engram/db';
 import { EmbeddingModels, vectorText } from '@engram/embeddings';
 import {
@@ -58,6 +59,7 @@ function toListCursor(raw: string): ListCursor {
 @Injectable()
 export class MemoriesService {
   private readonly maxContentBytes: number;
+  private readonly valueSize;
 
   constructor(
     private readonly repository: MemoriesRepository,
@@ -69,12 +71,19 @@ export class MemoriesService {
     private readonly ops: MemoryOperations,
     private readonly quotas: QuotaService,
     config: ConfigService,
+    metrics: MetricsService,
   ) {
     this.maxContentBytes = config.get('MEMORY_CONTENT_MAX_BYTES');
+    this.valueSize = metrics.histogram(
+      'memory_value_size_bytes',
+      'Size of each pin value (JSON) and memory content (UTF-8) written',
+      ['kind'],
+      VALUE_SIZE_BUCKETS,
+    );
   }
 
   async create(tenantId: string, input: CreateMemoryInput): Promise<CreatedMemoryView> {
-    return this.ops.observe('create', async () => {
+    return this.ops.write('create', tenantId, async () => {
       const [row] = await this.insert(tenantId, input.namespace, input.create_namespace === true, [input]);
       return { ...toMemoryView(row), duplicate: row.duplicate };
     });
@@ -85,7 +94,7 @@ export class MemoriesService {
    * relation to an unknown memory) rejects the whole batch and nothing is written.
    */
   async createBatch(tenantId: string, input: BatchCreateInput): Promise<BatchResultView> {
-    return this.ops.observe('create_batch', async () => {
+    return this.ops.write('create_batch', tenantId, async () => {
       const rows = await this.insert(tenantId, input.namespace, input.create_namespace === true, input.memories);
       const memories = rows.map((row) => ({ ...toMemoryView(row), duplicate: row.duplicate }));
       const created = memories.filter((memory) => !memory.duplicate).length;
@@ -153,7 +162,7 @@ export class MemoriesService {
    * memory is re-embedded with the target namespace's model, as new content is.
    */
   async update(tenantId: string, id: string, input: UpdateMemoryInput): Promise<MemoryView> {
-    return this.ops.observe('update', async () => {
+    return this.ops.write('update', tenantId, async () => {
       let embedding: { model: string; vector: string | null } | null = null;
       let createNamespace: string | null = null;
       if (input.content !== undefined) {
@@ -214,7 +223,7 @@ export class MemoriesService {
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
-    await this.ops.observe('delete', async () => {
+    await this.ops.write('delete', tenantId, async () => {
       if (!(await this.repository.delete(tenantId, id))) {
         throw new MemoryNotFoundError(`no memory ${id}`, { id });
       }
@@ -249,7 +258,7 @@ export class MemoriesService {
     id: string,
     relations: { to: string; relation: string; weight: number }[],
   ): Promise<void> {
-    await this.ops.observe('relate', async () => {
+    await this.ops.write('relate', tenantId, async () => {
       const rows = relations.map((r) => ({ from_id: id, to_id: r.to, relation: r.relation, weight: r.weight }));
       if (!(await this.repository.insertRelations(tenantId, rows))) {
         throw new RelationTargetNotFoundError('a related memory does not exist', { id });
@@ -362,6 +371,7 @@ export class MemoriesService {
 
   private checkSize(content: string, index: number): void {
     const bytes = Buffer.byteLength(content, 'utf8');
+    this.valueSize.observe({ kind: 'memory' }, bytes);
     if (bytes > this.maxContentBytes) {
       throw new ContentTooLargeError(`content is ${bytes} bytes; the limit is ${this.maxContentBytes}`, {
         index,
