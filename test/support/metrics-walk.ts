@@ -47,6 +47,8 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
         EMBEDDING_OPENAI_DIMENSIONS: '8',
         EMBEDDING_OPENAI_TIMEOUT_MS: '1000',
         EMBEDDING_OPENAI_MAX_RETRIES: '0',
+        // The memory cache on (in Redis), so its hits and misses are in the scrape.
+        MEMORY_CACHE_ENABLED: 'true',
       },
     });
     const app = t;
@@ -116,6 +118,7 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
     await call('POST', '/api/v1/memory/pins', { body: { key: 'user/age' }, headers: key });
     await call('GET', '/api/v1/memory/pins', { query: 'prefix=user/', headers: key });
     await call('GET', '/api/v1/memory/pins/*', { params: { '*': 'user/name' }, headers: key });
+    await call('GET', '/api/v1/memory/pins/*', { params: { '*': 'user/name' }, headers: key });
     await call('GET', '/api/v1/memory/pins/*', { params: { '*': 'absent' }, headers: key });
     await call('POST', '/api/v1/memory/pins/cleanup', { body: { tenant_id: tenant, dry_run: true }, headers: admin });
     await call('DELETE', '/api/v1/memory/pins/*', { params: { '*': 'user/lang' }, ...asAdmin });
@@ -173,6 +176,10 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
     });
     await call('POST', '/api/v1/context', {
       body: { namespace: 'walk', query: 'Alice', token_budget: 500 },
+      headers: key,
+    });
+    await call('POST', '/api/v1/context', {
+      body: { namespace: 'walk', query: 'Alice', token_budget: 500, fail_open: true },
       headers: key,
     });
     await call('POST', '/api/v1/context', {
