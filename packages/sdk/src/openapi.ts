@@ -474,6 +474,16 @@ export interface components {
             blocks: components["schemas"]["ContextBlock"][];
             /** @description memories and pins that were candidates */
             considered: number;
+            /**
+             * @description present only on a fail-open answer: the context is empty because its sources could not be read
+             * @enum {boolean}
+             */
+            degraded?: true;
+            /**
+             * @description with degraded: database_unavailable, or cache_and_database_unavailable when the cache failed too
+             * @enum {string}
+             */
+            degraded_reason?: "database_unavailable" | "cache_and_database_unavailable";
             /** @enum {string} */
             format: "xml" | "markdown" | "json";
             skipped: {
@@ -1831,6 +1841,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    fail_open?: boolean;
                     /**
                      * @default xml
                      * @enum {string}
