@@ -86,6 +86,32 @@ describe('the memory cache on two replicas sharing Postgres and Redis', () => {
     expect((await get(a)).body.value).toBe('back');
   });
 
+  it('under concurrent reads on one replica, no read that starts after a write returned on the other sees an older value', async () => {
+    const key = 'cfg/race';
+    await b.request('POST', '/api/v1/memory/pins', { key, value: 0 }, tenant.headers);
+    let acknowledged = 0;
+    let writing = true;
+    const stale: string[] = [];
+    const reader = async () => {
+      while (writing) {
+        const floor = acknowledged;
+        const got = await a.request('GET', `/api/v1/memory/pins/${key}`, undefined, tenant.headers);
+        if (got.status !== 200 || (got.body.value as number) < floor) {
+          stale.push(`read ${got.status} ${JSON.stringify(got.body?.value)} after write ${floor} returned`);
+        }
+      }
+    };
+    const readers = Array.from({ length: 4 }, reader);
+    for (let i = 1; i <= 60; i++) {
+      expect((await b.request('POST', '/api/v1/memory/pins', { key, value: i }, tenant.headers)).status).toBe(200);
+      acknowledged = i;
+    }
+    writing = false;
+    await Promise.all(readers);
+    expect(stale).toEqual([]);
+    expect(await sample(a, 'memory_cache_hits_total', 'kind="pin"')).toBeGreaterThan(0);
+  });
+
   it('a pin cached with a TTL is gone at its expiry, whatever the cache TTL', async () => {
     await a.request('POST', '/api/v1/memory/pins', { key: 'cfg/short', value: 1, ttl_seconds: 1 }, tenant.headers);
     expect((await a.request('GET', '/api/v1/memory/pins/cfg/short', undefined, tenant.headers)).status).toBe(200);
@@ -148,6 +174,42 @@ describe('the memory cache on two replicas sharing Postgres and Redis', () => {
     expect(contentsOf((await inGone()).body)).toContain('alpha gone');
     expect((await b.request('DELETE', '/api/v1/namespaces/gone', undefined, tenant.headers)).status).toBe(204);
     expect((await inGone()).status).toBe(404);
+  });
+
+  it('a cached context ends with the earliest expiry of a memory in it, and follows namespace settings', async () => {
+    await a.request('POST', '/api/v1/namespaces', { name: 'ttl' }, tenant.headers);
+    await a.request('POST', '/api/v1/memories', { namespace: 'ttl', content: 'alpha lasting' }, tenant.headers);
+    await a.request(
+      'POST',
+      '/api/v1/memories',
+      { namespace: 'ttl', content: 'alpha fleeting', ttl_seconds: 1 },
+      tenant.headers,
+    );
+    const body = { namespace: 'ttl', query: 'alpha' };
+    const read = async () => contentsOf((await b.request('POST', '/api/v1/context', body, tenant.headers)).body);
+    expect(await read()).toContain('alpha fleeting');
+    expect(await read()).toContain('alpha fleeting');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const later = await read();
+    expect(later).toContain('alpha lasting');
+    expect(later).not.toContain('alpha fleeting');
+
+    // The default budget is the namespace's: changing it is a write that invalidates.
+    const budget = async () =>
+      (await b.request('POST', '/api/v1/context', body, tenant.headers)).body.zones as Record<
+        string,
+        { budget: number }
+      >;
+    const before = await budget();
+    await budget();
+    expect(
+      (await b.request('PATCH', '/api/v1/namespaces/ttl', { default_token_budget: 200 }, tenant.headers)).status,
+    ).toBe(200);
+    const after = await budget();
+    const total = (zones: Record<string, { budget: number }>) =>
+      Object.values(zones).reduce((sum, zone) => sum + zone.budget, 0);
+    expect(total(after)).toBeLessThan(total(before));
+    expect(total(after)).toBeLessThanOrEqual(200);
   });
 
   it('a cached entry never answers another tenant', async () => {
