@@ -102,6 +102,14 @@ export class MemoryCache implements OnApplicationShutdown {
       'Memory cache commands that failed (the read went to Postgres; an invalidation is retried)',
       ['operation'],
     );
+    // Every series from the start, so a dashboard's rate() has a zero to start from.
+    for (const kind of ['pin', 'context'] as const) {
+      this.hits.inc({ kind }, 0);
+      this.misses.inc({ kind }, 0);
+    }
+    for (const operation of ['read', 'write', 'invalidate'] as const) {
+      this.errors.inc({ operation }, 0);
+    }
     if (this.mode === 'redis') {
       this.redis = new IORedis(url!, {
         // A read never waits for a reconnect: a command on a broken connection fails at once.
