@@ -297,11 +297,14 @@ async function invalidateCache(config: EngramConfig, tenantId: string): Promise<
   const { MemoryCache } = await import('@engram/cache');
   const { ConfigService } = await import('@engram/config');
   const { MetricsService } = await import('@engram/metrics');
-  const cache = new MemoryCache(new ConfigService(config), new MetricsService());
+  if (config.REDIS_URL === undefined) {
+    // Nothing shared to reach: an in-process cache lives in the server's own process.
+    return;
+  }
+  // Whatever this process's own MEMORY_CACHE_ENABLED says: the servers may have theirs on.
+  const cache = new MemoryCache(new ConfigService({ ...config, MEMORY_CACHE_ENABLED: true }), new MetricsService());
   try {
-    if (cache.mode === 'redis') {
-      await Promise.race([cache.ready(), new Promise((resolve) => setTimeout(resolve, 2000))]);
-    }
+    await Promise.race([cache.ready(), new Promise((resolve) => setTimeout(resolve, 2000))]);
     await cache.invalidate(tenantId, ['pins', 'memories']);
   } finally {
     cache.onApplicationShutdown();
