@@ -1860,7 +1860,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description the assembled context */
+            /** @description the assembled context; empty with degraded: true when the database is unreachable and fail_open (or the flag memory_fail_open_override) is on */
             200: {
                 headers: {
                     [name: string]: unknown;
