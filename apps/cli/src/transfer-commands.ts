@@ -301,10 +301,10 @@ async function invalidateCache(config: EngramConfig, tenantId: string): Promise<
     // Nothing shared to reach: an in-process cache lives in the server's own process.
     return;
   }
-  // Whatever this process's own MEMORY_CACHE_ENABLED says: the servers may have theirs on.
-  const cache = new MemoryCache(new ConfigService({ ...config, MEMORY_CACHE_ENABLED: true }), new MetricsService());
+  // With Redis it invalidates whatever this process's own MEMORY_CACHE_ENABLED says.
+  const cache = new MemoryCache(new ConfigService(config), new MetricsService());
   try {
-    await Promise.race([cache.ready(), new Promise((resolve) => setTimeout(resolve, 2000))]);
+    await cache.onModuleInit();
     await cache.invalidate(tenantId, ['pins', 'memories']);
   } finally {
     cache.onApplicationShutdown();

@@ -124,6 +124,20 @@ describe('MemoryCache in Redis', () => {
     expect((await cache.read('t1', 'pin', ['pins'], 'big', big.load)).hit).toBe(false);
   });
 
+  it('a process with the cache off still invalidates in Redis (a rolling enable, a worker without the setting)', async () => {
+    const prefix = `engram-cache-unit-${randomBytes(4).toString('hex')}`;
+    const { cache: reader } = await started({ QUEUE_PREFIX: prefix });
+    const { cache: writer } = await started({ QUEUE_PREFIX: prefix, MEMORY_CACHE_ENABLED: 'false' });
+    expect(writer.mode).toBe('off');
+    let value = 'old';
+    const { load } = loader(() => value);
+    await reader.read('t1', 'pin', ['pins'], 'k', load);
+    expect((await reader.read('t1', 'pin', ['pins'], 'k', load)).hit).toBe(true);
+    value = 'new';
+    await writer.invalidate('t1', ['pins']);
+    expect(await reader.read('t1', 'pin', ['pins'], 'k', load)).toEqual({ value: 'new', hit: false });
+  });
+
   it('keys name the tenant; the same key of two tenants are two entries', async () => {
     const { cache } = await started();
     expect((await cache.read('ta', 'pin', ['pins'], 'same', loader(() => 'a').load)).value).toBe('a');

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import IORedis from 'ioredis';
 import { ConfigService } from '@engram/config';
@@ -67,7 +67,7 @@ function digest(key: string): string {
  * never fails a read: it counts the error and the read goes to Postgres.
  */
 @Injectable()
-export class MemoryCache implements OnApplicationShutdown {
+export class MemoryCache implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('MemoryCache');
   readonly mode: 'off' | 'redis' | 'memory';
   private readonly ttlMs: number;
@@ -83,6 +83,7 @@ export class MemoryCache implements OnApplicationShutdown {
   private readonly errors;
   private readonly retries = new Set<NodeJS.Timeout>();
   private loggedAt = -Infinity;
+  private closed = false;
 
   constructor(config: ConfigService, metrics: MetricsService) {
     const url = config.get('REDIS_URL');
@@ -110,8 +111,11 @@ export class MemoryCache implements OnApplicationShutdown {
     for (const operation of ['read', 'write', 'invalidate'] as const) {
       this.errors.inc({ operation }, 0);
     }
-    if (this.mode === 'redis') {
-      this.redis = new IORedis(url!, {
+    // With Redis, writes invalidate even while this process reads nothing from the cache: during
+    // a rolling enable, or a worker or CLI configured without MEMORY_CACHE_ENABLED, the replicas
+    // that do read it must still see every write.
+    if (url) {
+      this.redis = new IORedis(url, {
         // A read never waits for a reconnect: a command on a broken connection fails at once.
         enableOfflineQueue: false,
         maxRetriesPerRequest: 0,
@@ -144,7 +148,18 @@ export class MemoryCache implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * Boot waits (up to 2 s) for the connection: a write's invalidation right after start must not
+   * meet a connection still opening (commands are not queued offline). Without Redis it goes on.
+   */
+  async onModuleInit(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.ready(), new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+    clearTimeout(timer);
+  }
+
   onApplicationShutdown(): void {
+    this.closed = true;
     for (const timer of this.retries) {
       clearTimeout(timer);
     }
@@ -199,7 +214,7 @@ export class MemoryCache implements OnApplicationShutdown {
    * background until the entries it had to kill are past their TTL.
    */
   async invalidate(tenantId: string, scopes: readonly CacheScope[]): Promise<void> {
-    if (this.mode === 'off') {
+    if (this.mode === 'off' && !this.redis) {
       return;
     }
     await this.bump(scopes.map((scope) => this.generationKey(tenantId, scope)));
@@ -207,7 +222,7 @@ export class MemoryCache implements OnApplicationShutdown {
 
   /** Every tenant's entries at once: for jobs that write across tenants (expiry). */
   async invalidateAll(): Promise<void> {
-    if (this.mode === 'off') {
+    if (this.mode === 'off' && !this.redis) {
       return;
     }
     await this.bump([this.generationKey(GLOBAL, 'all')]);
@@ -277,6 +292,9 @@ export class MemoryCache implements OnApplicationShutdown {
     // until every entry stamped with it has died of old age.
     const giveUpAt = Date.now() + this.ttlMs * INVALIDATE_RETRY_TTLS;
     const retry = () => {
+      if (this.closed) {
+        return;
+      }
       const timer = setTimeout(() => {
         this.retries.delete(timer);
         void this.bumpInRedis(keys).then((done) => {
