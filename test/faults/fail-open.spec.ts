@@ -1,8 +1,12 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { assembledContextSchema } from '@engram/context';
 import { Database } from '@engram/db';
 import { MetricsService } from '@engram/metrics';
 import { migrateUp } from '@engram/migrations';
 import { TestApp, eventually, startTestApp } from '@engram/test-support/app';
+import { newApiKey } from '@engram/test-support/fixtures';
 import { PrivatePostgres, startPrivatePostgres } from '@engram/test-support/private-postgres';
 import { PrivateRedis, startPrivateRedis } from '@engram/test-support/private-redis';
 
@@ -29,6 +33,7 @@ describe('fail-open context with the cache and the database unavailable', () => 
   let flagged: TestApp;
   let appDb: Database;
   const tenant = `fail-open-${process.pid}`;
+  let mcp: Client;
 
   beforeAll(async () => {
     cluster = await startPrivatePostgres();
@@ -58,9 +63,18 @@ describe('fail-open context with the cache and the database unavailable', () => 
       admin,
     );
     await plain.request('POST', '/api/v1/memory/pins', { tenant_id: tenant, key: 'cfg/x', value: 1 }, admin);
+    // An agent on MCP (its key seen once, so the replica's key cache holds it through the outage).
+    const agent = await newApiKey(plain, tenant, { role: 'agent' });
+    mcp = new Client({ name: 'fail-open-test', version: '1.0.0' });
+    await mcp.connect(
+      new StreamableHTTPClientTransport(new URL(`${await plain.listen()}/mcp`), {
+        requestInit: { headers: agent.headers },
+      }),
+    );
   }, 120_000);
 
   afterAll(async () => {
+    await mcp?.close();
     await plain?.close();
     await flagged?.close();
     await appDb?.close().catch(() => undefined);
@@ -125,11 +139,31 @@ describe('fail-open context with the cache and the database unavailable', () => 
       expect(await sample(plain, 'memory_context_degraded_total', 'reason="database_unavailable"')).toBe(
         degradedBefore + 1,
       );
+      const degradedAfterRest = degradedBefore + 1;
 
       const byFlag = await context(flagged, { k: 9 });
       expect(byFlag.status).toBe(200);
       expect(byFlag.body).toMatchObject({ degraded: true, degraded_reason: 'database_unavailable' });
       expect(await sample(flagged, 'memory_context_degraded_total', 'reason="database_unavailable"')).toBe(1);
+
+      // The MCP tool takes the same field and returns the same degraded context.
+      const tool = (args: Record<string, unknown>) =>
+        mcp.callTool({
+          name: 'get_context',
+          arguments: { namespace: 'ops', query: 'pager', k: 11, ...args },
+        }) as Promise<CallToolResult>;
+      const toolRefused = await tool({});
+      expect([toolRefused.isError, (toolRefused.structuredContent as { code?: string })?.code]).toEqual([
+        true,
+        'database_unavailable',
+      ]);
+      const toolDegraded = await tool({ fail_open: true });
+      expect(toolDegraded.isError).toBeFalsy();
+      expect(toolDegraded.structuredContent).toMatchObject({ degraded: true, degraded_reason: 'database_unavailable' });
+
+      expect(await sample(plain, 'memory_context_degraded_total', 'reason="database_unavailable"')).toBe(
+        degradedAfterRest + 1,
+      );
 
       // A context cached before the outage is still current (no write can have happened since).
       const cached = await context(plain, { k: 5 });
