@@ -301,10 +301,11 @@ async function invalidateCache(config: EngramConfig, tenantId: string): Promise<
     // Nothing shared to reach: an in-process cache lives in the server's own process.
     return;
   }
-  // With Redis it invalidates whatever this process's own MEMORY_CACHE_ENABLED says.
-  const cache = new MemoryCache(new ConfigService(config), new MetricsService());
+  // Enabled here whatever this process's own setting: the servers may read the cache, and a
+  // process with it on waits for its invalidation (one with it off only sends it, then exits).
+  const cache = new MemoryCache(new ConfigService({ ...config, MEMORY_CACHE_ENABLED: true }), new MetricsService());
   try {
-    await cache.onModuleInit();
+    await cache.readyWithin(2000);
     await cache.invalidate(tenantId, ['pins', 'memories']);
   } finally {
     cache.onApplicationShutdown();

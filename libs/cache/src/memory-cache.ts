@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import IORedis from 'ioredis';
 import { ConfigService } from '@engram/config';
@@ -67,13 +67,14 @@ function digest(key: string): string {
  * never fails a read: it counts the error and the read goes to Postgres.
  */
 @Injectable()
-export class MemoryCache implements OnModuleInit, OnApplicationShutdown {
+export class MemoryCache implements OnApplicationShutdown {
   private readonly logger = new Logger('MemoryCache');
   readonly mode: 'off' | 'redis' | 'memory';
   private readonly ttlMs: number;
   private readonly maxEntryBytes: number;
   private readonly generationTtlMs: number;
   private readonly prefix: string;
+  private readonly commandTimeoutMs: number;
   private readonly redis: CacheRedis | null = null;
   private readonly lru: ByteBoundedLru | null = null;
   /** In-process generations; bounded with the LRU (cleared together, never one without the other). */
@@ -84,6 +85,7 @@ export class MemoryCache implements OnModuleInit, OnApplicationShutdown {
   private readonly retries = new Set<NodeJS.Timeout>();
   private loggedAt = -Infinity;
   private closed = false;
+  private readyWait: Promise<void> | null = null;
 
   constructor(config: ConfigService, metrics: MetricsService) {
     const url = config.get('REDIS_URL');
@@ -92,6 +94,7 @@ export class MemoryCache implements OnModuleInit, OnApplicationShutdown {
     this.maxEntryBytes = config.get('MEMORY_CACHE_MAX_ENTRY_BYTES');
     this.generationTtlMs = Math.max(this.ttlMs * 10, 600_000);
     this.prefix = `${config.get('QUEUE_PREFIX')}:cache`;
+    this.commandTimeoutMs = config.get('MEMORY_CACHE_REDIS_TIMEOUT_MS');
     this.hits = metrics.counter('memory_cache_hits_total', 'Reads answered by the memory cache', ['kind']);
     this.misses = metrics.counter(
       'memory_cache_misses_total',
@@ -119,7 +122,7 @@ export class MemoryCache implements OnModuleInit, OnApplicationShutdown {
         // A read never waits for a reconnect: a command on a broken connection fails at once.
         enableOfflineQueue: false,
         maxRetriesPerRequest: 0,
-        commandTimeout: config.get('MEMORY_CACHE_REDIS_TIMEOUT_MS'),
+        commandTimeout: this.commandTimeoutMs,
         connectTimeout: 2000,
         retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
       }) as CacheRedis;
@@ -149,13 +152,25 @@ export class MemoryCache implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Boot waits (up to 2 s) for the connection: a write's invalidation right after start must not
-   * meet a connection still opening (commands are not queued offline). Without Redis it goes on.
+   * `ready()`, or after `ms`, whichever comes first. Concurrent callers share one wait, and its
+   * listener goes either way: an outage under many writes adds no listeners.
    */
-  async onModuleInit(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.ready(), new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
-    clearTimeout(timer);
+  readyWithin(ms: number): Promise<void> {
+    const redis = this.redis;
+    if (!redis || redis.status === 'ready') {
+      return Promise.resolve();
+    }
+    this.readyWait ??= new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        redis.off('ready', done);
+        this.readyWait = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      redis.once('ready', done);
+    });
+    return this.readyWait;
   }
 
   onApplicationShutdown(): void {
@@ -217,7 +232,7 @@ export class MemoryCache implements OnModuleInit, OnApplicationShutdown {
     if (this.mode === 'off' && !this.redis) {
       return;
     }
-    await this.bump(scopes.map((scope) => this.generationKey(tenantId, scope)));
+    await this.settle(this.bump(scopes.map((scope) => this.generationKey(tenantId, scope))));
   }
 
   /** Every tenant's entries at once: for jobs that write across tenants (expiry). */
@@ -225,7 +240,19 @@ export class MemoryCache implements OnModuleInit, OnApplicationShutdown {
     if (this.mode === 'off' && !this.redis) {
       return;
     }
-    await this.bump([this.generationKey(GLOBAL, 'all')]);
+    await this.settle(this.bump([this.generationKey(GLOBAL, 'all')]));
+  }
+
+  /**
+   * A process that reads the cache waits for its invalidation (bounded by
+   * MEMORY_CACHE_REDIS_TIMEOUT_MS, then retried in the background). One with the cache off only
+   * sends it: its writes never wait on Redis for a cache it does not use, and the replicas that
+   * do use it see the bump a round trip later.
+   */
+  private async settle(bumping: Promise<void>): Promise<void> {
+    if (this.mode !== 'off') {
+      await bumping;
+    }
   }
 
   private generationKey(tenantId: string, scope: string): string {
@@ -310,6 +337,11 @@ export class MemoryCache implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async bumpInRedis(keys: string[]): Promise<boolean> {
+    if (this.redis!.status !== 'ready' && !this.closed) {
+      // Commands are not queued offline: a write just after boot (or a reconnect) waits for the
+      // connection a little rather than fail its invalidation at once. Boot itself never waits.
+      await this.readyWithin(this.commandTimeoutMs);
+    }
     const multi = this.redis!.multi();
     for (const key of keys) {
       multi.set(key, randomBytes(9).toString('base64url'), 'PX', this.generationTtlMs);
