@@ -6,6 +6,8 @@ import { adminHeaders, newApiKey, newTenant } from '@engram/test-support/fixture
 const CACHE_ENV = {
   MEMORY_CACHE_ENABLED: 'true',
   MEMORY_CACHE_TTL_MS: '60000',
+  // A timed-out cache read is a miss: on a shared machine, generous, since hits are counted.
+  MEMORY_CACHE_REDIS_TIMEOUT_MS: '2000',
   ENGRAM_ADMIN_TOKEN: 'cache-spec-admin-token-0123456789',
 };
 

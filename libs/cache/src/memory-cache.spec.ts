@@ -13,6 +13,8 @@ function cacheWith(env: Record<string, string>): { cache: MemoryCache; metrics: 
   const config = new ConfigService(
     parseConfig({
       MEMORY_CACHE_ENABLED: 'true',
+      // Generous on a shared machine: a slow answer here would be a miss, and these tests count hits.
+      MEMORY_CACHE_REDIS_TIMEOUT_MS: '2000',
       QUEUE_PREFIX: `engram-cache-unit-${randomBytes(4).toString('hex')}`,
       ...env,
     }),
@@ -160,7 +162,11 @@ describe('MemoryCache when its Redis goes away', () => {
 
   beforeAll(async () => {
     redis = await startPrivateRedis();
-    ({ cache, metrics } = cacheWith({ REDIS_URL: redis.url, MEMORY_CACHE_TTL_MS: '2000' }));
+    ({ cache, metrics } = cacheWith({
+      REDIS_URL: redis.url,
+      MEMORY_CACHE_TTL_MS: '2000',
+      MEMORY_CACHE_REDIS_TIMEOUT_MS: '100',
+    }));
     await cache.ready();
   });
 
