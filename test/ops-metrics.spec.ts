@@ -74,6 +74,44 @@ describe('dashboards and alerts against the real /metrics', () => {
     }
   });
 
+  it('exports the seed metric names with their types, sampled, and without tenant or key labels', () => {
+    const wanted: Record<string, 'counter' | 'histogram' | 'gauge'> = {
+      rbac_decisions_total: 'counter',
+      rbac_latency_seconds: 'histogram',
+      rbac_engine_decisions_total: 'counter',
+      rbac_policy_loads_total: 'counter',
+      rbac_policy_version_info: 'gauge',
+      rbac_audit_writes_total: 'counter',
+      memory_service_operations_total: 'counter',
+      memory_service_latency_seconds: 'histogram',
+      memory_cache_hits_total: 'counter',
+      memory_cache_misses_total: 'counter',
+      memory_value_size_bytes: 'histogram',
+      memory_context_degraded_total: 'counter',
+    };
+    const types = new Map([...walk.scrape.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map((m) => [m[1], m[2]]));
+    expect(Object.keys(wanted).map((name) => [name, types.get(name)])).toEqual(Object.entries(wanted));
+    for (const name of Object.keys(wanted)) {
+      const series = wanted[name] === 'histogram' ? `${name}_count` : name;
+      const samples = walk.scrape
+        .split('\n')
+        .filter((line) => line.startsWith(`${series}{`) || line.startsWith(`${series} `));
+      expect([name, samples.length > 0]).toEqual([name, true]);
+      expect([name, samples.filter((line) => /[{,](tenant|tenant_id|key|key_id)=/.test(line))]).toEqual([name, []]);
+    }
+    // The walk's reads repeat: the cache answered some; pins and memories were written and sized.
+    expect(walk.scrape).toMatch(/^memory_cache_hits_total\{kind="pin"\} [1-9]/m);
+    expect(walk.scrape).toMatch(/^memory_cache_hits_total\{kind="context"\} [1-9]/m);
+    expect(walk.scrape).toMatch(/^memory_cache_misses_total\{kind="pin"\} [1-9]/m);
+    expect(walk.scrape).toMatch(/^memory_value_size_bytes_count\{kind="pin"\} [1-9]/m);
+    expect(walk.scrape).toMatch(/^memory_value_size_bytes_count\{kind="memory"\} [1-9]/m);
+    expect(walk.scrape).toMatch(/^memory_service_operations_total\{operation="pin_get",status="success"\} [1-9]/m);
+    expect(walk.scrape).toMatch(/^memory_service_operations_total\{operation="context",status="success"\} [1-9]/m);
+    expect(walk.scrape).toMatch(/^rbac_engine_decisions_total\{decision="allow"\} [1-9]/m);
+    expect(walk.scrape).toMatch(/^rbac_engine_decisions_total\{decision="deny"\} [1-9]/m);
+    expect(walk.scrape).toMatch(/^memory_context_degraded_total\{reason="database_unavailable"\} 0$/m);
+  });
+
   it('every panel, variable and alert names only exported metrics and labels', () => {
     expect(expressions.length).toBeGreaterThan(60);
     const problems = expressions.flatMap(({ where, expr }) =>

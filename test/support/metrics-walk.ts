@@ -60,6 +60,8 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
         EMBEDDING_OPENAI_MAX_RETRIES: '0',
         DRIFT_DETECTION_ENABLED: 'true',
         DRIFT_METRIC_WORKFLOWS: 'walk-workflow',
+        // The memory cache on (in Redis), so its hits and misses are in the scrape.
+        MEMORY_CACHE_ENABLED: 'true',
       },
     });
     const app = t;
@@ -129,6 +131,7 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
     await call('POST', '/api/v1/memory/pins', { body: { key: 'user/age' }, headers: key });
     await call('GET', '/api/v1/memory/pins', { query: 'prefix=user/', headers: key });
     await call('GET', '/api/v1/memory/pins/*', { params: { '*': 'user/name' }, headers: key });
+    await call('GET', '/api/v1/memory/pins/*', { params: { '*': 'user/name' }, headers: key });
     await call('GET', '/api/v1/memory/pins/*', { params: { '*': 'absent' }, headers: key });
     await call('POST', '/api/v1/memory/pins/cleanup', { body: { tenant_id: tenant, dry_run: true }, headers: admin });
     await call('DELETE', '/api/v1/memory/pins/*', { params: { '*': 'user/lang' }, ...asAdmin });
@@ -196,6 +199,10 @@ export async function walkAndScrape(): Promise<MetricsWalk> {
     });
     await call('POST', '/api/v1/context', {
       body: { namespace: 'walk', query: 'Alice', token_budget: 500 },
+      headers: key,
+    });
+    await call('POST', '/api/v1/context', {
+      body: { namespace: 'walk', query: 'Alice', token_budget: 500, fail_open: true },
       headers: key,
     });
     await call('POST', '/api/v1/context', {

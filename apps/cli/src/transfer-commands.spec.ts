@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startTestApp } from '@engram/test-support/app';
 import { TestDatabase, createPostgresDatabase } from '@engram/test-support/database';
+import { REDIS_URL_TEST } from '@engram/test-support/env';
 
 /**
  * `engram export` and `engram import` through the built CLI (`npm test` builds dist/ first), on
@@ -104,6 +106,37 @@ describe('engram export / import (postgres)', () => {
       .slice(1)
       .map((line) => line.replace('"embedding_status" : "pending"', '"embedding_status" : "ready"'));
     expect(readFileSync(join(dir, 'copy.jsonl'), 'utf8').split('\n').slice(1)).toEqual(expected.concat(''));
+  });
+
+  it("an import invalidates the running servers' cached pins and contexts of the tenant (cache in Redis)", async () => {
+    const prefix = `engram-transfer-cache-${process.pid}`;
+    const admin = { authorization: 'Bearer transfer-cache-admin-token-0123456789' };
+    const app = await startTestApp({
+      database_: database,
+      env: {
+        QUEUE_PREFIX: prefix,
+        MEMORY_CACHE_ENABLED: 'true',
+        MEMORY_CACHE_TTL_MS: '120000',
+        ENGRAM_ADMIN_TOKEN: 'transfer-cache-admin-token-0123456789',
+      },
+    });
+    try {
+      const get = () => app.request('GET', '/api/v1/memory/pins/config:a?tenant_id=acme', undefined, admin);
+      expect((await get()).body.value).toEqual({ rpm: 5 });
+      expect((await get()).body.value).toEqual({ rpm: 5 }); // now from the cache
+      const exported = await engram(env, ['export', '--tenant', 'acme']);
+      const changed = exported.stdout.replace(/\{"rpm": ?5\}/, '{"rpm": 9}');
+      expect(changed === exported.stdout).toBe(false);
+      const imported = await engram(
+        { ...env, REDIS_URL: REDIS_URL_TEST, QUEUE_PREFIX: prefix },
+        ['import', '-', '--tenant', 'acme'],
+        changed,
+      );
+      expect([imported.code, imported.stderr]).toEqual([0, expect.stringContaining('imported into acme')]);
+      expect((await get()).body.value).toEqual({ rpm: 9 });
+    } finally {
+      await app.close();
+    }
   });
 
   it('stops at a bad line with exit code 2, its line number, and what was kept', async () => {

@@ -283,8 +283,31 @@ export function registerTransferCommands(program: Command, closers: (() => Promi
             } finally {
               input.destroy();
               await close();
+              // Whatever committed, the running servers' cached pins and contexts of the tenant go
+              // (in Redis; an in-process cache of another process keeps them up to its TTL).
+              await invalidateCache(config, options.tenant);
             }
           });
         }),
     );
+}
+
+/** Bumps the tenant's cache generations the way a server's write does (docs/cache.md). */
+async function invalidateCache(config: EngramConfig, tenantId: string): Promise<void> {
+  const { MemoryCache } = await import('@engram/cache');
+  const { ConfigService } = await import('@engram/config');
+  const { MetricsService } = await import('@engram/metrics');
+  if (config.REDIS_URL === undefined) {
+    // Nothing shared to reach: an in-process cache lives in the server's own process.
+    return;
+  }
+  // Enabled here whatever this process's own setting: the servers may read the cache, and a
+  // process with it on waits for its invalidation (one with it off only sends it, then exits).
+  const cache = new MemoryCache(new ConfigService({ ...config, MEMORY_CACHE_ENABLED: true }), new MetricsService());
+  try {
+    await cache.readyWithin(2000);
+    await cache.invalidate(tenantId, ['pins', 'memories']);
+  } finally {
+    cache.onApplicationShutdown();
+  }
 }

@@ -276,6 +276,33 @@ export const configSchema = z.object({
   MEMORY_EXPIRY_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(60),
   MEMORY_ACCESS_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).max(60000).default(500),
   /**
+   * The read cache of pins and assembled contexts (docs/cache.md): in Redis when REDIS_URL is
+   * set, in this process otherwise. Off by default: a cached context is a snapshot (recency decay
+   * and access counts stand still for its TTL), and in-process mode cannot see another process's
+   * writes (a CLI import, a second replica without Redis) before its TTL.
+   */
+  MEMORY_CACHE_ENABLED: z.stringbool().default(false),
+  /** The longest an entry lives; a pin's or memory's expiry inside it shortens it. */
+  MEMORY_CACHE_TTL_MS: z.coerce.number().int().min(100).max(300_000).default(5000),
+  /** In-process mode: the bound of the cache's entries, in bytes of their JSON. */
+  MEMORY_CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .max(4 * 1024 * 1024 * 1024)
+    .default(64 * 1024 * 1024),
+  /** In-process mode: the bound of the cache's entry count. */
+  MEMORY_CACHE_MAX_ENTRIES: z.coerce.number().int().min(16).max(10_000_000).default(10_000),
+  /** Larger values are not cached (either mode), so one big context cannot evict everything. */
+  MEMORY_CACHE_MAX_ENTRY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(256 * 1024),
+  /** How long a cache command to Redis may take before the read goes to Postgres. */
+  MEMORY_CACHE_REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(100),
+  /**
    * Where spans go (OTLP over HTTP; `/v1/traces` is appended). Unset: tracing is off, no
    * exporter exists and the OpenTelemetry SDK is not even loaded (docs/tracing.md).
    */

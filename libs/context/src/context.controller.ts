@@ -18,7 +18,11 @@ export class ContextController {
       'The best memories and pins for a query, packed under a token budget in critical, middle and recency zones',
   })
   @ApiJsonBody(contextSchema)
-  @ApiJsonResponse(200, assembledContextSchema, 'the assembled context')
+  @ApiJsonResponse(
+    200,
+    assembledContextSchema,
+    'the assembled context; empty with degraded: true when the database is unreachable and fail_open (or the flag memory_fail_open_override) is on',
+  )
   @ApiErrors({ 400: 'invalid_<field>, system_prompt_over_budget', 404: 'namespace_not_found' })
   async assemble(@Body() body: unknown): Promise<AssembledContext> {
     const input = parseOrThrow(contextSchema, body, 'body');

@@ -5,6 +5,10 @@ import { relativeTimeSchema } from '@engram/search';
 import { ZONES } from './context-assembler';
 import { CONTEXT_FORMATS } from './context-render';
 
+/** Why a context came back degraded (fail-open); a short fixed set, safe as a metrics label. */
+export const DEGRADED_REASONS = ['database_unavailable', 'cache_and_database_unavailable'] as const;
+export type DegradedReason = (typeof DEGRADED_REASONS)[number];
+
 export const contextSchema = z.strictObject({
   tenant_id: tenantIdSchema.optional(),
   query: z.string().min(1).max(4096),
@@ -38,6 +42,13 @@ export const contextSchema = z.strictObject({
     .optional()
     .describe(
       'answer as the memories stood then, recency measured from it (default: now); the same memories, request and as_of give the same bytes',
+    ),
+  fail_open: z
+    .boolean()
+    .optional()
+    .describe(
+      'when the database cannot be reached, answer 200 with an empty context marked degraded instead of 503 ' +
+        '(also on for every caller with the flag memory_fail_open_override); see docs/cache.md',
     ),
 });
 export type ContextInput = z.infer<typeof contextSchema>;
@@ -81,6 +92,14 @@ export const assembledContextSchema = apiSchema(
         reason: z.literal('budget'),
       }),
     ),
+    degraded: z
+      .literal(true)
+      .optional()
+      .describe('present only on a fail-open answer: the context is empty because its sources could not be read'),
+    degraded_reason: z
+      .enum(DEGRADED_REASONS)
+      .optional()
+      .describe('with degraded: database_unavailable, or cache_and_database_unavailable when the cache failed too'),
   }),
 );
 export type AssembledContext = z.infer<typeof assembledContextSchema>;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, registerErrorStatus } from '@engram/common';
+import { Loaded, MemoryCache } from '@engram/cache';
+import { AppError, isDatabaseUnavailable, registerErrorStatus } from '@engram/common';
 import { FeatureFlagsService } from '@engram/flags';
 import { MetricsService, outcomeOf, timed } from '@engram/metrics';
 import { MemoryAccessTracker, MemoryOperations, NamespacesService } from '@engram/memories';
@@ -7,7 +8,7 @@ import { PinsService } from '@engram/pins';
 import { SearchService } from '@engram/search';
 import { annotateActiveSpan, definedAttributes, tenantAttribute } from '@engram/tracing';
 import { SystemPromptTooLongError, assembleContext } from './context-assembler';
-import { AssembledContext, ContextInput } from './context.dto';
+import { AssembledContext, ContextInput, DEGRADED_REASONS, DegradedReason } from './context.dto';
 
 export class SystemPromptOverBudgetError extends AppError {
   readonly code = 'system_prompt_over_budget';
@@ -18,12 +19,23 @@ registerErrorStatus({ system_prompt_over_budget: 400 });
 const DEFAULT_BUDGET = 4000;
 const MAX_PINS = 100;
 
+/** Everything a context depends on besides the tenant's data: the request, minus who asks and how to fail. */
+function contextCacheKey(input: ContextInput): string {
+  const { tenant_id: _tenant, fail_open: _failOpen, ...rest } = input;
+  return JSON.stringify(rest, Object.keys(rest).sort());
+}
+
+function memoryIdsOf(context: AssembledContext): string[] {
+  return context.blocks.flatMap((block) => (block.memory_id === null ? [] : [block.memory_id]));
+}
+
 /** Context assembly: ranked memories and requested pins, packed under a token budget in zones. */
 @Injectable()
 export class ContextService {
   private readonly latency;
   private readonly tokens;
   private readonly stageLatency;
+  private readonly degraded;
 
   constructor(
     private readonly search: SearchService,
@@ -31,9 +43,18 @@ export class ContextService {
     private readonly namespaces: NamespacesService,
     private readonly access: MemoryAccessTracker,
     private readonly ops: MemoryOperations,
-    metrics: MetricsService,
+    private readonly cache: MemoryCache,
     private readonly flags: FeatureFlagsService,
+    metrics: MetricsService,
   ) {
+    this.degraded = metrics.counter(
+      'memory_context_degraded_total',
+      'Contexts answered empty and degraded (fail-open) because their sources could not be read',
+      ['reason'],
+    );
+    for (const reason of DEGRADED_REASONS) {
+      this.degraded.inc({ reason }, 0);
+    }
     this.latency = metrics.histogram('memory_context_latency_seconds', 'Context assembly latency', []);
     this.stageLatency = metrics.histogram(
       'memory_context_stage_duration_seconds',
@@ -50,7 +71,7 @@ export class ContextService {
 
   async assemble(tenantId: string, input: ContextInput): Promise<AssembledContext> {
     return this.ops.observe('context', () =>
-      timed(this.latency, {}, () => this.build(tenantId, input), {
+      timed(this.latency, {}, () => this.cachedOrBuilt(tenantId, input), {
         classify: outcomeOf,
         span: {
           name: 'context.assemble',
@@ -65,7 +86,65 @@ export class ContextService {
     );
   }
 
-  private async build(tenantId: string, input: ContextInput): Promise<AssembledContext> {
+  /**
+   * From the cache when an entry of the same input is current (every write of the tenant's pins,
+   * memories or namespaces makes it stale), else built. A hit still records the access of the
+   * memories it returns, as a built context does. When the database cannot be reached and the
+   * caller asked to fail open (or the flag memory_fail_open_override is on), an empty context
+   * marked degraded instead of the 503.
+   */
+  private async cachedOrBuilt(tenantId: string, input: ContextInput): Promise<AssembledContext> {
+    let cacheFailed = false;
+    try {
+      const { value, hit } = await this.cache.read(
+        tenantId,
+        'context',
+        ['pins', 'memories'],
+        contextCacheKey(input),
+        () => this.build(tenantId, input),
+        () => (cacheFailed = true),
+      );
+      if (hit) {
+        this.access.record(tenantId, memoryIdsOf(value));
+        this.tokens.observe(value.tokens_used);
+      }
+      return value;
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || !(input.fail_open === true || this.failOpenFor(tenantId))) {
+        throw error;
+      }
+      return this.degradedContext(input, cacheFailed ? 'cache_and_database_unavailable' : 'database_unavailable');
+    }
+  }
+
+  private failOpenFor(tenantId: string): boolean {
+    return this.flags.isEnabled('memory_fail_open_override', tenantId);
+  }
+
+  /** The same shape as any context, with nothing in it but the system prompt's frame. */
+  private degradedContext(input: ContextInput, reason: DegradedReason): AssembledContext {
+    let context: AssembledContext;
+    try {
+      context = assembleContext({
+        budget: input.token_budget ?? DEFAULT_BUDGET,
+        systemPrompt: input.system_prompt,
+        pins: [],
+        memories: [],
+        now: Date.now(),
+        format: input.format,
+      });
+    } catch (error) {
+      if (error instanceof SystemPromptTooLongError) {
+        throw new SystemPromptOverBudgetError(error.message, { tokens: error.tokens, budget: error.budget });
+      }
+      throw error;
+    }
+    this.degraded.inc({ reason });
+    annotateActiveSpan({ 'engram.degraded': reason });
+    return { ...context, degraded: true, degraded_reason: reason };
+  }
+
+  private async build(tenantId: string, input: ContextInput): Promise<Loaded<AssembledContext>> {
     // Replay parity: an assembly depends only on the stored memories and the request. Recency is
     // measured from one instant (as_of, or now) for scoring and zones alike, and read counts do
     // not rank here: every assembly records reads, so they would change the next one's scores.
@@ -126,13 +205,15 @@ export class ContextService {
       }
       throw error;
     }
-    this.access.record(
-      tenantId,
-      context.blocks.flatMap((block) => (block.memory_id === null ? [] : [block.memory_id])),
-    );
+    this.access.record(tenantId, memoryIdsOf(context));
     this.tokens.observe(context.tokens_used);
     annotateActiveSpan({ 'engram.tokens': context.tokens_used, 'engram.token_budget': budget });
-    return context;
+    // A cached copy must die when any candidate would change by itself: a pin or memory expiring.
+    const expiries = [
+      ...pins.map((pin) => pin.expires_at),
+      ...ranked.results.map((result) => result.memory.expires_at),
+    ].flatMap((at) => (at === null ? [] : [Date.parse(at)]));
+    return { value: context, expiresAt: expiries.length > 0 ? Math.min(...expiries) : null };
   }
 
   /** A stage of assembly, timed into memory_context_stage_duration_seconds and traced. */

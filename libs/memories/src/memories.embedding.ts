@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { MemoryCache } from '@engram/cache';
 import { ConfigService } from '@engram/config';
 import { EmbeddingModels, LOCAL_HASH_MODEL, embedForStorage, vectorText } from '@engram/embeddings';
 import { JobContext, JobHandler, JobHandlerInstance, JobQueue, defineJob, jobDefinition } from '@engram/jobs';
@@ -121,6 +122,7 @@ export class EmbedMemoriesHandler implements JobHandlerInstance<'embeddings.embe
   constructor(
     private readonly jobs: EmbeddingJobs,
     private readonly repository: MemoryEmbeddingsRepository,
+    private readonly cache: MemoryCache,
   ) {}
 
   async handle(
@@ -160,6 +162,8 @@ export class EmbedMemoriesHandler implements JobHandlerInstance<'embeddings.embe
       payload.model,
       pending.map((memory, i) => ({ id: memory.id, vectors: passages[i].map(vectorText) })),
     );
+    // New vectors change what the tenant's searches rank: cached contexts from before are stale.
+    await this.cache.invalidate(payload.tenant_id, ['memories']);
     const now = Date.now();
     for (const memory of pending) {
       this.jobs.lag.observe({ model: payload.model }, (now - memory.created_at.getTime()) / 1000);
@@ -179,6 +183,7 @@ export class EmbedMemoriesHandler implements JobHandlerInstance<'embeddings.embe
     for (let attempt = 1; ; attempt++) {
       try {
         await this.repository.markFailed(payload.tenant_id, payload.memory_ids);
+        await this.cache.invalidate(payload.tenant_id, ['memories']);
         return;
       } catch (error) {
         if (attempt >= MARK_FAILED_TRIES) {

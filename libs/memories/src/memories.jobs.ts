@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { MemoryCache } from '@engram/cache';
 import { ConfigService } from '@engram/config';
 import { JobHandler, JobHandlerInstance, defineJob } from '@engram/jobs';
 import { MemoriesRepository } from './memories.repository';
@@ -23,6 +24,7 @@ export class MemoryExpiryHandler implements JobHandlerInstance<'memories.expire'
   constructor(
     private readonly repository: MemoriesRepository,
     private readonly config: ConfigService,
+    private readonly cache: MemoryCache,
   ) {}
 
   repeatEveryMs(): number {
@@ -30,8 +32,13 @@ export class MemoryExpiryHandler implements JobHandlerInstance<'memories.expire'
   }
 
   async handle(): Promise<void> {
-    while ((await this.repository.deleteExpiredBatch(BATCH)) === BATCH) {
-      // keep going until a short batch says the backlog is gone
+    let deleted = 0;
+    for (let batch = BATCH; batch === BATCH; deleted += batch) {
+      batch = await this.repository.deleteExpiredBatch(BATCH);
+    }
+    if (deleted > 0) {
+      // Across tenants: every cached context goes (retention deletes memories still visible).
+      await this.cache.invalidateAll();
     }
   }
 }

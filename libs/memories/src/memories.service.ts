@@ -12,6 +12,7 @@ import {
   requestContext,
 } from '@engram/common';
 import { ConfigService } from '@engram/config';
+import { MetricsService, VALUE_SIZE_BUCKETS } from '@engram/metrics';
 import { Database, TableAnalyzer } from '@engram/db';
 import { EmbeddingModels, vectorText } from '@engram/embeddings';
 import {
@@ -124,6 +125,7 @@ export interface MatchedMemory {
 @Injectable()
 export class MemoriesService {
   private readonly maxContentBytes: number;
+  private readonly valueSize;
 
   constructor(
     private readonly repository: MemoriesRepository,
@@ -136,12 +138,19 @@ export class MemoriesService {
     private readonly ops: MemoryOperations,
     private readonly quotas: QuotaService,
     config: ConfigService,
+    metrics: MetricsService,
   ) {
     this.maxContentBytes = config.get('MEMORY_CONTENT_MAX_BYTES');
+    this.valueSize = metrics.histogram(
+      'memory_value_size_bytes',
+      'Size of each pin value (JSON) and memory content (UTF-8) written',
+      ['kind'],
+      VALUE_SIZE_BUCKETS,
+    );
   }
 
   async create(tenantId: string, input: CreateMemoryInput): Promise<CreatedMemoryView> {
-    return this.ops.observe('create', async () => {
+    return this.ops.write('create', tenantId, async () => {
       const { rows } = await this.insert(tenantId, input.namespace, input.create_namespace === true, [input]);
       return { ...toMemoryView(rows[0]), duplicate: rows[0].duplicate };
     });
@@ -152,7 +161,7 @@ export class MemoriesService {
    * relation to an unknown memory) rejects the whole batch and nothing is written.
    */
   async createBatch(tenantId: string, input: BatchCreateInput): Promise<BatchResultView> {
-    return this.ops.observe('create_batch', async () => {
+    return this.ops.write('create_batch', tenantId, async () => {
       const { rows } = await this.insert(tenantId, input.namespace, input.create_namespace === true, input.memories);
       const memories = rows.map((row) => ({ ...toMemoryView(row), duplicate: row.duplicate }));
       const created = memories.filter((memory) => !memory.duplicate).length;
@@ -174,7 +183,7 @@ export class MemoriesService {
     createNamespace: boolean,
     items: (MemoryItemInput & { idempotency_key: string })[],
   ): Promise<CreatedMemoryView[]> {
-    return this.ops.observe('ingest', async () => {
+    return this.ops.write('ingest', tenantId, async () => {
       const { rows } = await this.insert(tenantId, namespace, createNamespace, items);
       return rows.map((row) => ({ ...toMemoryView(row), duplicate: row.duplicate }));
     });
@@ -286,7 +295,7 @@ export class MemoriesService {
    * memory is re-embedded with the target namespace's model, as new content is.
    */
   async update(tenantId: string, id: string, input: UpdateMemoryInput): Promise<MemoryView> {
-    return this.ops.observe('update', async () => {
+    return this.ops.write('update', tenantId, async () => {
       const scope = boundScope();
       for (const field of ['user_id', 'agent_id'] as const) {
         // A bound credential cannot move a memory out of its scope.
@@ -370,7 +379,7 @@ export class MemoriesService {
     input: SupersedeMemoryInput,
     reason: ChangeReason = 'api',
   ): Promise<SupersedeResultView> {
-    return this.ops.observe('supersede', async () => {
+    return this.ops.write('supersede', tenantId, async () => {
       checkReason(reason);
       const old = await this.repository.get(tenantId, oldId);
       if (!old) {
@@ -439,7 +448,8 @@ export class MemoriesService {
     selection: MemorySelection,
     change: MemoryBulkChange | null,
   ): Promise<MatchedMemory[]> {
-    return this.ops.observe(change ? 'update_matching' : 'select_matching', async () => {
+    const operation = change ? 'update_matching' : 'select_matching';
+    const run = async (): Promise<MatchedMemory[]> => {
       const filters: MemoryFilters = { types: selection.types, tags: selection.tags, metadata: selection.metadata };
       const rows = await this.repository.updateMatching(
         tenantId,
@@ -463,11 +473,13 @@ export class MemoriesService {
         importance: row.importance,
         expires_at: row.expires_at?.toISOString() ?? null,
       }));
-    });
+    };
+    // A change is a write: cached reads of the tenant go stale; a dry run only reads.
+    return change ? this.ops.write(operation, tenantId, run) : this.ops.observe(operation, run);
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
-    await this.ops.observe('delete', async () => {
+    await this.ops.write('delete', tenantId, async () => {
       if (!(await this.repository.delete(tenantId, id, boundScope()))) {
         throw new MemoryNotFoundError(`no memory ${id}`, { id });
       }
@@ -504,7 +516,7 @@ export class MemoriesService {
     id: string,
     relations: { to: string; relation: string; weight: number }[],
   ): Promise<void> {
-    await this.ops.observe('relate', async () => {
+    await this.ops.write('relate', tenantId, async () => {
       const scope = boundScope();
       if ((scope.user_id !== null || scope.agent_id !== null) && !(await this.repository.get(tenantId, id, scope))) {
         throw new MemoryNotFoundError(`no memory ${id}`, { id });
@@ -717,6 +729,7 @@ export class MemoriesService {
 
   private checkSize(content: string, index: number): void {
     const bytes = Buffer.byteLength(content, 'utf8');
+    this.valueSize.observe({ kind: 'memory' }, bytes);
     if (bytes > this.maxContentBytes) {
       throw new ContentTooLargeError(`content is ${bytes} bytes; the limit is ${this.maxContentBytes}`, {
         index,

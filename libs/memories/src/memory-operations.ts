@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { MemoryCache } from '@engram/cache';
 import { MetricsService, outcomeOf, timed } from '@engram/metrics';
 
 /**
@@ -10,7 +11,10 @@ export class MemoryOperations {
   private readonly operations;
   private readonly latency;
 
-  constructor(metrics: MetricsService) {
+  constructor(
+    metrics: MetricsService,
+    private readonly cache: MemoryCache,
+  ) {
     this.operations = metrics.counter('memory_service_operations_total', 'Memory service operations by outcome', [
       'operation',
       'status',
@@ -26,5 +30,25 @@ export class MemoryOperations {
       classify: outcomeOf,
       settled: (status) => this.operations.inc({ operation, status }),
     });
+  }
+
+  /**
+   * A write: observed like any operation, then the tenant's cached contexts are invalidated
+   * whether it returned or threw (a commit may precede a later failure, such as queueing an
+   * embedding), before the caller answers. See docs/cache.md.
+   */
+  write<T>(operation: string, tenantId: string, work: () => Promise<T>): Promise<T> {
+    return this.observe(operation, async () => {
+      try {
+        return await work();
+      } finally {
+        await this.cache.invalidate(tenantId, ['memories']);
+      }
+    });
+  }
+
+  /** For writes outside a service operation (jobs: vectors stored, a model switched). */
+  invalidate(tenantId: string): Promise<void> {
+    return this.cache.invalidate(tenantId, ['memories']);
   }
 }

@@ -87,7 +87,7 @@ export class NamespacesService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   create(tenantId: string, input: CreateNamespaceInput): Promise<NamespaceView> {
-    return this.ops.observe('namespace_create', async () => {
+    return this.ops.write('namespace_create', tenantId, async () => {
       const model = this.models.get(input.embedding_model ?? this.models.defaultModel).model;
       await this.ensureIndexed(model);
       const row = await this.repository.create(tenantId, input.name, { ...input, embedding_model: model });
@@ -116,7 +116,7 @@ export class NamespacesService implements OnApplicationBootstrap, BeforeApplicat
 
   /** A new embedding model is not applied at once: a job re-embeds, then switches. */
   update(tenantId: string, name: string, input: UpdateNamespaceInput): Promise<NamespaceView> {
-    return this.ops.observe('namespace_update', async () => {
+    return this.ops.write('namespace_update', tenantId, async () => {
       const model = input.embedding_model === undefined ? undefined : this.models.get(input.embedding_model).model;
       const row = await this.repository.update(tenantId, name, { ...input, embedding_model: model });
       if (!row) {
@@ -131,7 +131,7 @@ export class NamespacesService implements OnApplicationBootstrap, BeforeApplicat
   }
 
   delete(tenantId: string, name: string): Promise<void> {
-    return this.ops.observe('namespace_delete', async () => {
+    return this.ops.write('namespace_delete', tenantId, async () => {
       this.forget(tenantId, name);
       if (!(await this.repository.delete(tenantId, name))) {
         throw namespaceNotFound(name);
@@ -238,6 +238,7 @@ export class NamespacesService implements OnApplicationBootstrap, BeforeApplicat
     const switched = await this.repository.switchModel(tenantId, name, model);
     if (switched) {
       this.forget(tenantId, name);
+      await this.ops.invalidate(tenantId);
     }
     return switched;
   }

@@ -5,6 +5,9 @@ import { timed } from './timed';
 /** Latency buckets for in-process work and single-round-trip queries (seconds). */
 export const FAST_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
+/** memory_value_size_bytes (bytes): from a flag to the largest value the size limits allow. */
+export const VALUE_SIZE_BUCKETS = [16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304];
+
 /**
  * Owns one registry per application instance (not prom-client's global one), so two apps in
  * one process, as in tests, never share or clash on series.

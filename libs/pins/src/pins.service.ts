@@ -1,15 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { AuditService } from '@engram/audit';
+import { MemoryCache } from '@engram/cache';
 import { decodeCursor, encodeCursor } from '@engram/common';
 import { ConfigService } from '@engram/config';
 import { FeatureFlagsService } from '@engram/flags';
-import { MetricsService, outcomeOf, timed } from '@engram/metrics';
+import { MetricsService, VALUE_SIZE_BUCKETS, outcomeOf, timed } from '@engram/metrics';
 import { CleanupView, ListPinsQuery, PinListView, PinView, UpsertPinInput, pinKeySchema } from './pins.dto';
 import { PinNotFoundError, PinValueTooLargeError } from './pins.errors';
 import { PinRow, PinsRepository } from './pins.repository';
 
 type PinOperation = 'upsert' | 'get' | 'list' | 'delete' | 'cleanup' | 'expire';
+
+/** A cached pin read: the view and the hash its audit event records. */
+interface CachedPin {
+  pin: PinView;
+  valueHash: string;
+}
 
 export interface UpsertResult {
   pin: PinView;
@@ -43,10 +50,14 @@ export class PinsService {
   private readonly cleanupBatchSize: number;
   private readonly operations;
   private readonly latency;
+  private readonly serviceOperations;
+  private readonly serviceLatency;
+  private readonly valueSize;
 
   constructor(
     private readonly repository: PinsRepository,
     private readonly audit: AuditService,
+    private readonly cache: MemoryCache,
     config: ConfigService,
     metrics: MetricsService,
     private readonly flags: FeatureFlagsService,
@@ -58,6 +69,20 @@ export class PinsService {
       'status',
     ]);
     this.latency = metrics.histogram('memory_pins_latency_seconds', 'Pin operation latency', ['operation']);
+    this.serviceOperations = metrics.counter(
+      'memory_service_operations_total',
+      'Memory service operations by outcome',
+      ['operation', 'status'],
+    );
+    this.serviceLatency = metrics.histogram('memory_service_latency_seconds', 'Memory service operation latency', [
+      'operation',
+    ]);
+    this.valueSize = metrics.histogram(
+      'memory_value_size_bytes',
+      'Size of each pin value (JSON) and memory content (UTF-8) written',
+      ['kind'],
+      VALUE_SIZE_BUCKETS,
+    );
   }
 
   async upsert(tenantId: string, input: UpsertPinInput): Promise<UpsertResult> {
@@ -71,23 +96,33 @@ export class PinsService {
           limit: this.maxValueBytes,
         });
       }
-      const row = await this.repository.upsert(tenantId, {
-        key: input.key,
-        valueJson,
-        source: input.source ?? null,
-        ttlSeconds: input.ttl_seconds ?? null,
-      });
+      this.valueSize.observe({ kind: 'pin' }, bytes);
+      const row = await this.written(tenantId, () =>
+        this.repository.upsert(tenantId, {
+          key: input.key,
+          valueJson,
+          source: input.source ?? null,
+          ttlSeconds: input.ttl_seconds ?? null,
+        }),
+      );
       return { result: { pin: toView(row), created: row.created }, valueHash: row.value_hash };
     });
   }
 
   async get(tenantId: string, key: string): Promise<PinView> {
     return this.observe('get', tenantId, key, async () => {
-      const row = await this.repository.get(tenantId, key);
-      if (!row) {
+      const { value } = await this.cache.read<CachedPin | null>(tenantId, 'pin', ['pins'], key, async () => {
+        const row = await this.repository.get(tenantId, key);
+        return {
+          value: row ? { pin: toView(row), valueHash: row.value_hash } : null,
+          // An absence is cached too: creating the pin is a write, and bumps the generation.
+          expiresAt: row?.expires_at?.getTime() ?? null,
+        };
+      });
+      if (!value) {
         throw new PinNotFoundError(`no pin ${key}`, { key });
       }
-      return { result: toView(row), valueHash: row.value_hash };
+      return { result: value.pin, valueHash: value.valueHash };
     });
   }
 
@@ -122,7 +157,7 @@ export class PinsService {
 
   async delete(tenantId: string, key: string): Promise<void> {
     await this.observe('delete', tenantId, key, async () => {
-      const deleted = await this.repository.delete(tenantId, key);
+      const deleted = await this.written(tenantId, () => this.repository.delete(tenantId, key));
       if (!deleted) {
         throw new PinNotFoundError(`no pin ${key}`, { key });
       }
@@ -145,6 +180,11 @@ export class PinsService {
       { operation },
       async () => {
         const perTenant = dryRun ? await this.repository.countExpired(tenantId) : await this.deleteAllExpired(tenantId);
+        if (!dryRun) {
+          // Expired pins were already invisible to reads (and cached ones died at their expiry);
+          // this only keeps the rule that every write bumps the generation.
+          await Promise.all([...perTenant.keys()].map((tenant) => this.cache.invalidate(tenant, ['pins'])));
+        }
         const latencyMs = performance.now() - started;
         for (const [tenant, count] of perTenant) {
           this.audit.record({
@@ -167,6 +207,8 @@ export class PinsService {
         success: 'success',
         settled: (status, seconds) => {
           this.operations.inc({ operation, status });
+          this.serviceOperations.inc({ operation: `pin_${operation}`, status });
+          this.serviceLatency.observe({ operation: `pin_${operation}` }, seconds);
           if (status !== 'success') {
             this.audit.record({
               tenant_id: tenantId ?? 'global',
@@ -195,6 +237,18 @@ export class PinsService {
     }
   }
 
+  /**
+   * Runs a write, then invalidates the tenant's cached pins and contexts, whether the write
+   * returned or threw (a commit may have happened before a later failure): before the response.
+   */
+  private async written<T>(tenantId: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } finally {
+      await this.cache.invalidate(tenantId, ['pins']);
+    }
+  }
+
   /** Times, counts and audits one pin operation; `work` returns the value hash the audit records. */
   private async observe<T>(
     operation: PinOperation,
@@ -218,6 +272,8 @@ export class PinsService {
         classify: outcomeOf,
         settled: (status, seconds) => {
           this.operations.inc({ operation, status });
+          this.serviceOperations.inc({ operation: `pin_${operation}`, status });
+          this.serviceLatency.observe({ operation: `pin_${operation}` }, seconds);
           this.audit.record({
             tenant_id: tenantId,
             operation,

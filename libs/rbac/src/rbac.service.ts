@@ -32,6 +32,7 @@ export class RbacService extends Authorizer implements OnModuleInit, OnApplicati
   /** Watch, poll, reload on demand, replica announcements, last good policy kept. */
   private readonly policyFile: HotReloadedFile<CompiledPolicy>;
   private readonly decisions;
+  private readonly engineDecisions;
   private readonly latency;
   private readonly loads;
   private readonly versionInfo;
@@ -64,6 +65,11 @@ export class RbacService extends Authorizer implements OnModuleInit, OnApplicati
       'rbac_decisions_total',
       'RBAC decisions; decision is allow, deny, or would_deny (denied by policy, let through in shadow mode)',
       ['resource', 'action', 'decision', 'reason'],
+    );
+    this.engineDecisions = metrics.counter(
+      'rbac_engine_decisions_total',
+      "The policy engine's own verdicts on role, resource and action (before scopes and shadow mode)",
+      ['decision'],
     );
     this.latency = metrics.histogram('rbac_latency_seconds', 'Time to reach an RBAC decision', [], DECISION_BUCKETS);
     this.loads = metrics.counter('rbac_policy_loads_total', 'Policy file loads by outcome', ['status']);
@@ -152,7 +158,9 @@ export class RbacService extends Authorizer implements OnModuleInit, OnApplicati
     if (!KNOWN_ROLES.has(principal.role)) {
       return 'unknown_role';
     }
-    if (!this.current().allows(principal.role, permission.resource, permission.action)) {
+    const allowed = this.current().allows(principal.role, permission.resource, permission.action);
+    this.engineDecisions.inc({ decision: allowed ? 'allow' : 'deny' });
+    if (!allowed) {
       return 'no_rule';
     }
     return scopesPermit(principal.scopes, permission) ? 'role' : 'scope';

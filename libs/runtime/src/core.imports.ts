@@ -1,4 +1,5 @@
 import { AuditModule } from '@engram/audit';
+import { CacheModule } from '@engram/cache';
 import { ConfigModule, EngramConfig } from '@engram/config';
 import { DatabaseModule } from '@engram/db';
 import { JobQueue, JobsModule } from '@engram/jobs';
@@ -18,7 +19,7 @@ export interface RuntimeOptions {
   logTo?: 'stdout' | 'stderr';
 }
 
-/** Modules shared by the API and the worker: configuration, storage, queue, metrics, flags, audit. */
+/** Modules shared by the API and the worker: configuration, storage, queue, metrics, flags, cache, audit. */
 export function coreImports(config: EngramConfig, runtime: RuntimeOptions) {
   return [
     ConfigModule.forRoot(config),
@@ -40,6 +41,7 @@ export function coreImports(config: EngramConfig, runtime: RuntimeOptions) {
     }),
     MetricsModule,
     FlagsModule,
+    CacheModule,
     JobsModule.forRoot({
       redisUrl: config.REDIS_URL,
       prefix: config.QUEUE_PREFIX,

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditService } from '@engram/audit';
+import { MemoryCache } from '@engram/cache';
 import { ConfigService } from '@engram/config';
 import { Database } from '@engram/db';
 import { InvalidationBus } from './invalidation.bus';
@@ -28,6 +29,7 @@ export class TenantEraser {
     private readonly bus: InvalidationBus,
     private readonly audit: AuditService,
     private readonly config: ConfigService,
+    private readonly cache: MemoryCache,
   ) {}
 
   /** Erases the tenant if it is pending_deletion; throws (to be retried) if rows remain. */
@@ -55,6 +57,7 @@ export class TenantEraser {
     if (!(await this.repository.deleteErased(tenantId))) {
       return;
     }
+    await this.cache.invalidate(tenantId, ['pins', 'memories']);
     await this.db.transaction((tx) => this.bus.publish(tx, { kind: 'tenant', id: tenantId }));
     this.logger.log(`erased tenant ${tenantId}: ${affected} rows in ${tables.length} tables`);
     // Recorded under the operators' tenant: the erased tenant keeps no rows, not even this one.

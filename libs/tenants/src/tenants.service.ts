@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, tenantIdSchema } from '@engram/common';
 import { AuditService } from '@engram/audit';
+import { MemoryCache } from '@engram/cache';
 import { ConfigService } from '@engram/config';
 import { Database } from '@engram/db';
 import { JobQueue } from '@engram/jobs';
@@ -82,6 +83,7 @@ export class TenantsService implements OnModuleInit {
     private readonly bus: InvalidationBus,
     private readonly queue: JobQueue,
     private readonly audit: AuditService,
+    private readonly memoryCache: MemoryCache,
     config: ConfigService,
   ) {
     this.ttlMs = config.get('AUTH_CACHE_TTL_SECONDS') * 1000;
@@ -188,6 +190,8 @@ export class TenantsService implements OnModuleInit {
     if (!row) {
       throw new TenantNotFoundError(`no tenant ${id}`, { tenant_id: id });
     }
+    // Its reads are refused from now on; a tenant created again under the id must find nothing cached.
+    await this.memoryCache.invalidate(id, ['pins', 'memories']);
     try {
       await this.queue.add(
         'tenants.erase',

@@ -838,6 +838,16 @@ export interface components {
             blocks: components["schemas"]["ContextBlock"][];
             /** @description memories and pins that were candidates */
             considered: number;
+            /**
+             * @description present only on a fail-open answer: the context is empty because its sources could not be read
+             * @enum {boolean}
+             */
+            degraded?: true;
+            /**
+             * @description with degraded: database_unavailable, or cache_and_database_unavailable when the cache failed too
+             * @enum {string}
+             */
+            degraded_reason?: "database_unavailable" | "cache_and_database_unavailable";
             /** @enum {string} */
             format: "xml" | "markdown" | "json";
             skipped: {
@@ -2963,6 +2973,7 @@ export interface operations {
                     agent_id?: string;
                     /** Format: date-time */
                     as_of?: string;
+                    fail_open?: boolean;
                     /**
                      * @default xml
                      * @enum {string}
@@ -2991,7 +3002,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description the assembled context */
+            /** @description the assembled context; empty with degraded: true when the database is unreachable and fail_open (or the flag memory_fail_open_override) is on */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -69,6 +69,8 @@ class AssembledContext(BaseModel):
     zones: ContextZones
     considered: int = Field(..., description="memories and pins that were candidates")
     skipped: List[SkippedEntry]
+    degraded: Optional[bool] = Field(None, description="present only on a fail-open answer: the context is empty because its sources could not be read")
+    degraded_reason: Optional[str] = Field(None, description="with degraded: database_unavailable, or cache_and_database_unavailable when the cache failed too; one of: database_unavailable, cache_and_database_unavailable")
 
 
 class ChatCompletion(BaseModel):

@@ -1,0 +1,3 @@
+export * from './memory-cache';
+export * from './cache.module';
+export { ByteBoundedLru } from './lru';
