@@ -53,7 +53,7 @@ export const ingestConversationSchema = z
       .boolean()
       .default(false)
       .describe(
-        'true: also extract facts from the exchange — not available yet: answered with extraction.status not_configured',
+        'true: also extract facts from the messages this request stores, in a job (extraction.job_id; GET /api/v1/jobs/{id})',
       ),
   })
   .superRefine((input, ctx) => {
@@ -79,7 +79,7 @@ export const sessionQuerySchema = z.strictObject({
 });
 export type SessionQuery = z.infer<typeof sessionQuerySchema>;
 
-export const EXTRACTION_STATUSES = ['not_requested', 'not_configured'] as const;
+export const EXTRACTION_STATUSES = ['not_requested', 'queued', 'nothing_new'] as const;
 
 export const ingestedMessageViewSchema = apiSchema(
   'IngestedMessage',
@@ -103,8 +103,9 @@ export const ingestedConversationViewSchema = apiSchema(
       status: z
         .enum(EXTRACTION_STATUSES)
         .describe(
-          'not_requested: extract was false; not_configured: no extraction is available yet, nothing was extracted',
+          'not_requested: extract was not true; queued: a job extracts facts from the new messages; nothing_new: every message was stored before (a retry), nothing is queued',
         ),
+      job_id: z.uuid().optional().describe('when queued: GET /api/v1/jobs/{id}'),
     }),
   }),
 );

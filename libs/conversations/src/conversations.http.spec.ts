@@ -1,6 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { TestApp, startTestApp } from '@engram/test-support/app';
+import { TestApp, eventually, startTestApp } from '@engram/test-support/app';
 import { adminHeaders, newApiKey, newNamespace, newTenant, ownerQuery } from '@engram/test-support/fixtures';
 
 const CONVERSATIONS = '/api/v1/conversations';
@@ -160,18 +160,51 @@ describe('conversations over HTTP (postgres, bullmq)', () => {
     expect(await count(t, tenant)).toBe(0);
   });
 
-  it('answers extract: true with extraction not_configured and still stores the messages', async () => {
+  it("extracts facts from the new messages in a job, in the speaker's scope, and queues nothing on a retry", async () => {
     const tenant = await newTenant(t);
     await newNamespace(t, tenant, 'chat');
-    const response = await t.request('POST', CONVERSATIONS, {
-      tenant_id: tenant,
-      namespace: 'chat',
-      extract: true,
-      messages: exchange(2),
-    });
-    expect(response.status).toBe(201);
-    expect(response.body.extraction).toEqual({ status: 'not_configured' });
-    expect(await count(t, tenant)).toBe(2);
+    const say = (user: string, sessionId: string, content: string) =>
+      t.request('POST', CONVERSATIONS, {
+        tenant_id: tenant,
+        namespace: 'chat',
+        user_id: user,
+        session_id: sessionId,
+        extract: true,
+        messages: [
+          { role: 'user', content },
+          { role: 'assistant', content: 'Noted.' },
+        ],
+      });
+    const finished = (jobId: string) =>
+      eventually(async () => {
+        const job = await t.request('GET', `/api/v1/jobs/${jobId}?tenant_id=${tenant}`);
+        return job.body.status === 'succeeded' && job.body;
+      }, 20_000);
+    const facts = () =>
+      ownerQuery<{ content: string; user_id: string; state: string }>(
+        t,
+        `SELECT content, user_id, state FROM memories WHERE tenant_id = $1 AND type = 'semantic' ORDER BY created_at`,
+        [tenant],
+      );
+
+    const alice = await say('alice', 's-alice', 'I live in Lisbon.');
+    expect(alice.status).toBe(201);
+    expect(alice.body.extraction).toEqual({ status: 'queued', job_id: expect.any(String) });
+    expect((await finished(alice.body.extraction.job_id)).decisions).toMatchObject([{ action: 'add' }]);
+    // Another user's home is another slot: it supersedes nothing of alice's.
+    const bob = await say('bob', 's-bob', 'I live in Porto.');
+    expect((await finished(bob.body.extraction.job_id)).decisions).toMatchObject([{ action: 'add' }]);
+    const moved = await say('alice', 's-alice-2', 'I now live in Madrid.');
+    expect((await finished(moved.body.extraction.job_id)).decisions).toMatchObject([{ action: 'supersede' }]);
+    expect(await facts()).toEqual([
+      { content: 'User lives in Lisbon.', user_id: 'alice', state: 'superseded' },
+      { content: 'User lives in Porto.', user_id: 'bob', state: 'active' },
+      { content: 'User lives in Madrid.', user_id: 'alice', state: 'active' },
+    ]);
+
+    // The same request again stores nothing and queues nothing.
+    const retry = await say('alice', 's-alice-2', 'I now live in Madrid.');
+    expect(retry.body).toMatchObject({ created: 0, extraction: { status: 'nothing_new' } });
   });
 
   it('filters list, search and context by scope and occurred_at, inside the candidate SQL', async () => {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { ExtractionService } from '@engram/extraction';
 import { MemoriesService } from '@engram/memories';
 import { ConversationView, IngestConversationInput, IngestedConversationView, SessionQuery } from './conversations.dto';
 
@@ -12,7 +13,10 @@ import { ConversationView, IngestConversationInput, IngestedConversationView, Se
  */
 @Injectable()
 export class ConversationsService {
-  constructor(private readonly memories: MemoriesService) {}
+  constructor(
+    private readonly memories: MemoriesService,
+    private readonly extraction: ExtractionService,
+  ) {}
 
   async ingest(tenantId: string, input: IngestConversationInput): Promise<IngestedConversationView> {
     const sessionId = input.session_id ?? randomUUID();
@@ -32,6 +36,18 @@ export class ConversationsService {
     }));
     const rows = await this.memories.ingest(tenantId, input.namespace, input.create_namespace === true, items);
     const created = rows.filter((row) => !row.duplicate).length;
+    // Facts are extracted in a job, from the messages this request stored: a retry queues nothing.
+    const fresh = rows.filter((row) => !row.duplicate).map((row) => row.id);
+    let extraction: IngestedConversationView['extraction'] = { status: 'not_requested' };
+    if (input.extract === true) {
+      extraction =
+        fresh.length === 0
+          ? { status: 'nothing_new' }
+          : {
+              status: 'queued',
+              job_id: (await this.extraction.request(tenantId, { namespace: input.namespace, message_ids: fresh })).id,
+            };
+    }
     return {
       namespace: input.namespace,
       session_id: sessionId,
@@ -43,8 +59,7 @@ export class ConversationsService {
       })),
       created,
       duplicates: rows.length - created,
-      // Extraction (facts from the exchange) is not built yet: say so, extract nothing.
-      extraction: { status: input.extract ? 'not_configured' : 'not_requested' },
+      extraction,
     };
   }
 

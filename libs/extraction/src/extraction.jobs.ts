@@ -22,6 +22,14 @@ const NEARBY = 8;
 /** The relation from an extracted memory to each message it comes from. */
 export const DERIVED_FROM = 'derived_from';
 
+interface FactScope {
+  user_id: string | null;
+  agent_id: string | null;
+  session_id: string | null;
+}
+
+const NO_SCOPE: FactScope = { user_id: null, agent_id: null, session_id: null };
+
 function factMetadata(row: ExtractionRow, fact: ExtractedFact): Record<string, string> {
   return { fact_kind: fact.kind, ...(fact.key === null ? {} : { fact_key: fact.key }), extractor: row.extractor };
 }
@@ -69,11 +77,12 @@ export class ExtractMemoriesHandler implements JobHandlerInstance<'memories.extr
     }
     const extractor = this.extraction.extractor;
     try {
-      const messages = await this.readMessages(tenantId, row.message_ids);
+      const { messages, scopes } = await this.readMessages(tenantId, row.message_ids);
       const facts = await extractor.extract(messages);
       const decisions: StoredDecision[] = [];
       for (const fact of facts) {
-        decisions.push(await this.apply(tenantId, row, fact));
+        // A fact belongs to the user and agent of the message it comes from (the first one cited).
+        decisions.push(await this.apply(tenantId, row, fact, scopes.get(fact.messages[0]) ?? NO_SCOPE));
       }
       await this.repository.finish(tenantId, extractionId, { status: 'succeeded', decisions });
       this.outcomes.inc({ extractor: extractor.name, status: 'succeeded' });
@@ -100,9 +109,13 @@ export class ExtractMemoriesHandler implements JobHandlerInstance<'memories.extr
     }
   }
 
-  /** The messages still stored, each with its position in the request (which facts cite). */
-  private async readMessages(tenantId: string, ids: string[]): Promise<TranscriptMessage[]> {
+  /** The messages still stored, each with its position in the request (which facts cite), and their scopes. */
+  private async readMessages(
+    tenantId: string,
+    ids: string[],
+  ): Promise<{ messages: TranscriptMessage[]; scopes: Map<number, FactScope> }> {
     const messages: TranscriptMessage[] = [];
+    const scopes = new Map<number, FactScope>();
     for (const [index, id] of ids.entries()) {
       const message = await this.memories.get(tenantId, id).catch((error: unknown) => {
         if (error instanceof MemoryNotFoundError) {
@@ -111,6 +124,7 @@ export class ExtractMemoriesHandler implements JobHandlerInstance<'memories.extr
         throw error;
       });
       if (message) {
+        scopes.set(index, { user_id: message.user_id, agent_id: message.agent_id, session_id: message.session_id });
         const name = message.metadata.name;
         messages.push({
           index,
@@ -120,16 +134,26 @@ export class ExtractMemoriesHandler implements JobHandlerInstance<'memories.extr
         });
       }
     }
-    return messages;
+    return { messages, scopes };
   }
 
-  private async nearby(tenantId: string, namespace: string, fact: ExtractedFact): Promise<NearbyMemory[]> {
+  private async nearby(
+    tenantId: string,
+    namespace: string,
+    fact: ExtractedFact,
+    scope: FactScope,
+  ): Promise<NearbyMemory[]> {
     const found = await this.search.search(tenantId, {
       query: fact.content,
       namespace,
       k: NEARBY,
       explain: true,
-      filters: { types: ['semantic'] },
+      // Only the same user's (and agent's) facts: one user's new home never supersedes another's.
+      filters: {
+        types: ['semantic'],
+        ...(scope.user_id === null ? {} : { user_id: scope.user_id }),
+        ...(scope.agent_id === null ? {} : { agent_id: scope.agent_id }),
+      },
       related_mode: 'boost',
       related_depth: 2,
       relative_time: false,
@@ -143,8 +167,18 @@ export class ExtractMemoriesHandler implements JobHandlerInstance<'memories.extr
     }));
   }
 
-  private async apply(tenantId: string, row: ExtractionRow, fact: ExtractedFact): Promise<StoredDecision> {
-    const decision = decideFact(fact, await this.nearby(tenantId, row.namespace, fact));
+  private async apply(
+    tenantId: string,
+    row: ExtractionRow,
+    fact: ExtractedFact,
+    scope: FactScope,
+  ): Promise<StoredDecision> {
+    const decision = decideFact(fact, await this.nearby(tenantId, row.namespace, fact, scope));
+    const scoped = {
+      ...(scope.user_id === null ? {} : { user_id: scope.user_id }),
+      ...(scope.agent_id === null ? {} : { agent_id: scope.agent_id }),
+      ...(scope.session_id === null ? {} : { session_id: scope.session_id }),
+    };
     const sources = [...new Set(fact.messages)].map((index) => ({
       to: row.message_ids[index],
       relation: DERIVED_FROM,
@@ -184,6 +218,7 @@ export class ExtractMemoriesHandler implements JobHandlerInstance<'memories.extr
             source: `extraction:${row.id}`,
             metadata: factMetadata(row, fact),
             relations: sources,
+            ...scoped,
           }),
         );
         return { ...stored, memory_id: created.id };

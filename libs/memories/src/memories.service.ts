@@ -398,6 +398,10 @@ export class MemoriesService {
         ttl_seconds: input.ttl_seconds,
         relations: input.relations,
         supersedes: oldId,
+        // The successor stays in the old memory's scope: same user, agent and session.
+        user_id: old.user_id ?? undefined,
+        agent_id: old.agent_id ?? undefined,
+        session_id: old.session_id ?? undefined,
       };
       const { rows, superseded } = await this.insert(tenantId, old.namespace, false, [item], reason, {
         targetMissing: () => new MemoryNotFoundError(`no memory ${oldId}`, { id: oldId }),
