@@ -1216,10 +1216,15 @@ export interface components {
             duplicates: number;
             extraction: {
                 /**
-                 * @description not_requested: extract was false; not_configured: no extraction is available yet, nothing was extracted
+                 * Format: uuid
+                 * @description when queued: GET /api/v1/jobs/{id}
+                 */
+                job_id?: string;
+                /**
+                 * @description not_requested: extract was not true; queued: a job extracts facts from the new messages; nothing_new: every message was stored before (a retry), nothing is queued
                  * @enum {string}
                  */
-                status: "not_requested" | "not_configured";
+                status: "not_requested" | "queued" | "nothing_new";
             };
             /** @description in request order */
             messages: components["schemas"]["IngestedMessage"][];

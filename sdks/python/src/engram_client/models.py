@@ -343,7 +343,8 @@ class FeatureFlagsReload(BaseModel):
 
 
 class IngestedConversationExtraction(BaseModel):
-    status: str = Field(..., description="not_requested: extract was false; not_configured: no extraction is available yet, nothing was extracted; one of: not_requested, not_configured")
+    status: str = Field(..., description="not_requested: extract was not true; queued: a job extracts facts from the new messages; nothing_new: every message was stored before (a retry), nothing is queued; one of: not_requested, queued, nothing_new")
+    job_id: Optional[str] = Field(None, description="when queued: GET /api/v1/jobs/{id}")
 
 
 class IngestedMessage(BaseModel):
