@@ -1,4 +1,4 @@
-import { FileSource } from '@engram/reload';
+import { FileSource, parseJsonFile } from '@engram/reload';
 import { FEATURE_FLAGS, FeatureFlag, FlagsFile, flagsFileSchema } from './feature-flags';
 import { FlagsFileInvalidError, FlagsFileIssue } from './flags.errors';
 
@@ -10,23 +10,9 @@ export function parseFlagsFile(source: Pick<FileSource, 'file' | 'text'>): { val
   const fail = (issues: FlagsFileIssue[]): never => {
     throw new FlagsFileInvalidError(source.file, issues);
   };
-  if (source.text.trim() === '') {
-    fail([{ path: '(file)', message: 'is empty' }]);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(source.text);
-  } catch (error) {
-    fail([{ path: '(file)', message: `is not valid JSON: ${(error as Error).message}` }]);
-  }
-  const parsed = flagsFileSchema.safeParse(json);
+  const parsed = parseJsonFile(source.text, flagsFileSchema);
   if (!parsed.success) {
-    return fail(
-      parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.') || '(root)',
-        message: issue.message,
-      })),
-    );
+    return fail(parsed.issues);
   }
   const document: FlagsFile = parsed.data;
   const value: FileFlags = {};

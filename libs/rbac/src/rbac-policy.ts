@@ -1,3 +1,4 @@
+import { parseJsonFile } from '@engram/reload';
 import { Enforcer, newEnforcer, newModelFromString } from 'casbin';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -97,23 +98,9 @@ export async function compilePolicy(source: PolicySource): Promise<CompiledPolic
   const fail = (issues: PolicyIssue[]): never => {
     throw new PolicyInvalidError(source.file, issues);
   };
-  if (source.text.trim() === '') {
-    fail([{ path: '(file)', message: 'is empty' }]);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(source.text);
-  } catch (error) {
-    fail([{ path: '(file)', message: `is not valid JSON: ${(error as Error).message}` }]);
-  }
-  const parsed = policyFileSchema.safeParse(json);
+  const parsed = parseJsonFile(source.text, policyFileSchema);
   if (!parsed.success) {
-    return fail(
-      parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.') || '(root)',
-        message: issue.message,
-      })),
-    );
+    return fail(parsed.issues);
   }
   const document = parsed.data;
   const rules = policyRules(document);

@@ -1,3 +1,4 @@
 export * from './file-watcher';
 export * from './hot-reloaded-file';
 export * from './reload-broadcast';
+export * from './json-file';

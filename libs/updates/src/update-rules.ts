@@ -1,4 +1,4 @@
-import { FileSource, contentHash } from '@engram/reload';
+import { FileSource, contentHash, parseJsonFile } from '@engram/reload';
 import { UpdateRulesInvalidError } from './runs.errors';
 import { RulesFile, UpdateRule, rulesFileSchema } from './update-rules.schema';
 
@@ -28,23 +28,9 @@ export function compileRules(source: RulesSource): CompiledRules {
       issues,
     );
   };
-  if (source.text.trim() === '') {
-    fail([{ path: '(file)', message: 'is empty' }]);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(source.text);
-  } catch (error) {
-    fail([{ path: '(file)', message: `is not valid JSON: ${(error as Error).message}` }]);
-  }
-  const parsed = rulesFileSchema.safeParse(json);
+  const parsed = parseJsonFile(source.text, rulesFileSchema);
   if (!parsed.success) {
-    return fail(
-      parsed.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.') || '(root)',
-        message: issue.message,
-      })),
-    );
+    return fail(parsed.issues);
   }
   return {
     version: String(parsed.data.version),
