@@ -23,8 +23,10 @@ export interface FakeOpenAiUpstream {
   /** The base URL, ending in /v1, as PROXY_UPSTREAM_URL takes it. */
   url: string;
   requests: UpstreamRequestRecord[];
-  /** Behaviours for the next requests, in order; then the default. */
+  /** Behaviours for the next requests, in order; then `fallback`. */
   next: UpstreamBehaviour[];
+  /** The behaviour once `next` is used up; null: the default completion (or stream). */
+  fallback: UpstreamBehaviour | null;
   /** Requests whose connection the client closed before the answer was complete. */
   aborted: number;
   /** Streams that were written to the end. */
@@ -57,6 +59,24 @@ function completion(body: any, echoMessages: boolean): string {
     choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
     usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
   });
+}
+
+/** A chat completion whose message content is `content` (JSON-encoded unless a string). */
+export function completionWith(content: unknown): UpstreamBehaviour {
+  return {
+    kind: 'status',
+    status: 200,
+    body: JSON.stringify({
+      id: 'chatcmpl-fake',
+      object: 'chat.completion',
+      choices: [
+        {
+          index: 0,
+          message: { role: 'assistant', content: typeof content === 'string' ? content : JSON.stringify(content) },
+        },
+      ],
+    }),
+  };
 }
 
 /** The words of the reply as chat.completion.chunk events, then [DONE]. */
@@ -94,6 +114,7 @@ export async function startFakeOpenAiUpstream(): Promise<FakeOpenAiUpstream> {
   const state = {
     requests: [] as UpstreamRequestRecord[],
     next: [] as UpstreamBehaviour[],
+    fallback: null as UpstreamBehaviour | null,
     aborted: 0,
     completedStreams: 0,
     echoMessages: false,
@@ -123,7 +144,7 @@ export async function startFakeOpenAiUpstream(): Promise<FakeOpenAiUpstream> {
           .end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model', owned_by: 'tests' }] }));
         return;
       }
-      const behaviour = state.next.shift();
+      const behaviour = state.next.shift() ?? state.fallback ?? undefined;
       if (behaviour?.kind === 'hang') {
         return;
       }
@@ -175,6 +196,12 @@ export async function startFakeOpenAiUpstream(): Promise<FakeOpenAiUpstream> {
     },
     set next(value) {
       state.next = value;
+    },
+    get fallback() {
+      return state.fallback;
+    },
+    set fallback(value) {
+      state.fallback = value;
     },
     get aborted() {
       return state.aborted;

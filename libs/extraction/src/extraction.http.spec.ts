@@ -1,5 +1,5 @@
 import { TestApp, eventually, startTestApp } from '@engram/test-support/app';
-import { FakeChatServer, completion, startFakeChatServer } from '@engram/test-support/fake-chat-server';
+import { FakeOpenAiUpstream, completionWith, startFakeOpenAiUpstream } from '@engram/test-support/fake-openai-upstream';
 import { newNamespace, newTenant, ownerQuery } from '@engram/test-support/fixtures';
 
 const EXTRACTIONS = '/api/v1/extractions';
@@ -161,9 +161,9 @@ describe('fact extraction with the offline extractor (postgres, BullMQ)', () => 
 
 describe('fact extraction with an LLM (a fake chat server, PGlite, in-process queue)', () => {
   let t: TestApp;
-  let server: FakeChatServer;
+  let server: FakeOpenAiUpstream;
   beforeAll(async () => {
-    server = await startFakeChatServer();
+    server = await startFakeOpenAiUpstream();
     t = await startTestApp({
       database: 'pglite',
       queue: 'inline',
@@ -183,7 +183,7 @@ describe('fact extraction with an LLM (a fake chat server, PGlite, in-process qu
       { role: 'assistant', content: 'Congratulations!' },
     ]);
 
-    server.fallback = completion({
+    server.fallback = completionWith({
       facts: [
         { content: 'User has a beagle named Rex.', kind: 'fact', key: null, messages: [0] },
         { content: 'User', kind: 'fact', key: 'Not A Slot', messages: [0] },
@@ -196,7 +196,7 @@ describe('fact extraction with an LLM (a fake chat server, PGlite, in-process qu
     expect(failed.error.code).toBe('extractor_output_invalid');
     expect(await semanticMemories(t, tenant)).toEqual([]);
 
-    server.fallback = completion({
+    server.fallback = completionWith({
       facts: [{ content: 'User has a beagle named Rex.', kind: 'fact', key: null, messages: [0] }],
     });
     const good = await t.request('POST', EXTRACTIONS, { tenant_id: tenant, namespace: 'chat', message_ids: ids });
@@ -206,7 +206,7 @@ describe('fact extraction with an LLM (a fake chat server, PGlite, in-process qu
       ['User has a beagle named Rex.', 'llm'],
     ]);
     const sent = server.requests.at(-1)!;
-    expect(sent.authorization).toBe('Bearer sk-llm');
+    expect(sent.headers.authorization).toBe('Bearer sk-llm');
     expect((sent.body.messages as { content: string }[])[1].content).toBe(
       '[0] user: We adopted a beagle called Rex.\n[1] assistant: Congratulations!',
     );
@@ -217,7 +217,7 @@ describe('fact extraction with an LLM (a fake chat server, PGlite, in-process qu
     await newNamespace(t, tenant, 'chat');
     const ids = await storeMessages(t, tenant, 'chat', [{ role: 'user', content: 'I live in Oslo.' }]);
     const before = server.requests.length;
-    server.fallback = { status: 503, body: '{"error":"overloaded"}' };
+    server.fallback = { kind: 'status', status: 503, body: '{"error":"overloaded"}' };
     const queued = await t.request('POST', EXTRACTIONS, { tenant_id: tenant, namespace: 'chat', message_ids: ids });
     const failed = await finished(t, tenant, queued.body.id);
     expect(failed).toMatchObject({ status: 'failed', attempts: 3, error: { code: 'extractor_http_error' } });

@@ -1,6 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FakeChatServer, Reply, completion, startFakeChatServer } from '@engram/test-support/fake-chat-server';
+import {
+  FakeOpenAiUpstream,
+  UpstreamBehaviour,
+  completionWith,
+  startFakeOpenAiUpstream,
+} from '@engram/test-support/fake-openai-upstream';
 import { EXTRACTION_PROMPT } from './extraction.prompt';
 import { TranscriptMessage } from './extraction.dto';
 import { LlmFactExtractor, extractionOutputJsonSchema } from './llm-extractor';
@@ -19,9 +24,9 @@ const FACTS = {
 };
 
 describe('LlmFactExtractor against a fake chat server', () => {
-  let server: FakeChatServer;
+  let server: FakeOpenAiUpstream;
   beforeEach(async () => {
-    server = await startFakeChatServer();
+    server = await startFakeOpenAiUpstream();
   });
   afterEach(async () => {
     await server.close();
@@ -39,11 +44,12 @@ describe('LlmFactExtractor against a fake chat server', () => {
     });
 
   it('sends the prompt, the transcript and the output schema, and returns the facts', async () => {
-    server.fallback = completion(FACTS);
+    server.fallback = completionWith(FACTS);
     const facts = await extractor().extract(MESSAGES);
     expect(facts).toEqual(FACTS.facts);
     expect(server.requests).toHaveLength(1);
-    const { body, authorization } = server.requests[0];
+    const { body, headers } = server.requests[0];
+    const authorization = headers.authorization;
     expect(authorization).toBe('Bearer sk-extract');
     expect(body).toMatchObject({ model: 'extractor-model', temperature: 0 });
     const messages = body.messages as { role: string; content: string }[];
@@ -63,34 +69,34 @@ describe('LlmFactExtractor against a fake chat server', () => {
   });
 
   it('retries 5xx, 429 and a hanging server, then succeeds', async () => {
-    server.replies = [
-      { status: 503, body: '{}' },
-      { status: 429, body: '{}' },
+    server.next = [
+      { kind: 'status', status: 503, body: '{}' },
+      { kind: 'status', status: 429, body: '{}' },
     ];
-    server.fallback = completion(FACTS);
+    server.fallback = completionWith(FACTS);
     expect(await extractor().extract(MESSAGES)).toHaveLength(2);
     expect(server.requests).toHaveLength(3);
 
     server.requests.length = 0;
-    server.replies = ['hang'];
+    server.next = [{ kind: 'hang' }];
     expect(await extractor().extract(MESSAGES)).toHaveLength(2);
     expect(server.requests).toHaveLength(2);
   });
 
   it('gives up after its retries, with a code saying why', async () => {
-    server.fallback = { status: 500, body: '{"error":"down"}' };
+    server.fallback = { kind: 'status', status: 500, body: '{"error":"down"}' };
     await expect(extractor().extract(MESSAGES)).rejects.toMatchObject({
       code: 'extractor_http_error',
       retryable: true,
     });
     expect(server.requests).toHaveLength(3);
 
-    server.fallback = 'stall-body';
+    server.fallback = { kind: 'stream', chunks: 20, everyMs: 1000 };
     await expect(extractor({ maxRetries: 0 }).extract(MESSAGES)).rejects.toMatchObject({ code: 'extractor_timeout' });
   });
 
   it('does not retry a 4xx, and never echoes the server body', async () => {
-    server.fallback = { status: 401, body: '{"error":"bad key sk-extract"}' };
+    server.fallback = { kind: 'status', status: 401, body: '{"error":"bad key sk-extract"}' };
     const failure = extractor().extract(MESSAGES);
     await expect(failure).rejects.toMatchObject({ code: 'extractor_http_error', retryable: false });
     await expect(failure).rejects.not.toThrow(/sk-extract/);
@@ -103,25 +109,25 @@ describe('LlmFactExtractor against a fake chat server', () => {
     await expect(extractor({ url, maxRetries: 0 }).extract(MESSAGES)).rejects.toMatchObject({
       code: 'extractor_unreachable',
     });
-    server = await startFakeChatServer();
+    server = await startFakeOpenAiUpstream();
   });
 
-  const malformed: [string, Reply, RegExp][] = [
-    ['a reply that is not JSON', { status: 200, body: '<html>' }, /reply is not JSON/],
-    ['a reply without choices', { status: 200, body: '{"choices":[]}' }, /no message content/],
-    ['content that is not JSON', completion('Sure! Here are the facts: ...'), /content is not JSON/],
-    ['a missing field', completion({ facts: [{ content: 'x', kind: 'fact', messages: [0] }] }), /facts\.0\.key/],
-    ['an extra field', completion({ facts: [{ ...FACTS.facts[0], mood: 'happy' }] }), /facts\.0/],
-    ['an unknown kind', completion({ facts: [{ ...FACTS.facts[0], kind: 'rumour' }] }), /facts\.0\.kind/],
-    ['an empty statement', completion({ facts: [{ ...FACTS.facts[0], content: '  ' }] }), /facts\.0\.content/],
-    ['a bad slot', completion({ facts: [{ ...FACTS.facts[0], key: 'User Location' }] }), /facts\.0\.key/],
+  const malformed: [string, UpstreamBehaviour, RegExp][] = [
+    ['a reply that is not JSON', { kind: 'status', status: 200, body: '<html>' }, /reply is not JSON/],
+    ['a reply without choices', { kind: 'status', status: 200, body: '{"choices":[]}' }, /no message content/],
+    ['content that is not JSON', completionWith('Sure! Here are the facts: ...'), /content is not JSON/],
+    ['a missing field', completionWith({ facts: [{ content: 'x', kind: 'fact', messages: [0] }] }), /facts\.0\.key/],
+    ['an extra field', completionWith({ facts: [{ ...FACTS.facts[0], mood: 'happy' }] }), /facts\.0/],
+    ['an unknown kind', completionWith({ facts: [{ ...FACTS.facts[0], kind: 'rumour' }] }), /facts\.0\.kind/],
+    ['an empty statement', completionWith({ facts: [{ ...FACTS.facts[0], content: '  ' }] }), /facts\.0\.content/],
+    ['a bad slot', completionWith({ facts: [{ ...FACTS.facts[0], key: 'User Location' }] }), /facts\.0\.key/],
     [
       'a cited message that does not exist',
-      completion({ facts: [FACTS.facts[0], { ...FACTS.facts[1], messages: [7] }] }),
+      completionWith({ facts: [FACTS.facts[0], { ...FACTS.facts[1], messages: [7] }] }),
       /facts\.1\.messages: no message 7/,
     ],
-    ['too many facts', completion({ facts: Array.from({ length: 51 }, () => FACTS.facts[0]) }), /facts/],
-    ['a reply over 1 MB', completion({ facts: [], padding: 'x'.repeat(1024 * 1024) }), /larger than/],
+    ['too many facts', completionWith({ facts: Array.from({ length: 51 }, () => FACTS.facts[0]) }), /facts/],
+    ['a reply over 1 MB', completionWith({ facts: [], padding: 'x'.repeat(1024 * 1024) }), /larger than/],
   ];
 
   it.each(malformed)('rejects %s whole, without retrying', async (_name, reply, message) => {
