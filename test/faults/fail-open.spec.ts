@@ -47,6 +47,9 @@ describe('fail-open context with the cache and the database unavailable', () => 
       QUEUE_PREFIX: `engram-fail-open-${process.pid}`,
       MEMORY_CACHE_ENABLED: 'true',
       MEMORY_CACHE_TTL_MS: '120000',
+      // A cache read slower than its timeout is a miss, which with Postgres down is a 503: on a
+      // busy machine the default 100 ms would make "cache hits still served" a matter of luck.
+      MEMORY_CACHE_REDIS_TIMEOUT_MS: '2000',
       AUTH_CACHE_TTL_SECONDS: '600',
       DB_POOL_MAX: '2',
     };
