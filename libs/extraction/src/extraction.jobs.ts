@@ -25,10 +25,9 @@ export const DERIVED_FROM = 'derived_from';
 interface FactScope {
   user_id: string | null;
   agent_id: string | null;
-  session_id: string | null;
 }
 
-const NO_SCOPE: FactScope = { user_id: null, agent_id: null, session_id: null };
+const NO_SCOPE: FactScope = { user_id: null, agent_id: null };
 
 function factMetadata(row: ExtractionRow, fact: ExtractedFact): Record<string, string> {
   return { fact_kind: fact.kind, ...(fact.key === null ? {} : { fact_key: fact.key }), extractor: row.extractor };
@@ -124,7 +123,7 @@ export class ExtractMemoriesHandler implements JobHandlerInstance<'memories.extr
         throw error;
       });
       if (message) {
-        scopes.set(index, { user_id: message.user_id, agent_id: message.agent_id, session_id: message.session_id });
+        scopes.set(index, { user_id: message.user_id, agent_id: message.agent_id });
         const name = message.metadata.name;
         messages.push({
           index,
@@ -174,10 +173,10 @@ export class ExtractMemoriesHandler implements JobHandlerInstance<'memories.extr
     scope: FactScope,
   ): Promise<StoredDecision> {
     const decision = decideFact(fact, await this.nearby(tenantId, row.namespace, fact, scope));
+    // Facts outlive the session they were said in: they keep its user and agent, not its session id.
     const scoped = {
       ...(scope.user_id === null ? {} : { user_id: scope.user_id }),
       ...(scope.agent_id === null ? {} : { agent_id: scope.agent_id }),
-      ...(scope.session_id === null ? {} : { session_id: scope.session_id }),
     };
     const sources = [...new Set(fact.messages)].map((index) => ({
       to: row.message_ids[index],

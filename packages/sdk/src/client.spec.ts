@@ -235,6 +235,38 @@ describe('the TypeScript SDK against a real server', () => {
       expect(then.memories.map((memory) => [memory.id, memory.state])).toEqual([[old.id, 'active']]);
     });
 
+    it('conversations: ingest (a retry stores nothing), the session read back, and extraction as a job', async () => {
+      await agent.namespaces.create({ name: 'chat' });
+      const exchange = {
+        namespace: 'chat',
+        session_id: 'sdk-session',
+        messages: [
+          { role: 'user' as const, content: 'I live in Oslo.' },
+          { role: 'assistant' as const, content: 'Noted.' },
+        ],
+      };
+      const first = await agent.conversations.ingest({ ...exchange, extract: true });
+      expect(first).toMatchObject({ created: 2, duplicates: 0, extraction: { status: 'queued' } });
+      const retry = await agent.conversations.ingest({ ...exchange, extract: true });
+      expect(retry).toMatchObject({ created: 0, duplicates: 2, extraction: { status: 'nothing_new' } });
+      const session = await agent.conversations.session('sdk-session', { limit: 10 });
+      expect(session.memories.map((memory) => memory.content)).toEqual(['I live in Oslo.', 'Noted.']);
+
+      const jobId = first.extraction.job_id!;
+      let job = await agent.jobs.get(jobId);
+      for (const deadline = Date.now() + 20_000; job.status !== 'succeeded' && Date.now() < deadline;) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        job = await agent.jobs.get(jobId);
+      }
+      expect(job).toMatchObject({ status: 'succeeded', decisions: [{ action: 'add', key: 'user.location' }] });
+      const again = await agent.jobs.extract({ namespace: 'chat', message_ids: [first.messages[0].id] });
+      expect(again).toMatchObject({ type: 'extraction', status: 'queued' });
+      expect(await rejection(agent.jobs.get('00000000-0000-4000-8000-000000000000'))).toMatchObject({
+        code: 'job_not_found',
+        status: 404,
+      });
+    });
+
     it('an unknown namespace is 404 namespace_not_found unless create_namespace is set', async () => {
       const missing = await rejection(agent.remember('nowhere', 'text'));
       expect(missing).toMatchObject({ code: 'namespace_not_found', status: 404, details: { namespace: 'nowhere' } });

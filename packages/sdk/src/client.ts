@@ -3,6 +3,8 @@ import type {
   ApiKeyList,
   AssembledContext,
   ContextInput,
+  Conversation,
+  ConversationQuery,
   CreateApiKeyInput,
   CreateMemoryBatchInput,
   CreateMemoryInput,
@@ -10,6 +12,9 @@ import type {
   CreateTenantInput,
   CreatedApiKey,
   CreatedMemory,
+  ExtractionJob,
+  IngestConversationInput,
+  IngestedConversation,
   JsonValue,
   ListMemoriesQuery,
   ListPinsQuery,
@@ -25,6 +30,7 @@ import type {
   PinList,
   Readiness,
   RelateMemoriesInput,
+  RequestExtractionInput,
   SupersedeMemoryInput,
   SupersedeResult,
   MemoryHistory,
@@ -287,7 +293,6 @@ export class Memories {
     });
   }
 
-  /** Adds typed edges from this memory (adding one again sets its weight). */
   /** Replaces memory `id` by a new one in its namespace; the old one stays, superseded. Not retried. */
   supersede(id: string, input: SupersedeMemoryInput, options: CallOptions = {}): Promise<SupersedeResult> {
     return this.c.call('POST', `/api/v1/memories/${segment(id)}/supersede`, {
@@ -307,6 +312,7 @@ export class Memories {
     });
   }
 
+  /** Adds typed edges from this memory (adding one again sets its weight). */
   relate(id: string, relations: RelateMemoriesInput['relations'], options: CallOptions = {}): Promise<void> {
     return this.c.call('POST', `/api/v1/memories/${segment(id)}/relations`, {
       body: { relations },
@@ -314,6 +320,43 @@ export class Memories {
       tenant: true,
       ...options,
     });
+  }
+}
+
+/** Chat ingestion: each message an episodic memory with its speaker, session and time. */
+export class Conversations {
+  constructor(private readonly c: Caller) {}
+
+  /**
+   * Stores an exchange. Retried safely: each message is keyed by its `id`, or by session and
+   * position, so a retry stores nothing twice. `extract: true` queues fact extraction.
+   */
+  ingest(input: IngestConversationInput, options: CallOptions = {}): Promise<IngestedConversation> {
+    return this.c.call('POST', '/api/v1/conversations', { body: input, idempotent: true, tenant: true, ...options });
+  }
+
+  /** A session's messages, oldest first, a page at a time. */
+  session(sessionId: string, query: ConversationQuery = {}, options: CallOptions = {}): Promise<Conversation> {
+    return this.c.call('GET', `/api/v1/conversations/${segment(sessionId)}`, {
+      query: { ...query },
+      idempotent: true,
+      tenant: true,
+      ...options,
+    });
+  }
+}
+
+/** Jobs the server runs for a request: fact extraction today. */
+export class Jobs {
+  constructor(private readonly c: Caller) {}
+
+  /** Queues fact extraction from stored messages (202); follow it with `get`. Not retried. */
+  extract(input: RequestExtractionInput, options: CallOptions = {}): Promise<ExtractionJob> {
+    return this.c.call('POST', '/api/v1/extractions', { body: input, idempotent: false, tenant: true, ...options });
+  }
+
+  get(id: string, options: CallOptions = {}): Promise<ExtractionJob> {
+    return this.c.call('GET', `/api/v1/jobs/${segment(id)}`, { idempotent: true, tenant: true, ...options });
   }
 }
 
@@ -402,6 +445,8 @@ export class EngramClient implements Caller {
   readonly pins = new Pins(this);
   readonly namespaces = new Namespaces(this);
   readonly memories = new Memories(this);
+  readonly conversations = new Conversations(this);
+  readonly jobs = new Jobs(this);
   readonly tenants = new Tenants(this);
   readonly apiKeys = new ApiKeys(this);
   private readonly transport: Transport;

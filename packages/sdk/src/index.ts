@@ -5,9 +5,11 @@
 export {
   ApiKeys,
   type CallOptions,
+  Conversations,
   DEFAULT_BASE_URL,
   EngramClient,
   type EngramClientOptions,
+  Jobs,
   Memories,
   Namespaces,
   Pins,

@@ -59,6 +59,13 @@ export interface ListMemoriesQuery {
   cursor?: string;
 }
 
+export type IngestConversationInput = JsonBody<'ConversationsController_ingest'>;
+export type IngestedConversation = Schemas['IngestedConversation'];
+export type Conversation = Schemas['Conversation'];
+export type ConversationQuery = QueryOf<'ConversationsController_session'>;
+export type RequestExtractionInput = JsonBody<'ExtractionController_request'>;
+export type ExtractionJob = Schemas['ExtractionJob'];
+
 export type SearchInput = JsonBody<'SearchController_run'>;
 export type SearchResults = Schemas['SearchResults'];
 export type SearchResult = Schemas['SearchResult'];
