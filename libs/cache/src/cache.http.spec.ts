@@ -178,6 +178,29 @@ describe('the memory cache on two replicas sharing Postgres and Redis', () => {
     expect((await inGone()).status).toBe(404);
   });
 
+  it('a cached context with pins is not served once pins are switched off for the tenant', async () => {
+    const own = await tenantWithKey(a);
+    await a.request('POST', '/api/v1/namespaces', { name: 'cache' }, own.headers);
+    await a.request('POST', '/api/v1/memory/pins', { key: 'cfg/pinned', value: 'pinned-value' }, own.headers);
+    const context = async () => {
+      const response = await a.request('POST', '/api/v1/context', contextBody(), own.headers);
+      expect(response.status).toBe(200);
+      return contentsOf(response.body);
+    };
+    const hits = await sample(a, 'memory_cache_hits_total', 'kind="context"');
+    expect(await context()).toContain('pinned-value');
+    expect(await context()).toContain('pinned-value');
+    expect(await sample(a, 'memory_cache_hits_total', 'kind="context"')).toBe(hits + 1);
+    const off = await a.request(
+      'PUT',
+      `/api/v1/admin/tenants/${own.id}/flags/memory_pins_enabled`,
+      { enabled: false },
+      adminHeaders(a),
+    );
+    expect(off.status).toBe(200);
+    expect(await context()).not.toContain('pinned-value');
+  });
+
   it('a cached context ends with the earliest expiry of a memory in it, and follows namespace settings', async () => {
     await a.request('POST', '/api/v1/namespaces', { name: 'ttl' }, tenant.headers);
     await a.request('POST', '/api/v1/memories', { namespace: 'ttl', content: 'alpha lasting' }, tenant.headers);

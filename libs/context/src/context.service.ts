@@ -20,9 +20,15 @@ const DEFAULT_BUDGET = 4000;
 const MAX_PINS = 100;
 
 /** Everything a context depends on besides the tenant's data: the request, minus who asks and how to fail. */
-function contextCacheKey(input: ContextInput): string {
+/**
+ * The request, and whether pins are on for the tenant: a context packed with pins must not
+ * answer once the memory_pins_enabled flag turns them off (a flag change is no memory write,
+ * so it bumps no generation).
+ */
+function contextCacheKey(input: ContextInput, pinsEnabled: boolean): string {
   const { tenant_id: _tenant, fail_open: _failOpen, ...rest } = input;
-  return JSON.stringify(rest, Object.keys(rest).sort());
+  const key = { ...rest, pins_enabled: pinsEnabled };
+  return JSON.stringify(key, Object.keys(key).sort());
 }
 
 function memoryIdsOf(context: AssembledContext): string[] {
@@ -100,7 +106,7 @@ export class ContextService {
         tenantId,
         'context',
         ['pins', 'memories'],
-        contextCacheKey(input),
+        contextCacheKey(input, this.flags.isEnabled('memory_pins_enabled', tenantId)),
         () => this.build(tenantId, input),
         () => (cacheFailed = true),
       );
